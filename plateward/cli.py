@@ -1,0 +1,193 @@
+"""The ``plateward`` command."""
+
+from __future__ import annotations
+
+from itertools import islice
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from plateward.core.database import Database
+from plateward.core.errors import PlatewardError
+from plateward.core.settings import Settings
+
+app = typer.Typer(
+    help="Plateward: an ALPR data platform that enforces its Data Usage Protocol in code.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Directory holding var/ data: the SQLite database and secrets."
+    ),
+]
+Host = Annotated[str, typer.Option(help="Interface to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir is not None else Settings()
+
+
+def _database(settings: Settings) -> Database:
+    from plateward.core.migrate import upgrade
+    from plateward.reads import service as reads
+
+    db = Database.from_settings(settings)
+    upgrade(db.engine)  # type: ignore[arg-type]
+    with db.unit_of_work() as uow:
+        reads.prepare_partitions(uow)
+        uow.commit()
+    return db
+
+
+def _fail(exc: PlatewardError) -> typer.Exit:
+    console.print(f"[red]Error:[/red] {exc.detail}")
+    return typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Apply every schema migration (SQLite or PostgreSQL) and create read partitions ahead."""
+    settings = _settings(data_dir)
+    _database(settings).dispose()
+    console.print(f"Database is up to date: {settings.resolved_database_url.split('@')[-1]}")
+
+
+def _serve(settings: Settings, db: Database, host: str, port: int) -> None:
+    import uvicorn
+
+    from plateward.web.app import create_app
+
+    console.print(f"Serving Plateward at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops)")
+    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000, data_dir: DataDir = None) -> None:
+    """Serve the web app and the API."""
+    settings = _settings(data_dir)
+    _serve(settings, _database(settings), host, port)
+
+
+def _print_demo(result: object, host: str, port: int) -> None:
+    from plateward.demo.build import DemoCity
+
+    assert isinstance(result, DemoCity)  # noqa: S101
+    table = Table(title="Demo accounts (password + authenticator code)")
+    for column in ("username", "role", "name", "password", "TOTP secret"):
+        table.add_column(column)
+    for a in result.accounts:
+        table.add_row(a.username, a.role, a.name, a.password, a.totp_secret)
+    console.print(table)
+    console.print("Current code for an account: [bold]plateward totp USERNAME[/bold]")
+    console.print(f"Reads stored: {result.reads_total:,}")
+    console.print(f"Demo ingest token (camera network): {result.ingest_token}")
+    console.print(
+        f"  curl -X POST http://{host}:{port}/api/v1/reads -H 'Authorization: Bearer "
+        f"{result.ingest_token}' -H 'Content-Type: application/json' -d @reads.json"
+    )
+
+
+@app.command()
+def demo(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    data_dir: DataDir = None,
+    reads: Annotated[
+        int, typer.Option("--reads", min=0, help="Reads to generate (30 days).")
+    ] = 60_000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the city and exit.")] = False,
+) -> None:
+    """Build the synthetic San José (cameras, agencies, people, reads) and serve it."""
+    from plateward.demo.build import build_city
+
+    settings = _settings(data_dir)
+    db = _database(settings)
+    with Progress(
+        TextColumn("Generating reads"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("reads", total=reads)
+        result = build_city(db, settings.data_dir, reads, lambda n: progress.advance(task, n))
+    _print_demo(result, host, port)
+    if not no_serve:
+        _serve(settings, db, host, port)
+    db.dispose()
+
+
+@app.command()
+def ingest(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="NDJSON, CSV or JSON file.")
+    ],
+    data_dir: DataDir = None,
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="ndjson, csv or json (default: by suffix).")
+    ] = None,
+) -> None:
+    """Import reads from a file in batches; rejected rows are listed and quarantined."""
+    from plateward.core.permissions import Actor
+    from plateward.reads import service as reads
+    from plateward.reads.files import FileFormat, iter_raw_rows
+
+    settings = _settings(data_dir)
+    db = _database(settings)
+    operator = Actor.system(f"cli:{file.name}")
+    totals = {"received": 0, "stored": 0, "duplicates": 0, "rejected": 0}
+    try:
+        rows = iter_raw_rows(file, FileFormat(file_format) if file_format else None)
+        with Progress(
+            TextColumn("Ingesting"), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        ) as progress:
+            task = progress.add_task("rows", total=None)
+            while batch := list(islice(rows, settings.max_batch_reads)):
+                with db.unit_of_work() as uow:
+                    report = reads.ingest(uow, operator, batch, "file")
+                for key in ("received", "stored", "duplicates"):
+                    totals[key] += getattr(report, key)
+                totals["rejected"] += len(report.rejected)
+                for r in report.rejected[:20]:
+                    console.print(f"  rejected {r.position}: {r.reason}")
+                progress.advance(task, len(batch))
+    except (PlatewardError, ValueError) as exc:
+        raise _fail(exc if isinstance(exc, PlatewardError) else PlatewardError(str(exc))) from exc
+    finally:
+        db.dispose()
+    console.print(
+        f"{totals['received']:,} rows: {totals['stored']:,} stored, "
+        f"{totals['duplicates']:,} already stored, {totals['rejected']:,} quarantined"
+    )
+
+
+@app.command()
+def totp(username: str, data_dir: DataDir = None) -> None:
+    """Print the current authenticator code for a demo account (demo data directories only)."""
+    from plateward.accounts import service as accounts
+    from plateward.demo.build import demo_accounts
+
+    settings = _settings(data_dir)
+    if username not in demo_accounts(settings.data_dir):
+        console.print(
+            "[red]Refused:[/red] codes are printed only for demo accounts of a demo data directory."
+        )
+        raise typer.Exit(code=2)
+    db = Database.from_settings(settings)
+    try:
+        with db.unit_of_work() as uow:
+            console.print(accounts.demo_totp_code(uow, username))
+    finally:
+        db.dispose()

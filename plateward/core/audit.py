@@ -1,0 +1,205 @@
+"""The audit trail: typed events, one append-only hash-chained table, and its verification.
+
+DUP §9 — all access is logged with date/time, the query terms, the name and department of the
+person, and the purpose; trails are kept at least two years. Each entry's hash covers its canonical
+form and the previous entry's hash, so an edit, a deletion or a reordering breaks the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Integer, String, Text, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from plateward.core.database import Base, UnitOfWork
+from plateward.core.permissions import Actor
+
+GENESIS_HASH = "0" * 64
+# A constant key for pg_advisory_xact_lock: appends are serialized so the chain stays linear.
+_AUDIT_LOCK_KEY = 0x504C4154
+
+
+class AuditAction(StrEnum):
+    """Every kind of audited event, ``subject.action``. Each is described in docs/audit.md."""
+
+    CAMERA_REGISTERED = "camera.registered"
+    LOGIN_FAILED = "login.failed"
+    LOGIN_SUCCEEDED = "login.succeeded"
+    LOGOUT = "logout"
+    QUARANTINE_VIEWED = "quarantine.viewed"
+    READS_INGESTED = "reads.ingested"
+    READS_MONITORED = "reads.monitored"
+    SERVICE_CREDENTIAL_ISSUED = "service_credential.issued"
+    SERVICE_CREDENTIAL_REJECTED = "service_credential.rejected"
+
+
+class Outcome(StrEnum):
+    ALLOWED = "allowed"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    action: AuditAction
+    outcome: Outcome = Outcome.ALLOWED
+    reason: str | None = None
+    query_terms: dict[str, Any] = field(default_factory=dict)
+    purpose: dict[str, Any] | None = None
+    result_count: int | None = None
+    result_ids: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None]
+    actor_username: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_badge: Mapped[str | None] = mapped_column(String(40))
+    actor_unit: Mapped[str | None] = mapped_column(String(120))
+    actor_agency: Mapped[str | None] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(40))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    query_terms: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    result_count: Mapped[int | None]
+    result_ids: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
+    canonical = _dumps({**fields, "prev_hash": prev_hash})
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+_HASHED = (
+    "seq",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "actor_username",
+    "actor_name",
+    "actor_badge",
+    "actor_unit",
+    "actor_agency",
+    "actor_role",
+    "client_address",
+    "action",
+    "outcome",
+    "reason",
+    "query_terms",
+    "purpose",
+    "result_count",
+    "result_ids",
+    "details",
+)
+
+
+def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
+    fields = {name: getattr(entry, name) for name in _HASHED}
+    fields["at"] = entry.at.isoformat(timespec="microseconds")
+    return fields
+
+
+def _last(session: Session) -> tuple[int, str]:
+    row = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
+    """Append one entry in the caller's transaction: it commits or rolls back with the use case."""
+    session = uow.session
+    if uow.dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+    else:
+        session.flush()
+    seq, prev = _last(session)
+    entry = AuditEntry(
+        seq=seq + 1,
+        at=uow.now(),
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_username=actor.username,
+        actor_name=actor.name,
+        actor_badge=actor.badge,
+        actor_unit=actor.unit,
+        actor_agency=actor.agency_name,
+        actor_role=str(actor.role),
+        client_address=actor.client_address,
+        action=str(event.action),
+        outcome=str(event.outcome),
+        reason=event.reason,
+        query_terms=_dumps(event.query_terms),
+        purpose=_dumps(event.purpose) if event.purpose is not None else None,
+        result_count=event.result_count,
+        result_ids=_dumps(list(event.result_ids)),
+        details=_dumps(event.details),
+        prev_hash=prev,
+        hash="",
+    )
+    entry.hash = entry_hash(_hashed_fields(entry), prev)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    ok: bool
+    entries: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+def _walk(entries: Iterable[AuditEntry]) -> ChainStatus:
+    expected_seq, prev, count = 1, GENESIS_HASH, 0
+    for entry in entries:
+        count += 1
+        if entry.seq != expected_seq:
+            return ChainStatus(False, count, expected_seq, f"entry {expected_seq} is missing")
+        if entry.prev_hash != prev:
+            return ChainStatus(False, count, entry.seq, "link to the previous entry is broken")
+        if entry_hash(_hashed_fields(entry), prev) != entry.hash:
+            return ChainStatus(False, count, entry.seq, "entry content does not match its hash")
+        prev, expected_seq = entry.hash, expected_seq + 1
+    return ChainStatus(True, count)
+
+
+def _stream(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
+    after = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
+        session.expunge_all()
+
+
+def verify_chain(session: Session) -> ChainStatus:
+    """Walk the whole trail; the first edited, missing or reordered entry is named."""
+    return _walk(_stream(session))

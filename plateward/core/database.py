@@ -1,0 +1,156 @@
+"""Database plumbing: the declarative base, the engine factory and the unit of work.
+
+No engine or connection is created at import time: ``Database.from_settings`` builds one when the
+application, the CLI or a test asks for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from plateward.core.clock import Clock, SystemClock
+from plateward.core.settings import Settings
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out, on every backend (DESIGN invariant 7)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            msg = "refusing to store a naive datetime"
+            raise ValueError(msg)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def sqlite_time(value: datetime) -> str:
+    """The text form SQLAlchemy's SQLite DateTime stores; bulk paths must write the same."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and delays BEGIN; take it over
+    # (SQLAlchemy's documented recipe) and begin IMMEDIATE so concurrent writers queue instead
+    # of failing halfway, which keeps the audit hash chain linear.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            "busy_timeout=30000",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@dataclass
+class UnitOfWork:
+    """One use case, one transaction: rolled back unless the service commits it."""
+
+    session: Session
+    settings: Settings
+    clock: Clock
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+@dataclass
+class Database:
+    engine: Engine | Connection
+    settings: Settings
+    clock: Clock
+    _sessions: sessionmaker[Session]
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Database:
+        if settings.is_sqlite:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.resolved_database_url)
+        return cls(
+            engine, settings, clock or SystemClock(), sessionmaker(engine, expire_on_commit=False)
+        )
+
+    @classmethod
+    def bound_to(cls, connection: Connection, settings: Settings, clock: Clock) -> Database:
+        """Sessions joining an outer transaction via savepoints: each test rolls back at the end."""
+        factory = sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        return cls(connection, settings, clock, factory)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        session = self._sessions()
+        try:
+            yield UnitOfWork(session, self.settings, self.clock)
+        finally:
+            session.close()  # rolls back whatever was not committed
+
+    def dispose(self) -> None:
+        if isinstance(self.engine, Engine):
+            self.engine.dispose()

@@ -1,0 +1,35 @@
+"""Domain exceptions. Services raise these; web/app.py maps them to HTTP statuses in one place."""
+
+from __future__ import annotations
+
+
+class PlatewardError(Exception):
+    """Base of every error a user may see. ``detail`` is safe to show: it never holds data."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotAuthenticated(PlatewardError):
+    pass
+
+
+class PermissionDenied(PlatewardError):
+    pass
+
+
+class NotFound(PlatewardError):
+    pass
+
+
+class InvalidInput(PlatewardError):
+    pass
+
+
+class PayloadTooLarge(PlatewardError):
+    pass
+
+
+class Conflict(PlatewardError):
+    pass

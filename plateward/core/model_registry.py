@@ -1,0 +1,11 @@
+"""Import every capability's models so the metadata is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import plateward.accounts.models
+    import plateward.cameras.models
+    import plateward.core.audit
+    import plateward.reads.models
+    import plateward.sharing.models  # noqa: F401

@@ -1,0 +1,86 @@
+"""The one place that reads configuration: environment variables prefixed ``PLATEWARD_``.
+
+Secrets come from the environment, from files (``PLATEWARD_SECRET_KEY_FILE``), or are generated
+on first run into the data directory with owner-only permissions; they are never committed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# DUP §9 — audit trails are kept for a minimum of two years; configuration cannot go lower.
+MINIMUM_AUDIT_RETENTION_DAYS = 730
+
+
+class Settings(BaseSettings):
+    """Plateward configuration. Every field is documented in docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="PLATEWARD_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default=Path("var"), description="Where the embedded database lives.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; defaults to sqlite:///<data_dir>/plateward.db."
+    )
+    timezone: str = Field(default="America/Los_Angeles", description="Zone used for display.")
+    # DUP update (March 2026) — default retention reduced from one year to 30 days.
+    retention_days: int = Field(default=30, ge=1, le=366)
+    audit_retention_days: int = Field(default=MINIMUM_AUDIT_RETENTION_DAYS)
+    secret_key: SecretStr | None = Field(default=None, description="Signs sessions and CSRF.")
+    secret_key_file: Path | None = None
+    max_batch_reads: int = Field(default=10_000, ge=1, le=100_000)
+    max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    future_skew_seconds: int = Field(default=300, ge=0)
+    # States whose plates treat O/0 and I/1 as the same character (registration uniqueness
+    # ignores the difference), so normalization folds letters onto digits for them.
+    plate_fold_states: Annotated[frozenset[str], NoDecode] = frozenset({"CA"})
+    session_idle_minutes: int = Field(default=30, ge=1, le=240)
+    session_absolute_hours: int = Field(default=12, ge=1, le=24)
+    partitions_ahead_days: int = Field(default=7, ge=1, le=90)
+
+    @field_validator("plate_fold_states", mode="before")
+    @classmethod
+    def _split_states(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(s.strip().upper() for s in value.split(",") if s.strip())
+        return value
+
+    @field_validator("audit_retention_days")
+    @classmethod
+    def _audit_minimum(cls, value: int) -> int:
+        if value < MINIMUM_AUDIT_RETENTION_DAYS:
+            msg = (
+                f"audit records must be kept at least {MINIMUM_AUDIT_RETENTION_DAYS} days (DUP §9)"
+            )
+            raise ValueError(msg)
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'plateward.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @cached_property
+    def signing_key(self) -> bytes:
+        """The secret that signs sessions: env, then file, then one generated per data dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        if self.secret_key_file is not None:
+            return self.secret_key_file.read_bytes().strip()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_hex(32))
+        return path.read_bytes().strip()
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return self.model_copy(update=changes)

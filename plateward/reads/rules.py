@@ -1,0 +1,238 @@
+"""What makes a plate read acceptable: pure validation, no database, web or I/O.
+
+A row either becomes a ``ReadCandidate`` or a ``Rejection`` with a reason a person can act on.
+Nothing is dropped silently: rejections go to quarantine (reads/service.py).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from plateward.plates.rules import InvalidPlate, normalize_plate, normalize_state, skeleton
+
+RAW_TEXT_LIMIT = 10_000
+# Deterministic ids: a re-sent read gets the same id, so storing it twice is impossible.
+_READ_NAMESPACE = uuid.UUID("1c1f3f55-6a0e-4df4-9b55-7a1f4e0e2a51")
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One row as the sender gave it, before validation."""
+
+    position: str
+    data: Mapping[str, Any] | None
+    raw: str
+    error: str | None = None
+
+    @classmethod
+    def of(cls, position: str, data: Any) -> RawRow:
+        text = json.dumps(data, default=str, ensure_ascii=False)[:RAW_TEXT_LIMIT]
+        if not isinstance(data, Mapping):
+            return cls(position, None, text, "read must be a JSON object")
+        return cls(position, data, text)
+
+
+class ReadIn(BaseModel):
+    """The native read format (docs/api.md)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    read_id: str | None = Field(default=None, min_length=1, max_length=100)
+    camera: str = Field(min_length=1, max_length=64)
+    captured_at: datetime
+    plate: str = Field(min_length=1, max_length=32)
+    plate_state: str | None = Field(default=None, max_length=8)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    vehicle_make: str | None = Field(default=None, max_length=60)
+    vehicle_model: str | None = Field(default=None, max_length=60)
+    vehicle_color: str | None = Field(default=None, max_length=40)
+    vehicle_type: str | None = Field(default=None, max_length=40)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    image_ref: str | None = Field(default=None, max_length=500)
+
+    @field_validator("read_id", "camera", mode="before")
+    @classmethod
+    def _stringify(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("captured_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            msg = "captured_at must include a time zone (e.g. 2026-11-24T17:03:05Z)"
+            raise ValueError(msg)
+        return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class CameraRef:
+    """What validation needs to know about a registered camera."""
+
+    id: int
+    code: str
+    is_fixed: bool
+    active: bool
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class IngestPolicy:
+    now: datetime
+    retention_days: int
+    future_skew: timedelta
+    fold_states: frozenset[str]
+
+    @property
+    def oldest_acceptable(self) -> datetime:
+        return self.now - timedelta(days=self.retention_days)
+
+
+@dataclass(frozen=True)
+class ReadCandidate:
+    id: uuid.UUID
+    source_read_id: str | None
+    camera_id: int
+    captured_at: datetime
+    plate_raw: str
+    plate: str
+    plate_skeleton: str
+    plate_state: str | None
+    confidence: float | None
+    vehicle_make: str | None
+    vehicle_model: str | None
+    vehicle_color: str | None
+    vehicle_type: str | None
+    latitude: float | None
+    longitude: float | None
+    image_ref: str | None
+
+    @property
+    def natural_key(self) -> tuple[int, datetime, str]:
+        # "same camera + time + plate" is the same read, whatever id the sender gave it.
+        return (self.camera_id, self.captured_at, self.plate)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    position: str
+    reason: str
+    raw: str
+    read_id: str | None = None
+
+
+def read_uuid(
+    camera_id: int, captured_at: datetime, plate: str, source_id: str | None
+) -> uuid.UUID:
+    key = (
+        f"id:{camera_id}:{source_id}"
+        if source_id
+        else f"k:{camera_id}:{captured_at.isoformat()}:{plate}"
+    )
+    return uuid.uuid5(_READ_NAMESPACE, key)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "read"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field}: {message}"
+
+
+def _timing_problem(captured_at: datetime, policy: IngestPolicy) -> str | None:
+    if captured_at > policy.now + policy.future_skew:
+        return "captured_at is in the future"
+    # Invariant 4 — a read already past retention is never stored.
+    if captured_at < policy.oldest_acceptable:
+        return f"captured_at is older than the {policy.retention_days}-day retention window"
+    return None
+
+
+def _location(read: ReadIn, camera: CameraRef) -> tuple[float | None, float | None] | str:
+    if (read.latitude is None) != (read.longitude is None):
+        return "latitude and longitude must be given together"
+    if read.latitude is not None:
+        return (read.latitude, read.longitude)
+    # A fixed camera's position is the capture location; a mobile unit must report its own.
+    if camera.is_fixed:
+        return (camera.latitude, camera.longitude)
+    return (None, None)
+
+
+def validate_row(
+    row: RawRow, cameras: Mapping[str, CameraRef], policy: IngestPolicy
+) -> ReadCandidate | Rejection:
+    """Turn one raw row into a storable read, or say exactly why it cannot be stored."""
+    read_id = str(row.data.get("read_id"))[:100] if row.data and row.data.get("read_id") else None
+    if row.data is None:
+        return Rejection(row.position, row.error or "unreadable row", row.raw)
+    try:
+        read = ReadIn.model_validate(row.data)
+        state = normalize_state(read.plate_state)
+        plate = normalize_plate(read.plate, state, policy.fold_states)
+    except ValidationError as exc:
+        return Rejection(row.position, _first_error(exc), row.raw, read_id)
+    except InvalidPlate as exc:
+        return Rejection(row.position, str(exc), row.raw, read_id)
+    camera = cameras.get(read.camera)
+    if camera is None:
+        return Rejection(row.position, f"unknown camera '{read.camera}'", row.raw, read_id)
+    if not camera.active:
+        return Rejection(row.position, f"camera '{read.camera}' is not active", row.raw, read_id)
+    problem = _timing_problem(read.captured_at, policy)
+    location = _location(read, camera)
+    if problem or isinstance(location, str):
+        return Rejection(row.position, problem or str(location), row.raw, read_id)
+    return ReadCandidate(
+        id=read_uuid(camera.id, read.captured_at, plate, read.read_id),
+        source_read_id=read.read_id,
+        camera_id=camera.id,
+        captured_at=read.captured_at,
+        plate_raw=read.plate,
+        plate=plate,
+        plate_skeleton=skeleton(plate),
+        plate_state=state,
+        confidence=read.confidence,
+        vehicle_make=read.vehicle_make,
+        vehicle_model=read.vehicle_model,
+        vehicle_color=read.vehicle_color,
+        vehicle_type=read.vehicle_type,
+        latitude=location[0],
+        longitude=location[1],
+        image_ref=read.image_ref,
+    )
+
+
+@dataclass(frozen=True)
+class Triage:
+    candidates: list[ReadCandidate]
+    rejections: list[Rejection]
+    duplicates_in_batch: int
+
+
+def triage(rows: list[RawRow], cameras: Mapping[str, CameraRef], policy: IngestPolicy) -> Triage:
+    """Validate a batch and drop in-batch repeats (same id or same camera + time + plate)."""
+    candidates: list[ReadCandidate] = []
+    rejections: list[Rejection] = []
+    seen_ids: set[uuid.UUID] = set()
+    seen_keys: set[tuple[int, datetime, str]] = set()
+    duplicates = 0
+    for row in rows:
+        result = validate_row(row, cameras, policy)
+        if isinstance(result, Rejection):
+            rejections.append(result)
+        elif result.id in seen_ids or result.natural_key in seen_keys:
+            duplicates += 1
+        else:
+            seen_ids.add(result.id)
+            seen_keys.add(result.natural_key)
+            candidates.append(result)
+    return Triage(candidates, rejections, duplicates)

@@ -1,0 +1,25 @@
+"""The landing page and the health check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import text
+
+from plateward.web.deps import SessionDep, UowDep
+
+router = APIRouter()
+
+
+@router.get("/healthz", tags=["operations"])
+def healthz(uow: UowDep) -> dict[str, str]:
+    """Liveness and database reachability."""
+    uow.session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": uow.dialect}
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def landing(request: Request, state: SessionDep) -> HTMLResponse:
+    templates = request.app.state.templates
+    actor = state.actor if state else None
+    return templates.TemplateResponse(request, "landing.html", {"actor": actor})
