@@ -22,7 +22,7 @@ browser-deps:
 	  echo "Chromium could not be installed: browser tests will fail"; }
 
 test: $(STAMP) browser-deps
-	$(BIN)/ruff check plateward tests bench
+	$(BIN)/ruff check
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from plateward.core.database import Database
 from plateward.core.errors import PlatewardError
@@ -83,18 +82,24 @@ def _print_demo(result: object, host: str, port: int) -> None:
     from plateward.demo.build import DemoCity
 
     assert isinstance(result, DemoCity)  # noqa: S101
-    table = Table(title="Demo accounts (password + authenticator code)")
-    for column in ("username", "role", "name", "password", "TOTP secret"):
-        table.add_column(column)
+    console.print(
+        "[bold]Demo accounts[/bold] (sign in with the password and an authenticator code):"
+    )
     for a in result.accounts:
-        table.add_row(a.username, a.role, a.name, a.password, a.totp_secret)
-    console.print(table)
+        # soft_wrap: a password or secret is never cut or folded, whatever the terminal width.
+        console.print(
+            f"  {a.username:<13} {a.role:<16} password: {a.password}   TOTP secret: {a.totp_secret}"
+            f"   ({a.name})",
+            soft_wrap=True,
+            highlight=False,
+        )
     console.print("Current code for an account: [bold]plateward totp USERNAME[/bold]")
     console.print(f"Reads stored: {result.reads_total:,}")
-    console.print(f"Demo ingest token (camera network): {result.ingest_token}")
+    console.print(f"Demo ingest token (camera network): {result.ingest_token}", soft_wrap=True)
     console.print(
         f"  curl -X POST http://{host}:{port}/api/v1/reads -H 'Authorization: Bearer "
-        f"{result.ingest_token}' -H 'Content-Type: application/json' -d @reads.json"
+        f"{result.ingest_token}' -H 'Content-Type: application/json' -d @reads.json",
+        soft_wrap=True,
     )
 
 
@@ -191,3 +196,26 @@ def totp(username: str, data_dir: DataDir = None) -> None:
             console.print(accounts.demo_totp_code(uow, username))
     finally:
         db.dispose()
+
+
+audit_app = typer.Typer(help="Audit trail commands.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDir = None) -> None:
+    """Walk the hash chain; exit 1 naming the first edited, missing or reordered entry."""
+    from plateward.core.audit import verify_chain
+
+    db = Database.from_settings(_settings(data_dir))
+    try:
+        with db.unit_of_work() as uow:
+            status = verify_chain(uow.session)
+    finally:
+        db.dispose()
+    if not status.ok:
+        console.print(
+            f"[red]Audit chain broken at entry {status.first_bad_seq}:[/red] {status.problem}"
+        )
+        raise typer.Exit(code=1)
+    console.print(f"Audit chain intact: {status.entries:,} entries verified.")
