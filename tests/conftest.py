@@ -37,7 +37,8 @@ from plateward.reads import service as reads
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 PG_URL = os.environ.get("PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-PG_SCHEMA = "plateward_test"
+# One schema per test process, so parallel runs (a developer and CI) never collide.
+PG_SCHEMA = f"plateward_test_{os.getpid()}"
 PASSWORD = "correct horse battery staple"
 PERSONAS = {
     # username: (role, unit, agency)
@@ -142,6 +143,11 @@ def postgresql_backend() -> Iterator[Backend]:
     token, secrets = _seed(engine, make_settings(Path("var-test"), PG_URL))
     yield Backend("postgresql", engine, token, secrets)
     engine.dispose()
+    base = make_engine(PG_URL)
+    with base.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.commit()
+    base.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
