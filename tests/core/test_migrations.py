@@ -59,7 +59,7 @@ def test_reads_are_partitioned_by_day_with_partitions_ahead(db: Database) -> Non
     edge = (NOW - timedelta(days=db.settings.retention_days)).date()
     assert {partition_name(ahead), partition_name(NOW.date()), partition_name(edge)} <= names
     kind = db.engine.execute(
-        text("SELECT relkind FROM pg_class WHERE relname = 'reads'")
+        text("SELECT relkind FROM pg_class WHERE oid = 'reads'::regclass")
     ).scalar_one()  # type: ignore[union-attr]
     assert kind == "p"
 

@@ -59,15 +59,28 @@ _AUDIT_GUARD_SQLITE = [
 ]
 
 
+def _trigram_schema() -> str:
+    """pg_trgm lives in public unless a DBA put it elsewhere; its operator class is named fully."""
+    bind = op.get_bind()
+    bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+    schema = bind.execute(
+        sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"
+        )
+    ).scalar_one()
+    return '"' + str(schema).replace('"', '""') + '"'
+
+
 def _reads_table() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        trgm = _trigram_schema()
         op.execute(_READS_PG)
         op.execute("CREATE INDEX ix_reads_plate ON reads (plate)")
         op.execute("CREATE INDEX ix_reads_plate_skeleton ON reads (plate_skeleton)")
         op.execute("CREATE INDEX ix_reads_captured_at ON reads (captured_at)")
         # Partial-plate search ("7AB", "B12") uses trigrams.
-        op.execute("CREATE INDEX ix_reads_plate_trgm ON reads USING gin (plate gin_trgm_ops)")
+        op.execute(f"CREATE INDEX ix_reads_plate_trgm ON reads USING gin (plate {trgm}.gin_trgm_ops)")
         return
     op.create_table(
         "reads",
