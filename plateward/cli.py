@@ -181,7 +181,7 @@ def ingest(
 @app.command()
 def totp(username: str, data_dir: DataDir = None) -> None:
     """Print the current authenticator code for a demo account (demo data directories only)."""
-    from plateward.accounts import service as accounts
+    from plateward.accounts import sessions
     from plateward.demo.build import demo_accounts
 
     settings = _settings(data_dir)
@@ -193,7 +193,7 @@ def totp(username: str, data_dir: DataDir = None) -> None:
     db = Database.from_settings(settings)
     try:
         with db.unit_of_work() as uow:
-            console.print(accounts.demo_totp_code(uow, username))
+            console.print(sessions.demo_totp_code(uow, username))
     finally:
         db.dispose()
 

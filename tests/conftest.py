@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from plateward.accounts import service as accounts
+from plateward.accounts import tokens
 from plateward.cameras import service as cameras
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database, make_engine
@@ -102,8 +103,17 @@ def _seed(engine: Engine, settings: Settings) -> tuple[str, dict[str, str]]:
                 PASSWORD,
                 f"{len(secrets) + 1000}",
             )
-            secrets[username] = accounts.create_person(uow, operator, spec).totp_secret
-        token = accounts.issue_service_credential(
+            person = accounts.create_person(uow, operator, spec, pre_enrolled=True)
+            secrets[username] = person.totp_secret or ""
+            accounts.record_training(
+                uow,
+                operator,
+                person.id,
+                "SJPD ALPR user training",
+                NOW.date() - timedelta(days=10),
+                NOW.date() + timedelta(days=355),
+            )
+        token = tokens.issue_service_credential(
             uow, operator, "Test camera network", city.HOME_AGENCY_ORI
         )
         uow.commit()
@@ -208,7 +218,10 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def sign_in(client: TestClient, backend: Backend, username: str) -> TestClient:
+def sign_in(
+    client: TestClient, backend: Backend, username: str, *, acknowledge: bool = True
+) -> TestClient:
+    """Sign in with password and code, then accept the restriction statement (unless told not)."""
     page = client.get("/login")
     response = client.post(
         "/login",
@@ -222,7 +235,22 @@ def sign_in(client: TestClient, backend: Backend, username: str) -> TestClient:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+    if acknowledge:
+        accept_statement(client)
     return client
+
+
+def accept_statement(client: TestClient) -> None:
+    page = client.get("/acknowledge")
+    assert page.status_code == 200, page.text
+    version = re.search(r'name="version" value="([^"]+)"', page.text)
+    assert version
+    response = client.post(
+        "/acknowledge",
+        data={"csrf_token": csrf_from(page.text), "version": version.group(1), "accept": "yes"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
 
 
 def native_read(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plateward.core.database import Base
@@ -24,6 +24,10 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime]
+    totp_confirmed_at: Mapped[datetime | None]
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
 
 
 class LoginSession(Base):
@@ -39,6 +43,9 @@ class LoginSession(Base):
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     client_address: Mapped[str | None] = mapped_column(String(64))
+    # "enrol": password checked, MFA enrolment pending; "active": fully signed in.
+    stage: Mapped[str] = mapped_column(String(16), default="active")
+    acknowledged_version: Mapped[str | None] = mapped_column(String(40))
 
 
 class ServiceCredential(Base):
@@ -53,5 +60,69 @@ class ServiceCredential(Base):
     scope: Mapped[str] = mapped_column(String(40))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class AccessClass(Base):
+    """A class of users (DUP §12.1-2): what its members may do, and which cameras' data."""
+
+    __tablename__ = "access_classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    grants: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of permissions
+    camera_codes: Mapped[str | None] = mapped_column(Text)  # JSON list; None means every camera
+    created_at: Mapped[datetime]
+
+
+class ClassMember(Base):
+    __tablename__ = "class_members"
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("access_classes.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class TrainingRecord(Base):
+    """Department-approved ALPR training (DUP §4.1, §13), recorded by an administrator."""
+
+    __tablename__ = "training_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course: Mapped[str] = mapped_column(String(200))
+    completed_on: Mapped[date]
+    expires_on: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime]
+
+
+class RestrictionStatement(Base):
+    """The legal restrictions every user accepts after signing in (DUP update 2026)."""
+
+    __tablename__ = "restriction_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime]
+    published_by: Mapped[str] = mapped_column(String(120))
+
+
+class ApiToken(Base):
+    """A person's token for programmatic use: scoped, expiring, revocable; only its hash kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(Text)  # JSON list of permissions
+    statement_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]

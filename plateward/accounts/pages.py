@@ -1,23 +1,28 @@
-"""Sign-in and sign-out pages."""
+"""Signing in and out: password + code, first-time authenticator enrolment, the restriction
+statement every person accepts before any query."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Annotated
 
+import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from plateward.accounts import service as accounts
-from plateward.accounts.service import SessionState
-from plateward.core.errors import NotAuthenticated
+from plateward.accounts import service as people
+from plateward.accounts import sessions
+from plateward.accounts.sessions import SessionState
+from plateward.core.errors import InvalidInput, NotAuthenticated
 from plateward.web.deps import (
     PRE_SESSION_CSRF_COOKIE,
     SESSION_COOKIE,
+    SessionDep,
     UowDep,
     check_csrf,
     client_address,
     csrf_for_session,
+    signed_in,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -25,16 +30,25 @@ router = APIRouter(include_in_schema=False)
 
 def _safe_next(target: str) -> str:
     # Only local paths: never redirect a signed-in officer to another site.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else "/"
+
+
+def _render(
+    request: Request, template: str, context: dict[str, object], status: int = 200
+) -> Response:
+    return request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status
+    )  # type: ignore[no-any-return]
 
 
 def _login_page(request: Request, next_path: str, error: str | None, status: int) -> Response:
     csrf = secrets.token_urlsafe(32)
-    response = request.app.state.templates.TemplateResponse(
+    response = _render(
         request,
         "accounts/login.html",
         {"next": _safe_next(next_path), "csrf_token": csrf, "error": error},
-        status_code=status,
+        status,
     )
     response.set_cookie(
         PRE_SESSION_CSRF_COOKIE,
@@ -52,21 +66,22 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(  # noqa: PLR0917 — one parameter per form field
+def login(
     request: Request,
     uow: UowDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
-    code: Annotated[str, Form(max_length=12)],
+    code: Annotated[str, Form(max_length=12)] = "",
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     check_csrf(request.cookies.get(PRE_SESSION_CSRF_COOKIE), csrf_token)
     try:
-        signed = accounts.sign_in(uow, username, password, code, client_address(request))
+        signed = sessions.sign_in(uow, username, password, code, client_address(request))
     except NotAuthenticated as exc:
         return _login_page(request, next, exc.detail, 401)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = "/login/enrol" if signed.stage == sessions.ENROL else _safe_next(next)
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         signed.token,
@@ -78,11 +93,75 @@ def login(  # noqa: PLR0917 — one parameter per form field
     return response
 
 
-@router.post("/logout")
-def logout(
-    request: Request, uow: UowDep, _state: Annotated[SessionState, Depends(csrf_for_session)]
+def _enrolling(state: SessionDep) -> SessionState:
+    if state is None:
+        raise NotAuthenticated("Please sign in.")
+    return state
+
+
+@router.get("/login/enrol", response_class=HTMLResponse)
+def enrol_form(
+    request: Request,
+    uow: UowDep,
+    state: Annotated[SessionState, Depends(_enrolling)],
+    error: str | None = None,
 ) -> Response:
-    accounts.sign_out(uow, request.cookies.get(SESSION_COOKIE, ""))
+    if state.stage == sessions.ACTIVE:
+        return RedirectResponse("/", status_code=303)
+    enrolment = sessions.enrolment(uow, state)
+    qr = segno.make(enrolment.uri, error="m").svg_data_uri(scale=5)
+    context = {"enrolment": enrolment, "qr": qr, "csrf_token": state.csrf_token, "error": error}
+    return _render(request, "accounts/enrol.html", context, 422 if error else 200)
+
+
+@router.post("/login/enrol")
+def enrol(
+    request: Request,
+    uow: UowDep,
+    state: Annotated[SessionState, Depends(csrf_for_session)],
+    code: Annotated[str, Form(max_length=12)],
+) -> Response:
+    try:
+        sessions.confirm_enrolment(uow, state, code)
+    except InvalidInput as exc:
+        return enrol_form(request, uow, state, exc.detail)
+    return RedirectResponse("/acknowledge", status_code=303)
+
+
+@router.get("/acknowledge", response_class=HTMLResponse)
+def acknowledge_form(
+    request: Request,
+    uow: UowDep,
+    state: Annotated[SessionState, Depends(signed_in)],
+    next: str = "/",
+) -> Response:
+    context = {
+        "actor": state.actor,
+        "csrf_token": state.csrf_token,
+        "next": _safe_next(next),
+        "statement": people.current_statement(uow),
+    }
+    return _render(request, "accounts/acknowledge.html", context)
+
+
+@router.post("/acknowledge")
+def acknowledge(
+    uow: UowDep,
+    state: Annotated[SessionState, Depends(csrf_for_session)],
+    version: Annotated[str, Form(max_length=40)],
+    accept: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    signed_in(state)
+    if accept != "yes":
+        raise InvalidInput("You must accept the restrictions to use the system.")
+    sessions.acknowledge(uow, state, version)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(uow: UowDep, state: Annotated[SessionState, Depends(csrf_for_session)]) -> Response:
+    sessions.sign_out(uow, state)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 SIGN_IN_FAILED = "Sign-in failed: check your username, password and code."
@@ -35,3 +36,24 @@ def session_end_reason(
     if now - last_seen_at >= limits.idle:
         return "session was idle too long"
     return None
+
+
+# Lockout: after LOCK_AFTER consecutive failures the account is locked, for a period that doubles
+# with each further failure (back-off), up to a day. Locked or not, the answer is the same.
+LOCK_AFTER = 5
+_FIRST_LOCK = timedelta(minutes=15)
+_LONGEST_LOCK = timedelta(hours=24)
+
+
+def lock_duration(consecutive_failures: int) -> timedelta | None:
+    if consecutive_failures < LOCK_AFTER:
+        return None
+    return min(_FIRST_LOCK * 2 ** (consecutive_failures - LOCK_AFTER), _LONGEST_LOCK)
+
+
+def training_current(expiry_dates: Iterable[date], today: date) -> bool:
+    """DUP §4.1, §13 — at least one Department-approved training record not yet expired."""
+    return any(expires >= today for expires in expiry_dates)
+
+
+MAX_TOKEN_DAYS = 90

@@ -1,35 +1,39 @@
-"""Account use cases: people, sign-in sessions and service credentials."""
+"""People, classes of access, training and the restriction statement (administrators' use cases),
+and building the ``Actor`` every other capability receives."""
 
 from __future__ import annotations
 
-import secrets
+import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime
 
 import pyotp
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from plateward.accounts.models import LoginSession, ServiceCredential, User
-from plateward.accounts.rules import (
-    SIGN_IN_FAILED,
-    AccountStatus,
-    SessionLimits,
-    session_end_reason,
-    token_digest,
+from plateward.accounts.models import (
+    AccessClass,
+    ClassMember,
+    LoginSession,
+    RestrictionStatement,
+    TrainingRecord,
+    User,
 )
+from plateward.accounts.rules import AccountStatus, training_current
 from plateward.core import audit
-from plateward.core.audit import AuditAction, AuditEvent, Outcome
+from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import Conflict, InvalidInput, NotAuthenticated
+from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Actor, Permission, Role, require
 from plateward.sharing import service as agencies
 
 _hasher = PasswordHasher()  # argon2id with the library's vetted defaults
-# Verified when the username is unknown, so timing does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("plateward-no-such-user")
-INGEST_SCOPE = "reads:ingest"
+MIN_PASSWORD = 12
+PERSON_ROLES = frozenset(Role) - {Role.SYSTEM, Role.PUBLIC, Role.CAMERA_SERVICE}
+
+
+def hasher() -> PasswordHasher:
+    return _hasher
 
 
 @dataclass(frozen=True)
@@ -47,18 +51,335 @@ class PersonSpec:
 class NewPerson:
     id: int
     username: str
-    totp_secret: str
+    totp_secret: str | None  # set only for pre-enrolled (demo) accounts
 
 
 @dataclass(frozen=True)
-class SignedIn:
-    token: str
-    csrf_token: str
-    actor: Actor
+class PersonView:
+    id: int
+    username: str
+    full_name: str
+    badge: str | None
+    unit: str
+    role: str
+    agency: str
+    status: str
+    enrolled: bool
+    locked_until: datetime | None
+    last_sign_in_at: datetime | None
+    trained_until: date | None
+    classes: tuple[str, ...]
 
 
-def _actor(uow: UnitOfWork, user: User, client_address: str | None = None) -> Actor:
+def _check_spec(uow: UnitOfWork, spec: PersonSpec) -> None:
+    if spec.role not in PERSON_ROLES:
+        raise InvalidInput(f"'{spec.role}' is not a role a person can hold")
+    if len(spec.password) < MIN_PASSWORD:
+        raise InvalidInput(f"passwords must be at least {MIN_PASSWORD} characters long")
+    if not spec.username.strip() or not spec.username.isascii() or " " in spec.username:
+        raise InvalidInput("usernames are ASCII without spaces")
+    if uow.session.scalar(select(User.id).where(User.username == spec.username)):
+        raise Conflict(f"username '{spec.username}' is taken")
+
+
+def create_person(
+    uow: UnitOfWork, actor: Actor, spec: PersonSpec, *, pre_enrolled: bool = False
+) -> NewPerson:
+    """An administrator creates an account; MFA is enrolled at first sign-in.
+
+    ``pre_enrolled`` is for the demo only: the TOTP secret is set now so it can be printed.
+    """
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    _check_spec(uow, spec)
+    agency = agencies.agency_by_ori(uow, spec.agency_ori)
+    secret = pyotp.random_base32() if pre_enrolled else None
+    user = User(
+        username=spec.username,
+        full_name=spec.full_name,
+        badge=spec.badge,
+        unit=spec.unit,
+        role=spec.role,
+        agency_id=agency.id,
+        password_hash=_hasher.hash(spec.password),
+        totp_secret=secret,
+        totp_confirmed_at=uow.now() if pre_enrolled else None,
+        status=AccountStatus.ACTIVE,
+        created_at=uow.now(),
+        failed_sign_ins=0,
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    _audit_account(uow, actor, AuditAction.ACCOUNT_CREATED, user, role=spec.role)
+    return NewPerson(user.id, user.username, secret)
+
+
+def _audit_account(
+    uow: UnitOfWork, actor: Actor, action: AuditAction, user: User, **details: object
+) -> None:
+    audit.record(uow, actor, AuditEvent(action, details={"username": user.username, **details}))
+
+
+def _user(uow: UnitOfWork, user_id: int) -> User:
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such person")
+    return user
+
+
+def set_status(uow: UnitOfWork, actor: Actor, user_id: int, status: str, reason: str) -> None:
+    """Suspend or re-enable an account; suspension ends every session at once."""
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    if status not in set(AccountStatus):
+        raise InvalidInput(f"unknown account status '{status}'")
+    if not reason.strip():
+        raise InvalidInput("give a reason; it goes into the audit trail")
+    user = _user(uow, user_id)
+    user.status = status
+    if status == AccountStatus.ACTIVE:
+        user.failed_sign_ins, user.locked_until = 0, None
+        action = AuditAction.ACCOUNT_REENABLED
+    else:
+        end_sessions(uow, user.id)
+        action = AuditAction.ACCOUNT_SUSPENDED
+    _audit_account(uow, actor, action, user, reason=reason.strip())
+    uow.commit()
+
+
+def end_sessions(uow: UnitOfWork, user_id: int) -> int:
+    sessions = uow.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+    ).all()
+    for s in sessions:
+        s.ended_at = uow.now()
+    return len(sessions)
+
+
+def record_training(
+    uow: UnitOfWork, actor: Actor, user_id: int, course: str, completed_on: date, expires_on: date
+) -> None:
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    if not course.strip():
+        raise InvalidInput("name the course")
+    if expires_on <= completed_on:
+        raise InvalidInput("training must expire after it was completed")
+    if completed_on > uow.now().date():
+        raise InvalidInput("training cannot be completed in the future")
+    user = _user(uow, user_id)
+    uow.session.add(
+        TrainingRecord(
+            user_id=user.id,
+            course=course.strip(),
+            completed_on=completed_on,
+            expires_on=expires_on,
+            recorded_by=actor.username,
+            recorded_at=uow.now(),
+        )
+    )
+    _audit_account(
+        uow,
+        actor,
+        AuditAction.TRAINING_RECORDED,
+        user,
+        course=course.strip(),
+        expires_on=expires_on.isoformat(),
+    )
+    uow.commit()
+
+
+def trained_until(uow: UnitOfWork, user_id: int) -> date | None:
+    return uow.session.scalar(
+        select(TrainingRecord.expires_on)
+        .where(TrainingRecord.user_id == user_id)
+        .order_by(TrainingRecord.expires_on.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class ClassView:
+    id: int
+    name: str
+    description: str
+    grants: tuple[str, ...]
+    camera_codes: tuple[str, ...] | None
+    members: tuple[str, ...]
+
+
+def create_class(
+    uow: UnitOfWork,
+    actor: Actor,
+    name: str,
+    description: str,
+    grants: list[str],
+    camera_codes: list[str] | None,
+) -> ClassView:
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    unknown = set(grants) - {p.value for p in Permission}
+    if unknown:
+        raise InvalidInput(f"unknown permission(s): {', '.join(sorted(unknown))}")
+    if not name.strip():
+        raise InvalidInput("a class needs a name")
+    if uow.session.scalar(select(AccessClass.id).where(AccessClass.name == name.strip())):
+        raise Conflict(f"a class named '{name.strip()}' exists")
+    access_class = AccessClass(
+        name=name.strip(),
+        description=description.strip(),
+        grants=json.dumps(sorted(grants)),
+        camera_codes=None if camera_codes is None else json.dumps(sorted(set(camera_codes))),
+        created_at=uow.now(),
+    )
+    uow.session.add(access_class)
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(
+            AuditAction.CLASS_CREATED,
+            details={"class": access_class.name, "grants": sorted(grants), "cameras": camera_codes},
+        ),
+    )
+    uow.commit()
+    return _class_view(uow, access_class)
+
+
+def set_classes(uow: UnitOfWork, actor: Actor, user_id: int, class_ids: list[int]) -> None:
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    user = _user(uow, user_id)
+    classes = uow.session.scalars(select(AccessClass).where(AccessClass.id.in_(class_ids))).all()
+    if len(classes) != len(set(class_ids)):
+        raise NotFound("no such class")
+    uow.session.execute(delete(ClassMember).where(ClassMember.user_id == user.id))
+    uow.session.add_all(ClassMember(class_id=c.id, user_id=user.id) for c in classes)
+    _audit_account(
+        uow,
+        actor,
+        AuditAction.CLASS_MEMBERSHIP_CHANGED,
+        user,
+        classes=sorted(c.name for c in classes),
+    )
+    uow.commit()
+
+
+def _class_view(uow: UnitOfWork, c: AccessClass) -> ClassView:
+    members = uow.session.scalars(
+        select(User.username)
+        .join(ClassMember, ClassMember.user_id == User.id)
+        .where(ClassMember.class_id == c.id)
+        .order_by(User.username)
+    ).all()
+    cameras = tuple(json.loads(c.camera_codes)) if c.camera_codes is not None else None
+    return ClassView(
+        c.id, c.name, c.description, tuple(json.loads(c.grants)), cameras, tuple(members)
+    )
+
+
+def list_classes(uow: UnitOfWork, actor: Actor) -> list[ClassView]:
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    rows = uow.session.scalars(select(AccessClass).order_by(AccessClass.name)).all()
+    return [_class_view(uow, c) for c in rows]
+
+
+def _classes_of(uow: UnitOfWork, user_id: int) -> list[AccessClass]:
+    return list(
+        uow.session.scalars(
+            select(AccessClass)
+            .join(ClassMember, ClassMember.class_id == AccessClass.id)
+            .where(ClassMember.user_id == user_id)
+            .order_by(AccessClass.name)
+        )
+    )
+
+
+def _person_view(uow: UnitOfWork, user: User) -> PersonView:
     agency = agencies.agency_by_id(uow, user.agency_id)
+    return PersonView(
+        user.id,
+        user.username,
+        user.full_name,
+        user.badge,
+        user.unit,
+        user.role,
+        agency.name,
+        user.status,
+        user.totp_confirmed_at is not None,
+        user.locked_until,
+        user.last_sign_in_at,
+        trained_until(uow, user.id),
+        tuple(c.name for c in _classes_of(uow, user.id)),
+    )
+
+
+def list_people(uow: UnitOfWork, actor: Actor) -> list[PersonView]:
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    users = uow.session.scalars(select(User).order_by(User.username)).all()
+    return [_person_view(uow, u) for u in users]
+
+
+def person(uow: UnitOfWork, actor: Actor, user_id: int) -> PersonView:
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    return _person_view(uow, _user(uow, user_id))
+
+
+@dataclass(frozen=True)
+class Statement:
+    version: str
+    text: str
+    published_at: datetime
+
+
+def current_statement(uow: UnitOfWork) -> Statement:
+    row = uow.session.scalar(
+        select(RestrictionStatement).order_by(RestrictionStatement.id.desc()).limit(1)
+    )
+    if row is None:
+        raise NotFound("no restriction statement is published")
+    return Statement(row.version, row.text, row.published_at)
+
+
+def publish_statement(uow: UnitOfWork, actor: Actor, version: str, text: str) -> Statement:
+    """A new version: everyone must accept it again at their next query."""
+    require(actor, Permission.ACCOUNTS_MANAGE)
+    if not version.strip() or not text.strip():
+        raise InvalidInput("a statement needs a version and its text")
+    exists = uow.session.scalar(
+        select(RestrictionStatement.id).where(RestrictionStatement.version == version.strip())
+    )
+    if exists:
+        raise Conflict(f"version '{version.strip()}' is already published")
+    uow.session.add(
+        RestrictionStatement(
+            version=version.strip(),
+            text=text.strip(),
+            published_at=uow.now(),
+            published_by=actor.username,
+        )
+    )
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(AuditAction.STATEMENT_PUBLISHED, details={"version": version.strip()}),
+    )
+    uow.commit()
+    return current_statement(uow)
+
+
+def actor_for(
+    uow: UnitOfWork,
+    user: User,
+    *,
+    client_address: str | None = None,
+    acknowledged_version: str | None = None,
+    token_scopes: frozenset[Permission] | None = None,
+) -> Actor:
+    """Everything a service needs to know about a person: role, classes, training, consent."""
+    agency = agencies.agency_by_id(uow, user.agency_id)
+    classes = _classes_of(uow, user.id)
+    grants = frozenset(Permission(g) for c in classes for g in json.loads(c.grants))
+    scopes = [json.loads(c.camera_codes) for c in classes if c.camera_codes is not None]
+    # With no class restricting cameras, every camera; otherwise the cameras any class allows.
+    restricted = bool(scopes) and len(scopes) == len(classes)
+    scope = frozenset(code for codes in scopes for code in codes) if restricted else None
+    expiry = trained_until(uow, user.id)
     return Actor(
         kind="person",
         id=user.id,
@@ -71,175 +392,24 @@ def _actor(uow: UnitOfWork, user: User, client_address: str | None = None) -> Ac
         agency_ori=agency.ori,
         agency_name=agency.name,
         client_address=client_address,
+        class_grants=grants,
+        camera_scope=scope,
+        trained=training_current([expiry] if expiry else [], uow.now().date()),
+        acknowledged=acknowledged_version == current_statement(uow).version,
+        token_scopes=token_scopes,
     )
 
 
-def create_person(uow: UnitOfWork, actor: Actor, spec: PersonSpec) -> NewPerson:
-    require(actor, Permission.ACCOUNTS_MANAGE)
-    if spec.role not in set(Role) or spec.role in {Role.SYSTEM, Role.PUBLIC, Role.CAMERA_SERVICE}:
-        raise InvalidInput(f"'{spec.role}' is not a role a person can hold")
-    if len(spec.password) < 12:
-        raise InvalidInput("passwords must be at least 12 characters long")
-    if uow.session.scalar(select(User.id).where(User.username == spec.username)):
-        raise Conflict(f"username '{spec.username}' is taken")
-    agency = agencies.agency_by_ori(uow, spec.agency_ori)
-    user = User(
-        username=spec.username,
-        full_name=spec.full_name,
-        badge=spec.badge,
-        unit=spec.unit,
-        role=spec.role,
-        agency_id=agency.id,
-        password_hash=_hasher.hash(spec.password),
-        totp_secret=pyotp.random_base32(),
-        status=AccountStatus.ACTIVE,
-        created_at=uow.now(),
-    )
-    uow.session.add(user)
-    uow.session.flush()
-    return NewPerson(user.id, user.username, user.totp_secret or "")
-
-
-def _password_ok(user: User | None, password: str) -> bool:
-    try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _code_ok(user: User, code: str, uow: UnitOfWork) -> bool:
-    if not user.totp_secret:
-        return False
-    # One step of drift either way, as RFC 6238 recommends for clock skew.
-    return pyotp.TOTP(user.totp_secret).verify(code.strip(), for_time=uow.now(), valid_window=1)
-
-
-def sign_in(
-    uow: UnitOfWork, username: str, password: str, code: str, client_address: str | None
-) -> SignedIn:
-    """Password and TOTP code together (MFA for all access, DUP update 2026)."""
-    user = uow.session.scalar(select(User).where(User.username == username))
-    ok = _password_ok(user, password) and user is not None and _code_ok(user, code, uow)
-    if not ok or user is None or user.status != AccountStatus.ACTIVE:
-        audit.record(
-            uow,
-            Actor.anonymous(username, client_address),
-            AuditEvent(AuditAction.LOGIN_FAILED, Outcome.DENIED, reason="bad credentials"),
-        )
-        uow.commit()
-        raise NotAuthenticated(SIGN_IN_FAILED)
-    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    now = uow.now()
-    uow.session.add(
-        LoginSession(
-            token_hash=token_digest(token),
-            user_id=user.id,
-            csrf_token=csrf,
-            created_at=now,
-            last_seen_at=now,
-            client_address=client_address,
-        )
-    )
-    actor = _actor(uow, user, client_address)
-    audit.record(uow, actor, AuditEvent(AuditAction.LOGIN_SUCCEEDED))
-    uow.commit()
-    return SignedIn(token, csrf, actor)
-
-
-@dataclass(frozen=True)
-class SessionState:
-    actor: Actor
-    csrf_token: str
-
-
-def session_state(uow: UnitOfWork, token: str, client_address: str | None) -> SessionState | None:
-    """The person behind a session cookie, or None if the session is unknown or has ended."""
-    session = uow.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == token_digest(token))
-    )
-    if session is None or session.ended_at is not None:
-        return None
-    now = uow.now()
-    limits = SessionLimits(
-        timedelta(minutes=uow.settings.session_idle_minutes),
-        timedelta(hours=uow.settings.session_absolute_hours),
-    )
-    user = uow.session.get(User, session.user_id)
-    if session_end_reason(session.created_at, session.last_seen_at, now, limits) or (
-        user is None or user.status != AccountStatus.ACTIVE
-    ):
-        session.ended_at = now
-        uow.commit()
-        return None
-    session.last_seen_at = now
-    uow.commit()
-    return SessionState(_actor(uow, user, client_address), session.csrf_token)
-
-
-def sign_out(uow: UnitOfWork, token: str) -> None:
-    session = uow.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == token_digest(token))
-    )
-    if session is None or session.ended_at is not None:
-        return
-    session.ended_at = uow.now()
-    user = uow.session.get(User, session.user_id)
-    if user is not None:
-        audit.record(uow, _actor(uow, user), AuditEvent(AuditAction.LOGOUT))
-    uow.commit()
-
-
-def issue_service_credential(uow: UnitOfWork, actor: Actor, name: str, agency_ori: str) -> str:
-    """Create an ingest-only token for a camera or vendor system. The token is shown once."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
-    if not name.strip():
-        raise InvalidInput("a service credential needs a name")
-    agency = agencies.agency_by_ori(uow, agency_ori)
-    existing = uow.session.scalar(select(ServiceCredential).where(ServiceCredential.name == name))
-    if existing is not None and existing.revoked_at is None:
-        existing.revoked_at = uow.now()  # re-issuing replaces the old token
-        existing.name = f"{name} (revoked {existing.id})"
-        uow.session.flush()
-    token = "pwi_" + secrets.token_urlsafe(32)
-    uow.session.add(
-        ServiceCredential(
-            name=name,
-            token_prefix=token[:10],
-            token_hash=token_digest(token),
-            scope=INGEST_SCOPE,
-            agency_id=agency.id,
-            created_at=uow.now(),
-        )
-    )
+def record_refusal(uow: UnitOfWork, actor: Actor, permission: Permission, target: str) -> None:
+    """Refused attempts are audited too (DUP §9), then the caller raises the refusal."""
     audit.record(
-        uow, actor, AuditEvent(AuditAction.SERVICE_CREDENTIAL_ISSUED, details={"name": name})
+        uow,
+        actor,
+        AuditEvent(
+            AuditAction.ACCESS_REFUSED,
+            audit.Outcome.DENIED,
+            reason=f"lacks {permission.value}",
+            details={"target": target[:200]},
+        ),
     )
-    return token
-
-
-def service_actor(uow: UnitOfWork, token: str, client_address: str | None) -> Actor:
-    credential = uow.session.scalar(
-        select(ServiceCredential).where(ServiceCredential.token_hash == token_digest(token))
-    )
-    if credential is None or credential.revoked_at is not None:
-        raise NotAuthenticated("missing, unknown or revoked service token")
-    credential.last_used_at = uow.now()
-    agency = agencies.agency_by_id(uow, credential.agency_id)
-    return Actor(
-        kind="service",
-        id=credential.id,
-        username=f"service:{credential.name}",
-        name=credential.name,
-        role=Role.CAMERA_SERVICE,
-        agency_id=agency.id,
-        agency_ori=agency.ori,
-        agency_name=agency.name,
-        client_address=client_address,
-    )
-
-
-def demo_totp_code(uow: UnitOfWork, username: str) -> str:
-    user = uow.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.totp_secret:
-        raise InvalidInput(f"no demo account '{username}'")
-    return pyotp.TOTP(user.totp_secret).at(uow.now())
+    uow.commit()

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from plateward.accounts.service import SessionState
 from plateward.cameras import service as cameras
-from plateward.core.permissions import Permission
-from plateward.web.deps import UowDep, person_with
+from plateward.core.permissions import Actor, Permission
+from plateward.web.deps import UowDep, api_caller_with
 
 router = APIRouter(prefix="/api/v1", tags=["cameras"])
 
@@ -29,9 +28,9 @@ class CameraOut(BaseModel):
 
 @router.get("/cameras", response_model=list[CameraOut], responses={401: {}, 403: {}})
 def list_cameras(
-    uow: UowDep, state: Annotated[SessionState, Depends(person_with(Permission.CAMERAS_VIEW))]
+    uow: UowDep, actor: Annotated[Actor, Depends(api_caller_with(Permission.CAMERAS_VIEW))]
 ) -> list[CameraOut]:
-    """The camera registry (signed-in staff)."""
+    """The camera registry (signed-in staff, or a personal API token with cameras:view)."""
     return [
         CameraOut(
             code=c.code,
@@ -44,5 +43,5 @@ def list_cameras(
             longitude=c.longitude,
             heading=c.heading,
         )
-        for c in cameras.list_cameras(uow, state.actor)
+        for c in cameras.list_cameras(uow, actor)
     ]

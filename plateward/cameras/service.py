@@ -115,4 +115,4 @@ def camera_refs(uow: UnitOfWork) -> dict[str, CameraRef]:
 
 
 def camera_codes(uow: UnitOfWork) -> dict[int, str]:
-    return dict(uow.session.execute(select(Camera.id, Camera.code)).tuples().all())
+    return dict(uow.session.execute(select(Camera.id, Camera.code)).all())

@@ -29,15 +29,34 @@ _AUDIT_LOCK_KEY = 0x504C4154
 class AuditAction(StrEnum):
     """Every kind of audited event, ``subject.action``. Each is described in docs/audit.md."""
 
+    ACCESS_REFUSED = "access.refused"
+    ACCOUNT_CREATED = "account.created"
+    ACCOUNT_LOCKED = "account.locked"
+    ACCOUNT_REENABLED = "account.reenabled"
+    ACCOUNT_SUSPENDED = "account.suspended"
+    API_TOKEN_ISSUED = "api_token.issued"  # noqa: S105 — an event name, not a secret
+    API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
+    AUDIT_ENTRY_VIEWED = "audit.entry_viewed"
+    AUDIT_EXPORTED = "audit.exported"
+    AUDIT_SEARCHED = "audit.searched"
     CAMERA_REGISTERED = "camera.registered"
+    CLASS_CREATED = "class.created"
+    CLASS_MEMBERSHIP_CHANGED = "class.membership_changed"
     LOGIN_FAILED = "login.failed"
     LOGIN_SUCCEEDED = "login.succeeded"
     LOGOUT = "logout"
+    MFA_ENROLLED = "mfa.enrolled"
+    MFA_ENROLMENT_FAILED = "mfa.enrolment_failed"
+    MFA_ENROLMENT_STARTED = "mfa.enrolment_started"
     QUARANTINE_VIEWED = "quarantine.viewed"
     READS_INGESTED = "reads.ingested"
     READS_MONITORED = "reads.monitored"
     SERVICE_CREDENTIAL_ISSUED = "service_credential.issued"
-    SERVICE_CREDENTIAL_REJECTED = "service_credential.rejected"
+    SESSIONS_ENDED = "sessions.ended"
+    STATEMENT_ACCEPTED = "statement.accepted"
+    STATEMENT_PUBLISHED = "statement.published"
+    TRAINING_RECORDED = "training.recorded"
 
 
 class Outcome(StrEnum):
@@ -203,3 +222,20 @@ def _stream(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
 def verify_chain(session: Session) -> ChainStatus:
     """Walk the whole trail; the first edited, missing or reordered entry is named."""
     return _walk(_stream(session))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement that the chain up to ``last_seq`` ended in ``last_hash``.
+
+    Signed with an Ed25519 key kept outside the database, so truncating the trail or rewriting
+    it wholesale (recomputing every hash) is detected.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    last_seq: Mapped[int] = mapped_column(Integer, index=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))

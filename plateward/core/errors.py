@@ -33,3 +33,15 @@ class PayloadTooLarge(PlatewardError):
 
 class Conflict(PlatewardError):
     pass
+
+
+class AcknowledgmentRequired(PermissionDenied):
+    """The person has not accepted the current restriction statement in this session."""
+
+
+class TrainingRequired(PermissionDenied):
+    """The person's Department-approved ALPR training is missing or expired."""
+
+
+class EnrolmentRequired(NotAuthenticated):
+    """The password was right but the authenticator is not enrolled yet."""

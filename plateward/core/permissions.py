@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from plateward.core.errors import PermissionDenied
+from plateward.core.errors import AcknowledgmentRequired, PermissionDenied, TrainingRequired
 
 
 class Role(StrEnum):
@@ -30,6 +30,7 @@ class Permission(StrEnum):
     """``resource:action``, kept alphabetical."""
 
     ACCOUNTS_MANAGE = "accounts:manage"
+    AUDIT_EXPORT = "audit:export"
     AUDIT_READ = "audit:read"
     CAMERAS_MANAGE = "cameras:manage"
     CAMERAS_VIEW = "cameras:view"
@@ -54,7 +55,7 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     # DUP §9 — the audit unit reads audit trails; it cannot search reads.
-    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
+    Role.AUDITOR: frozenset({Permission.AUDIT_EXPORT, Permission.AUDIT_READ}),
     Role.PRIVACY_OFFICER: frozenset({Permission.CAMERAS_VIEW}),
     Role.EXTERNAL_AGENCY: frozenset(),
     # A camera or vendor system holds an ingest-only credential.
@@ -71,8 +72,34 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# Permissions that touch ALPR data. DUP §4.1, §13 — nobody without current Department-approved
+# training may use them, whatever their role or class.
+DATA_PERMISSIONS = frozenset({Permission.QUARANTINE_VIEW, Permission.READS_MONITOR})
+
+# DUP §12.1-2 — administrators decide, class by class, what users may reach; a class can grant
+# no more than its members' role allows. Auditors are never granted data (DUP §9).
+_ROLE_CEILING: dict[Role, frozenset[Permission]] = {
+    Role.OFFICER: frozenset({Permission.CAMERAS_VIEW, Permission.READS_MONITOR}),
+    Role.INVESTIGATOR: frozenset(
+        {Permission.CAMERAS_VIEW, Permission.READS_MONITOR, Permission.QUARANTINE_VIEW}
+    ),
+    Role.LIEUTENANT: frozenset(
+        {Permission.CAMERAS_VIEW, Permission.READS_MONITOR, Permission.QUARANTINE_VIEW}
+    ),
+    Role.COMMAND: frozenset(
+        {Permission.CAMERAS_VIEW, Permission.READS_MONITOR, Permission.QUARANTINE_VIEW}
+    ),
+    Role.PRIVACY_OFFICER: frozenset({Permission.CAMERAS_VIEW, Permission.AUDIT_READ}),
+}
+
+
 def role_permissions(role: Role) -> frozenset[Permission]:
     return _ROLE_PERMISSIONS[role]
+
+
+def grantable(role: Role) -> frozenset[Permission]:
+    """What a class may add for members of this role."""
+    return _ROLE_CEILING.get(role, frozenset())
 
 
 @dataclass(frozen=True)
@@ -94,10 +121,32 @@ class Actor:
     agency_name: str | None = None
     client_address: str | None = None
     extra_permissions: frozenset[Permission] = field(default_factory=frozenset)
+    class_grants: frozenset[Permission] = field(default_factory=frozenset)
+    # Camera codes whose data this actor may reach; None means every camera.
+    camera_scope: frozenset[str] | None = None
+    trained: bool = True
+    acknowledged: bool = True
+    # A personal API token narrows its holder's permissions to the token's scopes.
+    token_scopes: frozenset[Permission] | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "person"
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        return role_permissions(self.role) | self.extra_permissions
+        held = (
+            role_permissions(self.role)
+            | (self.class_grants & grantable(self.role))
+            | self.extra_permissions
+        )
+        if self.token_scopes is not None:
+            held &= self.token_scopes
+        if self.is_person and not self.acknowledged:
+            return frozenset()  # DUP update 2026 — no query before the restrictions are accepted
+        if self.is_person and not self.trained:
+            held -= DATA_PERMISSIONS
+        return held
 
     @classmethod
     def anonymous(cls, username: str = "", client_address: str | None = None) -> Actor:
@@ -122,6 +171,20 @@ def allowed(actor: Actor | None, permission: Permission) -> bool:
 
 
 def require(actor: Actor | None, permission: Permission) -> Actor:
-    if actor is None or not allowed(actor, permission):
-        raise PermissionDenied("You are not authorized to do this.")
-    return actor
+    """The actor, if it holds ``permission``; otherwise the reason it may not, as an error."""
+    if actor is not None and allowed(actor, permission):
+        return actor
+    if actor is not None and actor.is_person and not actor.acknowledged:
+        raise AcknowledgmentRequired("Accept the legal restrictions before any query.")
+    if (
+        actor is not None
+        and actor.is_person
+        and not actor.trained
+        and permission in DATA_PERMISSIONS
+        and permission in (role_permissions(actor.role) | actor.class_grants)
+    ):
+        raise TrainingRequired(
+            "Your ALPR training is not current. Data access stays closed until an "
+            "administrator records Department-approved training."
+        )
+    raise PermissionDenied("You are not authorized to do this.")

@@ -10,16 +10,18 @@ import json
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import select
 
 from plateward.accounts import service as accounts
+from plateward.accounts import tokens
 from plateward.accounts.models import User
 from plateward.cameras import service as cameras
 from plateward.cameras.service import CameraSpec
-from plateward.core.database import Database
+from plateward.core.database import Database, UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.demo import city
 from plateward.reads import service as reads
@@ -100,16 +102,29 @@ def _people(db: Database, operator: Actor, data_dir: Path) -> list[DemoAccount]:
             if exists:
                 continue  # created outside this demo file: leave it alone
             password = secrets.token_urlsafe(12)
-            new = accounts.create_person(
-                uow,
-                operator,
-                accounts.PersonSpec(
-                    p.username, p.full_name, p.role, p.unit, p.agency_ori, password, p.badge
-                ),
+            spec = accounts.PersonSpec(
+                p.username, p.full_name, p.role, p.unit, p.agency_ori, password, p.badge
             )
-            made.append(DemoAccount(p.username, p.role, p.full_name, password, new.totp_secret))
+            # Demo accounts are enrolled already, so their secrets can be printed, and trained.
+            new = accounts.create_person(uow, operator, spec, pre_enrolled=True)
+            _train(uow, operator, new.id)
+            made.append(
+                DemoAccount(p.username, p.role, p.full_name, password, new.totp_secret or "")
+            )
         uow.commit()
     return made
+
+
+def _train(uow: UnitOfWork, operator: Actor, user_id: int) -> None:
+    today = uow.now().date()
+    accounts.record_training(
+        uow,
+        operator,
+        user_id,
+        "SJPD ALPR user training (demo)",
+        today - timedelta(days=30),
+        today + timedelta(days=335),
+    )
 
 
 def _save(data_dir: Path, people: list[DemoAccount], token: str) -> None:
@@ -138,7 +153,7 @@ def build_city(
     _register_places(db, operator)
     people = _people(db, operator, data_dir)
     with db.unit_of_work() as uow:
-        token = accounts.issue_service_credential(
+        token = tokens.issue_service_credential(
             uow, operator, "Demo camera network", city.HOME_AGENCY_ORI
         )
         reads.prepare_partitions(uow)

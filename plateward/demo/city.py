@@ -109,16 +109,30 @@ _INACTIVE = frozenset({"SJ-FX-014", "SJ-FX-017"})  # out of service, for realism
 # Patrol routes for the mobile units (closed loops of (latitude, longitude) waypoints).
 PATROL_ROUTES: dict[str, tuple[tuple[float, float], ...]] = {
     "SJ-MB-001": (  # Downtown, District D
-        (37.3382, -121.8863), (37.3440, -121.8950), (37.3355, -121.9040),
-        (37.3290, -121.8930), (37.3330, -121.8830), (37.3382, -121.8863),
+        (37.3382, -121.8863),
+        (37.3440, -121.8950),
+        (37.3355, -121.9040),
+        (37.3290, -121.8930),
+        (37.3330, -121.8830),
+        (37.3382, -121.8863),
     ),
     "SJ-MB-002": (  # East side, District L
-        (37.3480, -121.8400), (37.3580, -121.8460), (37.3700, -121.8215),
-        (37.3520, -121.8150), (37.3260, -121.8300), (37.3213, -121.8366), (37.3480, -121.8400),
+        (37.3480, -121.8400),
+        (37.3580, -121.8460),
+        (37.3700, -121.8215),
+        (37.3520, -121.8150),
+        (37.3260, -121.8300),
+        (37.3213, -121.8366),
+        (37.3480, -121.8400),
     ),
     "SJ-MB-003": (  # South San José, District X
-        (37.2957, -121.8640), (37.2790, -121.8777), (37.2524, -121.8615),
-        (37.2370, -121.7900), (37.2600, -121.8050), (37.2985, -121.8268), (37.2957, -121.8640),
+        (37.2957, -121.8640),
+        (37.2790, -121.8777),
+        (37.2524, -121.8615),
+        (37.2370, -121.7900),
+        (37.2600, -121.8050),
+        (37.2985, -121.8268),
+        (37.2957, -121.8640),
     ),
 }
 _PATROL_DISTRICTS = {"SJ-MB-001": "D", "SJ-MB-002": "L", "SJ-MB-003": "X"}
@@ -128,20 +142,36 @@ def _fixed_cameras(sites: Sequence[_Site], infix: str, prefix: str) -> tuple[Cam
     cameras = []
     for n, (name, lat, lon, heading, vendor) in enumerate(sites, start=1):
         code = f"SJ-{infix}-{n:03d}"
-        cameras.append(CameraSpec(
-            code=code, name=name, kind="fixed", latitude=lat, longitude=lon, heading=heading,
-            location=f"{prefix}{name}, San José, CA", vendor=VENDORS[vendor],
-            status="inactive" if code in _INACTIVE else "active", agency_ori=HOME_AGENCY_ORI,
-        ))
+        cameras.append(
+            CameraSpec(
+                code=code,
+                name=name,
+                kind="fixed",
+                latitude=lat,
+                longitude=lon,
+                heading=heading,
+                location=f"{prefix}{name}, San José, CA",
+                vendor=VENDORS[vendor],
+                status="inactive" if code in _INACTIVE else "active",
+                agency_ori=HOME_AGENCY_ORI,
+            )
+        )
     return tuple(cameras)
 
 
 def _mobile_cameras() -> tuple[CameraSpec, ...]:
     return tuple(
         CameraSpec(
-            code=code, name=f"Mobile unit {n}", kind="mobile", latitude=None, longitude=None,
-            heading=None, location=f"Patrol unit {n} (District {_PATROL_DISTRICTS[code]})",
-            vendor="Motorola Vigilant", status="active", agency_ori=HOME_AGENCY_ORI,
+            code=code,
+            name=f"Mobile unit {n}",
+            kind="mobile",
+            latitude=None,
+            longitude=None,
+            heading=None,
+            location=f"Patrol unit {n} (District {_PATROL_DISTRICTS[code]})",
+            vendor="Motorola Vigilant",
+            status="active",
+            agency_ori=HOME_AGENCY_ORI,
         )
         for n, code in enumerate(PATROL_ROUTES, start=1)
     )
@@ -155,8 +185,14 @@ CAMERAS: tuple[CameraSpec, ...] = (
 
 # One demo account per role, all at SJPD except the external user; names are fictional.
 DEMO_PEOPLE: tuple[PersonSpec, ...] = tuple(
-    PersonSpec(user, name, badge, unit, role,
-               _SHERIFF_ORI if role == "external_agency" else HOME_AGENCY_ORI)
+    PersonSpec(
+        user,
+        name,
+        badge,
+        unit,
+        role,
+        _SHERIFF_ORI if role == "external_agency" else HOME_AGENCY_ORI,
+    )
     for user, name, badge, unit, role in (
         ("admin", "Dana Whitfield", "4417", "Technology Services Unit", "administrator"),
         ("officer", "Marco Villanueva", "5182", "Patrol Division, District L", "officer"),
@@ -164,10 +200,20 @@ DEMO_PEOPLE: tuple[PersonSpec, ...] = tuple(
         ("lieutenant", "Gregory Tanaka", "2871", "Patrol Division, Southern Bureau", "lieutenant"),
         ("command", "Elena Marquez", "1204", "Bureau of Field Operations", "command"),
         ("auditor", "Harold Okafor", "3350", "Internal Affairs Audit Unit", "auditor"),
-        ("dpo", "Rebecca Lindqvist", None, "City IT Department, Digital Privacy Office",
-         "privacy_officer"),
-        ("external", "Tomas Herrera", "S-7719", "Sheriff's Office Investigations Division",
-         "external_agency"),
+        (
+            "dpo",
+            "Rebecca Lindqvist",
+            None,
+            "City IT Department, Digital Privacy Office",
+            "privacy_officer",
+        ),
+        (
+            "external",
+            "Tomas Herrera",
+            "S-7719",
+            "Sheriff's Office Investigations Division",
+            "external_agency",
+        ),
     )
 )
 
@@ -202,12 +248,58 @@ def to_pacific(moment: datetime) -> datetime:
 
 # Relative traffic per local hour 0-23. Quiet 1-5 am, peaks near 8 am and 5 pm on weekdays;
 # weekends rise late, stay flat through the afternoon and carry ~83 % of a weekday's volume.
-WEEKDAY_PROFILE: tuple[float, ...] = (1.2, 0.7, 0.45, 0.35, 0.45, 1.2, 3.2, 6.0, 7.5, 5.8,
-                                      4.6, 4.7, 5.0, 4.9, 5.0, 5.8, 6.9, 7.6, 6.4, 4.6, 3.5, 2.8,
-                                      2.1, 1.6)
-WEEKEND_PROFILE: tuple[float, ...] = (1.9, 1.3, 0.9, 0.55, 0.45, 0.6, 1.0, 1.7, 2.7, 3.8,
-                                      4.7, 5.3, 5.6, 5.6, 5.5, 5.4, 5.2, 5.0, 4.6, 4.0, 3.4, 2.9,
-                                      2.5, 2.1)
+WEEKDAY_PROFILE: tuple[float, ...] = (
+    1.2,
+    0.7,
+    0.45,
+    0.35,
+    0.45,
+    1.2,
+    3.2,
+    6.0,
+    7.5,
+    5.8,
+    4.6,
+    4.7,
+    5.0,
+    4.9,
+    5.0,
+    5.8,
+    6.9,
+    7.6,
+    6.4,
+    4.6,
+    3.5,
+    2.8,
+    2.1,
+    1.6,
+)
+WEEKEND_PROFILE: tuple[float, ...] = (
+    1.9,
+    1.3,
+    0.9,
+    0.55,
+    0.45,
+    0.6,
+    1.0,
+    1.7,
+    2.7,
+    3.8,
+    4.7,
+    5.3,
+    5.6,
+    5.6,
+    5.5,
+    5.4,
+    5.2,
+    5.0,
+    4.6,
+    4.0,
+    3.4,
+    2.9,
+    2.5,
+    2.1,
+)
 
 
 def _hour_slot_weights(start: datetime, days: int) -> list[float]:
@@ -223,28 +315,60 @@ def _hour_slot_weights(start: datetime, days: int) -> list[float]:
 # --- Vehicles and plates ---
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O or Q, as on California plates
 # Pattern letters: N = digit 1-9, D = digit 0-9, L = plate letter.
-PLATE_FORMATS: dict[str, str] = {"CA": "NLLLDDD", "NV": "DDDLDD", "OR": "DDDLLL",
-                                 "AZ": "LLLDDDD", "TX": "LLLDDDD", "WA": "LLLDDDD"}
+PLATE_FORMATS: dict[str, str] = {
+    "CA": "NLLLDDD",
+    "NV": "DDDLDD",
+    "OR": "DDDLLL",
+    "AZ": "LLLDDDD",
+    "TX": "LLLDDDD",
+    "WA": "LLLDDDD",
+}
 _STATE_SHARES: tuple[tuple[str, float], ...] = (
-    ("CA", 92.0), ("NV", 2.5), ("OR", 1.5), ("AZ", 1.5), ("TX", 1.2), ("WA", 1.3),
+    ("CA", 92.0),
+    ("NV", 2.5),
+    ("OR", 1.5),
+    ("AZ", 1.5),
+    ("TX", 1.2),
+    ("WA", 1.3),
 )
 # (make, model, type, relative share) - roughly the Bay Area mix.
 _MODELS: tuple[tuple[str, str, str, float], ...] = (
-    ("Toyota", "Camry", "sedan", 7), ("Honda", "Civic", "sedan", 7),
-    ("Toyota", "Corolla", "sedan", 6), ("Tesla", "Model 3", "sedan", 6),
-    ("Tesla", "Model Y", "suv", 6), ("Honda", "Accord", "sedan", 5), ("Toyota", "RAV4", "suv", 6),
-    ("Honda", "CR-V", "suv", 5), ("Ford", "F-150", "pickup", 4), ("Nissan", "Altima", "sedan", 4),
-    ("Chevrolet", "Silverado", "pickup", 3), ("Toyota", "Prius", "hatchback", 4),
-    ("Hyundai", "Elantra", "sedan", 3), ("Toyota", "Tacoma", "pickup", 3),
-    ("Ford", "Transit", "van", 2), ("Honda", "Odyssey", "minivan", 2),
-    ("BMW", "3 Series", "sedan", 2), ("Subaru", "Outback", "wagon", 2),
-    ("Kia", "Sorento", "suv", 2), ("Mercedes-Benz", "C-Class", "sedan", 2),
-    ("Nissan", "Leaf", "hatchback", 1.5), ("Jeep", "Wrangler", "suv", 1.5),
-    ("Toyota", "Sienna", "minivan", 1.5), ("Harley-Davidson", "Street Glide", "motorcycle", 0.5),
+    ("Toyota", "Camry", "sedan", 7),
+    ("Honda", "Civic", "sedan", 7),
+    ("Toyota", "Corolla", "sedan", 6),
+    ("Tesla", "Model 3", "sedan", 6),
+    ("Tesla", "Model Y", "suv", 6),
+    ("Honda", "Accord", "sedan", 5),
+    ("Toyota", "RAV4", "suv", 6),
+    ("Honda", "CR-V", "suv", 5),
+    ("Ford", "F-150", "pickup", 4),
+    ("Nissan", "Altima", "sedan", 4),
+    ("Chevrolet", "Silverado", "pickup", 3),
+    ("Toyota", "Prius", "hatchback", 4),
+    ("Hyundai", "Elantra", "sedan", 3),
+    ("Toyota", "Tacoma", "pickup", 3),
+    ("Ford", "Transit", "van", 2),
+    ("Honda", "Odyssey", "minivan", 2),
+    ("BMW", "3 Series", "sedan", 2),
+    ("Subaru", "Outback", "wagon", 2),
+    ("Kia", "Sorento", "suv", 2),
+    ("Mercedes-Benz", "C-Class", "sedan", 2),
+    ("Nissan", "Leaf", "hatchback", 1.5),
+    ("Jeep", "Wrangler", "suv", 1.5),
+    ("Toyota", "Sienna", "minivan", 1.5),
+    ("Harley-Davidson", "Street Glide", "motorcycle", 0.5),
 )
 _COLOR_SHARES: tuple[tuple[str, float], ...] = (
-    ("white", 24), ("black", 21), ("gray", 17), ("silver", 13), ("blue", 10), ("red", 9),
-    ("green", 2), ("brown", 1.5), ("beige", 1.5), ("gold", 1),
+    ("white", 24),
+    ("black", 21),
+    ("gray", 17),
+    ("silver", 13),
+    ("blue", 10),
+    ("red", 9),
+    ("green", 2),
+    ("brown", 1.5),
+    ("beige", 1.5),
+    ("gold", 1),
 )
 ZIPF_EXPONENT = 1.2  # vehicle i is seen in proportion to 1 / (i + ZIPF_OFFSET) ** ZIPF_EXPONENT
 ZIPF_OFFSET = 100
@@ -311,14 +435,15 @@ def misread_plate(plate: str, rng: random.Random) -> str:
     swappable = [i for i, char in enumerate(plate) if char in LOOKALIKES]
     if swappable and rng.random() < 0.7:
         i = rng.choice(swappable)
-        return plate[:i] + LOOKALIKES[plate[i]] + plate[i + 1:]
+        return plate[:i] + LOOKALIKES[plate[i]] + plate[i + 1 :]
     i = rng.randrange(len(plate))
-    return plate[:i] + plate[i + 1:]
+    return plate[:i] + plate[i + 1 :]
 
 
 def _distance(a: CameraSpec, b: CameraSpec) -> float:
-    return math.hypot((a.latitude or 0.0) - (b.latitude or 0.0),
-                      (a.longitude or 0.0) - (b.longitude or 0.0))
+    return math.hypot(
+        (a.latitude or 0.0) - (b.latitude or 0.0), (a.longitude or 0.0) - (b.longitude or 0.0)
+    )
 
 
 def _home_chooser(active: Sequence[CameraSpec]) -> Callable[[random.Random, str], tuple[int, ...]]:
@@ -399,7 +524,11 @@ def _away_weight(camera: CameraSpec) -> float:
 
 
 def generate_reads(
-    count: int, *, end: datetime, days: int = 30, seed: int = 7,
+    count: int,
+    *,
+    end: datetime,
+    days: int = 30,
+    seed: int = 7,
     cameras: Sequence[CameraSpec] = CAMERAS,
 ) -> Iterator[dict[str, object]]:
     """``count`` native reads from active cameras in the ``days`` before ``end``, unsorted."""
@@ -440,10 +569,17 @@ def _reads(
         latitude, longitude = _position(locators[camera], rng)
         read_id = f"demo-{seed}-{n}"
         yield {
-            "read_id": read_id, "camera": active[camera].code, "captured_at": start + offset,
-            "plate": plate, "plate_state": vehicle.state, "confidence": round(confidence, 3),
-            "vehicle_make": vehicle.make, "vehicle_model": vehicle.model,
-            "vehicle_color": vehicle.color, "vehicle_type": vehicle.kind,
-            "latitude": latitude, "longitude": longitude,
+            "read_id": read_id,
+            "camera": active[camera].code,
+            "captured_at": start + offset,
+            "plate": plate,
+            "plate_state": vehicle.state,
+            "confidence": round(confidence, 3),
+            "vehicle_make": vehicle.make,
+            "vehicle_model": vehicle.model,
+            "vehicle_color": vehicle.color,
+            "vehicle_type": vehicle.kind,
+            "latitude": latitude,
+            "longitude": longitude,
             "image_ref": f"demo://images/{read_id}.jpg",
         }

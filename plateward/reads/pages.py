@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from plateward.accounts.service import SessionState
+from plateward.accounts.sessions import SessionState
 from plateward.core.permissions import Permission
 from plateward.reads import service as reads
 from plateward.web.deps import UowDep, person_with

@@ -137,13 +137,15 @@ def _read_view(read: Read, camera_codes: dict[int, str]) -> ReadView:
 def latest_reads(uow: UnitOfWork, actor: Actor, limit: int = 50) -> list[ReadView]:
     """The newest reads still inside retention, for administrators watching the pipeline."""
     require(actor, Permission.READS_MONITOR)
-    reads = uow.session.scalars(
-        select(Read)
-        .where(Read.captured_at >= visible_since(uow))
-        .order_by(Read.captured_at.desc())
-        .limit(min(max(limit, 1), 500))
-    ).all()
     codes = cameras.camera_codes(uow)
+    query = select(Read).where(Read.captured_at >= visible_since(uow))
+    if actor.camera_scope is not None:
+        # DUP §12.2 — a class of users reaches only the cameras its class allows.
+        allowed_ids = [i for i, code in codes.items() if code in actor.camera_scope]
+        query = query.where(Read.camera_id.in_(allowed_ids))
+    reads = uow.session.scalars(
+        query.order_by(Read.captured_at.desc()).limit(min(max(limit, 1), 500))
+    ).all()
     views = [_read_view(r, codes) for r in reads]
     # Invariant 1 — every touch of ALPR data is audited in the same transaction.
     audit.record(

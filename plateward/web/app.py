@@ -15,7 +15,9 @@ from fastapi.staticfiles import StaticFiles
 import plateward
 from plateward.core.database import Database
 from plateward.core.errors import (
+    AcknowledgmentRequired,
     Conflict,
+    EnrolmentRequired,
     InvalidInput,
     NotAuthenticated,
     NotFound,
@@ -54,8 +56,12 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)
+    if isinstance(exc, EnrolmentRequired):
+        return RedirectResponse("/login/enrol", status_code=303)
     if status == 401:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    if isinstance(exc, AcknowledgmentRequired):
+        return RedirectResponse(f"/acknowledge?next={quote(request.url.path)}", status_code=303)
     templates = request.app.state.templates
     return templates.TemplateResponse(
         request, "error.html", {"status": status, "message": exc.detail}, status_code=status
@@ -105,12 +111,20 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             response.headers.setdefault(name, value)
         return response
 
+    from plateward.accounts.account_pages import router as account_pages
     from plateward.accounts.pages import router as accounts_pages
     from plateward.cameras.api import router as cameras_api
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
     from plateward.web.pages import router as web_pages
 
-    for router in (web_pages, accounts_pages, reads_pages, reads_api, cameras_api):
+    for router in (
+        web_pages,
+        accounts_pages,
+        account_pages,
+        reads_pages,
+        reads_api,
+        cameras_api,
+    ):
         app.include_router(router)
     return app

@@ -8,11 +8,12 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
-from plateward.accounts import service as accounts
-from plateward.accounts.service import SessionState
+from plateward.accounts import service as people
+from plateward.accounts import sessions, tokens
+from plateward.accounts.sessions import SessionState
 from plateward.core.database import Database, UnitOfWork
-from plateward.core.errors import NotAuthenticated, PermissionDenied
-from plateward.core.permissions import Actor, Permission, allowed
+from plateward.core.errors import EnrolmentRequired, NotAuthenticated, PermissionDenied
+from plateward.core.permissions import Actor, Permission, allowed, require
 
 SESSION_COOKIE = "plateward_session"
 PRE_SESSION_CSRF_COOKIE = "plateward_csrf"
@@ -39,41 +40,69 @@ def optional_session(request: Request, uow: UowDep) -> SessionState | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    return accounts.session_state(uow, token, client_address(request))
+    return sessions.session_state(uow, token, client_address(request))
 
 
 SessionDep = Annotated[SessionState | None, Depends(optional_session)]
 
 
-def person_with(permission: Permission) -> Callable[[SessionState | None], SessionState]:
-    """A page or route dependency: a signed-in person holding ``permission``."""
+def signed_in(state: SessionDep) -> SessionState:
+    """Any signed-in person, including one who still has to accept the restrictions."""
+    if state is None:
+        raise NotAuthenticated("Please sign in.")
+    if state.stage != sessions.ACTIVE:
+        raise EnrolmentRequired("Finish setting up your authenticator.")
+    return state
 
-    def dependency(state: SessionDep) -> SessionState:
-        if state is None:
-            raise NotAuthenticated("Please sign in.")
-        if not allowed(state.actor, permission):
-            raise PermissionDenied("You are not authorized to view this page.")
+
+def _check(uow: UnitOfWork, request: Request, actor: Actor, permission: Permission) -> None:
+    if not allowed(actor, permission):
+        people.record_refusal(uow, actor, permission, request.url.path)
+        require(actor, permission)  # raises the precise refusal
+
+
+def person_with(permission: Permission) -> Callable[..., SessionState]:
+    """A page dependency: a signed-in person holding ``permission`` (audited when refused)."""
+
+    def dependency(
+        request: Request, uow: UowDep, state: Annotated[SessionState, Depends(signed_in)]
+    ) -> SessionState:
+        _check(uow, request, state.actor, permission)
         return state
 
     return dependency
 
 
-def signed_in(state: SessionDep) -> SessionState:
-    if state is None:
-        raise NotAuthenticated("Please sign in.")
-    return state
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def service_caller(request: Request, uow: UowDep) -> Actor:
-    """A camera or vendor system authenticated by its bearer token."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("send the service token as 'Authorization: Bearer <token>'")
-    return accounts.service_actor(uow, token.strip(), client_address(request))
+def bearer_caller(request: Request, uow: UowDep) -> Actor:
+    """A camera system or a person's personal API token, from 'Authorization: Bearer'."""
+    token = _bearer(request)
+    if token is None:
+        raise NotAuthenticated("send the token as 'Authorization: Bearer <token>'")
+    return tokens.bearer_actor(uow, token, client_address(request))
 
 
-ServiceDep = Annotated[Actor, Depends(service_caller)]
+ServiceDep = Annotated[Actor, Depends(bearer_caller)]
+
+
+def api_caller_with(permission: Permission) -> Callable[..., Actor]:
+    """An API dependency: a personal token, or a browser session, holding ``permission``."""
+
+    def dependency(request: Request, uow: UowDep, state: SessionDep) -> Actor:
+        if _bearer(request) is not None:
+            actor = bearer_caller(request, uow)
+        elif state is not None and state.stage == sessions.ACTIVE:
+            actor = state.actor
+        else:
+            raise NotAuthenticated("sign in, or send a personal API token")
+        _check(uow, request, actor, permission)
+        return actor
+
+    return dependency
 
 
 def check_csrf(expected: str | None, submitted: str) -> None:
@@ -82,7 +111,11 @@ def check_csrf(expected: str | None, submitted: str) -> None:
 
 
 def csrf_for_session(
-    state: Annotated[SessionState, Depends(signed_in)], csrf_token: Annotated[str, Form()] = ""
+    state: Annotated[SessionState | None, Depends(optional_session)],
+    csrf_token: Annotated[str, Form()] = "",
 ) -> SessionState:
+    """A form post from a session (enrolling or active) carrying that session's CSRF token."""
+    if state is None:
+        raise NotAuthenticated("Please sign in.")
     check_csrf(state.csrf_token, csrf_token)
     return state

@@ -80,7 +80,9 @@ def _reads_table() -> None:
         op.execute("CREATE INDEX ix_reads_plate_skeleton ON reads (plate_skeleton)")
         op.execute("CREATE INDEX ix_reads_captured_at ON reads (captured_at)")
         # Partial-plate search ("7AB", "B12") uses trigrams.
-        op.execute(f"CREATE INDEX ix_reads_plate_trgm ON reads USING gin (plate {trgm}.gin_trgm_ops)")
+        op.execute(
+            f"CREATE INDEX ix_reads_plate_trgm ON reads USING gin (plate {trgm}.gin_trgm_ops)"
+        )
         return
     op.create_table(
         "reads",

@@ -1,0 +1,70 @@
+"""A person's own account: training status, personal API tokens, signing out everywhere."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from plateward.accounts import service as people
+from plateward.accounts import sessions, tokens
+from plateward.accounts.rules import MAX_TOKEN_DAYS
+from plateward.accounts.sessions import SessionState
+from plateward.web.deps import SESSION_COOKIE, UowDep, csrf_for_session, signed_in
+
+router = APIRouter(include_in_schema=False)
+SignedIn = Annotated[SessionState, Depends(signed_in)]
+Posted = Annotated[SessionState, Depends(csrf_for_session)]
+
+
+def _page(
+    request: Request, uow: UowDep, state: SessionState, new_token: str | None = None
+) -> Response:
+    context = {
+        "actor": state.actor,
+        "csrf_token": state.csrf_token,
+        "trained_until": people.trained_until(uow, state.actor.id or 0),
+        "tokens": tokens.personal_tokens(uow, state.actor),
+        "scopes": sorted(p.value for p in state.actor.permissions),
+        "max_days": MAX_TOKEN_DAYS,
+        "new_token": new_token,
+    }
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, "accounts/account.html", context
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, uow: UowDep, state: SignedIn) -> Response:
+    return _page(request, uow, state)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def issue_token(
+    request: Request,
+    uow: UowDep,
+    state: Posted,
+    name: Annotated[str, Form(max_length=120)],
+    days: Annotated[int, Form(ge=1, le=MAX_TOKEN_DAYS)] = 30,
+    scopes: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    signed_in(state)
+    token = tokens.issue_personal_token(uow, state.actor, name, scopes or [], days)
+    return _page(request, uow, state, new_token=token)  # shown once, never stored
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(uow: UowDep, state: Posted, token_id: int) -> Response:
+    signed_in(state)
+    tokens.revoke_personal_token(uow, state.actor, token_id)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/sign-out-everywhere")
+def sign_out_everywhere(uow: UowDep, state: Posted) -> Response:
+    signed_in(state)
+    sessions.sign_out_everywhere(uow, state)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

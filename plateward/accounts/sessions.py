@@ -1,0 +1,252 @@
+"""Signing in: password and TOTP, enrolment at first sign-in, lockout, sessions, consent."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from plateward.accounts import service as people
+from plateward.accounts.models import LoginSession, User
+from plateward.accounts.rules import (
+    SIGN_IN_FAILED,
+    AccountStatus,
+    SessionLimits,
+    lock_duration,
+    session_end_reason,
+    token_digest,
+)
+from plateward.core import audit
+from plateward.core.audit import AuditAction, AuditEvent, Outcome
+from plateward.core.database import UnitOfWork
+from plateward.core.errors import InvalidInput, NotAuthenticated
+from plateward.core.permissions import Actor
+
+ISSUER = "Plateward"
+ENROL, ACTIVE = "enrol", "active"
+# Verified when the username is unknown, so timing does not reveal which accounts exist.
+_DUMMY_HASH = people.hasher().hash("plateward-no-such-user")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    csrf_token: str
+    stage: str
+
+
+@dataclass(frozen=True)
+class SessionState:
+    actor: Actor
+    csrf_token: str
+    stage: str
+    token: str
+
+
+def _password_ok(user: User | None, password: str) -> bool:
+    try:
+        people.hasher().verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return user is not None
+
+
+def _code_ok(uow: UnitOfWork, secret: str | None, code: str) -> bool:
+    # One step of drift either way, as RFC 6238 recommends for clock skew.
+    return bool(secret) and pyotp.TOTP(secret or "").verify(
+        code.strip(), for_time=uow.now(), valid_window=1
+    )
+
+
+def _refuse(
+    uow: UnitOfWork, user: User | None, username: str, client: str | None, why: str
+) -> None:
+    """Count the failure, lock with back-off, audit, and give the one uniform answer."""
+    if user is not None and why != "locked":
+        user.failed_sign_ins += 1
+        duration = lock_duration(user.failed_sign_ins)
+        if duration is not None:
+            user.locked_until = uow.now() + duration
+            audit.record(
+                uow,
+                Actor.anonymous(username, client),
+                AuditEvent(
+                    AuditAction.ACCOUNT_LOCKED,
+                    Outcome.DENIED,
+                    reason=f"{user.failed_sign_ins} failures",
+                    details={"until": user.locked_until.isoformat()},
+                ),
+            )
+    audit.record(
+        uow,
+        Actor.anonymous(username, client),
+        AuditEvent(AuditAction.LOGIN_FAILED, Outcome.DENIED, reason=why),
+    )
+    uow.commit()
+    raise NotAuthenticated(SIGN_IN_FAILED)
+
+
+def _open_session(uow: UnitOfWork, user: User, stage: str, client: str | None) -> SignedIn:
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = uow.now()
+    uow.session.add(
+        LoginSession(
+            token_hash=token_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            client_address=client,
+            stage=stage,
+        )
+    )
+    return SignedIn(token, csrf, stage)
+
+
+def sign_in(
+    uow: UnitOfWork, username: str, password: str, code: str, client: str | None
+) -> SignedIn:
+    """Password and authenticator code together (DUP update 2026: MFA for all access).
+
+    An account that has never enrolled gets only an enrolment session after its password.
+    """
+    user = uow.session.scalar(select(User).where(User.username == username))
+    now = uow.now()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        _password_ok(None, password)  # same work as any attempt
+        _refuse(uow, user, username, client, "locked")
+    if not _password_ok(user, password) or user is None:
+        _refuse(uow, user, username, client, "bad credentials")
+    assert user is not None  # noqa: S101 — _refuse raised otherwise
+    if user.status != AccountStatus.ACTIVE:
+        _refuse(uow, user, username, client, f"account {user.status}")
+    if user.totp_confirmed_at is None:
+        user.totp_secret = user.totp_secret or pyotp.random_base32()
+        signed = _open_session(uow, user, ENROL, client)
+        audit.record(
+            uow,
+            people.actor_for(uow, user, client_address=client),
+            AuditEvent(AuditAction.MFA_ENROLMENT_STARTED),
+        )
+        uow.commit()
+        return signed
+    if not _code_ok(uow, user.totp_secret, code):
+        _refuse(uow, user, username, client, "bad authenticator code")
+    user.failed_sign_ins, user.locked_until, user.last_sign_in_at = 0, None, now
+    signed = _open_session(uow, user, ACTIVE, client)
+    audit.record(
+        uow,
+        people.actor_for(uow, user, client_address=client),
+        AuditEvent(AuditAction.LOGIN_SUCCEEDED),
+    )
+    uow.commit()
+    return signed
+
+
+def _session(uow: UnitOfWork, token: str) -> LoginSession | None:
+    return uow.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == token_digest(token))
+    )
+
+
+def session_state(uow: UnitOfWork, token: str, client: str | None) -> SessionState | None:
+    """The person behind a session cookie, or None if it is unknown or has ended."""
+    session = _session(uow, token)
+    if session is None or session.ended_at is not None:
+        return None
+    now = uow.now()
+    limits = SessionLimits(
+        timedelta(minutes=uow.settings.session_idle_minutes),
+        timedelta(hours=uow.settings.session_absolute_hours),
+    )
+    user = uow.session.get(User, session.user_id)
+    ended = session_end_reason(session.created_at, session.last_seen_at, now, limits)
+    if ended or user is None or user.status != AccountStatus.ACTIVE:
+        session.ended_at = now
+        uow.commit()
+        return None
+    session.last_seen_at = now
+    uow.commit()
+    actor = people.actor_for(
+        uow, user, client_address=client, acknowledged_version=session.acknowledged_version
+    )
+    return SessionState(actor, session.csrf_token, session.stage, token)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    username: str
+    secret: str
+    uri: str
+
+
+def enrolment(uow: UnitOfWork, state: SessionState) -> Enrolment:
+    session = _session(uow, state.token)
+    user = uow.session.get(User, state.actor.id)
+    if session is None or session.stage != ENROL or user is None or not user.totp_secret:
+        raise InvalidInput("there is no authenticator enrolment in progress")
+    uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
+    return Enrolment(user.username, user.totp_secret, uri)
+
+
+def confirm_enrolment(uow: UnitOfWork, state: SessionState, code: str) -> None:
+    """The first code from the new authenticator proves it works; the session becomes active."""
+    session = _session(uow, state.token)
+    user = uow.session.get(User, state.actor.id)
+    if session is None or session.stage != ENROL or user is None:
+        raise InvalidInput("there is no authenticator enrolment in progress")
+    if not _code_ok(uow, user.totp_secret, code):
+        audit.record(uow, state.actor, AuditEvent(AuditAction.MFA_ENROLMENT_FAILED, Outcome.DENIED))
+        uow.commit()
+        raise InvalidInput("That code did not match. Check the authenticator and try again.")
+    user.totp_confirmed_at = uow.now()
+    user.last_sign_in_at = uow.now()
+    session.stage = ACTIVE
+    audit.record(uow, state.actor, AuditEvent(AuditAction.MFA_ENROLLED))
+    audit.record(uow, state.actor, AuditEvent(AuditAction.LOGIN_SUCCEEDED))
+    uow.commit()
+
+
+def acknowledge(uow: UnitOfWork, state: SessionState, version: str) -> None:
+    """DUP update 2026 — the login prompt: the restrictions are accepted before any query."""
+    current = people.current_statement(uow)
+    if version != current.version:
+        raise InvalidInput("the statement changed while you read it; please read it again")
+    session = _session(uow, state.token)
+    if session is None or session.stage != ACTIVE:
+        raise NotAuthenticated("Please sign in.")
+    session.acknowledged_version = current.version
+    audit.record(
+        uow,
+        state.actor,
+        AuditEvent(AuditAction.STATEMENT_ACCEPTED, details={"version": current.version}),
+    )
+    uow.commit()
+
+
+def sign_out(uow: UnitOfWork, state: SessionState) -> None:
+    session = _session(uow, state.token)
+    if session is None or session.ended_at is not None:
+        return
+    session.ended_at = uow.now()
+    audit.record(uow, state.actor, AuditEvent(AuditAction.LOGOUT))
+    uow.commit()
+
+
+def sign_out_everywhere(uow: UnitOfWork, state: SessionState) -> int:
+    """End every session of this person, on every device."""
+    ended = people.end_sessions(uow, state.actor.id or 0)
+    audit.record(uow, state.actor, AuditEvent(AuditAction.SESSIONS_ENDED, details={"ended": ended}))
+    uow.commit()
+    return ended
+
+
+def demo_totp_code(uow: UnitOfWork, username: str) -> str:
+    user = uow.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.totp_secret:
+        raise InvalidInput(f"no demo account '{username}'")
+    return pyotp.TOTP(user.totp_secret).at(uow.now())
