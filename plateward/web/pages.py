@@ -22,4 +22,7 @@ def healthz(uow: UowDep) -> dict[str, str]:
 def landing(request: Request, state: SessionDep) -> HTMLResponse:
     templates = request.app.state.templates
     actor = state.actor if state else None
-    return templates.TemplateResponse(request, "landing.html", {"actor": actor})
+    csrf_token = state.csrf_token if state else None  # the header's Sign out form needs it
+    return templates.TemplateResponse(
+        request, "landing.html", {"actor": actor, "csrf_token": csrf_token}
+    )
