@@ -222,13 +222,16 @@ def sign_in(
     client: TestClient, backend: Backend, username: str, *, acknowledge: bool = True
 ) -> TestClient:
     """Sign in with password and code, then accept the restriction statement (unless told not)."""
+    # A code is accepted once (no replay): each sign-in moves the frozen clock to a fresh step.
+    clock = client.app.state.database.clock  # type: ignore[attr-defined]
+    clock.advance(timedelta(seconds=30))
     page = client.get("/login")
     response = client.post(
         "/login",
         data={
             "username": username,
             "password": PASSWORD,
-            "code": totp_code(backend, username),
+            "code": totp_code(backend, username, clock.now()),
             "csrf_token": csrf_from(page.text),
             "next": "/",
         },

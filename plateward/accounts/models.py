@@ -28,6 +28,8 @@ class User(Base):
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
+    # The last TOTP time step accepted: a code is good once (no replay within its window).
+    totp_last_step: Mapped[int | None]
 
 
 class LoginSession(Base):

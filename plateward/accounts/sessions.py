@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,11 +56,20 @@ def _password_ok(user: User | None, password: str) -> bool:
     return user is not None
 
 
-def _code_ok(uow: UnitOfWork, secret: str | None, code: str) -> bool:
+def _accept_code(uow: UnitOfWork, user: User, code: str) -> bool:
+    """A code from the user's authenticator, not used before (RFC 6238 §5.2: no replay)."""
+    if not user.totp_secret:
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    now = uow.now()
     # One step of drift either way, as RFC 6238 recommends for clock skew.
-    return bool(secret) and pyotp.TOTP(secret or "").verify(
-        code.strip(), for_time=uow.now(), valid_window=1
-    )
+    for drift in (-1, 0, 1):
+        step = totp.timecode(now) + drift
+        fresh = step > (user.totp_last_step or -1)
+        if fresh and hmac.compare_digest(totp.generate_otp(step), code.strip()):
+            user.totp_last_step = step
+            return True
+    return False
 
 
 def _refuse(
@@ -134,7 +144,7 @@ def sign_in(
         )
         uow.commit()
         return signed
-    if not _code_ok(uow, user.totp_secret, code):
+    if not _accept_code(uow, user, code):
         _refuse(uow, user, username, client, "bad authenticator code")
     user.failed_sign_ins, user.locked_until, user.last_sign_in_at = 0, None, now
     signed = _open_session(uow, user, ACTIVE, client)
@@ -199,7 +209,7 @@ def confirm_enrolment(uow: UnitOfWork, state: SessionState, code: str) -> None:
     user = uow.session.get(User, state.actor.id)
     if session is None or session.stage != ENROL or user is None:
         raise InvalidInput("there is no authenticator enrolment in progress")
-    if not _code_ok(uow, user.totp_secret, code):
+    if not _accept_code(uow, user, code):
         audit.record(uow, state.actor, AuditEvent(AuditAction.MFA_ENROLMENT_FAILED, Outcome.DENIED))
         uow.commit()
         raise InvalidInput("That code did not match. Check the authenticator and try again.")

@@ -45,6 +45,7 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("locked_until", UTCDateTime()))
         batch.add_column(sa.Column("last_sign_in_at", UTCDateTime()))
+        batch.add_column(sa.Column("totp_last_step", sa.Integer()))
     with op.batch_alter_table("login_sessions") as batch:
         batch.add_column(sa.Column("stage", sa.String(16), nullable=False, server_default="active"))
         batch.add_column(sa.Column("acknowledged_version", sa.String(40)))
@@ -130,5 +131,11 @@ def downgrade() -> None:
         batch.drop_column("acknowledged_version")
         batch.drop_column("stage")
     with op.batch_alter_table("users") as batch:
-        for column in ("last_sign_in_at", "locked_until", "failed_sign_ins", "totp_confirmed_at"):
+        for column in (
+            "totp_last_step",
+            "last_sign_in_at",
+            "locked_until",
+            "failed_sign_ins",
+            "totp_confirmed_at",
+        ):
             batch.drop_column(column)
