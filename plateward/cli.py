@@ -202,20 +202,58 @@ audit_app = typer.Typer(help="Audit trail commands.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 
+def _audit_signing_key(settings: Settings) -> bytes:
+    try:
+        return settings.audit_signing_key
+    except (OSError, ValueError) as exc:
+        raise _fail(PlatewardError(f"cannot read the audit signing key: {exc}")) from exc
+
+
 @audit_app.command("verify")
 def audit_verify(data_dir: DataDir = None) -> None:
-    """Walk the hash chain; exit 1 naming the first edited, missing or reordered entry."""
-    from plateward.core.audit import verify_chain
+    """Walk the hash chain and check every signed checkpoint; exit 1 naming the first bad entry."""
+    from plateward.core.checkpoints import public_key_hex, verify_trail
 
-    db = Database.from_settings(_settings(data_dir))
+    settings = _settings(data_dir)
+    db = Database.from_settings(settings)
     try:
         with db.unit_of_work() as uow:
-            status = verify_chain(uow.session)
+            status = verify_trail(uow.session, public_key_hex(_audit_signing_key(settings)))
     finally:
         db.dispose()
     if not status.ok:
         console.print(
-            f"[red]Audit chain broken at entry {status.first_bad_seq}:[/red] {status.problem}"
+            f"[red]Audit chain broken at entry {status.first_bad_seq}:[/red] {status.problem}",
+            soft_wrap=True,
         )
         raise typer.Exit(code=1)
-    console.print(f"Audit chain intact: {status.entries:,} entries verified.")
+    console.print(
+        f"Audit chain intact: {status.entries:,} entries verified, "
+        f"{status.checkpoints:,} signed checkpoint(s) match.",
+        soft_wrap=True,
+    )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(data_dir: DataDir = None) -> None:
+    """Sign the audit chain's current head now (DUP §9: a trail that cannot be cut short)."""
+    from plateward.core.checkpoints import write_checkpoint
+    from plateward.core.permissions import Actor
+
+    settings = _settings(data_dir)
+    db = _database(settings)
+    try:
+        with db.unit_of_work() as uow:
+            checkpoint = write_checkpoint(
+                uow, _audit_signing_key(settings), Actor.system("cli:audit-checkpoint")
+            )
+            uow.commit()
+    finally:
+        db.dispose()
+    # Printed in full so it can be kept off this machine: a copy the database cannot rewrite.
+    console.print(
+        f"Checkpoint written: entry {checkpoint.last_seq} hash {checkpoint.last_hash}\n"
+        f"  public key {checkpoint.public_key}\n  signature {checkpoint.signature}",
+        soft_wrap=True,
+        highlight=False,
+    )

@@ -134,6 +134,8 @@ def set_status(uow: UnitOfWork, actor: Actor, user_id: int, status: str, reason:
     if not reason.strip():
         raise InvalidInput("give a reason; it goes into the audit trail")
     user = _user(uow, user_id)
+    if user.id == actor.id and status != AccountStatus.ACTIVE:
+        raise InvalidInput("you cannot suspend your own account; ask another administrator")
     user.status = status
     if status == AccountStatus.ACTIVE:
         user.failed_sign_ins, user.locked_until = 0, None

@@ -6,6 +6,7 @@ on first run into the data directory with owner-only permissions; they are never
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=MINIMUM_AUDIT_RETENTION_DAYS)
     secret_key: SecretStr | None = Field(default=None, description="Signs sessions and CSRF.")
     secret_key_file: Path | None = None
+    # DUP §9 — the key that signs audit checkpoints lives outside the database, so whoever can
+    # rewrite the trail cannot re-sign it. 64 hex characters (a raw Ed25519 key) or a PEM key.
+    audit_signing_key_file: Path | None = None
     max_batch_reads: int = Field(default=10_000, ge=1, le=100_000)
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     future_skew_seconds: int = Field(default=300, ge=0)
@@ -82,5 +86,50 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_hex(32))
         return path.read_bytes().strip()
 
+    @cached_property
+    def audit_signing_key(self) -> bytes:
+        """The raw 32-byte Ed25519 private key that signs audit checkpoints.
+
+        From ``audit_signing_key_file`` if set, else generated on first use into
+        ``<data_dir>/audit-signing.key`` (owner-only), like the session key.
+        """
+        path = self.audit_signing_key_file
+        if path is None:
+            path = self.data_dir / "audit-signing.key"
+            if not path.exists():
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                _create_private(path, secrets.token_hex(32) + "\n")
+        return _ed25519_key(path.read_text().strip())
+
     def with_overrides(self, **changes: object) -> Settings:
         return self.model_copy(update=changes)
+
+
+def _create_private(path: Path, content: str) -> None:
+    """Write a new owner-only file; if another process made it first, keep theirs."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as file:
+        file.write(content)
+
+
+def _ed25519_key(text: str) -> bytes:
+    if text.startswith("-----BEGIN"):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        key = load_pem_private_key(text.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            msg = "the audit signing key must be an Ed25519 key"
+            raise ValueError(msg)
+        return key.private_bytes_raw()
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        msg = "the audit signing key must be 64 hex characters or a PEM Ed25519 private key"
+        raise ValueError(msg)
+    return raw

@@ -22,7 +22,9 @@ def reads_page(request: Request, uow: UowDep, state: Monitor) -> Response:
         "actor": state.actor,
         "csrf_token": state.csrf_token,
         "reads": reads.latest_reads(uow, state.actor),
-        "quarantine": reads.quarantine(uow, state.actor),
+        "quarantine": reads.quarantine(uow, state.actor)
+        if reads.may_see_quarantine(state.actor)
+        else None,
         "retention_days": uow.settings.retention_days,
     }
     return request.app.state.templates.TemplateResponse(request, "reads/monitor.html", context)

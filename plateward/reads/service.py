@@ -12,8 +12,8 @@ from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import PayloadTooLarge
-from plateward.core.permissions import Actor, Permission, require
+from plateward.core.errors import PayloadTooLarge, PermissionDenied
+from plateward.core.permissions import Actor, Permission, allowed, require
 from plateward.reads import storage
 from plateward.reads.models import QuarantinedRow, Read
 from plateward.reads.rules import IngestPolicy, RawRow, Rejection, triage
@@ -174,8 +174,18 @@ class QuarantineView:
     raw: str
 
 
+def may_see_quarantine(actor: Actor) -> bool:
+    # Quarantined rows can come from any camera (or none we know), so a class limited to some
+    # cameras' data never sees them (DUP §12.2).
+    return allowed(actor, Permission.QUARANTINE_VIEW) and actor.camera_scope is None
+
+
 def quarantine(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[QuarantineView]:
     require(actor, Permission.QUARANTINE_VIEW)
+    if actor.camera_scope is not None:
+        raise PermissionDenied(
+            "The quarantine holds rows from every camera; your access is limited."
+        )
     rows = uow.session.scalars(
         select(QuarantinedRow).order_by(QuarantinedRow.id.desc()).limit(min(max(limit, 1), 1000))
     ).all()

@@ -73,6 +73,11 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     problems = [
         {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
     ]
+    if not _is_api(request):
+        message = "; ".join(f"{p['field'].split('.')[-1]}: {p['message']}" for p in problems)
+        return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+            request, "error.html", {"status": 422, "message": message}, status_code=422
+        )
     return JSONResponse({"detail": "invalid request", "problems": problems}, status_code=422)
 
 
@@ -112,8 +117,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return response
 
     from plateward.accounts.account_pages import router as account_pages
+    from plateward.accounts.admin_pages import router as admin_pages
     from plateward.accounts.pages import router as accounts_pages
     from plateward.cameras.api import router as cameras_api
+    from plateward.oversight.pages import router as oversight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
     from plateward.web.pages import router as web_pages
@@ -122,7 +129,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         web_pages,
         accounts_pages,
         account_pages,
+        admin_pages,
         reads_pages,
+        oversight_pages,
         reads_api,
         cameras_api,
     ):

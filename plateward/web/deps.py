@@ -57,7 +57,8 @@ def signed_in(state: SessionDep) -> SessionState:
 
 def _check(uow: UnitOfWork, request: Request, actor: Actor, permission: Permission) -> None:
     if not allowed(actor, permission):
-        people.record_refusal(uow, actor, permission, request.url.path)
+        if actor.acknowledged:  # before acceptance the person is sent to the prompt, not refused
+            people.record_refusal(uow, actor, permission, request.url.path)
         require(actor, permission)  # raises the precise refusal
 
 

@@ -1,0 +1,170 @@
+"""Audit benchmark: what writing the audit entry adds to a data access, and append throughput.
+
+    .venv/bin/python bench/audit.py --accesses 300 --entries 5000 [--pg-url URL]
+
+On PostgreSQL, in a dedicated schema (``plateward_bench_audit``, dropped at the end):
+- the same access (``reads.latest_reads``: a query over the reads table returning 50 reads) is run
+  with its audit entry (hash-chained, in the same transaction) and with the entry switched off;
+  the ratio of the two is the audit's cost (target <= 1.2);
+- audit entries are appended one per transaction (each committed) and in batches; entries/s.
+The last line printed is one JSON object; nothing here asserts on timings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import text
+
+from plateward.core import audit
+from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.clock import SystemClock
+from plateward.core.database import Database, make_engine
+from plateward.core.migrate import upgrade
+from plateward.core.permissions import Actor, Role
+from plateward.core.settings import Settings
+from plateward.demo import city
+from plateward.demo.build import _register_places
+from plateward.reads import service as reads
+from plateward.reads.rules import RawRow
+
+SCHEMA = "plateward_bench_audit"
+DEFAULT_PG_URL = os.environ.get(
+    "PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+TARGETS = {"audited_over_unaudited": 1.2, "entries_per_s": 5_000}
+console = Console(highlight=False)
+ANALYST = Actor(
+    kind="person",
+    id=1,
+    username="bench",
+    name="Bench Analyst",
+    role=Role.ADMINISTRATOR,
+    badge="0000",
+    unit="Bench",
+    agency_name="San José Police Department",
+)
+
+
+@contextmanager
+def _database(url: str) -> Iterator[Database]:
+    base = make_engine(url)
+    with base.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+        conn.commit()
+    engine_url = base.url.set(query={"options": f"-csearch_path={SCHEMA},public"})
+    settings = Settings(database_url=engine_url.render_as_string(hide_password=False))
+    db = Database.from_settings(settings, SystemClock())
+    try:
+        upgrade(db.engine)  # type: ignore[arg-type]
+        yield db
+    finally:
+        db.dispose()
+        with base.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.commit()
+        base.dispose()
+
+
+def _seed(db: Database, count: int) -> None:
+    operator = Actor.system("bench")
+    _register_places(db, operator)
+    with db.unit_of_work() as uow:
+        reads.prepare_partitions(uow)
+        uow.commit()
+    rows = [
+        RawRow.of(str(i), r)
+        for i, r in enumerate(city.generate_reads(count, end=datetime.now(UTC)))
+    ]
+    for start in range(0, len(rows), 10_000):
+        with db.unit_of_work() as uow:
+            reads.ingest(uow, operator, rows[start : start + 10_000], "bench")
+
+
+def _time(runs: int, action: Callable[[], object]) -> float:
+    action()  # warm caches and plans
+    started = time.perf_counter()
+    for _ in range(runs):
+        action()
+    return time.perf_counter() - started
+
+
+def _access(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        reads.latest_reads(uow, ANALYST, limit=50)
+
+
+def _measure_access(db: Database, runs: int) -> tuple[float, float]:
+    audited = _time(runs, lambda: _access(db))
+    original = reads.audit.record
+    reads.audit.record = lambda *_a, **_k: None  # type: ignore[assignment,misc]
+    try:
+        unaudited = _time(runs, lambda: _access(db))
+    finally:
+        reads.audit.record = original
+    return audited, unaudited
+
+
+def _append(db: Database, entries: int, per_transaction: int) -> float:
+    event = AuditEvent(
+        AuditAction.READS_MONITORED,
+        query_terms={"plate": "7ABC123"},
+        result_count=50,
+        result_ids=tuple(str(i) for i in range(50)),
+    )
+    started = time.perf_counter()
+    for _ in range(entries // per_transaction):
+        with db.unit_of_work() as uow:
+            for _ in range(per_transaction):
+                audit.record(uow, ANALYST, event)
+            uow.commit()
+    return entries / (time.perf_counter() - started)
+
+
+def main(
+    accesses: Annotated[int, typer.Option(help="Data accesses timed each way.")] = 300,
+    entries: Annotated[int, typer.Option(help="Audit entries appended per mode.")] = 5_000,
+    reads_count: Annotated[int, typer.Option("--reads", help="Reads seeded first.")] = 50_000,
+    pg_url: Annotated[str, typer.Option(help="PostgreSQL URL.")] = DEFAULT_PG_URL,
+) -> None:
+    with _database(pg_url) as db:
+        console.print(f"Seeding {reads_count:,} reads …")
+        _seed(db, reads_count)
+        audited, unaudited = _measure_access(db, accesses)
+        single = _append(db, entries, 1)
+        batched = _append(db, entries, 100)
+        with db.unit_of_work() as uow:
+            status = audit.verify_chain(uow.session)
+    figures = {
+        "bench": "audit",
+        "accesses": accesses,
+        "audited_ms": round(audited / accesses * 1000, 3),
+        "unaudited_ms": round(unaudited / accesses * 1000, 3),
+        "audited_over_unaudited": round(audited / unaudited, 3),
+        "entries_per_s_one_per_transaction": round(single),
+        "entries_per_s_100_per_transaction": round(batched),
+        "chain_intact": status.ok,
+        "targets": TARGETS,
+    }
+    table = Table(title="Audit cost on PostgreSQL")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in figures.items():
+        if key not in {"bench", "targets"}:
+            table.add_row(key, f"{value:,}" if isinstance(value, int | float) else str(value))
+    console.print(table)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,332 @@
+"""The administrator's pages: people, classes of access, training and the restriction statement.
+
+Every page needs ``accounts:manage``; every form also carries the session's CSRF token. Pages call
+the account services and never query the database; a refused input re-renders its form with the
+service's message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from plateward.accounts import service as people
+from plateward.accounts.rules import AccountStatus
+from plateward.accounts.sessions import SessionState
+from plateward.cameras import service as cameras
+from plateward.core.errors import Conflict, InvalidInput, NotFound, PlatewardError
+from plateward.core.permissions import Permission, Role, allowed, grantable, require
+from plateward.sharing import service as agencies
+from plateward.web.deps import UowDep, csrf_for_session, person_with, signed_in
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+MANAGE = Permission.ACCOUNTS_MANAGE
+Admin = Annotated[SessionState, Depends(person_with(MANAGE))]
+
+
+def _admin_form(
+    request: Request, uow: UowDep, state: Annotated[SessionState, Depends(csrf_for_session)]
+) -> SessionState:
+    """A form post: the session's CSRF token first, then ``accounts:manage`` (refusals audited)."""
+    state = signed_in(state)
+    if not allowed(state.actor, MANAGE):
+        people.record_refusal(uow, state.actor, MANAGE, request.url.path)
+        require(state.actor, MANAGE)  # raises the precise refusal
+    return state
+
+
+AdminForm = Annotated[SessionState, Depends(_admin_form)]
+ROLES = sorted(r.value for r in people.PERSON_ROLES)
+CEILINGS = {role: sorted(p.value for p in grantable(Role(role))) for role in ROLES}
+# The service's errors a person can fix in the form, and the status each is answered with.
+FORM_ERRORS: dict[type[PlatewardError], int] = {InvalidInput: 422, Conflict: 409, NotFound: 404}
+
+
+def _status_of(exc: PlatewardError) -> int:
+    return next((s for kind, s in FORM_ERRORS.items() if isinstance(exc, kind)), 400)
+
+
+def _render(
+    request: Request,
+    state: SessionState,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> Response:
+    context = {"actor": state.actor, "csrf_token": state.csrf_token, **context}
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, template, context, status_code=status
+    )
+
+
+def _date(value: str, label: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{label} must be a date (YYYY-MM-DD)") from None
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+def _people_page(
+    request: Request,
+    uow: UowDep,
+    state: SessionState,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    known = agencies.list_agencies(uow)
+    home = next((a.ori for a in known if a.is_home), "")
+    context = {
+        "people": people.list_people(uow, state.actor),
+        "agencies": known,
+        "roles": ROLES,
+        "min_password": people.MIN_PASSWORD,
+        "now": uow.now(),
+        "today": uow.now().date(),
+        "form": form or {"role": Role.OFFICER.value, "agency_ori": home},
+        "error": error,
+    }
+    return _render(request, state, "accounts/admin_people.html", context, status)
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people_page(request: Request, uow: UowDep, state: Admin) -> Response:
+    return _people_page(request, uow, state)
+
+
+@router.post("/people", response_class=HTMLResponse)
+def create_person(
+    request: Request,
+    uow: UowDep,
+    state: AdminForm,
+    username: Annotated[str, Form(max_length=64)] = "",
+    full_name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=40)] = "",
+    unit: Annotated[str, Form(max_length=120)] = "",
+    agency_ori: Annotated[str, Form(max_length=20)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+    badge: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    form = {
+        "username": username.strip(),
+        "full_name": full_name.strip(),
+        "role": role,
+        "unit": unit.strip(),
+        "agency_ori": agency_ori,
+        "badge": badge.strip(),
+    }  # the password is never echoed back
+    try:
+        if not form["full_name"] or not form["unit"]:
+            raise InvalidInput("give the person's full name and unit")
+        spec = people.PersonSpec(
+            form["username"],
+            form["full_name"],
+            role,
+            form["unit"],
+            agency_ori,
+            password,
+            form["badge"] or None,
+        )
+        created = people.create_person(uow, state.actor, spec)
+        uow.commit()
+    except (InvalidInput, Conflict, NotFound) as exc:
+        uow.rollback()
+        return _people_page(request, uow, state, form, exc.detail, _status_of(exc))
+    return RedirectResponse(f"/admin/people/{created.id}", status_code=303)
+
+
+def _person_page(
+    request: Request,
+    uow: UowDep,
+    state: SessionState,
+    user_id: int,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    person = people.person(uow, state.actor, user_id)
+    context = {
+        "person": person,
+        "classes": people.list_classes(uow, state.actor),
+        "ceiling": CEILINGS.get(person.role, []),
+        "now": uow.now(),
+        "today": uow.now().date(),
+        "active": person.status == AccountStatus.ACTIVE,
+        "error": error,
+    }
+    return _render(request, state, "accounts/admin_person.html", context, status)
+
+
+@router.get("/people/{user_id}", response_class=HTMLResponse)
+def person_page(request: Request, uow: UowDep, state: Admin, user_id: int) -> Response:
+    return _person_page(request, uow, state, user_id)
+
+
+def _person_change(
+    request: Request,
+    uow: UowDep,
+    state: SessionState,
+    user_id: int,
+    change: Callable[[], None],
+) -> Response:
+    """Apply a change to a person; on a refused input show their page again with the reason."""
+    try:
+        change()
+    except (InvalidInput, Conflict) as exc:
+        uow.rollback()
+        return _person_page(request, uow, state, user_id, exc.detail, _status_of(exc))
+    return RedirectResponse(f"/admin/people/{user_id}", status_code=303)
+
+
+@router.post("/people/{user_id}/status", response_class=HTMLResponse)
+def set_status(
+    request: Request,
+    uow: UowDep,
+    state: AdminForm,
+    user_id: int,
+    status: Annotated[str, Form(max_length=16)] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    return _person_change(
+        request,
+        uow,
+        state,
+        user_id,
+        lambda: people.set_status(uow, state.actor, user_id, status, reason),
+    )
+
+
+@router.post("/people/{user_id}/training", response_class=HTMLResponse)
+def record_training(
+    request: Request,
+    uow: UowDep,
+    state: AdminForm,
+    user_id: int,
+    course: Annotated[str, Form(max_length=200)] = "",
+    completed_on: Annotated[str, Form(max_length=20)] = "",
+    expires_on: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    def change() -> None:
+        completed = _date(completed_on, "completed on")
+        expires = _date(expires_on, "expires on")
+        people.record_training(uow, state.actor, user_id, course, completed, expires)
+
+    return _person_change(request, uow, state, user_id, change)
+
+
+@router.post("/people/{user_id}/classes", response_class=HTMLResponse)
+def set_classes(
+    request: Request,
+    uow: UowDep,
+    state: AdminForm,
+    user_id: int,
+    class_ids: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    return _person_change(
+        request,
+        uow,
+        state,
+        user_id,
+        lambda: people.set_classes(uow, state.actor, user_id, class_ids or []),
+    )
+
+
+# --- classes of access --------------------------------------------------------------------------
+
+
+def _classes_page(
+    request: Request,
+    uow: UowDep,
+    state: SessionState,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "classes": people.list_classes(uow, state.actor),
+        "permissions": [p.value for p in Permission],
+        "cameras": cameras.list_cameras(uow, state.actor),
+        "ceilings": CEILINGS,
+        "form": form or {"grants": [], "camera_codes": []},
+        "error": error,
+    }
+    return _render(request, state, "accounts/admin_classes.html", context, status)
+
+
+@router.get("/classes", response_class=HTMLResponse)
+def classes_page(request: Request, uow: UowDep, state: Admin) -> Response:
+    return _classes_page(request, uow, state)
+
+
+@router.post("/classes", response_class=HTMLResponse)
+def create_class(
+    request: Request,
+    uow: UowDep,
+    state: AdminForm,
+    name: Annotated[str, Form(max_length=80)] = "",
+    description: Annotated[str, Form(max_length=500)] = "",
+    grants: Annotated[list[str] | None, Form()] = None,
+    camera_codes: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    form = {
+        "name": name,
+        "description": description,
+        "grants": grants or [],
+        "camera_codes": camera_codes or [],
+    }
+    try:
+        # No camera ticked means the class does not narrow its members' cameras.
+        people.create_class(uow, state.actor, name, description, grants or [], camera_codes)
+    except (InvalidInput, Conflict) as exc:
+        uow.rollback()
+        return _classes_page(request, uow, state, form, exc.detail, _status_of(exc))
+    return RedirectResponse("/admin/classes", status_code=303)
+
+
+# --- the restriction statement ------------------------------------------------------------------
+
+
+def _statement_page(
+    request: Request,
+    uow: UowDep,
+    state: SessionState,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    statement = people.current_statement(uow)
+    context = {
+        "statement": statement,
+        "form": form or {"version": "", "text": statement.text},
+        "error": error,
+    }
+    return _render(request, state, "accounts/admin_statement.html", context, status)
+
+
+@router.get("/statement", response_class=HTMLResponse)
+def statement_page(request: Request, uow: UowDep, state: Admin) -> Response:
+    return _statement_page(request, uow, state)
+
+
+@router.post("/statement", response_class=HTMLResponse)
+def publish_statement(
+    request: Request,
+    uow: UowDep,
+    state: AdminForm,
+    version: Annotated[str, Form(max_length=40)] = "",
+    text: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    try:
+        people.publish_statement(uow, state.actor, version, text)
+    except (InvalidInput, Conflict) as exc:
+        uow.rollback()
+        form = {"version": version, "text": text}
+        return _statement_page(request, uow, state, form, exc.detail, _status_of(exc))
+    # Everyone, this administrator included, accepts the new version before the next query.
+    return RedirectResponse("/admin/statement", status_code=303)

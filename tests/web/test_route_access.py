@@ -1,0 +1,257 @@
+"""Who may use each route: one table, checked against every route of the app for every kind of
+caller. A route that is not in the table fails the suite, so each new route declares its users.
+
+For a caller the table does not allow, the answer must be a refusal (401, 403, or a redirect to
+sign in / accept the restrictions) — never a page, never a success. For a caller it allows, the
+route must not refuse. Forms are sent with the caller's genuine CSRF token and without their
+fields, so only the caller's identity decides whether the route is reached (an allowed caller
+gets a validation answer, and nothing is changed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import select
+
+from plateward.accounts.models import User
+from plateward.core.clock import FrozenClock
+from plateward.core.database import Database
+from plateward.core.permissions import Permission, Role, role_permissions
+from tests.conftest import PERSONAS, Backend, accept_statement, csrf_from, totp_code
+
+VISITOR = "visitor"  # no session, no token
+CAMERA = "camera"  # a camera network's service token (Bearer), ingest only
+OFFICER, INVESTIGATOR, LIEUTENANT = "officer", "investigator", "lieutenant"
+ADMIN, AUDITOR = "admin", "auditor"
+CALLERS = (VISITOR, OFFICER, INVESTIGATOR, LIEUTENANT, ADMIN, AUDITOR, CAMERA)
+
+PEOPLE = frozenset({OFFICER, INVESTIGATOR, LIEUTENANT, ADMIN, AUDITOR})
+EVERYONE = frozenset(CALLERS)
+DEPARTMENT_STAFF = frozenset({OFFICER, INVESTIGATOR, LIEUTENANT, ADMIN})  # cameras:view
+ADMINS = frozenset({ADMIN})
+AUDITORS = frozenset({AUDITOR})
+CAMERAS = frozenset({CAMERA})
+
+# Routes that are not application routes to check: the static files and the API schema.
+NOT_CHECKED = {"/static", "/api/openapi.json"}
+
+# (method, path) → the callers that may use it. Every route of the app must be listed here.
+ACCESS: dict[tuple[str, str], frozenset[str]] = {
+    # Public
+    ("GET", "/"): EVERYONE,
+    ("GET", "/healthz"): EVERYONE,
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,
+    # Any person with a session (enrolling, or signed in)
+    ("GET", "/login/enrol"): PEOPLE,
+    ("POST", "/login/enrol"): PEOPLE,
+    ("GET", "/acknowledge"): PEOPLE,
+    ("POST", "/acknowledge"): PEOPLE,
+    ("POST", "/logout"): PEOPLE,
+    ("GET", "/account"): PEOPLE,
+    ("POST", "/account/tokens"): PEOPLE,
+    ("POST", "/account/tokens/{token_id}/revoke"): PEOPLE,
+    ("POST", "/account/sign-out-everywhere"): PEOPLE,
+    # accounts:manage
+    ("GET", "/admin/people"): ADMINS,
+    ("POST", "/admin/people"): ADMINS,
+    ("GET", "/admin/people/{user_id}"): ADMINS,
+    ("POST", "/admin/people/{user_id}/status"): ADMINS,
+    ("POST", "/admin/people/{user_id}/training"): ADMINS,
+    ("POST", "/admin/people/{user_id}/classes"): ADMINS,
+    ("GET", "/admin/classes"): ADMINS,
+    ("POST", "/admin/classes"): ADMINS,
+    ("GET", "/admin/statement"): ADMINS,
+    ("POST", "/admin/statement"): ADMINS,
+    # reads:monitor (+ quarantine:view on the full page)
+    ("GET", "/reads"): ADMINS,
+    ("GET", "/reads/latest"): ADMINS,
+    # audit:read / audit:export — the audit unit, never the reads (DUP §9)
+    ("GET", "/audit"): AUDITORS,
+    ("GET", "/audit/entries/{seq}"): AUDITORS,
+    ("GET", "/audit/export.csv"): AUDITORS,
+    # JSON API
+    ("POST", "/api/v1/reads"): CAMERAS,
+    ("GET", "/api/v1/cameras"): DEPARTMENT_STAFF,
+}
+
+# Forms whose CSRF token comes from the sign-in page rather than from a session.
+PRE_SESSION_FORMS = {"/login"}
+_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+# --- the app's routes ---------------------------------------------------------------------------
+
+
+def _flat_routes(app: FastAPI) -> Iterator[object]:
+    try:  # FastAPI keeps included routers as branches; this walks them.
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: app.routes is already flat
+        yield from app.routes
+        return
+    yield from iter_route_contexts(app.routes)
+
+
+def app_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path template) the app answers, less the unchecked ones."""
+    found: set[tuple[str, str]] = set()
+    for route in _flat_routes(app):
+        path = getattr(route, "path_format", None) or getattr(route, "path", None)
+        if not path or any(path == p or path.startswith(f"{p}/") for p in NOT_CHECKED):
+            continue
+        methods = getattr(route, "methods", None) or set()
+        found |= {(m, path) for m in methods if m != "HEAD"}
+    return sorted(found)
+
+
+@pytest.fixture
+def routes(client: TestClient) -> list[tuple[str, str]]:
+    found = app_routes(client.app)  # type: ignore[arg-type]
+    assert len(found) >= 20, found  # the walk found the included routers' routes
+    return found
+
+
+def test_every_route_declares_who_may_use_it(routes: list[tuple[str, str]]) -> None:
+    undeclared = [f"{method} {path}" for method, path in routes if (method, path) not in ACCESS]
+
+    assert not undeclared, (
+        "new route(s) without an access expectation; add them to ACCESS in "
+        f"tests/web/test_route_access.py: {undeclared}"
+    )
+
+
+def test_the_table_lists_no_route_that_is_gone(routes: list[tuple[str, str]]) -> None:
+    stale = sorted(set(ACCESS) - set(routes))
+
+    assert not stale, f"ACCESS names routes the app no longer has: {stale}"
+
+
+def test_the_table_agrees_with_the_role_permissions() -> None:
+    # The personas' roles, and what the permission table gives them, say the same as ACCESS.
+    def holders(permission: Permission) -> frozenset[str]:
+        return frozenset(
+            name for name in PEOPLE if permission in role_permissions(Role(PERSONAS[name][0]))
+        )
+
+    assert ACCESS[("GET", "/admin/people")] == holders(Permission.ACCOUNTS_MANAGE)
+    assert ACCESS[("GET", "/reads/latest")] == holders(Permission.READS_MONITOR)
+    assert ACCESS[("GET", "/api/v1/cameras")] == holders(Permission.CAMERAS_VIEW)
+    assert ACCESS[("GET", "/audit")] == holders(Permission.AUDIT_READ)
+    assert ACCESS[("GET", "/audit/export.csv")] == holders(Permission.AUDIT_EXPORT)
+    assert Permission.READS_INGEST in role_permissions(Role.CAMERA_SERVICE)
+
+
+# --- calling each route as each caller ----------------------------------------------------------
+
+
+def _sign_in(client: TestClient, backend: Backend, username: str, clock: FrozenClock) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": "correct horse battery staple",
+            "code": totp_code(backend, username, clock.now()),
+            "csrf_token": csrf_from(page.text),
+            "next": "/",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    accept_statement(client)
+
+
+def _path_values(db: Database) -> dict[str, str]:
+    """A valid-looking value for every path parameter: real rows where a route needs one."""
+    with db.unit_of_work() as uow:
+        officer_id = uow.session.scalar(select(User.id).where(User.username == OFFICER))
+    return {"user_id": str(officer_id), "token_id": "999999", "seq": "1"}
+
+
+def _fill(path: str, values: dict[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in values, f"give the path parameter '{name}' a value in _path_values"
+        return values[name]
+
+    return _PARAM.sub(value, path)
+
+
+def refused(response: Response) -> bool:
+    """401/403, or a page's redirect to sign in, to set up MFA or to accept the restrictions."""
+    if response.status_code in (401, 403):
+        return True
+    location = response.headers.get("location", "")
+    return response.status_code in (302, 303, 307) and (
+        location.startswith(("/login?next=", "/acknowledge")) or location == "/login/enrol"
+    )
+
+
+def _call(client: TestClient, method: str, path: str, url: str, session_csrf: str) -> Response:
+    if method == "GET":
+        return client.get(url, follow_redirects=False)
+    if path.startswith("/api/"):
+        return client.request(method, url, json={"reads": []}, follow_redirects=False)
+    csrf = csrf_from(client.get("/login").text) if path in PRE_SESSION_FORMS else session_csrf
+    return client.request(method, url, data={"csrf_token": csrf}, follow_redirects=False)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_each_route_answers_only_the_callers_it_allows(
+    caller: str,
+    client: TestClient,
+    backend: Backend,
+    db: Database,
+    clock: FrozenClock,
+    ingest_token: str,
+    routes: list[tuple[str, str]],
+) -> None:
+    values = _path_values(db)
+    csrf = ""
+    if caller == CAMERA:
+        client.headers["Authorization"] = f"Bearer {ingest_token}"
+    elif caller in PEOPLE:
+        _sign_in(client, backend, caller, clock)
+        csrf = csrf_from(client.get("/account").text)
+
+    wrong: list[str] = []
+    for method, path in routes:
+        if (method, path) not in ACCESS:
+            continue  # reported by test_every_route_declares_who_may_use_it
+        response = _call(client, method, path, _fill(path, values), csrf)
+        allowed = caller in ACCESS[(method, path)]
+        status = f"{response.status_code} {response.headers.get('location', '')}".strip()
+        if not allowed and not refused(response):
+            wrong.append(f"{method} {path}: answered {status} to {caller}, who may not use it")
+        if allowed and (refused(response) or response.status_code >= 500):
+            wrong.append(f"{method} {path}: refused {caller} ({status}), who may use it")
+        alive = client.get("/account", follow_redirects=False).status_code == 200
+        if caller in PEOPLE and not alive:
+            # The route ended the session (sign out): sign in again, with the next code.
+            clock.advance(timedelta(seconds=30))
+            _sign_in(client, backend, caller, clock)
+            csrf = csrf_from(client.get("/account").text)
+
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_refusal_check_recognises_each_kind_of_refusal() -> None:
+    def answer(status: int, location: str | None = None) -> Response:
+        return Response(status, headers={"location": location} if location else {})
+
+    assert refused(answer(401))
+    assert refused(answer(403))
+    assert refused(answer(303, "/login?next=/admin/people"))
+    assert refused(answer(303, "/acknowledge?next=/reads"))
+    assert refused(answer(303, "/login/enrol"))
+    assert not refused(answer(200))
+    assert not refused(answer(422))
+    assert not refused(answer(303, "/admin/people/7"))
+    assert not refused(answer(303, "/login"))  # signed out everywhere: done, not refused
