@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, select, text
+from sqlalchemy import Integer, String, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from plateward.core.database import Base, UnitOfWork
@@ -25,8 +25,8 @@ GENESIS_HASH = "0" * 64
 # DUP §9 — every thousandth entry triggers a signed checkpoint (core/checkpoints.py), so at most
 # a thousand entries at the tail are ever covered by the hash chain alone.
 CHECKPOINT_EVERY = 1000
-# A constant key for pg_advisory_xact_lock: appends are serialized so the chain stays linear.
-_AUDIT_LOCK_KEY = 0x504C4154
+# Appends are serialized so the chain stays linear: on PostgreSQL by pg_advisory_xact_lock with
+# the key 0x504C4154 (see migration 0002's audit_locked_head), on SQLite by BEGIN IMMEDIATE.
 
 
 class AuditAction(StrEnum):
@@ -137,27 +137,47 @@ _HASHED = (
 )
 
 
+_COLUMNS = (*_HASHED, "prev_hash", "hash")
+
+
 def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
     fields = {name: getattr(entry, name) for name in _HASHED}
     fields["at"] = entry.at.isoformat(timespec="microseconds")
     return fields
 
 
-def _last(session: Session) -> tuple[int, str]:
-    row = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+_HEAD_SQL = "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"
+# One round trip on PostgreSQL: the function (migration 0002) takes the append lock
+# (pg_advisory_xact_lock) and then reads the chain's head under it.
+_LOCKED_HEAD_PG = "SELECT seq, hash FROM audit_locked_head()"
+
+
+def _head(session: Session, dialect: str) -> tuple[int, str]:
+    """The chain's last (seq, hash), read once per transaction under the append lock.
+
+    The lock (PostgreSQL advisory, or SQLite's write lock from BEGIN IMMEDIATE) is held until the
+    transaction ends, so within it the head only moves by our own appends: it is cached there.
+    """
+    transaction = session.get_transaction()
+    cached = session.info.get("audit_head")
+    if cached is not None and cached[0] is transaction and session.get_nested_transaction() is None:
+        return cached[1], cached[2]
+    connection = session.connection()
+    if dialect == "postgresql":
+        row = connection.exec_driver_sql(_LOCKED_HEAD_PG).first()
+    else:
+        row = connection.exec_driver_sql(_HEAD_SQL).first()
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def _remember(session: Session, seq: int, digest: str) -> None:
+    session.info["audit_head"] = (session.get_transaction(), seq, digest)
 
 
 def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
     """Append one entry in the caller's transaction: it commits or rolls back with the use case."""
     session = uow.session
-    if uow.dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
-    else:
-        session.flush()
-    seq, prev = _last(session)
+    seq, prev = _head(session, uow.dialect)
     entry = AuditEntry(
         seq=seq + 1,
         at=uow.now(),
@@ -182,8 +202,9 @@ def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
         hash="",
     )
     entry.hash = entry_hash(_hashed_fields(entry), prev)
-    session.add(entry)
-    session.flush()
+    # A core INSERT: the entry is never tracked, changed or flushed again by the session.
+    session.execute(insert(AuditEntry), [{k: getattr(entry, k) for k in _COLUMNS}])
+    _remember(session, entry.seq, entry.hash)
     if entry.seq % CHECKPOINT_EVERY == 0:
         # One signature and two rows per thousand entries, in the same transaction: if the use
         # case rolls back, so does its checkpoint. Without a readable key nothing is appended.

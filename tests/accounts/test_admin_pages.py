@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pyotp
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from sqlalchemy import select
 
 from plateward.accounts.models import LoginSession, User

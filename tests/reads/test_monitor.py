@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from markupsafe import escape
 from sqlalchemy import select
 

@@ -37,7 +37,20 @@ without manual review.
 logged and audited, and misuse has disciplinary and legal consequences."""
 
 
+# Reading the audit chain's head under the append lock in one round trip (core/audit.py).
+_LOCKED_HEAD_PG = """
+CREATE FUNCTION audit_locked_head() RETURNS TABLE (seq integer, hash varchar)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(1347174740);  -- 0x504C4154, "PLAT"
+    RETURN QUERY SELECT e.seq, e.hash FROM audit_entries e ORDER BY e.seq DESC LIMIT 1;
+END $$
+"""
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_LOCKED_HEAD_PG)
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("totp_confirmed_at", UTCDateTime()))
         batch.add_column(
@@ -118,6 +131,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION audit_locked_head()")
     for table in (
         "audit_checkpoints",
         "api_tokens",
