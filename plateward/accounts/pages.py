@@ -28,6 +28,11 @@ from plateward.web.deps import (
 router = APIRouter(include_in_schema=False)
 
 
+def _secure(request: Request) -> bool:
+    configured = request.app.state.settings.secure_cookies
+    return bool(configured) if configured is not None else request.url.scheme == "https"
+
+
 def _safe_next(target: str) -> str:
     # Only local paths: never redirect a signed-in officer to another site.
     ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
@@ -55,7 +60,7 @@ def _login_page(request: Request, next_path: str, error: str | None, status: int
         csrf,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=_secure(request),
     )
     return response
 
@@ -87,7 +92,7 @@ def login(
         signed.token,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=_secure(request),
     )
     response.delete_cookie(PRE_SESSION_CSRF_COOKIE)
     return response

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # States whose plates treat O/0 and I/1 as the same character (registration uniqueness
     # ignores the difference), so normalization folds letters onto digits for them.
     plate_fold_states: Annotated[frozenset[str], NoDecode] = frozenset({"CA"})
+    # Cookies carry the Secure flag when the request came over HTTPS; set true behind a TLS proxy
+    # that forwards plain HTTP, so sessions never travel unencrypted.
+    secure_cookies: bool | None = None
     session_idle_minutes: int = Field(default=30, ge=1, le=240)
     session_absolute_hours: int = Field(default=12, ge=1, le=24)
     partitions_ahead_days: int = Field(default=7, ge=1, le=90)

@@ -211,6 +211,26 @@ def test_an_idle_session_expires_after_thirty_minutes(
     assert client.get("/reads", follow_redirects=False).status_code == 303
 
 
+def test_a_busy_session_still_ends_at_its_absolute_limit(
+    client: TestClient, backend: Backend, clock: FrozenClock
+) -> None:
+    sign_in(client, backend, "admin")
+    for _ in range(12 * 3):  # twelve hours of activity every twenty minutes
+        assert client.get("/reads", follow_redirects=False).status_code == 200
+        clock.advance(timedelta(minutes=20))
+    response = client.get("/reads", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/reads"
+
+
+def test_cookies_are_secure_when_configured_for_a_tls_proxy(
+    client: TestClient, backend: Backend
+) -> None:
+    client.app.state.settings = client.app.state.settings.with_overrides(secure_cookies=True)  # type: ignore[attr-defined]
+    response = client.get("/login")
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
 def test_a_session_cookie_is_httponly_and_samesite_strict(
     client: TestClient, backend: Backend
 ) -> None:

@@ -129,3 +129,15 @@ def test_the_database_refuses_to_edit_the_trail(
         connection.execute(text(statement))  # type: ignore[union-attr]
     savepoint.rollback()
     assert _verify(db).ok
+
+
+def test_postgresql_refuses_to_truncate_the_trail(db: Database, operator: Actor) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    _append(db, operator, 1)
+    connection = db.engine
+    savepoint = connection.begin_nested()  # type: ignore[union-attr]
+    with pytest.raises(DBAPIError, match="append-only"):
+        connection.execute(text("TRUNCATE audit_entries"))  # type: ignore[union-attr]
+    savepoint.rollback()
+    assert _verify(db).ok
