@@ -15,8 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, insert, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Integer, String, Text, event, insert, select
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
 from plateward.core.database import Base, UnitOfWork
 from plateward.core.permissions import Actor
@@ -174,6 +174,43 @@ def _remember(session: Session, seq: int, digest: str) -> None:
     session.info["audit_head"] = (session.get_transaction(), seq, digest)
 
 
+# Entries wait in the session until its next ORM query or its commit, then go in one multi-row
+# INSERT: still the caller's transaction (invariant 1), with one round trip however many.
+_BUFFER = "audit_buffer"
+
+
+def _buffer(session: Session) -> list[dict[str, Any]]:
+    transaction = session.get_transaction()
+    held = session.info.get(_BUFFER)
+    if held is None or held[0] is not transaction:
+        held = session.info[_BUFFER] = (transaction, [])
+    rows: list[dict[str, Any]] = held[1]
+    return rows
+
+
+def _write_buffer(session: Session) -> None:
+    held = session.info.pop(_BUFFER, None)
+    if held is not None and held[1] and held[0] is session.get_transaction():
+        session.connection().execute(insert(AuditEntry.__table__), held[1])  # type: ignore[arg-type]
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    _write_buffer(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_query(state: ORMExecuteState) -> None:
+    _write_buffer(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction(session: Session, transaction: SessionTransaction) -> None:
+    held = session.info.get(_BUFFER)
+    if held is not None and held[0] is transaction:  # rolled back (a commit wrote it already)
+        session.info.pop(_BUFFER, None)
+
+
 def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
     """Append one entry in the caller's transaction: it commits or rolls back with the use case."""
     session = uow.session
@@ -202,8 +239,7 @@ def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
         hash="",
     )
     entry.hash = entry_hash(_hashed_fields(entry), prev)
-    # A core INSERT: the entry is never tracked, changed or flushed again by the session.
-    session.execute(insert(AuditEntry), [{k: getattr(entry, k) for k in _COLUMNS}])
+    _buffer(session).append({k: getattr(entry, k) for k in _COLUMNS})
     _remember(session, entry.seq, entry.hash)
     if entry.seq % CHECKPOINT_EVERY == 0:
         # One signature and two rows per thousand entries, in the same transaction: if the use

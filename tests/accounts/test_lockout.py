@@ -45,7 +45,9 @@ def test_five_failures_lock_the_account_even_for_the_right_password(
     assert _attempt(client, "officer", PASSWORD, totp_code(backend, "officer")) == 401
     with db.unit_of_work() as uow:
         actions = uow.session.scalars(
-            select(AuditEntry.reason).where(AuditEntry.action == "login.failed")
+            select(AuditEntry.reason)
+            .where(AuditEntry.action == "login.failed")
+            .order_by(AuditEntry.seq)
         ).all()
         locked = uow.session.scalars(
             select(AuditEntry).where(AuditEntry.action == "account.locked")
