@@ -9,6 +9,7 @@ hot lists and retention apply to the plate, not to how it happened to be typed. 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 PLATE_MAX_LENGTH = 8
 
@@ -97,16 +98,21 @@ def normalize_plate(
     ``state`` is a two-letter code (any case); O/I are folded onto 0/1 only for ``fold_states``.
     Raises InvalidPlate with a sentence a person can act on.
     """
-    # NFKC first so that fullwidth and other compatibility forms become ASCII before the
-    # look-alike table, which only knows ordinary Cyrillic and Greek letters.
-    text = unicodedata.normalize("NFKC", raw).translate(_LATIN_TWINS)
-    text = "".join(char for char in text if not _is_separator(char))
-    if not text:
-        raise InvalidPlate("plate is empty")
-    # Checked before upper-casing: str.upper() turns some non-Latin letters into Latin ones
-    # ("ß" -> "SS", dotless i U+0131 -> "I"), which would silently accept a plate that was misread.
-    _reject_foreign_characters(raw, text)
-    text = text.upper()
+    if raw.isascii() and raw.isalnum():
+        # The common case: only ASCII letters and digits, which NFKC, the look-alike table, the
+        # separators and the foreign-character check all leave as they are.
+        text = raw.upper()
+    else:
+        # NFKC first so that fullwidth and other compatibility forms become ASCII before the
+        # look-alike table, which only knows ordinary Cyrillic and Greek letters.
+        text = unicodedata.normalize("NFKC", raw).translate(_LATIN_TWINS)
+        text = "".join(char for char in text if not _is_separator(char))
+        if not text:
+            raise InvalidPlate("plate is empty")
+        # Checked before upper-casing: str.upper() turns some non-Latin letters into Latin ones
+        # ("ß" -> "SS", dotless i U+0131 -> "I"), which would silently accept a misread plate.
+        _reject_foreign_characters(raw, text)
+        text = text.upper()
     if len(text) > PLATE_MAX_LENGTH:
         raise InvalidPlate(f"plate is longer than {PLATE_MAX_LENGTH} characters")
     if _folds(state, fold_states):
@@ -154,7 +160,12 @@ def _folds(state: str | None, fold_states: frozenset[str]) -> bool:
     if state is None:
         return False
     # Both sides are compared upper-case so that "ca" and {"CA"} agree, whoever configured them.
-    return state.strip().upper() in {code.upper() for code in fold_states}
+    return state.strip().upper() in _upper_codes(fold_states)
+
+
+@lru_cache(maxsize=16)
+def _upper_codes(codes: frozenset[str]) -> frozenset[str]:
+    return frozenset(code.upper() for code in codes)
 
 
 def _shown(raw: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -16,7 +16,7 @@ from plateward.core.errors import PayloadTooLarge, PermissionDenied
 from plateward.core.permissions import Actor, Permission, allowed, require
 from plateward.reads import storage
 from plateward.reads.models import QuarantinedRow, Read
-from plateward.reads.rules import IngestPolicy, RawRow, Rejection, triage
+from plateward.reads.rules import IngestPolicy, RawRow, Rejection, Triage, screen
 from plateward.sharing import service as agencies
 
 
@@ -69,9 +69,17 @@ def ingest(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> I
     if len(rows) > limit:
         raise PayloadTooLarge(f"a batch holds at most {limit} reads; this one has {len(rows)}")
     batch_id = str(uuid.uuid4())
-    result = triage(rows, cameras.camera_refs(uow), _policy(uow))
+    policy = _policy(uow)
+    refs = cameras.camera_refs(uow)
     agency_id = actor.agency_id or agencies.home_agency(uow).id
-    stored = storage.insert_reads(uow.session, result.candidates, agency_id, uow.now())
+    result = Triage()
+    # Every read validation accepts was captured inside the policy's window.
+    days = storage.days_between(
+        policy.oldest_acceptable.astimezone(UTC).date(),
+        policy.latest_acceptable.astimezone(UTC).date(),
+    )
+    candidates = screen(rows, refs, policy, result)
+    stored = storage.insert_reads(uow.session, candidates, agency_id, uow.now(), days)
     _quarantine(uow, actor, batch_id, channel, result.rejections)
     duplicates = result.duplicates_in_batch + len(result.candidates) - stored
     audit.record(
