@@ -62,11 +62,22 @@ def db_upgrade(data_dir: DataDir = None) -> None:
     console.print(f"Database is up to date: {settings.resolved_database_url.split('@')[-1]}")
 
 
+def _sign_head(settings: Settings, db: Database, who: str) -> None:
+    """DUP §9: sign the trail's head, so a trail cut short after this is detected."""
+    from plateward.core.checkpoints import checkpoint_if_moved
+    from plateward.core.permissions import Actor
+
+    with db.unit_of_work() as uow:
+        checkpoint_if_moved(uow, _audit_signing_key(settings), Actor.system(who))
+        uow.commit()
+
+
 def _serve(settings: Settings, db: Database, host: str, port: int) -> None:
     import uvicorn
 
     from plateward.web.app import create_app
 
+    _sign_head(settings, db, "serve")
     console.print(f"Serving Plateward at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops)")
     uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
 
@@ -128,6 +139,7 @@ def demo(
     ) as progress:
         task = progress.add_task("reads", total=reads)
         result = build_city(db, settings.data_dir, reads, lambda n: progress.advance(task, n))
+    _sign_head(settings, db, "demo")
     _print_demo(result, host, port)
     if not no_serve:
         _serve(settings, db, host, port)

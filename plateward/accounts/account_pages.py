@@ -12,6 +12,7 @@ from plateward.accounts import sessions, tokens
 from plateward.accounts.rules import MAX_TOKEN_DAYS
 from plateward.accounts.sessions import SessionState
 from plateward.web.deps import SESSION_COOKIE, UowDep, csrf_for_session, signed_in
+from plateward.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 SignedIn = Annotated[SessionState, Depends(signed_in)]
@@ -22,17 +23,13 @@ def _page(
     request: Request, uow: UowDep, state: SessionState, new_token: str | None = None
 ) -> Response:
     context = {
-        "actor": state.actor,
-        "csrf_token": state.csrf_token,
         "trained_until": people.trained_until(uow, state.actor.id or 0),
         "tokens": tokens.personal_tokens(uow, state.actor),
         "scopes": sorted(p.value for p in state.actor.permissions),
         "max_days": MAX_TOKEN_DAYS,
         "new_token": new_token,
     }
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, "accounts/account.html", context
-    )
+    return render(request, state, "accounts/account.html", context)
 
 
 @router.get("/account", response_class=HTMLResponse)

@@ -8,8 +8,9 @@ service's message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,10 +19,12 @@ from plateward.accounts import service as people
 from plateward.accounts.rules import AccountStatus
 from plateward.accounts.sessions import SessionState
 from plateward.cameras import service as cameras
+from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound, PlatewardError
 from plateward.core.permissions import Permission, Role, allowed, grantable, require
 from plateward.sharing import service as agencies
 from plateward.web.deps import UowDep, csrf_for_session, person_with, signed_in
+from plateward.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 MANAGE = Permission.ACCOUNTS_MANAGE
@@ -44,23 +47,12 @@ ROLES = sorted(r.value for r in people.PERSON_ROLES)
 CEILINGS = {role: sorted(p.value for p in grantable(Role(role))) for role in ROLES}
 # The service's errors a person can fix in the form, and the status each is answered with.
 FORM_ERRORS: dict[type[PlatewardError], int] = {InvalidInput: 422, Conflict: 409, NotFound: 404}
+# What a form refuses by default; a missing record otherwise keeps its own 404 page.
+REFUSED: tuple[type[PlatewardError], ...] = (InvalidInput, Conflict)
 
 
 def _status_of(exc: PlatewardError) -> int:
     return next((s for kind, s in FORM_ERRORS.items() if isinstance(exc, kind)), 400)
-
-
-def _render(
-    request: Request,
-    state: SessionState,
-    template: str,
-    context: dict[str, Any],
-    status: int = 200,
-) -> Response:
-    context = {"actor": state.actor, "csrf_token": state.csrf_token, **context}
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, context, status_code=status
-    )
 
 
 def _date(value: str, label: str) -> date:
@@ -70,20 +62,57 @@ def _date(value: str, label: str) -> date:
         raise InvalidInput(f"{label} must be a date (YYYY-MM-DD)") from None
 
 
+Given = TypeVar("Given")
+
+
+@dataclass(frozen=True)
+class _FormPage(Generic[Given]):
+    """A page with a form: shown from what it is ``given`` (the form typed so far, or the person),
+    and shown again with the service's reason when the form is refused."""
+
+    template: str
+    context: Callable[[UnitOfWork, SessionState, Given], dict[str, Any]]
+
+    def show(
+        self,
+        request: Request,
+        uow: UnitOfWork,
+        state: SessionState,
+        given: Given,
+        error: str | None = None,
+        status: int = 200,
+    ) -> Response:
+        context = {**self.context(uow, state, given), "error": error}
+        return render(request, state, self.template, context, status)
+
+    def submit(
+        self,
+        request: Request,
+        uow: UnitOfWork,
+        state: SessionState,
+        given: Given,
+        change: Callable[[], str],
+        refused: tuple[type[PlatewardError], ...] = REFUSED,
+    ) -> Response:
+        """Make ``change`` and go to the address it returns; on a refused input undo it and show
+        this page again with the reason."""
+        try:
+            target = change()
+        except refused as exc:
+            uow.rollback()
+            return self.show(request, uow, state, given, exc.detail, _status_of(exc))
+        return RedirectResponse(target, status_code=303)
+
+
 # --- people -------------------------------------------------------------------------------------
 
 
-def _people_page(
-    request: Request,
-    uow: UowDep,
-    state: SessionState,
-    form: dict[str, str] | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
+def _people_context(
+    uow: UnitOfWork, state: SessionState, form: dict[str, str] | None
+) -> dict[str, Any]:
     known = agencies.list_agencies(uow)
     home = next((a.ori for a in known if a.is_home), "")
-    context = {
+    return {
         "people": people.list_people(uow, state.actor),
         "agencies": known,
         "roles": ROLES,
@@ -91,14 +120,15 @@ def _people_page(
         "now": uow.now(),
         "today": uow.now().date(),
         "form": form or {"role": Role.OFFICER.value, "agency_ori": home},
-        "error": error,
     }
-    return _render(request, state, "accounts/admin_people.html", context, status)
+
+
+PEOPLE_PAGE = _FormPage("accounts/admin_people.html", _people_context)
 
 
 @router.get("/people", response_class=HTMLResponse)
 def people_page(request: Request, uow: UowDep, state: Admin) -> Response:
-    return _people_page(request, uow, state)
+    return PEOPLE_PAGE.show(request, uow, state, None)
 
 
 @router.post("/people", response_class=HTMLResponse)
@@ -122,7 +152,8 @@ def create_person(
         "agency_ori": agency_ori,
         "badge": badge.strip(),
     }  # the password is never echoed back
-    try:
+
+    def create() -> str:
         if not form["full_name"] or not form["unit"]:
             raise InvalidInput("give the person's full name and unit")
         spec = people.PersonSpec(
@@ -136,36 +167,30 @@ def create_person(
         )
         created = people.create_person(uow, state.actor, spec)
         uow.commit()
-    except (InvalidInput, Conflict, NotFound) as exc:
-        uow.rollback()
-        return _people_page(request, uow, state, form, exc.detail, _status_of(exc))
-    return RedirectResponse(f"/admin/people/{created.id}", status_code=303)
+        return f"/admin/people/{created.id}"
+
+    # An unknown agency is the form's mistake here, so NotFound is refused too.
+    return PEOPLE_PAGE.submit(request, uow, state, form, create, (*REFUSED, NotFound))
 
 
-def _person_page(
-    request: Request,
-    uow: UowDep,
-    state: SessionState,
-    user_id: int,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
+def _person_context(uow: UnitOfWork, state: SessionState, user_id: int) -> dict[str, Any]:
     person = people.person(uow, state.actor, user_id)
-    context = {
+    return {
         "person": person,
         "classes": people.list_classes(uow, state.actor),
         "ceiling": CEILINGS.get(person.role, []),
         "now": uow.now(),
         "today": uow.now().date(),
         "active": person.status == AccountStatus.ACTIVE,
-        "error": error,
     }
-    return _render(request, state, "accounts/admin_person.html", context, status)
+
+
+PERSON_PAGE = _FormPage("accounts/admin_person.html", _person_context)
 
 
 @router.get("/people/{user_id}", response_class=HTMLResponse)
 def person_page(request: Request, uow: UowDep, state: Admin, user_id: int) -> Response:
-    return _person_page(request, uow, state, user_id)
+    return PERSON_PAGE.show(request, uow, state, user_id)
 
 
 def _person_change(
@@ -176,12 +201,12 @@ def _person_change(
     change: Callable[[], None],
 ) -> Response:
     """Apply a change to a person; on a refused input show their page again with the reason."""
-    try:
+
+    def apply() -> str:
         change()
-    except (InvalidInput, Conflict) as exc:
-        uow.rollback()
-        return _person_page(request, uow, state, user_id, exc.detail, _status_of(exc))
-    return RedirectResponse(f"/admin/people/{user_id}", status_code=303)
+        return f"/admin/people/{user_id}"
+
+    return PERSON_PAGE.submit(request, uow, state, user_id, apply)
 
 
 @router.post("/people/{user_id}/status", response_class=HTMLResponse)
@@ -240,28 +265,24 @@ def set_classes(
 # --- classes of access --------------------------------------------------------------------------
 
 
-def _classes_page(
-    request: Request,
-    uow: UowDep,
-    state: SessionState,
-    form: dict[str, Any] | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
-    context = {
+def _classes_context(
+    uow: UnitOfWork, state: SessionState, form: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
         "classes": people.list_classes(uow, state.actor),
         "permissions": [p.value for p in Permission],
         "cameras": cameras.list_cameras(uow, state.actor),
         "ceilings": CEILINGS,
         "form": form or {"grants": [], "camera_codes": []},
-        "error": error,
     }
-    return _render(request, state, "accounts/admin_classes.html", context, status)
+
+
+CLASSES_PAGE = _FormPage("accounts/admin_classes.html", _classes_context)
 
 
 @router.get("/classes", response_class=HTMLResponse)
 def classes_page(request: Request, uow: UowDep, state: Admin) -> Response:
-    return _classes_page(request, uow, state)
+    return CLASSES_PAGE.show(request, uow, state, None)
 
 
 @router.post("/classes", response_class=HTMLResponse)
@@ -280,38 +301,31 @@ def create_class(
         "grants": grants or [],
         "camera_codes": camera_codes or [],
     }
-    try:
+
+    def create() -> str:
         # No camera ticked means the class does not narrow its members' cameras.
         people.create_class(uow, state.actor, name, description, grants or [], camera_codes)
-    except (InvalidInput, Conflict) as exc:
-        uow.rollback()
-        return _classes_page(request, uow, state, form, exc.detail, _status_of(exc))
-    return RedirectResponse("/admin/classes", status_code=303)
+        return "/admin/classes"
+
+    return CLASSES_PAGE.submit(request, uow, state, form, create)
 
 
 # --- the restriction statement ------------------------------------------------------------------
 
 
-def _statement_page(
-    request: Request,
-    uow: UowDep,
-    state: SessionState,
-    form: dict[str, str] | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
+def _statement_context(
+    uow: UnitOfWork, state: SessionState, form: dict[str, str] | None
+) -> dict[str, Any]:
     statement = people.current_statement(uow)
-    context = {
-        "statement": statement,
-        "form": form or {"version": "", "text": statement.text},
-        "error": error,
-    }
-    return _render(request, state, "accounts/admin_statement.html", context, status)
+    return {"statement": statement, "form": form or {"version": "", "text": statement.text}}
+
+
+STATEMENT_PAGE = _FormPage("accounts/admin_statement.html", _statement_context)
 
 
 @router.get("/statement", response_class=HTMLResponse)
 def statement_page(request: Request, uow: UowDep, state: Admin) -> Response:
-    return _statement_page(request, uow, state)
+    return STATEMENT_PAGE.show(request, uow, state, None)
 
 
 @router.post("/statement", response_class=HTMLResponse)
@@ -322,11 +336,10 @@ def publish_statement(
     version: Annotated[str, Form(max_length=40)] = "",
     text: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
-    try:
+    def publish() -> str:
         people.publish_statement(uow, state.actor, version, text)
-    except (InvalidInput, Conflict) as exc:
-        uow.rollback()
-        form = {"version": version, "text": text}
-        return _statement_page(request, uow, state, form, exc.detail, _status_of(exc))
-    # Everyone, this administrator included, accepts the new version before the next query.
-    return RedirectResponse("/admin/statement", status_code=303)
+        # Everyone, this administrator included, accepts the new version before the next query.
+        return "/admin/statement"
+
+    form = {"version": version, "text": text}
+    return STATEMENT_PAGE.submit(request, uow, state, form, publish)

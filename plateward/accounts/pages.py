@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated
+from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Depends, Form, Request
@@ -85,7 +86,9 @@ def login(
         signed = sessions.sign_in(uow, username, password, code, client_address(request))
     except NotAuthenticated as exc:
         return _login_page(request, next, exc.detail, 401)
-    target = "/login/enrol" if signed.stage == sessions.ENROL else _safe_next(next)
+    # Every new session starts at the login prompt: the restrictions come before any query.
+    prompt = f"/acknowledge?next={quote(_safe_next(next))}"
+    target = "/login/enrol" if signed.stage == sessions.ENROL else prompt
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

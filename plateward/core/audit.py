@@ -114,7 +114,7 @@ def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-_HASHED = (
+HASHED_FIELDS = (
     "seq",
     "at",
     "actor_kind",
@@ -137,11 +137,11 @@ _HASHED = (
 )
 
 
-_COLUMNS = (*_HASHED, "prev_hash", "hash")
+_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 
 def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
-    fields = {name: getattr(entry, name) for name in _HASHED}
+    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
     fields["at"] = entry.at.isoformat(timespec="microseconds")
     return fields
 

@@ -195,3 +195,13 @@ def verify_trail(session: Session, trusted_key: str) -> ChainStatus:
         return ChainStatus(True, status.entries, checkpoints=len(checkpoints))
     seq, problem = min(problems)
     return ChainStatus(False, status.entries, seq, problem, len(checkpoints))
+
+
+def checkpoint_if_moved(uow: UnitOfWork, private_key: bytes, actor: Actor) -> Checkpoint | None:
+    """Sign the head unless the newest checkpoint already covers everything but itself."""
+    latest = latest_checkpoint(uow.session)
+    head_seq, _ = _head(uow.session)
+    # A checkpoint's own audit entry follows it, so "covered" means at most one entry newer.
+    if latest is not None and head_seq <= latest.last_seq + 1:
+        return None
+    return write_checkpoint(uow, private_key, actor)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlencode
 
+from plateward.core.audit import HASHED_FIELDS
 from plateward.core.errors import InvalidInput
 
 PAGE_SIZE = 50
@@ -23,25 +24,10 @@ OUTCOMES = ("allowed", "denied")
 # The key under which a search's purpose records its case number (DUP §9: the purpose of access).
 CASE_NUMBER_KEY = "case_number"
 
-CSV_COLUMNS = (
-    "seq",
-    "at",
-    "actor_username",
-    "actor_name",
-    "actor_badge",
-    "actor_unit",
-    "actor_agency",
-    "actor_role",
-    "client_address",
-    "action",
-    "outcome",
-    "reason",
-    "query_terms",
-    "purpose",
-    "result_count",
-    "result_ids",
-    "hash",
-)
+# The CSV export's columns: the audit entry's hashed fields in their order, less the actor's kind
+# and id and the details, then the entry's hash.
+_NOT_EXPORTED = frozenset({"actor_kind", "actor_id", "details"})
+CSV_COLUMNS = (*(name for name in HASHED_FIELDS if name not in _NOT_EXPORTED), "hash")
 # A cell starting with one of these is a formula to a spreadsheet; names and query terms typed by
 # anyone (even at a failed sign-in) reach the export, so such cells are quoted with a leading '.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -1,13 +1,21 @@
-"""Jinja2 set-up: one environment over every capability's templates, times shown locally."""
+"""Jinja2 set-up: one environment over every capability's templates, times shown locally; and
+the rendering of a signed-in person's page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+if TYPE_CHECKING:
+    from plateward.accounts.sessions import SessionState
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [PACKAGE / "web" / "templates", *sorted(PACKAGE.glob("*/templates"))]
@@ -27,3 +35,18 @@ def make_templates(zone: str) -> Jinja2Templates:
     )
     env.filters["local"] = local_time
     return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request,
+    state: SessionState,
+    template: str,
+    context: Mapping[str, Any],
+    status: int = 200,
+) -> Response:
+    """A signed-in person's page: ``context`` plus who they are and their session's CSRF token,
+    which the header (and its Sign out form) needs on every page."""
+    page = {"actor": state.actor, "csrf_token": state.csrf_token, **context}
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, template, page, status_code=status
+    )

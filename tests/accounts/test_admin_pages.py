@@ -173,6 +173,14 @@ def _browser(client: TestClient) -> Iterator[TestClient]:
         yield other
 
 
+@contextmanager
+def _signed_in_browser(client: TestClient, backend: Backend, username: str) -> Iterator[TestClient]:
+    """Another person's browser, signed in as ``username`` (restrictions accepted)."""
+    with _browser(client) as other:
+        sign_in(other, backend, username)
+        yield other
+
+
 def _actions(db: Database) -> list[str]:
     with db.unit_of_work() as uow:
         return list(uow.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
@@ -256,7 +264,9 @@ def test_a_new_account_must_enrol_mfa_at_first_sign_in(
     clock.advance(timedelta(seconds=30))
     with _browser(client) as later:
         code = pyotp.TOTP(secret.group(1)).at(clock.now())
-        assert _login(later, "newbie", NEW_PASSWORD, code).headers["location"] == "/"
+        assert (
+            _login(later, "newbie", NEW_PASSWORD, code).headers["location"] == "/acknowledge?next=/"
+        )
     assert "at first sign-in" not in client.get(f"/admin/people/{_user_id(db, 'newbie')}").text
 
 
@@ -265,8 +275,7 @@ def test_a_suspended_account_cannot_sign_in_and_its_sessions_end(
 ) -> None:
     sign_in(client, backend, "admin")
     officer_id = _user_id(db, "officer")
-    with _browser(client) as officer:
-        sign_in(officer, backend, "officer")
+    with _signed_in_browser(client, backend, "officer") as officer:
         assert officer.get("/account").status_code == 200
 
         blank = _set_status(client, officer_id, "suspended", "  ")
@@ -302,8 +311,7 @@ def test_reenabling_restores_access(client: TestClient, backend: Backend, db: Da
     assert _set_status(client, officer_id, "active", "review closed").status_code == 303
 
     assert "Suspend account" in client.get(f"/admin/people/{officer_id}").text
-    with _browser(client) as officer:
-        sign_in(officer, backend, "officer")
+    with _signed_in_browser(client, backend, "officer") as officer:
         assert officer.get("/account").status_code == 200
 
 
@@ -353,8 +361,7 @@ def test_a_class_grants_a_permission_within_the_role_ceiling(
 ) -> None:
     sign_in(client, backend, "admin")
     investigator_id = _user_id(db, "investigator")
-    with _browser(client) as investigator:
-        sign_in(investigator, backend, "investigator")
+    with _signed_in_browser(client, backend, "investigator") as investigator:
         assert investigator.get("/reads").status_code == 403
         assert investigator.get("/reads/latest").status_code == 403
 
@@ -383,8 +390,7 @@ def test_reads_monitor_alone_opens_the_reads_page(
     _set_classes(
         client, _user_id(db, "investigator"), [_create_class(client, "Watch", ["reads:monitor"])]
     )
-    with _browser(client) as investigator:
-        sign_in(investigator, backend, "investigator")
+    with _signed_in_browser(client, backend, "investigator") as investigator:
         assert investigator.get("/reads").status_code == 200
 
 
@@ -397,8 +403,7 @@ def test_a_class_cannot_grant_beyond_the_role(
     _set_classes(client, auditor_id, [class_id])
     assert "Auditors watch" in client.get(f"/admin/people/{auditor_id}").text
 
-    with _browser(client) as auditor:
-        sign_in(auditor, backend, "auditor")
+    with _signed_in_browser(client, backend, "auditor") as auditor:
         assert auditor.get("/reads").status_code == 403
         assert auditor.get("/reads/latest").status_code == 403
 
@@ -421,8 +426,7 @@ def test_a_class_limits_which_cameras_data_members_see(
     assert "SJ-FX-001" in client.get("/admin/classes").text
     _set_classes(client, _user_id(db, "investigator"), [class_id])
 
-    with _browser(client) as investigator:
-        sign_in(investigator, backend, "investigator")
+    with _signed_in_browser(client, backend, "investigator") as investigator:
         member = _PLATE_CELL.findall(investigator.get("/reads").text)
         fragment = _PLATE_CELL.findall(investigator.get("/reads/latest").text)
 
@@ -441,9 +445,10 @@ def test_a_new_statement_version_must_be_accepted_again(
     sign_in(client, backend, "admin")
     class_id = _create_class(client, "Watchers", ["reads:monitor", "quarantine:view"])
     _set_classes(client, _user_id(db, "investigator"), [class_id])
-    with _browser(client) as officer, _browser(client) as investigator:
-        sign_in(officer, backend, "officer")
-        sign_in(investigator, backend, "investigator")
+    with (
+        _signed_in_browser(client, backend, "officer") as officer,
+        _signed_in_browser(client, backend, "investigator") as investigator,
+    ):
         assert officer.get("/api/v1/cameras").status_code == 200
         assert investigator.get("/reads").status_code == 200
 

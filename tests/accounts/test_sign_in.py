@@ -72,9 +72,9 @@ def test_a_person_signs_in_with_password_and_code(client: TestClient, backend: B
     response = _attempt(client, "admin", code=totp_code(backend, "admin"))
 
     assert response.status_code == 303
-    assert response.headers["location"] == "/reads"
+    # Signed in, the person is taken straight to the restrictions, then where they were going.
+    assert response.headers["location"] == "/acknowledge?next=/reads"
     assert client.cookies.get(SESSION_COOKIE)
-    # Signed in; the restrictions are accepted once per sign-in before any page with data.
     first = client.get("/reads", follow_redirects=False)
     assert first.headers["location"] == "/acknowledge?next=/reads"
     accept_statement(client)
@@ -255,6 +255,6 @@ def test_next_never_redirects_off_site(
         code = totp_code(backend, "admin", clock.now())
         response = _attempt(client, "admin", code=code, next_path=target)
         assert response.status_code == 303
-        assert response.headers["location"] == "/", target
+        assert response.headers["location"] == "/acknowledge?next=/", target
     form = client.get("/login", params={"next": "//evil.example"})
     assert 'name="next" value="/"' in form.text
