@@ -66,6 +66,24 @@ class ReadIn(BaseModel):
     def _stringify(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
 
+    @field_validator(
+        "read_id",
+        "camera",
+        "plate_state",
+        "vehicle_make",
+        "vehicle_model",
+        "vehicle_color",
+        "vehicle_type",
+        "image_ref",
+    )
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        # Control characters (NUL above all) are never data; PostgreSQL text refuses NUL.
+        if value is not None and not value.isprintable():
+            msg = "contains a control character"
+            raise ValueError(msg)
+        return value
+
     @field_validator("captured_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
@@ -73,6 +91,15 @@ class ReadIn(BaseModel):
             msg = "captured_at must include a time zone (e.g. 2026-11-24T17:03:05Z)"
             raise ValueError(msg)
         return value.astimezone(UTC)
+
+
+def printable(text: str) -> str:
+    """Text safe to store and show: control characters become visible escapes."""
+    return (
+        text
+        if text.isprintable()
+        else "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from plateward.core.errors import PayloadTooLarge, PermissionDenied
 from plateward.core.permissions import Actor, Permission, allowed, require
 from plateward.reads import storage
 from plateward.reads.models import QuarantinedRow, Read
-from plateward.reads.rules import IngestPolicy, RawRow, Rejection, Triage, screen
+from plateward.reads.rules import IngestPolicy, RawRow, Rejection, Triage, printable, screen
 from plateward.sharing import service as agencies
 
 
@@ -52,10 +52,10 @@ def _quarantine(
                 "channel": channel,
                 "submitted_by": actor.username,
                 "batch_id": batch_id,
-                "position": r.position[:120],
-                "source_read_id": r.read_id,
-                "reason": r.reason[:500],
-                "raw": r.raw,
+                "position": printable(r.position)[:120],
+                "source_read_id": printable(r.read_id)[:100] if r.read_id else None,
+                "reason": printable(r.reason)[:500],
+                "raw": printable(r.raw),
             }
             for r in rejected
         ],

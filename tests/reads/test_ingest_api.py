@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from plateward.core.database import Database
 from plateward.reads.models import QuarantinedRow, Read
+from plateward.reads.rules import printable
 from tests.conftest import NOW, native_read
 
 
@@ -151,3 +152,29 @@ def test_vendor_payloads_are_accepted(client: TestClient, ingest_token: str, db:
     with db.unit_of_work() as uow:
         read = uow.session.scalars(select(Read)).one()
     assert (read.plate, read.plate_state, read.confidence) == ("8LMN402", "CA", 0.915)
+
+
+def test_control_characters_are_refused_and_quarantined_visibly(
+    client: TestClient, ingest_token: str, db: Database
+) -> None:
+    body = {
+        "reads": [
+            native_read(plate="7\u0000BC123"),
+            native_read(plate="7ABC124", vehicle_make="Ford\u0000"),
+        ]
+    }
+    response = _push(client, ingest_token, body)
+    assert response.status_code == 200
+    reasons = [r["reason"] for r in response.json()["rejected"]]
+    assert "U+0000" in reasons[0]
+    assert reasons[1] == "vehicle_make: contains a control character"
+    with db.unit_of_work() as uow:
+        stored = uow.session.scalars(
+            select(QuarantinedRow.reason).order_by(QuarantinedRow.id)
+        ).all()
+    assert stored[0].isprintable()
+
+
+def test_quarantined_text_never_holds_control_characters() -> None:
+    assert printable("line 3: bad\x00byte\n") == "line 3: bad\\x00byte\\n"
+    assert printable("Café 7ABC123") == "Café 7ABC123"
