@@ -129,21 +129,23 @@ def demo(
 
     settings = _settings(data_dir)
     db = _database(settings)
-    with Progress(
-        TextColumn("Generating reads"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("reads", total=reads)
-        result = build_city(db, settings.data_dir, reads, lambda n: progress.advance(task, n))
-    _sign_head(settings, db, "demo")
-    _print_demo(result, host, port)
-    if not no_serve:
-        _serve(settings, db, host, port)
-    db.dispose()
+    try:
+        with Progress(
+            TextColumn("Generating reads"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("reads", total=reads)
+            result = build_city(db, settings.data_dir, reads, lambda n: progress.advance(task, n))
+        _sign_head(settings, db, "demo")
+        _print_demo(result, host, port)
+        if not no_serve:
+            _serve(settings, db, host, port)
+    finally:
+        db.dispose()
 
 
 @app.command()

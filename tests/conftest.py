@@ -273,3 +273,23 @@ def native_read(
 def camera_codes(db: Database, operator: Actor) -> list[str]:
     with db.unit_of_work() as uow:
         return [c.code for c in cameras.list_cameras(uow, operator) if c.status == "active"]
+
+
+@pytest.fixture
+def fresh_postgresql() -> Iterator[Engine]:
+    """A PostgreSQL schema of its own, migrated and committed to, dropped at the end: for tests
+    that need real concurrent transactions or a second process, outside the rolled-back ones."""
+    schema = f"plateward_fresh_{os.getpid()}"
+    base = make_engine(PG_URL)
+    with base.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+        conn.commit()
+    engine = create_engine(base.url.set(query={"options": f"-csearch_path={schema},public"}))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with base.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        conn.commit()
+    base.dispose()

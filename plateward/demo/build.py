@@ -129,6 +129,7 @@ def _train(uow: UnitOfWork, operator: Actor, user_id: int) -> None:
 
 def _save(data_dir: Path, people: list[DemoAccount], token: str) -> None:
     path = demo_file(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)  # a PostgreSQL install has no SQLite file there
     path.touch(mode=0o600, exist_ok=True)
     path.write_text(
         json.dumps({"accounts": [a.__dict__ for a in people], "ingest_token": token}, indent=2)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from pathlib import Path
 
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from plateward.cli import app
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent, Outcome, verify_chain
 from plateward.core.database import Database
@@ -141,3 +145,23 @@ def test_postgresql_refuses_to_truncate_the_trail(db: Database, operator: Actor)
         connection.execute(text("TRUNCATE audit_entries"))  # type: ignore[union-attr]
     savepoint.rollback()
     assert _verify(db).ok
+
+
+def test_audit_verify_fails_on_postgresql_tampering(
+    fresh_postgresql: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = fresh_postgresql.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("PLATEWARD_DATABASE_URL", url)
+    data_dir = str(tmp_path / "var")
+    built = CliRunner().invoke(
+        app, ["demo", "--no-serve", "--reads", "100", "--data-dir", data_dir]
+    )
+    assert built.exit_code == 0, built.output
+    assert CliRunner().invoke(app, ["audit", "verify", "--data-dir", data_dir]).exit_code == 0
+    with fresh_postgresql.connect() as conn:
+        conn.execute(text("SET session_replication_role = replica"))  # an attacker with superuser
+        conn.execute(text("UPDATE audit_entries SET actor_name = 'someone else' WHERE seq = 5"))
+        conn.commit()
+    result = CliRunner().invoke(app, ["audit", "verify", "--data-dir", data_dir])
+    assert result.exit_code == 1
+    assert "entry 5" in result.output

@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.clock import SystemClock
-from plateward.core.database import Database, make_engine
-from plateward.core.migrate import upgrade
+from plateward.core.database import Database
 from plateward.core.permissions import Actor
 from tests.conftest import PG_URL, make_settings
-
-SCHEMA = f"plateward_concurrency_{os.getpid()}"
-
-
-@pytest.fixture
-def fresh_postgresql(tmp_path: Path) -> Iterator[Engine]:
-    base = make_engine(PG_URL)
-    try:
-        with base.connect() as conn:
-            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-            conn.commit()
-    except Exception as exc:
-        base.dispose()
-        if os.environ.get("PLATEWARD_ALLOW_NO_POSTGRES") == "1":
-            pytest.skip(f"PostgreSQL unreachable: {exc}")
-        raise
-    engine = create_engine(base.url.set(query={"options": f"-csearch_path={SCHEMA},public"}))
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    with base.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA {SCHEMA} CASCADE"))
-        conn.commit()
-    base.dispose()
 
 
 def test_concurrent_appends_form_one_chain(fresh_postgresql: Engine, tmp_path: Path) -> None:
