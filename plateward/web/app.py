@@ -63,9 +63,14 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, AcknowledgmentRequired):
         return RedirectResponse(f"/acknowledge?next={quote(request.url.path)}", status_code=303)
     templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": exc.detail}, status_code=status
-    )
+    state = getattr(request.state, "session", None)
+    context = {
+        "status": status,
+        "message": exc.detail,
+        "actor": state.actor if state else None,
+        "csrf_token": state.csrf_token if state else "",
+    }
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:

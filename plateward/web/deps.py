@@ -40,7 +40,9 @@ def optional_session(request: Request, uow: UowDep) -> SessionState | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    return sessions.session_state(uow, token, client_address(request))
+    state = sessions.session_state(uow, token, client_address(request))
+    request.state.session = state  # error pages still show who is signed in
+    return state
 
 
 SessionDep = Annotated[SessionState | None, Depends(optional_session)]

@@ -131,3 +131,11 @@ def test_static_htmx_is_served_locally(client: TestClient) -> None:
     assert "htmx" in response.text[:200]
     assert len(response.content) > 10_000  # the real library, not a stub
     assert client.get("/static/css/plateward.css").status_code == 200
+
+
+def test_an_error_page_still_shows_who_is_signed_in(client: TestClient, backend: Backend) -> None:
+    sign_in(client, backend, "officer")
+    page = client.get("/reads")
+    assert page.status_code == 403
+    assert "Test Officer" in page.text
+    assert 'action="/logout"' in page.text
