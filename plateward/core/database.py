@@ -74,6 +74,9 @@ def _configure_sqlite(engine: Engine) -> None:
             "synchronous=NORMAL",
             "foreign_keys=ON",
             "busy_timeout=30000",
+            # Checkpoint the WAL every ~40 MiB instead of every 4: bulk ingest writes far fewer
+            # pages twice.
+            "wal_autocheckpoint=10000",
             # 64 MiB of page cache instead of 2: ingest updates six B-trees at random places,
             # and past a few hundred thousand reads the default cache misses on most of them.
             "cache_size=-65536",
