@@ -100,7 +100,10 @@ def _refuse(
     raise NotAuthenticated(SIGN_IN_FAILED)
 
 
-def _open_session(uow: UnitOfWork, user: User, stage: str, client: str | None) -> SignedIn:
+def _open_session(
+    uow: UnitOfWork, user: User, stage: str, client: str | None, action: AuditAction
+) -> SignedIn:
+    """Start a session at ``stage``, audit it as ``action`` and commit."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = uow.now()
     uow.session.add(
@@ -114,6 +117,8 @@ def _open_session(uow: UnitOfWork, user: User, stage: str, client: str | None) -
             stage=stage,
         )
     )
+    audit.record(uow, people.actor_for(uow, user, client_address=client), AuditEvent(action))
+    uow.commit()
     return SignedIn(token, csrf, stage)
 
 
@@ -136,25 +141,11 @@ def sign_in(
         _refuse(uow, user, username, client, f"account {user.status}")
     if user.totp_confirmed_at is None:
         user.totp_secret = user.totp_secret or pyotp.random_base32()
-        signed = _open_session(uow, user, ENROL, client)
-        audit.record(
-            uow,
-            people.actor_for(uow, user, client_address=client),
-            AuditEvent(AuditAction.MFA_ENROLMENT_STARTED),
-        )
-        uow.commit()
-        return signed
+        return _open_session(uow, user, ENROL, client, AuditAction.MFA_ENROLMENT_STARTED)
     if not _accept_code(uow, user, code):
         _refuse(uow, user, username, client, "bad authenticator code")
     user.failed_sign_ins, user.locked_until, user.last_sign_in_at = 0, None, now
-    signed = _open_session(uow, user, ACTIVE, client)
-    audit.record(
-        uow,
-        people.actor_for(uow, user, client_address=client),
-        AuditEvent(AuditAction.LOGIN_SUCCEEDED),
-    )
-    uow.commit()
-    return signed
+    return _open_session(uow, user, ACTIVE, client, AuditAction.LOGIN_SUCCEEDED)
 
 
 def _session(uow: UnitOfWork, token: str) -> LoginSession | None:
