@@ -48,7 +48,8 @@ _LONGEST_LOCK = timedelta(hours=24)
 def lock_duration(consecutive_failures: int) -> timedelta | None:
     if consecutive_failures < LOCK_AFTER:
         return None
-    return min(_FIRST_LOCK * 2 ** (consecutive_failures - LOCK_AFTER), _LONGEST_LOCK)
+    doublings = consecutive_failures - LOCK_AFTER
+    return min(_FIRST_LOCK * int(2**doublings), _LONGEST_LOCK)
 
 
 def training_current(expiry_dates: Iterable[date], today: date) -> bool:

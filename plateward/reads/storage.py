@@ -156,7 +156,7 @@ def _insert_skipping_stored(cursor: Any, rows: Sequence[tuple[object, ...]]) -> 
         f"INSERT INTO reads ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM reads_incoming "  # noqa: S608
         "ON CONFLICT DO NOTHING"
     )
-    stored = cursor.rowcount
+    stored = int(cursor.rowcount)
     cursor.execute("TRUNCATE reads_incoming")
     return stored
 
