@@ -21,7 +21,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(40))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed with the installation key (core/sealing.py): never stored in the clear.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime]
     totp_confirmed_at: Mapped[datetime | None]

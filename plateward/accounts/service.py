@@ -25,6 +25,7 @@ from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Actor, Permission, Role, require
+from plateward.core.sealing import seal
 from plateward.sharing import service as agencies
 
 _hasher = PasswordHasher()  # argon2id with the library's vetted defaults
@@ -101,7 +102,7 @@ def create_person(
         role=spec.role,
         agency_id=agency.id,
         password_hash=_hasher.hash(spec.password),
-        totp_secret=secret,
+        totp_secret=seal(uow.settings, secret) if secret else None,
         totp_confirmed_at=uow.now() if pre_enrolled else None,
         status=AccountStatus.ACTIVE,
         created_at=uow.now(),

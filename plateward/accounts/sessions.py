@@ -26,6 +26,7 @@ from plateward.core.audit import AuditAction, AuditEvent, Outcome
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import InvalidInput, NotAuthenticated
 from plateward.core.permissions import Actor
+from plateward.core.sealing import seal, unseal
 
 ISSUER = "Plateward"
 ENROL, ACTIVE = "enrol", "active"
@@ -56,11 +57,17 @@ def _password_ok(user: User | None, password: str) -> bool:
     return user is not None
 
 
+def totp_secret(uow: UnitOfWork, user: User) -> str | None:
+    """The person's authenticator secret, unsealed (it is stored sealed)."""
+    return unseal(uow.settings, user.totp_secret) if user.totp_secret else None
+
+
 def _accept_code(uow: UnitOfWork, user: User, code: str) -> bool:
     """A code from the user's authenticator, not used before (RFC 6238 §5.2: no replay)."""
-    if not user.totp_secret:
+    secret = totp_secret(uow, user)
+    if secret is None:
         return False
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(secret)
     now = uow.now()
     # One step of drift either way, as RFC 6238 recommends for clock skew.
     for drift in (-1, 0, 1):
@@ -140,7 +147,7 @@ def sign_in(
     if user.status != AccountStatus.ACTIVE:
         _refuse(uow, user, username, client, f"account {user.status}")
     if user.totp_confirmed_at is None:
-        user.totp_secret = user.totp_secret or pyotp.random_base32()
+        user.totp_secret = user.totp_secret or seal(uow.settings, pyotp.random_base32())
         return _open_session(uow, user, ENROL, client, AuditAction.MFA_ENROLMENT_STARTED)
     if not _accept_code(uow, user, code):
         _refuse(uow, user, username, client, "bad authenticator code")
@@ -188,10 +195,11 @@ class Enrolment:
 def enrolment(uow: UnitOfWork, state: SessionState) -> Enrolment:
     session = _session(uow, state.token)
     user = uow.session.get(User, state.actor.id)
-    if session is None or session.stage != ENROL or user is None or not user.totp_secret:
+    secret = totp_secret(uow, user) if user is not None else None
+    if session is None or session.stage != ENROL or user is None or secret is None:
         raise InvalidInput("there is no authenticator enrolment in progress")
-    uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
-    return Enrolment(user.username, user.totp_secret, uri)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
+    return Enrolment(user.username, secret, uri)
 
 
 def confirm_enrolment(uow: UnitOfWork, state: SessionState, code: str) -> None:
@@ -248,6 +256,7 @@ def sign_out_everywhere(uow: UnitOfWork, state: SessionState) -> int:
 
 def demo_totp_code(uow: UnitOfWork, username: str) -> str:
     user = uow.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.totp_secret:
+    secret = totp_secret(uow, user) if user is not None else None
+    if secret is None:
         raise InvalidInput(f"no demo account '{username}'")
-    return pyotp.TOTP(user.totp_secret).at(uow.now())
+    return pyotp.TOTP(secret).at(uow.now())

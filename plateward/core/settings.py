@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     # DUP update (March 2026) — default retention reduced from one year to 30 days.
     retention_days: int = Field(default=30, ge=1, le=366)
     audit_retention_days: int = Field(default=MINIMUM_AUDIT_RETENTION_DAYS)
-    secret_key: SecretStr | None = Field(default=None, description="Signs sessions and CSRF.")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Seals authenticator secrets at rest."
+    )
     secret_key_file: Path | None = None
     # DUP §9 — the key that signs audit checkpoints lives outside the database, so whoever can
     # rewrite the trail cannot re-sign it. 64 hex characters (a raw Ed25519 key) or a PEM key.

@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+from cryptography.fernet import InvalidToken
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from pydantic import SecretStr
 from sqlalchemy import select
 
+from plateward.accounts.models import User
 from plateward.accounts.rules import SIGN_IN_FAILED
 from plateward.core.audit import AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
+from plateward.core.sealing import unseal
+from plateward.core.settings import Settings
 from plateward.web.deps import SESSION_COOKIE
 from tests.conftest import (
     NOW,
@@ -258,3 +264,14 @@ def test_next_never_redirects_off_site(
         assert response.headers["location"] == "/acknowledge?next=/", target
     form = client.get("/login", params={"next": "//evil.example"})
     assert 'name="next" value="/"' in form.text
+
+
+def test_authenticator_secrets_are_sealed_at_rest(backend: Backend, db: Database) -> None:
+    with db.unit_of_work() as uow:
+        stored = uow.session.scalars(select(User.totp_secret).where(User.username == "admin")).one()
+    assert stored is not None
+    assert backend.totp["admin"] not in stored
+    assert unseal(db.settings, stored) == backend.totp["admin"]
+    other = Settings(data_dir=db.settings.data_dir, secret_key=SecretStr("another installation"))
+    with pytest.raises(InvalidToken):
+        unseal(other, stored)

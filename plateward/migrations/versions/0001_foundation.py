@@ -183,7 +183,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(40), nullable=False),
         sa.Column("agency_id", sa.Integer(), sa.ForeignKey("agencies.id"), nullable=False),
         sa.Column("password_hash", sa.String(200), nullable=False),
-        sa.Column("totp_secret", sa.String(64)),
+        sa.Column("totp_secret", sa.String(255)),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
