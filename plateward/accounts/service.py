@@ -77,7 +77,8 @@ def _check_spec(uow: UnitOfWork, spec: PersonSpec) -> None:
         raise InvalidInput(f"'{spec.role}' is not a role a person can hold")
     if len(spec.password) < MIN_PASSWORD:
         raise InvalidInput(f"passwords must be at least {MIN_PASSWORD} characters long")
-    if not spec.username.strip() or not spec.username.isascii() or " " in spec.username:
+    name = spec.username
+    if not name.strip() or not name.isascii() or not name.isprintable() or " " in name:
         raise InvalidInput("usernames are ASCII without spaces")
     if uow.session.scalar(select(User.id).where(User.username == spec.username)):
         raise Conflict(f"username '{spec.username}' is taken")

@@ -136,7 +136,9 @@ def sign_in(
 
     An account that has never enrolled gets only an enrolment session after its password.
     """
-    user = uow.session.scalar(select(User).where(User.username == username))
+    # A username with control characters names nobody (and PostgreSQL text refuses NUL).
+    known = username.isprintable()
+    user = uow.session.scalar(select(User).where(User.username == username)) if known else None
     now = uow.now()
     if user is not None and user.locked_until is not None and user.locked_until > now:
         _password_ok(None, password)  # same work as any attempt

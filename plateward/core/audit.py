@@ -140,6 +140,13 @@ HASHED_FIELDS = (
 _COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 
+def _text(value: str | None) -> str | None:
+    """Control characters (a NUL typed into a form) become visible escapes before storage."""
+    if value is None or value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
+
+
 def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
     fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
     fields["at"] = entry.at.isoformat(timespec="microseconds")
@@ -190,8 +197,13 @@ def _buffer(session: Session) -> list[dict[str, Any]]:
 
 def _write_buffer(session: Session) -> None:
     held = session.info.pop(_BUFFER, None)
-    if held is not None and held[1] and held[0] is session.get_transaction():
-        session.connection().execute(insert(AuditEntry.__table__), held[1])  # type: ignore[arg-type]
+    if held is None or not held[1]:
+        return
+    if held[0] is not session.get_transaction():
+        # Never drop an entry silently: a buffer always belongs to the open transaction.
+        msg = "audit entries were buffered outside the current transaction"
+        raise RuntimeError(msg)
+    session.connection().execute(insert(AuditEntry.__table__), held[1])  # type: ignore[arg-type]
 
 
 @event.listens_for(Session, "before_commit")
@@ -220,16 +232,16 @@ def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
         at=uow.now(),
         actor_kind=actor.kind,
         actor_id=actor.id,
-        actor_username=actor.username,
-        actor_name=actor.name,
-        actor_badge=actor.badge,
-        actor_unit=actor.unit,
-        actor_agency=actor.agency_name,
+        actor_username=_text(actor.username),
+        actor_name=_text(actor.name),
+        actor_badge=_text(actor.badge),
+        actor_unit=_text(actor.unit),
+        actor_agency=_text(actor.agency_name),
         actor_role=str(actor.role),
-        client_address=actor.client_address,
+        client_address=_text(actor.client_address),
         action=str(event.action),
         outcome=str(event.outcome),
-        reason=event.reason,
+        reason=_text(event.reason),
         query_terms=_dumps(event.query_terms),
         purpose=_dumps(event.purpose) if event.purpose is not None else None,
         result_count=event.result_count,

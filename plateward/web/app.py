@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 
 import plateward
 from plateward.core.database import Database
@@ -86,6 +87,13 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": "invalid request", "problems": problems}, status_code=422)
 
 
+def _unstorable_input(request: Request, exc: Exception) -> Response:
+    """Input the database cannot store (a NUL character, an out-of-range number): a clear 422."""
+    return _domain_error(
+        request, InvalidInput("the input holds characters or values that cannot be stored")
+    )
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or Settings()
     db = database or Database.from_settings(settings)
@@ -111,6 +119,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_exception_handler(PlatewardError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DataError, _unstorable_input)
 
     @app.middleware("http")
     async def security_headers(

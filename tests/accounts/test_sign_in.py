@@ -275,3 +275,12 @@ def test_authenticator_secrets_are_sealed_at_rest(backend: Backend, db: Database
     other = Settings(data_dir=db.settings.data_dir, secret_key=SecretStr("another installation"))
     with pytest.raises(InvalidToken):
         unseal(other, stored)
+
+
+def test_a_control_character_in_a_username_is_audited_visibly(
+    client: TestClient, db: Database
+) -> None:
+    response = _attempt(client, "ad\x00min", code="123456")
+    assert response.status_code == 401
+    (entry,) = _failures(db)
+    assert entry.actor_username == "ad\\x00min"

@@ -40,9 +40,9 @@ def _append(db: Database, actor: Actor, count: int) -> int:
     with db.unit_of_work() as uow:
         for n in range(count):
             event = AuditEvent(AuditAction.READS_MONITORED, query_terms={"n": n}, result_count=n)
-            last = audit.record(uow, actor, event).seq
+            last = audit.record(uow, actor, event)
         uow.commit()
-    return last
+    return last.seq  # final once written (the commit), when it was chained under the lock
 
 
 def _checkpoint(db: Database, key: bytes | None = None) -> Checkpoint:

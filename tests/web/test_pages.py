@@ -139,3 +139,14 @@ def test_an_error_page_still_shows_who_is_signed_in(client: TestClient, backend:
     assert page.status_code == 403
     assert "Test Officer" in page.text
     assert 'action="/logout"' in page.text
+
+
+def test_input_the_database_cannot_store_gets_a_clear_error(
+    client: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "auditor")
+    response = client.get("/audit", params={"person": "jane\x00"})
+    # SQLite stores NUL; PostgreSQL text cannot, and the person gets a 422 instead of a crash.
+    assert response.status_code == (422 if backend.name == "postgresql" else 200)
+    if backend.name == "postgresql":
+        assert "cannot be stored" in response.text
