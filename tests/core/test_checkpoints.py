@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from plateward.cli import app
@@ -76,8 +77,11 @@ def _bypass_guards(db: Database) -> None:
     if db.dialect == "postgresql":
         db.engine.execute(text("SET LOCAL session_replication_role = replica"))  # type: ignore[union-attr]
     else:
-        db.engine.execute(text("DROP TRIGGER audit_entries_no_update"))  # type: ignore[union-attr]
-        db.engine.execute(text("DROP TRIGGER audit_entries_no_delete"))  # type: ignore[union-attr]
+        for trigger in (
+            "audit_entries_no_update", "audit_entries_no_delete",
+            "audit_checkpoints_no_update", "audit_checkpoints_no_delete",
+        ):  # fmt: skip
+            db.engine.execute(text(f"DROP TRIGGER {trigger}"))  # type: ignore[union-attr]
 
 
 def test_a_checkpoint_verifies(db: Database, operator: Actor) -> None:
@@ -184,6 +188,7 @@ def test_a_checkpoint_signed_by_another_key_is_detected(db: Database, operator: 
 def test_removing_a_checkpoint_is_detected(db: Database, operator: Actor) -> None:
     _append(db, operator, 3)
     checkpoint = _checkpoint(db)
+    _bypass_guards(db)
 
     db.engine.execute(  # type: ignore[union-attr]
         text("DELETE FROM audit_checkpoints WHERE id = :i"), {"i": checkpoint.id}
@@ -275,3 +280,14 @@ def test_audit_verify_cli_fails_on_truncation(data_dir: Path) -> None:
     assert result.exit_code == 1
     assert f"entry {head - 2}" in result.output
     assert f"entries after {head - 3} were removed" in result.output
+
+
+def test_the_database_refuses_to_change_a_checkpoint(db: Database, operator: Actor) -> None:
+    _append(db, operator, 2)
+    _checkpoint(db)
+    connection = db.engine
+    for statement in ("UPDATE audit_checkpoints SET last_seq = 1", "DELETE FROM audit_checkpoints"):
+        savepoint = connection.begin_nested()  # type: ignore[union-attr]
+        with pytest.raises(DBAPIError, match="append-only"):
+            connection.execute(text(statement))  # type: ignore[union-attr]
+        savepoint.rollback()

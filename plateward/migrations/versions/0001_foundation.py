@@ -45,7 +45,7 @@ CREATE TABLE reads (
 # Append-only audit trail (DESIGN invariant 6): the database itself refuses edits and deletions.
 _AUDIT_GUARD_PG = [
     """CREATE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'audit_entries is append-only'; END $$""",
+       BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$""",
     """CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries
        FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()""",
     """CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries

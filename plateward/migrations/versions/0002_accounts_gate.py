@@ -128,6 +128,23 @@ def upgrade() -> None:
         sa.Column("public_key", sa.String(64), nullable=False),
         sa.Column("signature", sa.String(128), nullable=False),
     )
+    # Signed checkpoints are as append-only as the trail they sign (DESIGN invariant 6).
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE TRIGGER audit_checkpoints_no_change BEFORE UPDATE OR DELETE"
+            " ON audit_checkpoints FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints"
+            " FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()"
+        )
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER audit_checkpoints_no_{verb.lower()} BEFORE {verb} ON "
+                "audit_checkpoints BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only');"
+                " END"
+            )
 
 
 def downgrade() -> None:
