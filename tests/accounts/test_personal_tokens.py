@@ -8,9 +8,11 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from plateward.accounts import service as people
 from plateward.accounts.models import ApiToken
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
+from plateward.core.permissions import Actor
 from tests.conftest import Backend, csrf_from, sign_in
 
 
@@ -100,3 +102,14 @@ def test_tokens_last_at_most_ninety_days(client: TestClient, backend: Backend) -
     sign_in(client, backend, "officer")
     status, _ = _issue(client, ["cameras:view"], days=91)
     assert status == 422
+
+
+def test_a_new_statement_stops_older_tokens(
+    client: TestClient, backend: Backend, db: Database, operator: Actor
+) -> None:
+    sign_in(client, backend, "officer")
+    _, token = _issue(client, ["cameras:view"])
+    with db.unit_of_work() as uow:
+        people.publish_statement(uow, operator, "2026.2", "Revised: SB 54 and SB 34 apply.")
+    client.cookies.clear()
+    assert _cameras(client, token) == 403
