@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
@@ -28,15 +27,3 @@ class FrozenClock:
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta
-
-
-def as_utc(value: datetime) -> datetime:
-    """Stored times are aware UTC; a naive time is refused rather than guessed."""
-    if value.tzinfo is None:
-        msg = "naive datetime: every time Plateward handles carries its zone"
-        raise ValueError(msg)
-    return value.astimezone(UTC)
-
-
-def local(value: datetime, zone: str) -> datetime:
-    return value.astimezone(ZoneInfo(zone))
