@@ -166,7 +166,6 @@ def create_person(
             form["badge"] or None,
         )
         created = people.create_person(uow, state.actor, spec)
-        uow.commit()
         return f"/admin/people/{created.id}"
 
     # An unknown agency is the form's mistake here, so NotFound is refused too.

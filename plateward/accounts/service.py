@@ -112,6 +112,7 @@ def create_person(
     uow.session.add(user)
     uow.session.flush()
     _audit_account(uow, actor, AuditAction.ACCOUNT_CREATED, user, role=spec.role)
+    uow.commit()
     return NewPerson(user.id, user.username, secret)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -116,6 +116,10 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+    def ping(self) -> None:
+        """A round trip to the database, for health checks."""
+        self.session.execute(text("SELECT 1"))
 
     def rollback(self) -> None:
         self.session.rollback()

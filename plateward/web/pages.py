@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import text
 
 from plateward.web.deps import SessionDep, UowDep
 
@@ -14,7 +13,7 @@ router = APIRouter()
 @router.get("/healthz", tags=["operations"])
 def healthz(uow: UowDep) -> dict[str, str]:
     """Liveness and database reachability."""
-    uow.session.execute(text("SELECT 1"))
+    uow.ping()
     return {"status": "ok", "database": uow.dialect}
 
 
