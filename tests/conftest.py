@@ -21,6 +21,7 @@ import pyotp
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import sessionmaker
 
@@ -218,6 +219,30 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def post_login(
+    client: TestClient,
+    username: str,
+    *,
+    password: str = PASSWORD,
+    code: str = "",
+    next_path: str = "/",
+    csrf: str | None = None,
+) -> Response:
+    """Submit the sign-in form as a browser would: fetch it for its CSRF token, then post."""
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "code": code,
+            "csrf_token": csrf_from(page.text) if csrf is None else csrf,
+            "next": next_path,
+        },
+        follow_redirects=False,
+    )
+
+
 def sign_in(
     client: TestClient, backend: Backend, username: str, *, acknowledge: bool = True
 ) -> TestClient:
@@ -225,18 +250,7 @@ def sign_in(
     # A code is accepted once (no replay): each sign-in moves the frozen clock to a fresh step.
     clock = client.app.state.database.clock  # type: ignore[attr-defined]
     clock.advance(timedelta(seconds=30))
-    page = client.get("/login")
-    response = client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "code": totp_code(backend, username, clock.now()),
-            "csrf_token": csrf_from(page.text),
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
+    response = post_login(client, username, code=totp_code(backend, username, clock.now()))
     assert response.status_code == 303, response.text
     if acknowledge:
         accept_statement(client)

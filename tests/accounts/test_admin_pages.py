@@ -25,6 +25,7 @@ from tests.conftest import (
     accept_statement,
     csrf_from,
     native_read,
+    post_login,
     sign_in,
     totp_code,
 )
@@ -129,18 +130,7 @@ def _set_classes(client: TestClient, user_id: int, class_ids: list[int]) -> None
 
 
 def _login(client: TestClient, username: str, password: str, code: str) -> Response:
-    page = client.get("/login")
-    return client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": password,
-            "code": code,
-            "csrf_token": csrf_from(page.text),
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
+    return post_login(client, username, password=password, code=code)
 
 
 def _enrol(client: TestClient, username: str, clock: FrozenClock) -> str:

@@ -12,22 +12,11 @@ from plateward.accounts.rules import LOCK_AFTER, lock_duration
 from plateward.core.audit import AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
-from tests.conftest import PASSWORD, Backend, csrf_from, totp_code
+from tests.conftest import PASSWORD, Backend, csrf_from, post_login, totp_code
 
 
 def _attempt(client: TestClient, username: str, password: str, code: str) -> int:
-    page = client.get("/login")
-    response = client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": password,
-            "code": code,
-            "csrf_token": csrf_from(page.text),
-        },
-        follow_redirects=False,
-    )
-    return response.status_code
+    return post_login(client, username, password=password, code=code).status_code
 
 
 def test_back_off_doubles_and_is_capped_at_a_day() -> None:

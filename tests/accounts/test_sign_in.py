@@ -26,6 +26,7 @@ from tests.conftest import (
     Backend,
     accept_statement,
     csrf_from,
+    post_login,
     sign_in,
     totp_code,
 )
@@ -40,17 +41,8 @@ def _attempt(
     next_path: str = "/reads",
     csrf: str | None = None,
 ) -> Response:
-    page = client.get("/login")
-    return client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": password,
-            "code": code,
-            "csrf_token": csrf_from(page.text) if csrf is None else csrf,
-            "next": next_path,
-        },
-        follow_redirects=False,
+    return post_login(
+        client, username, password=password, code=code, next_path=next_path, csrf=csrf
     )
 
 
