@@ -19,9 +19,10 @@ from plateward.accounts import service as people
 from plateward.accounts.rules import AccountStatus
 from plateward.accounts.sessions import SessionState
 from plateward.cameras import service as cameras
+from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound, PlatewardError
-from plateward.core.permissions import Permission, Role, allowed, grantable, require
+from plateward.core.permissions import Permission, Role, grantable
 from plateward.sharing import service as agencies
 from plateward.web.deps import UowDep, csrf_for_session, person_with, signed_in
 from plateward.web.rendering import render
@@ -36,9 +37,7 @@ def _admin_form(
 ) -> SessionState:
     """A form post: the session's CSRF token first, then ``accounts:manage`` (refusals audited)."""
     state = signed_in(state)
-    if not allowed(state.actor, MANAGE):
-        people.record_refusal(uow, state.actor, MANAGE, request.url.path)
-        require(state.actor, MANAGE)  # raises the precise refusal
+    authorize(uow, state.actor, MANAGE, target=request.url.path)
     return state
 
 

@@ -24,7 +24,7 @@ from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound
-from plateward.core.permissions import Actor, Permission, Role, require
+from plateward.core.permissions import Actor, ActorKind, Permission, Role, require
 from plateward.core.sealing import seal
 from plateward.sharing import service as agencies
 
@@ -386,7 +386,7 @@ def actor_for(
     scope = frozenset(code for codes in scopes for code in codes) if restricted else None
     expiry = trained_until(uow, user.id)
     return Actor(
-        kind="person",
+        kind=ActorKind.PERSON,
         id=user.id,
         username=user.username,
         name=user.full_name,
@@ -403,18 +403,3 @@ def actor_for(
         acknowledged=acknowledged_version == current_statement(uow).version,
         token_scopes=token_scopes,
     )
-
-
-def record_refusal(uow: UnitOfWork, actor: Actor, permission: Permission, target: str) -> None:
-    """Refused attempts are audited too (DUP §9), then the caller raises the refusal."""
-    audit.record(
-        uow,
-        actor,
-        AuditEvent(
-            AuditAction.ACCESS_REFUSED,
-            audit.Outcome.DENIED,
-            reason=f"lacks {permission.value}",
-            details={"target": target[:200]},
-        ),
-    )
-    uow.commit()

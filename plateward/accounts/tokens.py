@@ -16,7 +16,7 @@ from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
-from plateward.core.permissions import Actor, Permission, Role, require
+from plateward.core.permissions import Actor, ActorKind, Permission, Role, require
 from plateward.sharing import service as agencies
 
 INGEST_SCOPE = "reads:ingest"
@@ -60,7 +60,7 @@ def _service_actor(uow: UnitOfWork, token: str, client: str | None) -> Actor:
     credential.last_used_at = uow.now()
     agency = agencies.agency_by_id(uow, credential.agency_id)
     return Actor(
-        kind="service",
+        kind=ActorKind.SERVICE,
         id=credential.id,
         username=f"service:{credential.name}",
         name=credential.name,

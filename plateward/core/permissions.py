@@ -1,7 +1,8 @@
-"""Who may do what: one Permission enum, one role table, one ``allowed()``.
+"""Who may do what: one Permission enum, one role table, the ``Actor`` and a pure ``allowed()``.
 
-Routes declare the permission they need (web/deps.py); services call ``require()`` before they
-touch data. Nothing else decides access.
+This module is pure. The one decision point that services call is
+``core.authorization.authorize(uow, actor, permission, resource)``: it uses ``allowed()`` here,
+asks the resource's own policy, and audits every refusal wherever it happens.
 """
 
 from __future__ import annotations
@@ -10,6 +11,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from plateward.core.errors import AcknowledgmentRequired, PermissionDenied, TrainingRequired
+
+
+class ActorKind(StrEnum):
+    """What kind of caller an ``Actor`` is; recorded in every audit entry."""
+
+    PERSON = "person"  # a signed-in person (browser session or personal API token)
+    SERVICE = "service"  # a camera or vendor system holding an ingest credential
+    OPERATOR = "operator"  # the local operator at the command line (plateward ingest, demo)
+    WORKER = "worker"  # a background job under its own narrow identity
+    ANONYMOUS = "anonymous"  # nobody signed in
 
 
 class Role(StrEnum):
@@ -23,6 +34,7 @@ class Role(StrEnum):
     EXTERNAL_AGENCY = "external_agency"
     CAMERA_SERVICE = "camera_service"
     SYSTEM = "system"  # the local operator at the command line (plateward ingest, demo)
+    WORKER = "worker"  # a background job: holds only the permissions its identity names
     PUBLIC = "public"  # anyone not signed in: the transparency portal, the sign-in page
 
 
@@ -68,7 +80,20 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.READS_INGEST,
         }
     ),
+    Role.WORKER: frozenset(),
     Role.PUBLIC: frozenset(),
+}
+
+# Human names, for forms and refusals.
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.ACCOUNTS_MANAGE: "Manage people, classes and credentials",
+    Permission.AUDIT_EXPORT: "Export the audit trail",
+    Permission.AUDIT_READ: "Read the audit trail",
+    Permission.CAMERAS_MANAGE: "Register and change cameras",
+    Permission.CAMERAS_VIEW: "See the camera registry",
+    Permission.QUARANTINE_VIEW: "Review quarantined ingest rows",
+    Permission.READS_INGEST: "Push plate reads",
+    Permission.READS_MONITOR: "Watch the newest reads",
 }
 
 
@@ -109,7 +134,7 @@ class Actor:
     Carries what the audit trail must record about them (DUP §9: name, badge, department).
     """
 
-    kind: str  # "person" | "service" | "system"
+    kind: ActorKind
     id: int | None
     username: str
     name: str
@@ -131,7 +156,7 @@ class Actor:
 
     @property
     def is_person(self) -> bool:
-        return self.kind == "person"
+        return self.kind == ActorKind.PERSON
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -151,7 +176,7 @@ class Actor:
     @classmethod
     def anonymous(cls, username: str = "", client_address: str | None = None) -> Actor:
         return cls(
-            kind="anonymous",
+            kind=ActorKind.ANONYMOUS,
             id=None,
             username=username[:120],
             name="(not signed in)",
@@ -161,13 +186,57 @@ class Actor:
 
     @classmethod
     def system(cls, username: str = "operator") -> Actor:
+        """The local operator at the command line: whoever runs ``plateward`` on the host."""
         return cls(
-            kind="system", id=None, username=username, name="Local operator", role=Role.SYSTEM
+            kind=ActorKind.OPERATOR,
+            id=None,
+            username=username,
+            name="Local operator",
+            role=Role.SYSTEM,
+        )
+
+    @classmethod
+    def worker(cls, job: str, *permissions: Permission) -> Actor:
+        """A background job's narrow identity: only the permissions its work needs."""
+        return cls(
+            kind=ActorKind.WORKER,
+            id=None,
+            username=f"job:{job}",
+            name=f"Background job {job}",
+            role=Role.WORKER,
+            extra_permissions=frozenset(permissions),
         )
 
 
 def allowed(actor: Actor | None, permission: Permission) -> bool:
     return actor is not None and permission in actor.permissions
+
+
+def who_grants(permission: Permission) -> str:
+    """Where a missing permission comes from, for the refusal a person reads."""
+    roles = [r for r in Role if permission in _ROLE_PERMISSIONS[r] and r not in _NOT_PEOPLE]
+    via_class = [r for r, ceiling in _ROLE_CEILING.items() if permission in ceiling]
+    parts = []
+    if roles:
+        parts.append(
+            "it comes with the " + " or ".join(r.value.replace("_", " ") for r in roles) + " role"
+        )
+    if via_class:
+        parts.append(
+            "an administrator can grant it to "
+            + ", ".join(r.value.replace("_", " ") for r in via_class)
+            + " staff through a class of access"
+        )
+    return "; ".join(parts) if parts else "no person's account can hold it"
+
+
+_NOT_PEOPLE = frozenset({Role.SYSTEM, Role.WORKER, Role.PUBLIC, Role.CAMERA_SERVICE})
+
+
+def missing(permission: Permission) -> str:
+    """The refusal a person reads: which permission is missing, and who grants it."""
+    label = PERMISSION_LABELS.get(permission, permission.value)
+    return f"You need the permission “{label}” ({permission.value}): {who_grants(permission)}."
 
 
 def require(actor: Actor | None, permission: Permission) -> Actor:
@@ -187,4 +256,4 @@ def require(actor: Actor | None, permission: Permission) -> Actor:
             "Your ALPR training is not current. Data access stays closed until an "
             "administrator records Department-approved training."
         )
-    raise PermissionDenied("You are not authorized to do this.")
+    raise PermissionDenied(missing(permission))

@@ -8,12 +8,12 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
-from plateward.accounts import service as people
 from plateward.accounts import sessions, tokens
 from plateward.accounts.sessions import SessionState
+from plateward.core.authorization import authorize
 from plateward.core.database import Database, UnitOfWork
 from plateward.core.errors import EnrolmentRequired, NotAuthenticated, PermissionDenied
-from plateward.core.permissions import Actor, Permission, allowed, require
+from plateward.core.permissions import Actor, Permission
 
 SESSION_COOKIE = "plateward_session"
 PRE_SESSION_CSRF_COOKIE = "plateward_csrf"
@@ -58,10 +58,7 @@ def signed_in(state: SessionDep) -> SessionState:
 
 
 def _check(uow: UnitOfWork, request: Request, actor: Actor, permission: Permission) -> None:
-    if not allowed(actor, permission):
-        if actor.acknowledged:  # before acceptance the person is sent to the prompt, not refused
-            people.record_refusal(uow, actor, permission, request.url.path)
-        require(actor, permission)  # raises the precise refusal
+    authorize(uow, actor, permission, target=request.url.path)
 
 
 def person_with(permission: Permission) -> Callable[..., SessionState]:

@@ -35,8 +35,19 @@ END = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)  # the window spans the March DST
 SAMPLE = 20_000
 SEED = 11
 KEYS = {
-    "read_id", "camera", "captured_at", "plate", "plate_state", "confidence", "vehicle_make",
-    "vehicle_model", "vehicle_color", "vehicle_type", "latitude", "longitude", "image_ref",
+    "read_id",
+    "camera",
+    "captured_at",
+    "plate",
+    "plate_state",
+    "confidence",
+    "vehicle_make",
+    "vehicle_model",
+    "vehicle_color",
+    "vehicle_type",
+    "latitude",
+    "longitude",
+    "image_ref",
 }
 CA_PLATE = re.compile(r"^[1-9][A-HJ-NPR-Z]{3}[0-9]{3}$")
 
@@ -64,6 +75,7 @@ def _float(read: dict[str, object], key: str) -> float:
 
 
 # --- reads: shape and window ---
+
 
 def test_yields_exactly_count_reads_with_unique_ids(reads: list[dict[str, object]]) -> None:
     assert len(reads) == SAMPLE
@@ -109,7 +121,9 @@ def test_only_active_cameras_read(reads: list[dict[str, object]]) -> None:
 def test_custom_camera_list_is_respected() -> None:
     only = [c for c in CAMERAS if c.code in {"SJ-FX-001", "SJ-MB-002"}]
     assert {r["camera"] for r in generate_reads(500, end=END, cameras=only)} == {
-        "SJ-FX-001", "SJ-MB-002"}
+        "SJ-FX-001",
+        "SJ-MB-002",
+    }
 
 
 def test_rejects_naive_end_and_impossible_arguments() -> None:
@@ -125,6 +139,7 @@ def test_rejects_naive_end_and_impossible_arguments() -> None:
 
 
 # --- traffic curve ---
+
 
 def test_three_am_is_far_quieter_than_five_pm_local(reads: list[dict[str, object]]) -> None:
     hours = Counter(to_pacific(_at(r)).hour for r in reads)
@@ -159,6 +174,7 @@ def test_to_pacific_matches_the_time_zone_database() -> None:
 
 # --- vehicles and plates ---
 
+
 def test_some_plates_recur_on_many_days_at_the_same_camera(
     reads: list[dict[str, object]],
 ) -> None:
@@ -178,7 +194,8 @@ def test_frequent_vehicles_mostly_pass_their_few_home_cameras(
         cameras[read["plate"]][read["camera"]] += 1
     shares = sorted(
         sum(n for _, n in seen.most_common(3)) / seen.total()
-        for seen in cameras.values() if seen.total() >= 40
+        for seen in cameras.values()
+        if seen.total() >= 40
     )
     assert len(shares) >= 20
     assert shares[0] > 0.6  # with no home cameras, three of 25 would see about a fifth
@@ -194,14 +211,23 @@ def test_frequency_is_heavy_tailed(reads: list[dict[str, object]]) -> None:
 
 
 def test_each_vehicle_keeps_its_make_model_color_and_state(
-    reads: list[dict[str, object]], pool: set[str],
+    reads: list[dict[str, object]],
+    pool: set[str],
 ) -> None:
     seen: dict[object, tuple[object, ...]] = {}
     for read in reads:
         if read["plate"] not in pool:
             continue
-        attributes = tuple(read[k] for k in (
-            "plate_state", "vehicle_make", "vehicle_model", "vehicle_color", "vehicle_type"))
+        attributes = tuple(
+            read[k]
+            for k in (
+                "plate_state",
+                "vehicle_make",
+                "vehicle_model",
+                "vehicle_color",
+                "vehicle_type",
+            )
+        )
         assert seen.setdefault(read["plate"], attributes) == attributes
 
 
@@ -228,19 +254,22 @@ def test_reads_are_mostly_california_with_some_visitors(reads: list[dict[str, ob
 
 # --- misreads ---
 
+
 def _could_come_from(misread: str, pool: set[str]) -> bool:
     for i, char in enumerate(misread):
-        if char in LOOKALIKES and misread[:i] + LOOKALIKES[char] + misread[i + 1:] in pool:
+        if char in LOOKALIKES and misread[:i] + LOOKALIKES[char] + misread[i + 1 :] in pool:
             return True
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     return any(
         misread[:i] + char + misread[i:] in pool
-        for i in range(len(misread) + 1) for char in alphabet
+        for i in range(len(misread) + 1)
+        for char in alphabet
     )
 
 
 def test_a_few_percent_are_misreads_with_lower_confidence(
-    reads: list[dict[str, object]], pool: set[str],
+    reads: list[dict[str, object]],
+    pool: set[str],
 ) -> None:
     misreads = [r for r in reads if r["plate"] not in pool]
     correct = [r for r in reads if r["plate"] in pool]
@@ -272,6 +301,7 @@ def test_misread_swaps_one_lookalike_or_drops_one_character() -> None:
 
 # --- positions ---
 
+
 def test_fixed_reads_stay_near_their_camera_and_mobile_reads_inside_the_city(
     reads: list[dict[str, object]],
 ) -> None:
@@ -289,6 +319,7 @@ def test_fixed_reads_stay_near_their_camera_and_mobile_reads_inside_the_city(
 
 
 # --- agencies, cameras, people ---
+
 
 def test_agencies_include_home_federal_and_out_of_state() -> None:
     assert AGENCIES[0].ori == HOME_AGENCY_ORI
@@ -341,9 +372,18 @@ def test_there_are_gateway_cameras_and_mobile_units() -> None:
 
 def test_demo_people_cover_every_role_once() -> None:
     roles = [p.role for p in DEMO_PEOPLE]
-    assert sorted(roles) == sorted({
-        "administrator", "officer", "investigator", "lieutenant", "command", "auditor",
-        "privacy_officer", "external_agency"})
+    assert sorted(roles) == sorted(
+        {
+            "administrator",
+            "officer",
+            "investigator",
+            "lieutenant",
+            "command",
+            "auditor",
+            "privacy_officer",
+            "external_agency",
+        }
+    )
     assert len({p.username for p in DEMO_PEOPLE}) == len(DEMO_PEOPLE)
     people = {p.role: p for p in DEMO_PEOPLE}
     assert "Crime Data Intelligence Center" not in people["auditor"].unit
@@ -357,6 +397,7 @@ def test_demo_people_cover_every_role_once() -> None:
 
 
 # --- determinism and scale ---
+
 
 def test_same_seed_gives_the_same_reads_and_another_seed_differs() -> None:
     first = list(generate_reads(2_000, end=END, seed=5))
