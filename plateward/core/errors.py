@@ -35,6 +35,10 @@ class Conflict(PlatewardError):
     pass
 
 
+class UnsupportedMediaType(InvalidInput):
+    """The body is not in a media type the endpoint accepts (answered 415)."""
+
+
 class AcknowledgmentRequired(PermissionDenied):
     """The person has not accepted the current restriction statement in this session."""
 

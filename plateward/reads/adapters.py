@@ -30,7 +30,7 @@ from plateward.core.errors import InvalidInput
 from plateward.reads.rules import RAW_TEXT_LIMIT, RawRow
 
 UNRECOGNISED = (
-    'unrecognised payload: expected {"reads": [...]}, an OpenALPR/Rekor alpr_results or '
+    'unrecognised payload: expected {"reads": [...]} or [...], an OpenALPR/Rekor alpr_results or '
     "alpr_group object, or a Plate Recognizer result"
 )
 
@@ -74,9 +74,13 @@ def _is_pr_snapshot(value: Mapping[str, Any]) -> bool:
 def detect_format(payload: object) -> PayloadFormat:
     """Say which format ``payload`` (parsed JSON) is in, or raise ``InvalidInput``."""
     if isinstance(payload, list):
-        if payload and all(_is_openalpr_object(item) for item in payload):
+        vendor = [_is_openalpr_object(item) for item in payload]
+        if payload and all(vendor):
             return PayloadFormat.OPENALPR
-        raise InvalidInput(UNRECOGNISED)
+        if any(vendor):
+            raise InvalidInput(UNRECOGNISED)  # vendor objects mixed with others: ambiguous
+        # A bare array of native reads is a batch too (a common client shape).
+        return PayloadFormat.PLATEWARD
     if not isinstance(payload, Mapping):
         raise InvalidInput(UNRECOGNISED)
     if "reads" in payload:
@@ -188,6 +192,8 @@ def _without(mapping: Mapping[str, Any], keys: frozenset[str]) -> dict[str, Any]
 
 
 def _plateward_rows(payload: object) -> list[RawRow]:
+    if isinstance(payload, list):
+        return [RawRow.of(f"[{i}]", read) for i, read in enumerate(payload)]
     if not isinstance(payload, Mapping) or not isinstance(payload.get("reads"), list):
         raise InvalidInput('expected {"reads": [...]}: a JSON object with an array of reads')
     return [RawRow.of(f"reads[{i}]", read) for i, read in enumerate(payload["reads"])]

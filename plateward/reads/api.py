@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from plateward.core.errors import InvalidInput, PayloadTooLarge
+from plateward.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from plateward.reads import service as reads
 from plateward.reads.adapters import PayloadFormat, to_raw_rows
 from plateward.reads.rules import ReadIn
@@ -32,13 +32,33 @@ class IngestResponse(BaseModel):
     rejected: list[RejectedRow]
 
 
-_BATCH_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["reads"],
-    "properties": {"reads": {"type": "array", "items": ReadIn.model_json_schema()}},
-    "description": "A batch of native reads; OpenALPR/Rekor and Plate Recognizer payloads are "
-    "also accepted (see docs/api.md).",
+# What the endpoint really accepts: any JSON object or array. Each read inside is validated on its
+# own and a bad one is rejected in the answer, never the batch, so the schema must not promise a
+# 422 for a malformed read. The native read's fields are documented on ``ReadIn``.
+_READ_DOC = {
+    "description": "One read, a JSON object; the native fields are "
+    + ", ".join(ReadIn.model_fields)
+    + ". Anything else in the array (a read that fails validation, a non-object) is listed "
+    "under 'rejected' and quarantined; the batch still succeeds.",
 }
+_BATCH_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {
+            "type": "object",
+            "description": 'A native batch, {"reads": [...]}, or a vendor payload: an '
+            "OpenALPR/Rekor alpr_results or alpr_group object, or a Plate Recognizer "
+            "snapshot or stream result (see docs/api.md).",
+        },
+        {
+            "type": "array",
+            "items": _READ_DOC,
+            "description": "A bare array of native reads, or of OpenALPR/Rekor objects.",
+        },
+    ],
+}
+# Nesting deeper than any vendor payload needs is refused before it can exhaust the stack.
+MAX_JSON_DEPTH = 32
+JSON_MEDIA_TYPES = frozenset({"application/json"})
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -51,6 +71,34 @@ async def _read_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise PayloadTooLarge(f"request body exceeds {limit} bytes")
     return bytes(body)
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and objects nest in parsed JSON (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_json(body: bytes) -> object:
+    """The body as JSON, refusing invalid text and nesting deeper than ``MAX_JSON_DEPTH``."""
+    too_deep = InvalidInput(f"JSON nests deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"request body is not valid JSON ({exc})") from exc
+    except RecursionError:
+        raise too_deep from None
+    if _depth(payload) > MAX_JSON_DEPTH:
+        raise too_deep
+    return payload
 
 
 @router.post(
@@ -74,15 +122,11 @@ async def push_reads(
     ),
 ) -> IngestResponse:
     """Store up to 10,000 reads. Rejected rows are listed with their reason and quarantined."""
-    content_type = request.headers.get("content-type", "")
-    if "json" not in content_type:
-        raise InvalidInput("send the batch as application/json")
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in JSON_MEDIA_TYPES:
+        raise UnsupportedMediaType("send the batch as application/json")
     body = await _read_body(request, uow.settings.max_request_bytes)
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"request body is not valid JSON ({exc})") from exc
-    rows = to_raw_rows(payload, format)
+    rows = to_raw_rows(parse_json(body), format)
     report = await run_in_threadpool(reads.ingest, uow, caller, rows, "api")
     return IngestResponse(
         batch_id=report.batch_id,

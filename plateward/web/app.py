@@ -25,6 +25,7 @@ from plateward.core.errors import (
     PayloadTooLarge,
     PermissionDenied,
     PlatewardError,
+    UnsupportedMediaType,
 )
 from plateward.core.settings import Settings
 from plateward.web.rendering import make_templates
@@ -35,6 +36,7 @@ STATUS = {
     NotFound: 404,
     Conflict: 409,
     PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     InvalidInput: 422,
 }
 # Police networks are often closed: every script and style is served from here, never a CDN.

@@ -54,7 +54,6 @@ def test_each_sender_format_is_recognised(payload: object, expected: PayloadForm
     "payload",
     [
         {},
-        [],
         None,
         "reads",
         42,

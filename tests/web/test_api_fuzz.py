@@ -10,13 +10,18 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import Backend
 
 
-def _fuzz(operation: schemathesis.APIOperation, headers: dict[str, str]) -> None:
-    @given(case=operation.as_strategy())
+def _fuzz(
+    operation: schemathesis.APIOperation,
+    headers: dict[str, str],
+    mode: GenerationMode = GenerationMode.POSITIVE,
+) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
     def run(case: schemathesis.Case) -> None:
         # Not "positive data acceptance": `?format=openalpr` with a native batch is schema-valid yet
@@ -36,3 +41,15 @@ def test_the_api_answers_every_input_without_failing(
     for operation in operations:
         # With the camera network's token the ingest route sees a real caller, not only 401s.
         _fuzz(operation, {"Authorization": f"Bearer {ingest_token}"})
+
+
+def test_input_that_breaks_the_schema_is_refused_as_the_schema_says(
+    client: TestClient, ingest_token: str, backend: Backend
+) -> None:
+    """Negative cases: what the schema forbids must not be answered with a success."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() == "POST":
+            _fuzz(operation, {"Authorization": f"Bearer {ingest_token}"}, GenerationMode.NEGATIVE)
