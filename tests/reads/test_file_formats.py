@@ -312,7 +312,10 @@ def test_a_json_file_of_native_reads_keeps_their_positions(tmp_path: Path) -> No
 
 def test_a_json_file_of_a_bare_array_is_a_batch_of_native_reads(tmp_path: Path) -> None:
     path = write(tmp_path / "reads.json", json.dumps([READ, READ]))
-    assert [(row.position, row.data) for row in iter_raw_rows(path)] == [("[0]", READ), ("[1]", READ)]
+    assert [(row.position, row.data) for row in iter_raw_rows(path)] == [
+        ("[0]", READ),
+        ("[1]", READ),
+    ]
 
 
 @pytest.mark.parametrize(
