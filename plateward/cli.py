@@ -72,6 +72,33 @@ def _sign_head(settings: Settings, db: Database, who: str) -> None:
         uow.commit()
 
 
+def _custody(settings: Settings, *, demo: bool) -> None:
+    """DUP §9, §12: refuse a signing key the server could rewrite (warn in the demo), and warn
+    about data files other local accounts can read."""
+    from plateward.core.custody import key_custody_problems, loose_files
+
+    problems = key_custody_problems(settings)
+    for problem in loose_files(settings):
+        console.print(f"[yellow]Warning:[/yellow] {problem}", soft_wrap=True)
+    if not problems:
+        return
+    if demo:
+        console.print(
+            "[yellow]Demo only:[/yellow] the audit signing key sits beside the data, so whoever "
+            "can write the data directory could re-sign a rewritten trail.",
+            soft_wrap=True,
+        )
+        return
+    for problem in problems:
+        console.print(f"[red]Refused:[/red] {problem}", soft_wrap=True)
+    console.print(
+        "Keep the key where the server's account cannot write it and set "
+        "PLATEWARD_AUDIT_SIGNING_KEY_FILE (see docs/security.md).",
+        soft_wrap=True,
+    )
+    raise typer.Exit(code=2)
+
+
 def _serve(settings: Settings, db: Database, host: str, port: int) -> None:
     import uvicorn
 
@@ -86,6 +113,7 @@ def _serve(settings: Settings, db: Database, host: str, port: int) -> None:
 def serve(host: Host = "127.0.0.1", port: Port = 8000, data_dir: DataDir = None) -> None:
     """Serve the web app and the API."""
     settings = _settings(data_dir)
+    _custody(settings, demo=False)
     _serve(settings, _database(settings), host, port)
 
 
@@ -143,6 +171,7 @@ def demo(
         _sign_head(settings, db, "demo")
         _print_demo(result, host, port)
         if not no_serve:
+            _custody(settings, demo=True)
             _serve(settings, db, host, port)
     finally:
         db.dispose()

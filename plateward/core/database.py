@@ -135,7 +135,9 @@ class Database:
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Database:
         if settings.is_sqlite:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            from plateward.core.custody import create_private_database
+
+            create_private_database(settings)
         engine = make_engine(settings.resolved_database_url)
         return cls(
             engine, settings, clock or SystemClock(), sessionmaker(engine, expire_on_commit=False)
