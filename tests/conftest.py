@@ -49,6 +49,8 @@ PERSONAS = {
     "investigator": ("investigator", "Robbery Unit", city.HOME_AGENCY_ORI),
     "lieutenant": ("lieutenant", "Robbery Unit", city.HOME_AGENCY_ORI),
     "auditor": ("auditor", "Internal Affairs Audit Unit", city.HOME_AGENCY_ORI),
+    "command": ("command", "Bureau of Field Operations", city.HOME_AGENCY_ORI),
+    "dpo": ("privacy_officer", "City Digital Privacy Office", city.HOME_AGENCY_ORI),
 }
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plateward.accounts import service as people
+from plateward.accounts.approvals import PendingChangeView
 from plateward.accounts.rules import AccountStatus
 from plateward.accounts.sessions import SessionState
 from plateward.cameras import service as cameras
@@ -165,6 +166,8 @@ def create_person(
             form["badge"] or None,
         )
         created = people.create_person(uow, state.actor, spec)
+        if isinstance(created, PendingChangeView):
+            return "/approvals"  # a privileged account waits for a second person
         return f"/admin/people/{created.id}"
 
     # An unknown agency is the form's mistake here, so NotFound is refused too.
@@ -196,13 +199,15 @@ def _person_change(
     uow: UowDep,
     state: SessionState,
     user_id: int,
-    change: Callable[[], None],
+    change: Callable[[], object],
 ) -> Response:
     """Apply a change to a person; on a refused input show their page again with the reason."""
 
     def apply() -> str:
-        change()
-        return f"/admin/people/{user_id}"
+        pending = change()
+        return (
+            "/approvals" if isinstance(pending, PendingChangeView) else f"/admin/people/{user_id}"
+        )
 
     return PERSON_PAGE.submit(request, uow, state, user_id, apply)
 
@@ -335,7 +340,9 @@ def publish_statement(
     text: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     def publish() -> str:
-        people.publish_statement(uow, state.actor, version, text)
+        published = people.publish_statement(uow, state.actor, version, text)
+        if isinstance(published, PendingChangeView):
+            return "/approvals"  # a new statement waits for a second person
         # Everyone, this administrator included, accepts the new version before the next query.
         return "/admin/statement"
 

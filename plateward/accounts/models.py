@@ -129,3 +129,27 @@ class ApiToken(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class PendingChange(Base):
+    """A privileged change waiting for a second person's confirmation (DUP §9, §12).
+
+    ``payload`` holds what applying it needs (JSON); for a new account that is the password's
+    argon2 hash, never the password. ``summary`` is what people see: no secret in it.
+    """
+
+    __tablename__ = "pending_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str | None] = mapped_column(String(40))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(String(500))
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(String(500))

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pyotp
 from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 
+from plateward.accounts import approvals
+from plateward.accounts.approval_rules import ChangeKind, needs_second_person
+from plateward.accounts.approvals import PendingChangeView
 from plateward.accounts.models import (
     AccessClass,
     ClassMember,
@@ -86,23 +90,40 @@ def _check_spec(uow: UnitOfWork, spec: PersonSpec) -> None:
 
 def create_person(
     uow: UnitOfWork, actor: Actor, spec: PersonSpec, *, pre_enrolled: bool = False
-) -> NewPerson:
+) -> NewPerson | PendingChangeView:
     """An administrator creates an account; MFA is enrolled at first sign-in.
 
+    A privileged account (administrator, auditor, DPO, command) waits for a second person's
+    confirmation (``approval_rules``): the answer is then the pending change, not the account.
     ``pre_enrolled`` is for the demo only: the TOTP secret is set now so it can be printed.
     """
     require(actor, Permission.ACCOUNTS_MANAGE)
     _check_spec(uow, spec)
     agency = agencies.agency_by_ori(uow, spec.agency_ori)
+    fields = {
+        "username": spec.username,
+        "full_name": spec.full_name,
+        "badge": spec.badge,
+        "unit": spec.unit,
+        "role": spec.role,
+        "agency_id": agency.id,
+        "password_hash": _hasher.hash(spec.password),
+    }
+    role = Role(spec.role)
+    if needs_second_person(actor, ChangeKind.CREATE_PERSON, role):
+        summary = f"create {role.value} account '{spec.username}' ({spec.full_name}, {spec.unit})"
+        return approvals.propose(uow, actor, ChangeKind.CREATE_PERSON, summary, fields, role=role)
+    created = _insert_person(uow, actor, fields, pre_enrolled=pre_enrolled)
+    uow.commit()
+    return created
+
+
+def _insert_person(
+    uow: UnitOfWork, actor: Actor, fields: dict[str, Any], *, pre_enrolled: bool = False
+) -> NewPerson:
     secret = pyotp.random_base32() if pre_enrolled else None
     user = User(
-        username=spec.username,
-        full_name=spec.full_name,
-        badge=spec.badge,
-        unit=spec.unit,
-        role=spec.role,
-        agency_id=agency.id,
-        password_hash=_hasher.hash(spec.password),
+        **fields,
         totp_secret=seal(uow.settings, secret) if secret else None,
         totp_confirmed_at=uow.now() if pre_enrolled else None,
         status=AccountStatus.ACTIVE,
@@ -111,9 +132,17 @@ def create_person(
     )
     uow.session.add(user)
     uow.session.flush()
-    _audit_account(uow, actor, AuditAction.ACCOUNT_CREATED, user, role=spec.role)
-    uow.commit()
+    _audit_account(uow, actor, AuditAction.ACCOUNT_CREATED, user, role=fields["role"])
     return NewPerson(user.id, user.username, secret)
+
+
+def apply_new_person(
+    uow: UnitOfWork, approver: Actor, fields: dict[str, Any], *, requested_by: str
+) -> NewPerson:
+    """A confirmed account request takes effect (the approver's transaction; no commit here)."""
+    if uow.session.scalar(select(User.id).where(User.username == fields["username"])):
+        raise Conflict(f"username '{fields['username']}' was taken meanwhile")
+    return _insert_person(uow, approver, fields)
 
 
 def _audit_account(
@@ -129,7 +158,9 @@ def _user(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
-def set_status(uow: UnitOfWork, actor: Actor, user_id: int, status: str, reason: str) -> None:
+def set_status(
+    uow: UnitOfWork, actor: Actor, user_id: int, status: str, reason: str
+) -> PendingChangeView | None:
     """Suspend or re-enable an account; suspension ends every session at once."""
     require(actor, Permission.ACCOUNTS_MANAGE)
     if status not in set(AccountStatus):
@@ -139,6 +170,39 @@ def set_status(uow: UnitOfWork, actor: Actor, user_id: int, status: str, reason:
     user = _user(uow, user_id)
     if user.id == actor.id and status != AccountStatus.ACTIVE:
         raise InvalidInput("you cannot suspend your own account; ask another administrator")
+    if (
+        status == AccountStatus.SUSPENDED
+        and user.status != AccountStatus.SUSPENDED
+        and needs_second_person(actor, ChangeKind.SUSPEND_AUDITOR)
+        and Role(user.role) is Role.AUDITOR
+    ):
+        # DUP §9 — the unit that audits cannot be silenced by the people it audits.
+        summary = f"suspend auditor '{user.username}' ({user.full_name}): {reason.strip()}"
+        payload = {"user_id": user.id, "reason": reason.strip()}
+        return approvals.propose(
+            uow, actor, ChangeKind.SUSPEND_AUDITOR, summary[:500], payload, target_user_id=user.id
+        )
+    _set_status(uow, actor, user, status, reason.strip())
+    uow.commit()
+    return None
+
+
+def apply_status(
+    uow: UnitOfWork, approver: Actor, payload: dict[str, Any], *, requested_by: str
+) -> None:
+    """A confirmed suspension takes effect (the approver's transaction; no commit here)."""
+    user = _user(uow, int(payload["user_id"]))
+    _set_status(uow, approver, user, AccountStatus.SUSPENDED, payload["reason"], requested_by)
+
+
+def _set_status(
+    uow: UnitOfWork,
+    actor: Actor,
+    user: User,
+    status: str,
+    reason: str,
+    requested_by: str | None = None,
+) -> None:
     user.status = status
     if status == AccountStatus.ACTIVE:
         user.failed_sign_ins, user.locked_until = 0, None
@@ -146,8 +210,8 @@ def set_status(uow: UnitOfWork, actor: Actor, user_id: int, status: str, reason:
     else:
         end_sessions(uow, user.id)
         action = AuditAction.ACCOUNT_SUSPENDED
-    _audit_account(uow, actor, action, user, reason=reason.strip())
-    uow.commit()
+    extra = {"requested_by": requested_by} if requested_by else {}
+    _audit_account(uow, actor, action, user, reason=reason, **extra)
 
 
 def end_sessions(uow: UnitOfWork, user_id: int) -> int:
@@ -341,7 +405,9 @@ def current_statement(uow: UnitOfWork) -> Statement:
     return Statement(row.version, row.text, row.published_at)
 
 
-def publish_statement(uow: UnitOfWork, actor: Actor, version: str, text: str) -> Statement:
+def publish_statement(
+    uow: UnitOfWork, actor: Actor, version: str, text: str
+) -> Statement | PendingChangeView:
     """A new version: everyone must accept it again at their next query."""
     require(actor, Permission.ACCOUNTS_MANAGE)
     if not version.strip() or not text.strip():
@@ -351,21 +417,46 @@ def publish_statement(uow: UnitOfWork, actor: Actor, version: str, text: str) ->
     )
     if exists:
         raise Conflict(f"version '{version.strip()}' is already published")
+    payload = {"version": version.strip(), "text": text.strip()}
+    if needs_second_person(actor, ChangeKind.PUBLISH_STATEMENT):
+        summary = f"publish restriction statement version '{version.strip()}'"
+        return approvals.propose(uow, actor, ChangeKind.PUBLISH_STATEMENT, summary, payload)
+    _insert_statement(uow, actor, payload, actor.username)
+    uow.commit()
+    return current_statement(uow)
+
+
+def apply_statement(
+    uow: UnitOfWork, approver: Actor, payload: dict[str, Any], *, requested_by: str
+) -> None:
+    """A confirmed statement is published (the approver's transaction; no commit here)."""
+    exists = uow.session.scalar(
+        select(RestrictionStatement.id).where(RestrictionStatement.version == payload["version"])
+    )
+    if exists:
+        raise Conflict(f"version '{payload['version']}' was published meanwhile")
+    _insert_statement(uow, approver, payload, requested_by)
+
+
+def _insert_statement(
+    uow: UnitOfWork, actor: Actor, payload: dict[str, Any], published_by: str
+) -> None:
     uow.session.add(
         RestrictionStatement(
-            version=version.strip(),
-            text=text.strip(),
+            version=payload["version"],
+            text=payload["text"],
             published_at=uow.now(),
-            published_by=actor.username,
+            published_by=published_by,
         )
     )
     audit.record(
         uow,
         actor,
-        AuditEvent(AuditAction.STATEMENT_PUBLISHED, details={"version": version.strip()}),
+        AuditEvent(
+            AuditAction.STATEMENT_PUBLISHED,
+            details={"version": payload["version"], "requested_by": published_by},
+        ),
     )
-    uow.commit()
-    return current_statement(uow)
 
 
 def actor_for(

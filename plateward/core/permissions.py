@@ -41,6 +41,7 @@ class Role(StrEnum):
 class Permission(StrEnum):
     """``resource:action``, kept alphabetical."""
 
+    ACCOUNTS_APPROVE = "accounts:approve"
     ACCOUNTS_MANAGE = "accounts:manage"
     AUDIT_EXPORT = "audit:export"
     AUDIT_READ = "audit:read"
@@ -55,7 +56,8 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({Permission.CAMERAS_VIEW}),
     Role.INVESTIGATOR: frozenset({Permission.CAMERAS_VIEW}),
     Role.LIEUTENANT: frozenset({Permission.CAMERAS_VIEW}),
-    Role.COMMAND: frozenset({Permission.CAMERAS_VIEW}),
+    # DUP §9, §12 — command staff confirm privileged changes an administrator asks for.
+    Role.COMMAND: frozenset({Permission.ACCOUNTS_APPROVE, Permission.CAMERAS_VIEW}),
     # DUP §12 — administrative access controls cameras, classes and the data pipeline.
     Role.ADMINISTRATOR: frozenset(
         {
@@ -68,7 +70,8 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # DUP §9 — the audit unit reads audit trails; it cannot search reads.
     Role.AUDITOR: frozenset({Permission.AUDIT_EXPORT, Permission.AUDIT_READ}),
-    Role.PRIVACY_OFFICER: frozenset({Permission.CAMERAS_VIEW}),
+    # DUP §9 — the Digital Privacy Officer confirms oversight accounts and statement changes.
+    Role.PRIVACY_OFFICER: frozenset({Permission.ACCOUNTS_APPROVE, Permission.CAMERAS_VIEW}),
     Role.EXTERNAL_AGENCY: frozenset(),
     # A camera or vendor system holds an ingest-only credential.
     Role.CAMERA_SERVICE: frozenset({Permission.READS_INGEST}),
@@ -86,6 +89,7 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 # Human names, for forms and refusals.
 PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.ACCOUNTS_APPROVE: "Confirm privileged account and statement changes",
     Permission.ACCOUNTS_MANAGE: "Manage people, classes and credentials",
     Permission.AUDIT_EXPORT: "Export the audit trail",
     Permission.AUDIT_READ: "Read the audit trail",

@@ -107,6 +107,8 @@ def _people(db: Database, operator: Actor, data_dir: Path) -> list[DemoAccount]:
             )
             # Demo accounts are enrolled already, so their secrets can be printed, and trained.
             new = accounts.create_person(uow, operator, spec, pre_enrolled=True)
+            # The host operator bootstraps the installation: no second person is asked.
+            assert isinstance(new, accounts.NewPerson)  # noqa: S101
             _train(uow, operator, new.id)
             made.append(
                 DemoAccount(p.username, p.role, p.full_name, password, new.totp_secret or "")

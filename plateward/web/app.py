@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     from plateward.accounts.account_pages import router as account_pages
     from plateward.accounts.admin_pages import router as admin_pages
+    from plateward.accounts.approval_pages import router as approval_pages
     from plateward.accounts.pages import router as accounts_pages
     from plateward.cameras.api import router as cameras_api
     from plateward.oversight.pages import router as oversight_pages
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         accounts_pages,
         account_pages,
         admin_pages,
+        approval_pages,
         reads_pages,
         oversight_pages,
         reads_api,

@@ -76,6 +76,31 @@ def _created(client: TestClient, username: str = "newbie", role: str = "officer"
     return int(match.group(1))
 
 
+def _created_and_confirmed(
+    client: TestClient, backend: Backend, db: Database, username: str, role: str
+) -> int:
+    """A privileged account: the administrator asks, command staff confirm (DUP §9, §12)."""
+    response = _create_person(client, username, role)
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/approvals"
+    _confirm_pending(client, backend, "command")
+    return _user_id(db, username)
+
+
+def _confirm_pending(client: TestClient, backend: Backend, approver: str) -> None:
+    """The second person confirms the newest pending change from their own browser."""
+    with _signed_in_browser(client, backend, approver) as second:
+        page = second.get("/approvals")
+        change = re.search(r'action="/approvals/(\d+)/approve"', page.text)
+        assert change, page.text
+        confirmed = second.post(
+            f"/approvals/{change.group(1)}/approve",
+            data={"csrf_token": csrf_from(page.text)},
+            follow_redirects=False,
+        )
+        assert confirmed.status_code == 303, confirmed.text
+
+
 def _user_id(db: Database, username: str) -> int:
     with db.unit_of_work() as uow:
         user_id = uow.session.scalar(select(User.id).where(User.username == username))
@@ -309,7 +334,7 @@ def test_an_account_without_current_training_sees_only_that_it_needs_training(
     client: TestClient, backend: Backend, db: Database, clock: FrozenClock
 ) -> None:
     sign_in(client, backend, "admin")
-    user_id = _created(client, "newadmin", "administrator")
+    user_id = _created_and_confirmed(client, backend, db, "newadmin", "administrator")
 
     with _browser(client) as newcomer:
         _enrol(newcomer, "newadmin", clock)
@@ -451,6 +476,9 @@ def test_a_new_statement_version_must_be_accepted_again(
             {"version": "2026.2", "text": "Version two of the restrictions.\nI accept them."},
         )
         assert response.status_code == 303
+        assert response.headers["location"] == "/approvals"  # waits for a second person
+        assert investigator.get("/reads", follow_redirects=False).status_code == 200
+        _confirm_pending(client, backend, "dpo")
 
         again = investigator.get("/reads", follow_redirects=False)
         assert again.status_code == 303
@@ -508,7 +536,7 @@ def test_administration_changes_are_audited(
         "class.membership_changed",
         "account.suspended",
         "account.reenabled",
-        "statement.published",
+        "change.requested",  # the new statement waits for a second person
     ):
         assert action in actions, action
     created = next(e for e in entries if e.action == "account.created")
@@ -517,6 +545,12 @@ def test_administration_changes_are_audited(
     suspended = next(e for e in entries if e.action == "account.suspended")
     assert "left the unit" in suspended.details
     assert all(NEW_PASSWORD not in e.details for e in entries)
+    _confirm_pending(client, backend, "dpo")
+    with db.unit_of_work() as uow:
+        published = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "statement.published")
+        ).one()
+    assert published.actor_username == "dpo" and '"requested_by":"admin"' in published.details
 
 
 def test_forms_without_csrf_are_refused(client: TestClient, backend: Backend, db: Database) -> None:

@@ -70,6 +70,11 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/admin/classes"): ADMINS,
     ("GET", "/admin/statement"): ADMINS,
     ("POST", "/admin/statement"): ADMINS,
+    # Privileged changes: administrators and auditors watch; only command staff and the DPO
+    # (accounts:approve, not among these callers) confirm or turn them down.
+    ("GET", "/approvals"): ADMINS | AUDITORS,
+    ("POST", "/approvals/{change_id}/approve"): frozenset(),
+    ("POST", "/approvals/{change_id}/reject"): frozenset(),
     # reads:monitor (+ quarantine:view on the full page)
     ("GET", "/reads"): ADMINS,
     ("GET", "/reads/latest"): ADMINS,
@@ -172,7 +177,7 @@ def _path_values(db: Database) -> dict[str, str]:
     """A valid-looking value for every path parameter: real rows where a route needs one."""
     with db.unit_of_work() as uow:
         officer_id = uow.session.scalar(select(User.id).where(User.username == OFFICER))
-    return {"user_id": str(officer_id), "token_id": "999999", "seq": "1"}
+    return {"user_id": str(officer_id), "token_id": "999999", "seq": "1", "change_id": "999999"}
 
 
 def _fill(path: str, values: dict[str, str]) -> str:
