@@ -59,9 +59,11 @@ def revoke_token(uow: UowDep, state: Posted, token_id: int) -> Response:
 
 
 @router.post("/account/sign-out-everywhere")
-def sign_out_everywhere(uow: UowDep, state: Posted) -> Response:
+def sign_out_everywhere(
+    uow: UowDep, state: Posted, revoke_tokens: Annotated[str, Form()] = ""
+) -> Response:
     signed_in(state)
-    sessions.sign_out_everywhere(uow, state)
+    sessions.sign_out_everywhere(uow, state, revoke_tokens=revoke_tokens == "yes")
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -17,6 +17,7 @@ from plateward.accounts.approval_rules import ChangeKind, needs_second_person
 from plateward.accounts.approvals import PendingChangeView
 from plateward.accounts.models import (
     AccessClass,
+    ApiToken,
     ClassMember,
     LoginSession,
     RestrictionStatement,
@@ -204,14 +205,26 @@ def _set_status(
     requested_by: str | None = None,
 ) -> None:
     user.status = status
+    extra: dict[str, object] = {"requested_by": requested_by} if requested_by else {}
     if status == AccountStatus.ACTIVE:
         user.failed_sign_ins, user.locked_until = 0, None
         action = AuditAction.ACCOUNT_REENABLED
     else:
         end_sessions(uow, user.id)
+        # A suspended person's scripts stop with their sessions, and stay stopped if re-enabled.
+        extra["tokens_revoked"] = revoke_tokens(uow, user.id)
         action = AuditAction.ACCOUNT_SUSPENDED
-    extra = {"requested_by": requested_by} if requested_by else {}
     _audit_account(uow, actor, action, user, reason=reason, **extra)
+
+
+def revoke_tokens(uow: UnitOfWork, user_id: int) -> int:
+    """Revoke every live personal API token of a person; how many were revoked."""
+    live = uow.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        token.revoked_at = uow.now()
+    return len(live)
 
 
 def end_sessions(uow: UnitOfWork, user_id: int) -> int:

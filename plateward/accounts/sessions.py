@@ -248,10 +248,18 @@ def sign_out(uow: UnitOfWork, state: SessionState) -> None:
     uow.commit()
 
 
-def sign_out_everywhere(uow: UnitOfWork, state: SessionState) -> int:
-    """End every session of this person, on every device."""
+def sign_out_everywhere(
+    uow: UnitOfWork, state: SessionState, *, revoke_tokens: bool = False
+) -> int:
+    """End every session of this person, on every device, and their tokens too if they ask:
+    a stolen laptop's scripts stop with its browser."""
     ended = people.end_sessions(uow, state.actor.id or 0)
-    audit.record(uow, state.actor, AuditEvent(AuditAction.SESSIONS_ENDED, details={"ended": ended}))
+    revoked = people.revoke_tokens(uow, state.actor.id or 0) if revoke_tokens else 0
+    audit.record(
+        uow,
+        state.actor,
+        AuditEvent(AuditAction.SESSIONS_ENDED, details={"ended": ended, "tokens_revoked": revoked}),
+    )
     uow.commit()
     return ended
 
