@@ -27,6 +27,7 @@ from plateward.core.errors import (
     PlatewardError,
 )
 from plateward.core.settings import Settings
+from plateward.web.access_log import AccessLog
 from plateward.web.rendering import make_templates
 
 STATUS = {
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    app.add_middleware(AccessLog)  # outermost: sees every request's final status
 
     from plateward.accounts.account_pages import router as account_pages
     from plateward.accounts.admin_pages import router as admin_pages

@@ -58,6 +58,7 @@ def signed_in(state: SessionDep) -> SessionState:
 
 
 def _check(uow: UnitOfWork, request: Request, actor: Actor, permission: Permission) -> None:
+    request.state.actor = actor  # the access log names the caller
     authorize(uow, actor, permission, target=request.url.path)
 
 
