@@ -8,12 +8,12 @@ as ``(no route)``, and of the query string only the names the route declares (``
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi.dependencies.utils import get_flat_dependant
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,9 +37,15 @@ def _declared(route: object) -> frozenset[str]:
     key = id(route)
     if key not in _DECLARED:
         dependant = getattr(route, "dependant", None)
-        params = get_flat_dependant(dependant).query_params if dependant is not None else []
-        _DECLARED[key] = frozenset(p.alias for p in params)
+        _DECLARED[key] = _query_names(dependant) if dependant is not None else frozenset()
     return _DECLARED[key]
+
+
+def _query_names(dependant: Any) -> frozenset[str]:
+    names = {str(p.alias) for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return frozenset(names)
 
 
 def parameter_names(scope: Scope) -> str:
@@ -64,7 +70,10 @@ def caller_of(scope: Scope) -> str:
     if actor is None and session is not None:
         actor = session.actor
     username = getattr(actor, "username", None)
-    return str(username) if username else "-"
+    if not username:
+        return "-"
+    # One field however the name is written (a service credential's name may hold spaces).
+    return json.dumps(str(username), ensure_ascii=False) if " " in str(username) else str(username)
 
 
 class AccessLog:
