@@ -9,52 +9,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, make_url, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import text
 
-from plateward.core.clock import FrozenClock
-from plateward.core.database import Database, UnitOfWork, make_engine
+from plateward.core.database import Database, UnitOfWork
 from plateward.core.jobs import Job, JobOutcome, Runner, job_statuses, schedule
-from plateward.core.migrate import upgrade
 from plateward.core.permissions import Actor
-from tests.conftest import NOW, make_settings
-
-# Opens another Database on the same committed store, as another process would.
-OpenDatabase = Callable[..., Database]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, OpenDatabase]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'jobs.db'}"
-        migrated = make_engine(url)
-        upgrade(migrated)
-        migrated.dispose()
-    else:
-        fresh: Engine = request.getfixturevalue("fresh_postgresql")
-        url = fresh.url.render_as_string(hide_password=False)
-    clock = FrozenClock(NOW)
-    opened: list[Database] = []
-
-    def open_database(lock_timeout_ms: int | None = None) -> Database:
-        target = make_url(url)
-        if lock_timeout_ms is not None:  # PostgreSQL: give up waiting for a lock after this
-            options = f"{target.query['options']} -c lock_timeout={lock_timeout_ms}"
-            target = target.set(query={"options": options})
-        engine = make_engine(target.render_as_string(hide_password=False))
-        settings = make_settings(tmp_path, url)
-        db = Database(engine, settings, clock, sessionmaker(engine, expire_on_commit=False))
-        opened.append(db)
-        return db
-
-    yield request.param, open_database
-    for db in opened:
-        db.dispose()
+from tests.core.conftest import OpenDatabase
 
 
 def _runs(db: Database, name: str) -> int:
