@@ -342,12 +342,13 @@ def jobs_status(data_dir: DataDir = None) -> None:
     from zoneinfo import ZoneInfo
 
     from plateward.core.jobs import job_statuses
+    from plateward.core.permissions import Actor
 
     settings = _settings(data_dir)
     db = _database(settings)
     try:
         with db.unit_of_work() as uow:
-            statuses = job_statuses(uow)
+            statuses = job_statuses(uow, Actor.system("cli:jobs-status"))
     finally:
         db.dispose()
     if not statuses:

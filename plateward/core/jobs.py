@@ -47,6 +47,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
 
+from plateward.core.authorization import authorize
 from plateward.core.database import Base, Database, UnitOfWork
 from plateward.core.permissions import Actor, Permission
 
@@ -130,8 +131,9 @@ class JobStatus:
     failures: int
 
 
-def job_statuses(uow: UnitOfWork) -> list[JobStatus]:
+def job_statuses(uow: UnitOfWork, actor: Actor) -> list[JobStatus]:
     """Every scheduled job, by name (no ALPR data: what ran, when, and how it went)."""
+    authorize(uow, actor, Permission.JOBS_VIEW)
     now = uow.now()
     return [
         JobStatus(

@@ -22,7 +22,7 @@ from tests.core.conftest import OpenDatabase
 
 def _runs(db: Database, name: str) -> int:
     with db.unit_of_work() as uow:
-        return next(s.runs for s in job_statuses(uow) if s.name == name)
+        return next(s.runs for s in job_statuses(uow, Actor.system("tests")) if s.name == name)
 
 
 def test_two_runners_racing_for_a_due_job_run_it_once(store: tuple[str, OpenDatabase]) -> None:
@@ -108,5 +108,5 @@ def test_a_run_that_outlived_its_lease_is_rolled_back_when_another_runner_took_o
     assert [r.outcome for r in slow_runner.run_due()] == [JobOutcome.ABANDONED]
     assert written == ["job:long"]
     with quick_db.unit_of_work() as uow:
-        (status,) = job_statuses(uow)
+        (status,) = job_statuses(uow, Actor.system("tests"))
     assert (status.runs, status.last_message) == (1, "quick")

@@ -70,6 +70,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/admin/classes"): ADMINS,
     ("GET", "/admin/statement"): ADMINS,
     ("POST", "/admin/statement"): ADMINS,
+    # jobs:view
+    ("GET", "/admin/jobs"): ADMINS,
     # reads:monitor (+ quarantine:view on the full page)
     ("GET", "/reads"): ADMINS,
     ("GET", "/reads/latest"): ADMINS,
