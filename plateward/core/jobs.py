@@ -8,8 +8,9 @@ on SQLite the same statement without the lock clause, inside the ``BEGIN IMMEDIA
 that already serializes writers (``core/database.py``). The claim itself is a conditional
 ``UPDATE … WHERE claimed_by IS NULL OR lease_until < now``, so it is exclusive on both. The body
 then runs in a transaction of its own, and the run is recorded in that same transaction only if
-this runner still holds the claim; a runner that lost its lease rolls the body back. A crashed
-runner's claim expires with its lease and the job is claimed again.
+this runner still holds the claim; a runner that lost its lease rolls the body back (except what
+a body committed itself along the way). A crashed runner's claim expires with its lease and the
+job is claimed again.
 
 A body must be idempotent: a run may be repeated after a crash, and two processes may both be
 configured to run jobs. A failing body is rolled back, its error recorded (the exception's class
