@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Annotated
@@ -102,11 +103,22 @@ def _custody(settings: Settings, *, demo: bool) -> None:
 def _serve(settings: Settings, db: Database, host: str, port: int) -> None:
     import uvicorn
 
+    from plateward.core.jobs import JobThread, Runner
+    from plateward.core.log import log_to_stderr
+    from plateward.jobs_catalog import catalog
     from plateward.web.app import create_app
 
     _sign_head(settings, db, "serve")
+    log_to_stderr()  # the access log and job failures; uvicorn's own access log is off
     console.print(f"Serving Plateward at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops)")
-    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
+    jobs = JobThread(Runner(db, catalog(settings)))
+    jobs.start()
+    try:
+        uvicorn.run(
+            create_app(settings, db), host=host, port=port, log_level="warning", access_log=False
+        )
+    finally:
+        jobs.stop()
 
 
 @app.command()
@@ -300,3 +312,92 @@ def audit_checkpoint(data_dir: DataDir = None) -> None:
         soft_wrap=True,
         highlight=False,
     )
+
+
+jobs_app = typer.Typer(help="Background jobs (serve runs them too).", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("run")
+def jobs_run(
+    data_dir: DataDir = None,
+    once: Annotated[bool, typer.Option("--once", help="Run the due jobs once and exit.")] = False,
+    tick: Annotated[
+        float, typer.Option("--tick", min=0.1, help="Seconds between looks for due jobs.")
+    ] = 5.0,
+) -> None:
+    """Run due background jobs in a loop (or --once); safe beside serve and other runners."""
+    import threading
+
+    from plateward.core.jobs import JobOutcome, JobRun, Runner
+    from plateward.core.log import log_to_stderr
+    from plateward.jobs_catalog import catalog
+
+    settings = _settings(data_dir)
+    db = _database(settings)
+    log_to_stderr()
+    runner = Runner(db, catalog(settings))
+    colour = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.ABANDONED: "yellow"}
+
+    def report(run: JobRun) -> None:
+        console.print(
+            f"[{colour[run.outcome]}]{run.outcome.value:<9}[/] {run.name:<18} "
+            f"{run.message or 'nothing to do'}",
+            soft_wrap=True,
+            highlight=False,
+        )
+
+    try:
+        if once:
+            runs = runner.run_due()
+            for run in runs:
+                report(run)
+            console.print(f"{len(runs)} job(s) ran.")
+            if any(run.outcome is JobOutcome.FAILED for run in runs):
+                raise typer.Exit(code=1)
+            return
+        console.print(f"Running background jobs as {runner.name}  (Ctrl+C stops)")
+        try:
+            runner.run_forever(threading.Event(), tick, report)
+        except KeyboardInterrupt:
+            console.print("Stopped.")
+    finally:
+        db.dispose()
+
+
+@jobs_app.command("status")
+def jobs_status(data_dir: DataDir = None) -> None:
+    """Show each background job: interval, last run, outcome, error, next run."""
+    from zoneinfo import ZoneInfo
+
+    from plateward.core.jobs import job_statuses
+    from plateward.core.permissions import Actor
+
+    settings = _settings(data_dir)
+    db = _database(settings)
+    try:
+        with db.unit_of_work() as uow:
+            statuses = job_statuses(uow, Actor.system("cli:jobs-status"))
+    finally:
+        db.dispose()
+    if not statuses:
+        console.print("No job has run yet: start plateward serve or plateward jobs run.")
+        return
+    zone = ZoneInfo(settings.timezone)
+
+    def when(value: datetime | None) -> str:
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "never"
+
+    for s in statuses:
+        outcome = "running" if s.running_on else (s.last_outcome or "not yet run")
+        colour = {"ok": "green", "failed": "red"}.get(outcome, "yellow")
+        console.print(
+            f"[bold]{s.name}[/bold]  every {int(s.every.total_seconds()) // 60} min  "
+            f"[{colour}]{outcome}[/]  runs {s.runs}, failed {s.failures}  "
+            f"last {when(s.last_finished_at)}  next {when(s.next_run_at)}",
+            soft_wrap=True,
+            highlight=False,
+        )
+        note = s.last_error if s.last_outcome == "failed" else s.last_message
+        if note:
+            console.print(f"    {note}", soft_wrap=True, highlight=False)

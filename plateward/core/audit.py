@@ -58,6 +58,7 @@ class AuditAction(StrEnum):
     QUARANTINE_VIEWED = "quarantine.viewed"
     READS_INGESTED = "reads.ingested"
     READS_MONITORED = "reads.monitored"
+    READS_PARTITIONS_CREATED = "reads.partitions_created"
     SERVICE_CREDENTIAL_ISSUED = "service_credential.issued"
     SESSIONS_ENDED = "sessions.ended"
     STATEMENT_ACCEPTED = "statement.accepted"

@@ -47,6 +47,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     CAMERAS_MANAGE = "cameras:manage"
     CAMERAS_VIEW = "cameras:view"
+    JOBS_VIEW = "jobs:view"
     QUARANTINE_VIEW = "quarantine:view"
     READS_INGEST = "reads:ingest"
     READS_MONITOR = "reads:monitor"
@@ -64,6 +65,7 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ACCOUNTS_MANAGE,
             Permission.CAMERAS_MANAGE,
             Permission.CAMERAS_VIEW,
+            Permission.JOBS_VIEW,
             Permission.QUARANTINE_VIEW,
             Permission.READS_MONITOR,
         }
@@ -80,6 +82,7 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ACCOUNTS_MANAGE,
             Permission.CAMERAS_MANAGE,
             Permission.CAMERAS_VIEW,
+            Permission.JOBS_VIEW,
             Permission.READS_INGEST,
         }
     ),
@@ -95,6 +98,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.AUDIT_READ: "Read the audit trail",
     Permission.CAMERAS_MANAGE: "Register and change cameras",
     Permission.CAMERAS_VIEW: "See the camera registry",
+    Permission.JOBS_VIEW: "See how background jobs ran",
     Permission.QUARANTINE_VIEW: "Review quarantined ingest rows",
     Permission.READS_INGEST: "Push plate reads",
     Permission.READS_MONITOR: "Watch the newest reads",

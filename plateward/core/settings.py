@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=30, ge=1, le=240)
     session_absolute_hours: int = Field(default=12, ge=1, le=24)
     partitions_ahead_days: int = Field(default=7, ge=1, le=90)
+    # DUP §9 — the job runner signs the audit trail's head this often (when it has moved), so at
+    # most this many minutes of entries are covered by the hash chain alone.
+    audit_checkpoint_interval_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

@@ -28,6 +28,7 @@ from plateward.core.errors import (
     UnsupportedMediaType,
 )
 from plateward.core.settings import Settings
+from plateward.web.access_log import AccessLog
 from plateward.web.rendering import make_templates
 
 STATUS = {
@@ -132,6 +133,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             response.headers.setdefault(name, value)
         return response
 
+    app.add_middleware(AccessLog)  # outermost: sees every request's final status
+
     from plateward.accounts.account_pages import router as account_pages
     from plateward.accounts.admin_pages import router as admin_pages
     from plateward.accounts.approval_pages import router as approval_pages
@@ -140,6 +143,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.oversight.pages import router as oversight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
+    from plateward.web.jobs_pages import router as jobs_pages
     from plateward.web.pages import router as web_pages
 
     for router in (
@@ -152,6 +156,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         oversight_pages,
         reads_api,
         cameras_api,
+        jobs_pages,
     ):
         app.include_router(router)
     return app

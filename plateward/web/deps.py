@@ -58,6 +58,7 @@ def signed_in(state: SessionDep) -> SessionState:
 
 
 def _check(uow: UnitOfWork, request: Request, actor: Actor, permission: Permission) -> None:
+    request.state.actor = actor  # the access log names the caller
     authorize(uow, actor, permission, target=request.url.path)
 
 
@@ -83,7 +84,9 @@ def bearer_caller(request: Request, uow: UowDep) -> Actor:
     token = _bearer(request)
     if token is None:
         raise NotAuthenticated("send the token as 'Authorization: Bearer <token>'")
-    return tokens.bearer_actor(uow, token, client_address(request))
+    actor = tokens.bearer_actor(uow, token, client_address(request))
+    request.state.actor = actor  # the access log names the caller
+    return actor
 
 
 ServiceDep = Annotated[Actor, Depends(bearer_caller)]

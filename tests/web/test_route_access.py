@@ -75,6 +75,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/approvals"): ADMINS | AUDITORS,
     ("POST", "/approvals/{change_id}/approve"): frozenset(),
     ("POST", "/approvals/{change_id}/reject"): frozenset(),
+    # jobs:view
+    ("GET", "/admin/jobs"): ADMINS,
     # reads:monitor (+ quarantine:view on the full page)
     ("GET", "/reads"): ADMINS,
     ("GET", "/reads/latest"): ADMINS,

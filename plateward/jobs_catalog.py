@@ -1,0 +1,57 @@
+"""Every background job Plateward runs, in one place: a capability adds its job with one line.
+
+The runner (``core/jobs.py``) knows no capability; this module, outside ``core``, names each job,
+how often it runs, its body and the permissions of its narrow identity. Both ``plateward serve``
+and ``plateward jobs run`` run this catalogue. Each body is idempotent (DESIGN: jobs may run twice).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from plateward.core import audit
+from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.checkpoints import checkpoint_if_moved
+from plateward.core.database import UnitOfWork
+from plateward.core.jobs import Job
+from plateward.core.permissions import Actor
+from plateward.core.settings import Settings
+from plateward.reads import service as reads
+
+
+def prepare_partitions(uow: UnitOfWork, actor: Actor) -> str | None:
+    """PostgreSQL day partitions of ``reads`` ahead, so ingest never creates one under its lock.
+
+    ``CREATE TABLE … PARTITION OF reads`` locks ``reads`` until commit: done here, in a short
+    transaction of its own, searches and writers wait for milliseconds instead of for an ingest.
+    A no-op on SQLite, and when the partitions exist already.
+    """
+    created = reads.prepare_partitions(uow)
+    if not created:
+        return None
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(AuditAction.READS_PARTITIONS_CREATED, details={"partitions": created}),
+    )
+    return f"created {len(created)} partition(s): {', '.join(created)}"[:500]
+
+
+def sign_audit_head(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §9 — sign the audit trail's head when it moved, so a trail cut short is detected."""
+    checkpoint = checkpoint_if_moved(uow, uow.settings.audit_signing_key, actor)
+    if checkpoint is None:
+        return None
+    return f"signed the trail up to entry {checkpoint.last_seq}"
+
+
+def catalog(settings: Settings) -> list[Job]:
+    """The jobs to run, with the intervals the settings give them."""
+    return [
+        Job("partitions", timedelta(hours=1), prepare_partitions),
+        Job(
+            "audit-checkpoint",
+            timedelta(minutes=settings.audit_checkpoint_interval_minutes),
+            sign_audit_head,
+        ),
+    ]
