@@ -32,6 +32,7 @@ MANAGE = Permission.ACCOUNTS_MANAGE
 Admin = Annotated[SessionState, Depends(person_with(MANAGE))]
 AdminForm = Annotated[SessionState, Depends(form_by_person_with(MANAGE))]
 ROLES = sorted(r.value for r in people.PERSON_ROLES)
+_LABELS = {p.value: label for p, label in PERMISSION_LABELS.items()}  # grants by human name
 # The service's errors a person can fix in the form (shown again with the reason); a missing
 # record otherwise keeps its own 404 page. Statuses come from web/errors.py.
 REFUSED: tuple[type[PlatewardError], ...] = (InvalidInput, Conflict)
@@ -158,6 +159,7 @@ def _person_context(uow: UnitOfWork, state: SessionState, user_id: int) -> dict[
         "person": person,
         "classes": people.list_classes(uow, state.actor),
         "ceiling": [label for _, label in grant_choices(_role(person.role))],
+        "labels": _LABELS,
         "now": uow.now(),
         "today": uow.now().date(),
         "active": person.status == AccountStatus.ACTIVE,
@@ -255,7 +257,7 @@ def _classes_context(
     form = form or {"role": "", "grants": [], "camera_codes": []}
     return {
         "classes": people.list_classes(uow, state.actor),
-        "labels": {p.value: label for p, label in PERMISSION_LABELS.items()},
+        "labels": _LABELS,
         "roles": [r.value for r in CLASS_ROLES],
         # DUP §12.1-2 — the form offers only what the chosen role can receive.
         "choices": [(p.value, label) for p, label in grant_choices(_role(form["role"]))],

@@ -17,8 +17,8 @@ def test_a_refused_page_names_the_missing_permission_and_who_grants_it(
     assert page.status_code == 403
     assert "Not authorized" in page.text
     assert "You need the permission “Watch the newest reads” (reads:monitor)" in page.text
-    assert "it comes with the administrator role" in page.text
-    assert "an administrator can grant it to officer" in page.text
+    assert "administrators hold it by their role" in page.text
+    assert "an administrator can grant it to officers, investigators" in page.text
 
 
 def test_a_refused_api_call_names_the_missing_permission_and_who_grants_it(
@@ -31,4 +31,4 @@ def test_a_refused_api_call_names_the_missing_permission_and_who_grants_it(
     assert response.status_code == 403
     detail = response.json()["detail"]
     assert detail.startswith("You need the permission “See the camera registry” (cameras:view)")
-    assert "an administrator can grant it to" in detail
+    assert "the Digital Privacy Officer hold it by their role" in detail
