@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plateward.accounts import service as people
-from plateward.accounts.rules import CLASS_ROLES, AccountStatus, grant_choices
+from plateward.accounts.rules import CLASS_ROLES, AccountStatus, grant_choices, refused_changes
 from plateward.accounts.sessions import SessionState
 from plateward.cameras import service as cameras
 from plateward.core.database import UnitOfWork
@@ -159,6 +159,13 @@ def _person_context(uow: UnitOfWork, state: SessionState, user_id: int) -> dict[
         "person": person,
         "classes": people.list_classes(uow, state.actor),
         "ceiling": [label for _, label in grant_choices(_role(person.role))],
+        # Nobody changes their own account: the page says so instead of offering the form.
+        "refused": {
+            change.value: reason
+            for change, reason in refused_changes(
+                state.actor, person.id, _role(person.role)
+            ).items()
+        },
         "labels": _LABELS,
         "now": uow.now(),
         "today": uow.now().date(),

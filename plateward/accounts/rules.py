@@ -103,6 +103,16 @@ class PersonResource:
         return None
 
 
+def refused_changes(actor: Actor, user_id: int, role: Role | None) -> dict[PersonChange, str]:
+    """The changes to this person that ``actor`` may not make, with the reason (for the page that
+    offers them; the service asks ``authorize`` again)."""
+    refused = {
+        change: PersonResource(user_id, role, change).refusal(actor, Permission.ACCOUNTS_MANAGE)
+        for change in PersonChange
+    }
+    return {change: reason for change, reason in refused.items() if reason}
+
+
 # --- classes of access --------------------------------------------------------------------------
 
 # DUP §12.1-2 — a class adds permissions to its members' role, never beyond the role's ceiling.

@@ -61,6 +61,8 @@ def test_an_administrator_without_current_training_cannot_record_their_own_train
     admin_id = _actor(db, "admin").id
     page = client.get(f"/admin/people/{admin_id}")
     assert page.status_code == 200
+    # The page says so instead of offering the form; the service refuses a forged post anyway.
+    assert 'id="training-refused"' in page.text and 'id="training-form"' not in page.text
 
     refused = client.post(
         f"/admin/people/{admin_id}/training",
