@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from plateward.core.permissions import PERMISSION_LABELS, Actor, Permission, Role, grantable
+from plateward.core.permissions import (
+    PERMISSION_LABELS,
+    Actor,
+    Permission,
+    Role,
+    grantable,
+    role_permissions,
+)
 
 SIGN_IN_FAILED = "Sign-in failed: check your username, password and code."
 
@@ -120,8 +127,9 @@ CLASS_ROLES: tuple[Role, ...] = tuple(r for r in Role if grantable(r))
 
 
 def grant_choices(role: Role | None) -> list[tuple[Permission, str]]:
-    """What a class for ``role`` may grant, with human names (none until a role is chosen)."""
-    offered = grantable(role) if role is not None else frozenset()
+    """What a class for ``role`` may add, with human names: within the role's ceiling, less what
+    the role holds already (none until a role is chosen)."""
+    offered = grantable(role) - role_permissions(role) if role is not None else frozenset()
     return [(p, PERMISSION_LABELS[p]) for p in sorted(offered)]
 
 
