@@ -88,7 +88,7 @@ def login(
     try:
         signed = sessions.sign_in(uow, username, password, code, client_address(request))
     except NotAuthenticated as exc:
-        return _login_page(request, next, exc.detail, 401)
+        return _login_page(request, next, exc.detail, status_of(exc))
     # Every new session starts at the login prompt: the restrictions come before any query.
     prompt = f"/acknowledge?next={quote(_safe_next(next))}"
     target = "/login/enrol" if signed.stage == sessions.ENROL else prompt
