@@ -11,12 +11,12 @@ from plateward.accounts import service as people
 from plateward.accounts import sessions, tokens
 from plateward.accounts.rules import MAX_TOKEN_DAYS
 from plateward.accounts.sessions import SessionState
-from plateward.web.deps import SESSION_COOKIE, UowDep, csrf_for_session, signed_in
+from plateward.web.deps import SESSION_COOKIE, UowDep, signed_in, signed_in_form
 from plateward.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 SignedIn = Annotated[SessionState, Depends(signed_in)]
-Posted = Annotated[SessionState, Depends(csrf_for_session)]
+Posted = Annotated[SessionState, Depends(signed_in_form)]  # CSRF token, then signed in
 
 
 def _page(
@@ -46,14 +46,12 @@ def issue_token(
     days: Annotated[int, Form(ge=1, le=MAX_TOKEN_DAYS)] = 30,
     scopes: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    signed_in(state)
     token = tokens.issue_personal_token(uow, state.actor, name, scopes or [], days)
     return _page(request, uow, state, new_token=token)  # shown once, never stored
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(uow: UowDep, state: Posted, token_id: int) -> Response:
-    signed_in(state)
     tokens.revoke_personal_token(uow, state.actor, token_id)
     return RedirectResponse("/account", status_code=303)
 
@@ -62,7 +60,6 @@ def revoke_token(uow: UowDep, state: Posted, token_id: int) -> Response:
 def sign_out_everywhere(
     uow: UowDep, state: Posted, revoke_tokens: Annotated[str, Form()] = ""
 ) -> Response:
-    signed_in(state)
     sessions.sign_out_everywhere(uow, state, revoke_tokens=revoke_tokens == "yes")
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)

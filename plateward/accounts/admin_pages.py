@@ -17,42 +17,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plateward.accounts import service as people
 from plateward.accounts.approvals import PendingChangeView
-from plateward.accounts.rules import AccountStatus
+from plateward.accounts.rules import CLASS_ROLES, AccountStatus, grant_choices, refused_changes
 from plateward.accounts.sessions import SessionState
 from plateward.cameras import service as cameras
-from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound, PlatewardError
-from plateward.core.permissions import Permission, Role, grantable
+from plateward.core.permissions import PERMISSION_LABELS, Permission, Role
 from plateward.sharing import service as agencies
-from plateward.web.deps import UowDep, csrf_for_session, person_with, signed_in
+from plateward.web.deps import UowDep, form_by_person_with, person_with
+from plateward.web.errors import status_of
 from plateward.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 MANAGE = Permission.ACCOUNTS_MANAGE
 Admin = Annotated[SessionState, Depends(person_with(MANAGE))]
-
-
-def _admin_form(
-    request: Request, uow: UowDep, state: Annotated[SessionState, Depends(csrf_for_session)]
-) -> SessionState:
-    """A form post: the session's CSRF token first, then ``accounts:manage`` (refusals audited)."""
-    state = signed_in(state)
-    authorize(uow, state.actor, MANAGE, target=request.url.path)
-    return state
-
-
-AdminForm = Annotated[SessionState, Depends(_admin_form)]
+AdminForm = Annotated[SessionState, Depends(form_by_person_with(MANAGE))]
 ROLES = sorted(r.value for r in people.PERSON_ROLES)
-CEILINGS = {role: sorted(p.value for p in grantable(Role(role))) for role in ROLES}
-# The service's errors a person can fix in the form, and the status each is answered with.
-FORM_ERRORS: dict[type[PlatewardError], int] = {InvalidInput: 422, Conflict: 409, NotFound: 404}
-# What a form refuses by default; a missing record otherwise keeps its own 404 page.
+_LABELS = {p.value: label for p, label in PERMISSION_LABELS.items()}  # grants by human name
+# The service's errors a person can fix in the form (shown again with the reason); a missing
+# record otherwise keeps its own 404 page. Statuses come from web/errors.py.
 REFUSED: tuple[type[PlatewardError], ...] = (InvalidInput, Conflict)
-
-
-def _status_of(exc: PlatewardError) -> int:
-    return next((s for kind, s in FORM_ERRORS.items() if isinstance(exc, kind)), 400)
 
 
 def _date(value: str, label: str) -> date:
@@ -100,7 +84,7 @@ class _FormPage(Generic[Given]):
             target = change()
         except refused as exc:
             uow.rollback()
-            return self.show(request, uow, state, given, exc.detail, _status_of(exc))
+            return self.show(request, uow, state, given, exc.detail, status_of(exc))
         return RedirectResponse(target, status_code=303)
 
 
@@ -154,8 +138,6 @@ def create_person(
     }  # the password is never echoed back
 
     def create() -> str:
-        if not form["full_name"] or not form["unit"]:
-            raise InvalidInput("give the person's full name and unit")
         spec = people.PersonSpec(
             form["username"],
             form["full_name"],
@@ -179,7 +161,15 @@ def _person_context(uow: UnitOfWork, state: SessionState, user_id: int) -> dict[
     return {
         "person": person,
         "classes": people.list_classes(uow, state.actor),
-        "ceiling": CEILINGS.get(person.role, []),
+        "ceiling": [label for _, label in grant_choices(_role(person.role))],
+        # Nobody changes their own account: the page says so instead of offering the form.
+        "refused": {
+            change.value: reason
+            for change, reason in refused_changes(
+                state.actor, person.id, _role(person.role)
+            ).items()
+        },
+        "labels": _LABELS,
         "now": uow.now(),
         "today": uow.now().date(),
         "active": person.status == AccountStatus.ACTIVE,
@@ -268,15 +258,24 @@ def set_classes(
 # --- classes of access --------------------------------------------------------------------------
 
 
+def _role(value: str | None) -> Role | None:
+    """A role named in a form or address, or None for one that is not a role."""
+    return Role(value) if value in {r.value for r in Role} else None
+
+
 def _classes_context(
     uow: UnitOfWork, state: SessionState, form: dict[str, Any] | None
 ) -> dict[str, Any]:
+    form = form or {"role": "", "grants": [], "camera_codes": []}
     return {
         "classes": people.list_classes(uow, state.actor),
-        "permissions": [p.value for p in Permission],
+        "labels": _LABELS,
+        "roles": [r.value for r in CLASS_ROLES],
+        # DUP §12.1-2 — the form offers only what the chosen role can receive.
+        "choices": [(p.value, label) for p, label in grant_choices(_role(form["role"]))],
         "cameras": cameras.list_cameras(uow, state.actor),
-        "ceilings": CEILINGS,
-        "form": form or {"grants": [], "camera_codes": []},
+        "ceilings": {r: [label for _, label in grant_choices(Role(r))] for r in ROLES},
+        "form": form,
     }
 
 
@@ -284,8 +283,11 @@ CLASSES_PAGE = _FormPage("accounts/admin_classes.html", _classes_context)
 
 
 @router.get("/classes", response_class=HTMLResponse)
-def classes_page(request: Request, uow: UowDep, state: Admin) -> Response:
-    return CLASSES_PAGE.show(request, uow, state, None)
+def classes_page(request: Request, uow: UowDep, state: Admin, role: str = "") -> Response:
+    """The classes; ``?role=`` chooses whom a new class is for, and so which grants it offers."""
+    chosen = _role(role)
+    form = {"role": chosen.value if chosen else "", "grants": [], "camera_codes": []}
+    return CLASSES_PAGE.show(request, uow, state, form)
 
 
 @router.post("/classes", response_class=HTMLResponse)
@@ -295,19 +297,23 @@ def create_class(
     state: AdminForm,
     name: Annotated[str, Form(max_length=80)] = "",
     description: Annotated[str, Form(max_length=500)] = "",
+    role: Annotated[str, Form(max_length=40)] = "",
     grants: Annotated[list[str] | None, Form()] = None,
     camera_codes: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     form = {
         "name": name,
         "description": description,
+        "role": role if _role(role) else "",
         "grants": grants or [],
         "camera_codes": camera_codes or [],
     }
 
     def create() -> str:
         # No camera ticked means the class does not narrow its members' cameras.
-        people.create_class(uow, state.actor, name, description, grants or [], camera_codes)
+        people.create_class(
+            uow, state.actor, name, description, grants or [], camera_codes, role or None
+        )
         return "/admin/classes"
 
     return CLASSES_PAGE.submit(request, uow, state, form, create)

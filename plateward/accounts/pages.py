@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from plateward.accounts import service as people
 from plateward.accounts import sessions
 from plateward.accounts.sessions import SessionState
+from plateward.core.database import UnitOfWork
 from plateward.core.errors import InvalidInput, NotAuthenticated
 from plateward.web.deps import (
     PRE_SESSION_CSRF_COOKIE,
@@ -24,7 +25,9 @@ from plateward.web.deps import (
     client_address,
     csrf_for_session,
     signed_in,
+    signed_in_form,
 )
+from plateward.web.errors import status_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,7 +88,7 @@ def login(
     try:
         signed = sessions.sign_in(uow, username, password, code, client_address(request))
     except NotAuthenticated as exc:
-        return _login_page(request, next, exc.detail, 401)
+        return _login_page(request, next, exc.detail, status_of(exc))
     # Every new session starts at the login prompt: the restrictions come before any query.
     prompt = f"/acknowledge?next={quote(_safe_next(next))}"
     target = "/login/enrol" if signed.stage == sessions.ENROL else prompt
@@ -109,17 +112,26 @@ def _enrolling(state: SessionDep) -> SessionState:
 
 @router.get("/login/enrol", response_class=HTMLResponse)
 def enrol_form(
-    request: Request,
-    uow: UowDep,
-    state: Annotated[SessionState, Depends(_enrolling)],
-    error: str | None = None,
+    request: Request, uow: UowDep, state: Annotated[SessionState, Depends(_enrolling)]
 ) -> Response:
     if state.stage == sessions.ACTIVE:
         return RedirectResponse("/", status_code=303)
+    return _enrol_page(request, uow, state, None)
+
+
+def _enrol_page(
+    request: Request, uow: UnitOfWork, state: SessionState, error: InvalidInput | None
+) -> Response:
+    """The authenticator set-up, shown again with the reason when a code was refused."""
     enrolment = sessions.enrolment(uow, state)
     qr = segno.make(enrolment.uri, error="m").svg_data_uri(scale=5)
-    context = {"enrolment": enrolment, "qr": qr, "csrf_token": state.csrf_token, "error": error}
-    return _render(request, "accounts/enrol.html", context, 422 if error else 200)
+    context = {
+        "enrolment": enrolment,
+        "qr": qr,
+        "csrf_token": state.csrf_token,
+        "error": error.detail if error else None,
+    }
+    return _render(request, "accounts/enrol.html", context, status_of(error) if error else 200)
 
 
 @router.post("/login/enrol")
@@ -132,7 +144,7 @@ def enrol(
     try:
         sessions.confirm_enrolment(uow, state, code)
     except InvalidInput as exc:
-        return enrol_form(request, uow, state, exc.detail)
+        return _enrol_page(request, uow, state, exc)
     return RedirectResponse("/acknowledge", status_code=303)
 
 
@@ -155,15 +167,12 @@ def acknowledge_form(
 @router.post("/acknowledge")
 def acknowledge(
     uow: UowDep,
-    state: Annotated[SessionState, Depends(csrf_for_session)],
+    state: Annotated[SessionState, Depends(signed_in_form)],
     version: Annotated[str, Form(max_length=40)],
     accept: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    signed_in(state)
-    if accept != "yes":
-        raise InvalidInput("You must accept the restrictions to use the system.")
-    sessions.acknowledge(uow, state, version)
+    sessions.acknowledge(uow, state, version, accepted=accept == "yes")
     return RedirectResponse(_safe_next(next), status_code=303)
 
 

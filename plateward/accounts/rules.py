@@ -1,4 +1,4 @@
-"""Pure account rules: token hashing and session lifetimes."""
+"""Pure account rules: token hashing, session lifetimes, training, and the policy on people."""
 
 from __future__ import annotations
 
@@ -7,6 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+from plateward.core.permissions import (
+    PERMISSION_LABELS,
+    Actor,
+    Permission,
+    Role,
+    grantable,
+    role_permissions,
+)
 
 SIGN_IN_FAILED = "Sign-in failed: check your username, password and code."
 
@@ -58,3 +67,92 @@ def training_current(expiry_dates: Iterable[date], today: date) -> bool:
 
 
 MAX_TOKEN_DAYS = 90
+
+
+class PersonChange(StrEnum):
+    """What an administrator changes about a person: each is a privilege of that person."""
+
+    TRAINING = "training"
+    CLASSES = "classes"
+    ROLE = "role"
+    STATUS = "status"
+
+
+# DUP §4.1, §13 (training) and §12 (administrative access control): nobody grants themselves
+# anything. Another administrator makes the change, and a refusal is audited like any other.
+_NOT_YOUR_OWN: dict[PersonChange, str] = {
+    PersonChange.TRAINING: "You cannot record your own training",
+    PersonChange.CLASSES: "You cannot change your own classes of access",
+    PersonChange.ROLE: "You cannot change your own role",
+    PersonChange.STATUS: "You cannot suspend or re-enable your own account",
+}
+
+
+@dataclass(frozen=True)
+class PersonResource:
+    """A person's account, as the target of an administrator's change (see ``core.authorization``).
+
+    ``role`` is the person's current role (None when no such person exists: the use case answers
+    that after authorization, so a refused caller learns nothing about who exists).
+    """
+
+    user_id: int
+    role: Role | None
+    change: PersonChange
+
+    @property
+    def audit_label(self) -> str:
+        return f"person:{self.user_id}:{self.change.value}"
+
+    def refusal(self, actor: Actor, permission: Permission) -> str | None:
+        if actor.is_person and actor.id == self.user_id:
+            return f"{_NOT_YOUR_OWN[self.change]}; another administrator must do it."
+        return None
+
+
+def refused_changes(actor: Actor, user_id: int, role: Role | None) -> dict[PersonChange, str]:
+    """The changes to this person that ``actor`` may not make, with the reason (for the page that
+    offers them; the service asks ``authorize`` again)."""
+    refused = {
+        change: PersonResource(user_id, role, change).refusal(actor, Permission.ACCOUNTS_MANAGE)
+        for change in PersonChange
+    }
+    return {change: reason for change, reason in refused.items() if reason}
+
+
+# --- classes of access --------------------------------------------------------------------------
+
+# DUP §12.1-2 — a class adds permissions to its members' role, never beyond the role's ceiling.
+CLASS_ROLES: tuple[Role, ...] = tuple(r for r in Role if grantable(r))
+
+
+def grant_choices(role: Role | None) -> list[tuple[Permission, str]]:
+    """What a class for ``role`` may add, with human names: within the role's ceiling, less what
+    the role holds already (none until a role is chosen)."""
+    offered = grantable(role) - role_permissions(role) if role is not None else frozenset()
+    return [(p, PERMISSION_LABELS[p]) for p in sorted(offered)]
+
+
+def _named(permissions: Iterable[Permission]) -> str:
+    return ", ".join(f"“{PERMISSION_LABELS[p]}” ({p.value})" for p in sorted(permissions))
+
+
+def class_grant_refusal(grants: Iterable[Permission], role: Role | None) -> str | None:
+    """Why a class (for ``role``, or for whoever joins it) may not grant ``grants``, or None.
+
+    With a role, the class grants only what that role can receive. Without one, it grants only what
+    some person's role can receive through a class: what no role can receive is refused rather than
+    stored as a grant that would never apply.
+    """
+    wanted = frozenset(grants)
+    if role is not None:
+        beyond = wanted - grantable(role)
+        if beyond:
+            who = role.value.replace("_", " ")
+            return f"a class for {who} staff cannot grant {_named(beyond)}: the role cannot hold it"
+        return None
+    receivable = frozenset(p for r in CLASS_ROLES for p in grantable(r))
+    beyond = wanted - receivable
+    if beyond:
+        return f"no person's role can receive {_named(beyond)} through a class"
+    return None

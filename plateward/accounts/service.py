@@ -24,16 +24,25 @@ from plateward.accounts.models import (
     TrainingRecord,
     User,
 )
-from plateward.accounts.rules import AccountStatus, training_current
+from plateward.accounts.rules import (
+    CLASS_ROLES,
+    AccountStatus,
+    PersonChange,
+    PersonResource,
+    class_grant_refusal,
+    training_current,
+)
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound
-from plateward.core.permissions import Actor, ActorKind, Permission, Role, require
+from plateward.core.permissions import Actor, ActorKind, Permission, Role
 from plateward.core.sealing import seal
 from plateward.sharing import service as agencies
 
 _hasher = PasswordHasher()  # argon2id with the library's vetted defaults
+MANAGE = Permission.ACCOUNTS_MANAGE
 MIN_PASSWORD = 12
 PERSON_ROLES = frozenset(Role) - {Role.SYSTEM, Role.PUBLIC, Role.CAMERA_SERVICE}
 
@@ -78,6 +87,9 @@ class PersonView:
 
 
 def _check_spec(uow: UnitOfWork, spec: PersonSpec) -> None:
+    # DUP §9 — every audit entry names the person, badge and unit: an account has both names.
+    if not spec.full_name.strip() or not spec.unit.strip():
+        raise InvalidInput("give the person's full name and unit")
     if spec.role not in PERSON_ROLES:
         raise InvalidInput(f"'{spec.role}' is not a role a person can hold")
     if len(spec.password) < MIN_PASSWORD:
@@ -98,14 +110,14 @@ def create_person(
     confirmation (``approval_rules``): the answer is then the pending change, not the account.
     ``pre_enrolled`` is for the demo only: the TOTP secret is set now so it can be printed.
     """
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    authorize(uow, actor, MANAGE)
     _check_spec(uow, spec)
     agency = agencies.agency_by_ori(uow, spec.agency_ori)
     fields = {
         "username": spec.username,
-        "full_name": spec.full_name,
+        "full_name": spec.full_name.strip(),
         "badge": spec.badge,
-        "unit": spec.unit,
+        "unit": spec.unit.strip(),
         "role": spec.role,
         "agency_id": agency.id,
         "password_hash": _hasher.hash(spec.password),
@@ -159,18 +171,24 @@ def _user(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
+def _changing(uow: UnitOfWork, actor: Actor, user_id: int, change: PersonChange) -> User:
+    """The person ``actor`` may make ``change`` to: ``accounts:manage``, and never on oneself
+    (the person's own policy, ``PersonResource``); a refusal is audited before anything changes."""
+    found = uow.session.get(User, user_id)
+    role = Role(found.role) if found is not None else None
+    authorize(uow, actor, MANAGE, PersonResource(user_id, role, change))
+    return _user(uow, user_id)
+
+
 def set_status(
     uow: UnitOfWork, actor: Actor, user_id: int, status: str, reason: str
 ) -> PendingChangeView | None:
     """Suspend or re-enable an account; suspension ends every session at once."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    user = _changing(uow, actor, user_id, PersonChange.STATUS)
     if status not in set(AccountStatus):
         raise InvalidInput(f"unknown account status '{status}'")
     if not reason.strip():
         raise InvalidInput("give a reason; it goes into the audit trail")
-    user = _user(uow, user_id)
-    if user.id == actor.id and status != AccountStatus.ACTIVE:
-        raise InvalidInput("you cannot suspend your own account; ask another administrator")
     if (
         status == AccountStatus.SUSPENDED
         and user.status != AccountStatus.SUSPENDED
@@ -239,14 +257,14 @@ def end_sessions(uow: UnitOfWork, user_id: int) -> int:
 def record_training(
     uow: UnitOfWork, actor: Actor, user_id: int, course: str, completed_on: date, expires_on: date
 ) -> None:
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    # DUP §4.1, §13 — training opens data access: never recorded by the person it opens it for.
+    user = _changing(uow, actor, user_id, PersonChange.TRAINING)
     if not course.strip():
         raise InvalidInput("name the course")
     if expires_on <= completed_on:
         raise InvalidInput("training must expire after it was completed")
     if completed_on > uow.now().date():
         raise InvalidInput("training cannot be completed in the future")
-    user = _user(uow, user_id)
     uow.session.add(
         TrainingRecord(
             user_id=user.id,
@@ -294,11 +312,20 @@ def create_class(
     description: str,
     grants: list[str],
     camera_codes: list[str] | None,
+    role: str | None = None,
 ) -> ClassView:
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    """A class of access (DUP §12.1-2). ``role`` names whom it is for: it may then grant only what
+    that role can receive; without a role, only what some person's role can receive. (The role is
+    checked here and recorded in the audit entry; membership stays open to every role, and a
+    member never holds more than their own role's ceiling.)"""
+    authorize(uow, actor, MANAGE)
     unknown = set(grants) - {p.value for p in Permission}
     if unknown:
         raise InvalidInput(f"unknown permission(s): {', '.join(sorted(unknown))}")
+    for_role = _class_role(role)
+    refused = class_grant_refusal((Permission(g) for g in grants), for_role)
+    if refused:
+        raise InvalidInput(refused)
     if not name.strip():
         raise InvalidInput("a class needs a name")
     if uow.session.scalar(select(AccessClass.id).where(AccessClass.name == name.strip())):
@@ -317,16 +344,29 @@ def create_class(
         actor,
         AuditEvent(
             AuditAction.CLASS_CREATED,
-            details={"class": access_class.name, "grants": sorted(grants), "cameras": camera_codes},
+            details={
+                "class": access_class.name,
+                "grants": sorted(grants),
+                "cameras": camera_codes,
+                "for_role": for_role.value if for_role else None,
+            },
         ),
     )
     uow.commit()
     return _class_view(uow, access_class)
 
 
+def _class_role(role: str | None) -> Role | None:
+    if not role:
+        return None
+    if role not in {r.value for r in CLASS_ROLES}:
+        raise InvalidInput(f"'{role}' is not a role a class can be for")
+    return Role(role)
+
+
 def set_classes(uow: UnitOfWork, actor: Actor, user_id: int, class_ids: list[int]) -> None:
-    require(actor, Permission.ACCOUNTS_MANAGE)
-    user = _user(uow, user_id)
+    # DUP §12 — classes decide what a person reaches: nobody grants themselves a class.
+    user = _changing(uow, actor, user_id, PersonChange.CLASSES)
     classes = uow.session.scalars(select(AccessClass).where(AccessClass.id.in_(class_ids))).all()
     if len(classes) != len(set(class_ids)):
         raise NotFound("no such class")
@@ -356,7 +396,7 @@ def _class_view(uow: UnitOfWork, c: AccessClass) -> ClassView:
 
 
 def list_classes(uow: UnitOfWork, actor: Actor) -> list[ClassView]:
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    authorize(uow, actor, MANAGE)
     rows = uow.session.scalars(select(AccessClass).order_by(AccessClass.name)).all()
     return [_class_view(uow, c) for c in rows]
 
@@ -392,13 +432,13 @@ def _person_view(uow: UnitOfWork, user: User) -> PersonView:
 
 
 def list_people(uow: UnitOfWork, actor: Actor) -> list[PersonView]:
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    authorize(uow, actor, MANAGE)
     users = uow.session.scalars(select(User).order_by(User.username)).all()
     return [_person_view(uow, u) for u in users]
 
 
 def person(uow: UnitOfWork, actor: Actor, user_id: int) -> PersonView:
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    authorize(uow, actor, MANAGE)
     return _person_view(uow, _user(uow, user_id))
 
 
@@ -422,7 +462,7 @@ def publish_statement(
     uow: UnitOfWork, actor: Actor, version: str, text: str
 ) -> Statement | PendingChangeView:
     """A new version: everyone must accept it again at their next query."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    authorize(uow, actor, MANAGE)
     if not version.strip() or not text.strip():
         raise InvalidInput("a statement needs a version and its text")
     exists = uow.session.scalar(

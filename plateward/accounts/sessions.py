@@ -222,8 +222,12 @@ def confirm_enrolment(uow: UnitOfWork, state: SessionState, code: str) -> None:
     uow.commit()
 
 
-def acknowledge(uow: UnitOfWork, state: SessionState, version: str) -> None:
+def acknowledge(
+    uow: UnitOfWork, state: SessionState, version: str, *, accepted: bool = True
+) -> None:
     """DUP update 2026 — the login prompt: the restrictions are accepted before any query."""
+    if not accepted:
+        raise InvalidInput("You must accept the restrictions to use the system.")
     current = people.current_statement(uow)
     if version != current.version:
         raise InvalidInput("the statement changed while you read it; please read it again")

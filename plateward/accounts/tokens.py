@@ -14,9 +14,10 @@ from plateward.accounts.models import ApiToken, ServiceCredential, User
 from plateward.accounts.rules import MAX_TOKEN_DAYS, AccountStatus, token_digest
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.authorization import authorize, authorize_in_session
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
-from plateward.core.permissions import Actor, ActorKind, Permission, Role, require
+from plateward.core.errors import InvalidInput, NotAuthenticated, NotFound
+from plateward.core.permissions import Actor, ActorKind, Permission, Role
 from plateward.sharing import service as agencies
 
 INGEST_SCOPE = "reads:ingest"
@@ -25,7 +26,7 @@ SERVICE_PREFIX, PERSONAL_PREFIX = "pwi_", "pwp_"
 
 def issue_service_credential(uow: UnitOfWork, actor: Actor, name: str, agency_ori: str) -> str:
     """Create an ingest-only token for a camera or vendor system. The token is shown once."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    authorize(uow, actor, Permission.ACCOUNTS_MANAGE)
     if not name.strip():
         raise InvalidInput("a service credential needs a name")
     agency = agencies.agency_by_ori(uow, agency_ori)
@@ -88,10 +89,7 @@ def issue_personal_token(
     uow: UnitOfWork, actor: Actor, name: str, scopes: list[str], days: int
 ) -> str:
     """A person signed in with MFA issues a token for scripts: scoped, expiring, revocable."""
-    if not actor.is_person or actor.token_scopes is not None:
-        raise PermissionDenied("Personal tokens are issued from a signed-in session only.")
-    if not actor.acknowledged:
-        require(actor, Permission.CAMERAS_VIEW)  # raises the acknowledgment requirement
+    authorize_in_session(uow, actor)
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"tokens last between 1 and {MAX_TOKEN_DAYS} days")
     if not scopes or not name.strip():

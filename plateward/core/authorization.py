@@ -23,8 +23,10 @@ from typing import Protocol
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent, Outcome
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import PermissionDenied
+from plateward.core.errors import AcknowledgmentRequired, PermissionDenied
 from plateward.core.permissions import Actor, Permission, allowed, require
+
+SESSION_ONLY = "Personal tokens are issued from a signed-in session only."
 
 
 class Resource(Protocol):
@@ -70,6 +72,22 @@ def authorize(
     if not held:
         require(actor, permission)  # raises the precise refusal (training, missing permission)
     raise PermissionDenied(reason)
+
+
+def authorize_in_session(uow: UnitOfWork, actor: Actor, *, target: str | None = None) -> Actor:
+    """The actor, when it is a person acting from their own signed-in session (not a token, not
+    a service) who has accepted the current restrictions: what a person's use of their own account
+    needs (issuing a personal token), which no permission grants.
+
+    DUP update 2026 — nothing before the login prompt is accepted: the person is sent to it
+    (``AcknowledgmentRequired``), as ``authorize`` does. Any other caller is refused and audited.
+    """
+    if not actor.is_person or actor.token_scopes is not None:
+        record_refusal(uow, actor, None, SESSION_ONLY, target=target)
+        raise PermissionDenied(SESSION_ONLY)
+    if not actor.acknowledged:
+        raise AcknowledgmentRequired("Accept the legal restrictions before any query.")
+    return actor
 
 
 def record_refusal(

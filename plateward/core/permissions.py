@@ -220,20 +220,36 @@ def allowed(actor: Actor | None, permission: Permission) -> bool:
     return actor is not None and permission in actor.permissions
 
 
+# How a refusal names the people of each role.
+_ROLE_PEOPLE: dict[Role, str] = {
+    Role.OFFICER: "officers",
+    Role.INVESTIGATOR: "investigators",
+    Role.LIEUTENANT: "lieutenants",
+    Role.COMMAND: "command staff",
+    Role.ADMINISTRATOR: "administrators",
+    Role.AUDITOR: "auditors",
+    Role.PRIVACY_OFFICER: "the Digital Privacy Officer",
+    Role.EXTERNAL_AGENCY: "outside agency users",
+}
+
+
+def _people(roles: list[Role]) -> str:
+    names = [_ROLE_PEOPLE.get(r, r.value) for r in roles]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def who_grants(permission: Permission) -> str:
     """Where a missing permission comes from, for the refusal a person reads."""
     roles = [r for r in Role if permission in _ROLE_PERMISSIONS[r] and r not in _NOT_PEOPLE]
-    via_class = [r for r, ceiling in _ROLE_CEILING.items() if permission in ceiling]
+    via_class = [
+        r for r, ceiling in _ROLE_CEILING.items() if permission in ceiling and r not in roles
+    ]
     parts = []
     if roles:
-        parts.append(
-            "it comes with the " + " or ".join(r.value.replace("_", " ") for r in roles) + " role"
-        )
+        parts.append(f"{_people(roles)} hold it by their role")
     if via_class:
         parts.append(
-            "an administrator can grant it to "
-            + ", ".join(r.value.replace("_", " ") for r in via_class)
-            + " staff through a class of access"
+            f"an administrator can grant it to {_people(via_class)} through a class of access"
         )
     return "; ".join(parts) if parts else "no person's account can hold it"
 

@@ -19,10 +19,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEntry, AuditEvent
+from plateward.core.authorization import authorize
 from plateward.core.checkpoints import latest_checkpoint, public_key_hex, verify_trail
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import NotFound
-from plateward.core.permissions import Actor, Permission, require
+from plateward.core.permissions import Actor, Permission
 from plateward.oversight import rules
 from plateward.oversight.rules import PAGE_SIZE, TrailFilters
 
@@ -164,7 +165,7 @@ def _row(e: AuditEntry) -> TrailRow:
 
 def search_trail(uow: UnitOfWork, actor: Actor, filters: TrailFilters, page: int = 1) -> TrailPage:
     """One page of matching entries, newest first; the search is itself audited."""
-    require(actor, Permission.AUDIT_READ)
+    authorize(uow, actor, Permission.AUDIT_READ)
     total = uow.session.scalar(
         select(func.count()).select_from(AuditEntry).where(*_conditions(uow, filters))
     )
@@ -221,7 +222,7 @@ def _entry_view(e: AuditEntry) -> EntryView:
 
 def entry(uow: UnitOfWork, actor: Actor, seq: int) -> EntryView:
     """One entry in full, its JSON parsed; opening it is audited."""
-    require(actor, Permission.AUDIT_READ)
+    authorize(uow, actor, Permission.AUDIT_READ)
     found = uow.session.get(AuditEntry, seq)
     if found is None:
         raise NotFound(f"There is no audit entry {seq}.")
@@ -261,7 +262,7 @@ def _export_rows(
 
 def export_csv(uow: UnitOfWork, actor: Actor, filters: TrailFilters) -> str:
     """All matching entries as CSV; the export (its filters and count) is audited."""
-    require(actor, Permission.AUDIT_EXPORT)
+    authorize(uow, actor, Permission.AUDIT_EXPORT)
     rows = list(_export_rows(uow, filters))
     audit.record(
         uow,
@@ -283,7 +284,7 @@ def export_csv(uow: UnitOfWork, actor: Actor, filters: TrailFilters) -> str:
 
 def chain_status(uow: UnitOfWork, actor: Actor) -> ChainReport:
     """Walk the chain and check it against the signed checkpoints (invariant 6)."""
-    require(actor, Permission.AUDIT_READ)
+    authorize(uow, actor, Permission.AUDIT_READ)
     trusted = public_key_hex(uow.settings.audit_signing_key)
     status = verify_trail(uow.session, trusted)
     last = latest_checkpoint(uow.session)

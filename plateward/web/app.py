@@ -5,41 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
 
 import plateward
 from plateward.core.database import Database
-from plateward.core.errors import (
-    AcknowledgmentRequired,
-    Conflict,
-    EnrolmentRequired,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    PayloadTooLarge,
-    PermissionDenied,
-    PlatewardError,
-    UnsupportedMediaType,
-)
 from plateward.core.settings import Settings
+from plateward.web import errors
 from plateward.web.access_log import AccessLog
 from plateward.web.rendering import make_templates
 
-STATUS = {
-    NotAuthenticated: 401,
-    PermissionDenied: 403,
-    NotFound: 404,
-    Conflict: 409,
-    PayloadTooLarge: 413,
-    UnsupportedMediaType: 415,
-    InvalidInput: 422,
-}
 # Police networks are often closed: every script and style is served from here, never a CDN.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
@@ -48,53 +24,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-
-
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def _domain_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, PlatewardError)  # noqa: S101 — registered for this class only
-    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
-    if _is_api(request):
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)
-    if isinstance(exc, EnrolmentRequired):
-        return RedirectResponse("/login/enrol", status_code=303)
-    if status == 401:
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    if isinstance(exc, AcknowledgmentRequired):
-        return RedirectResponse(f"/acknowledge?next={quote(request.url.path)}", status_code=303)
-    templates = request.app.state.templates
-    state = getattr(request.state, "session", None)
-    context = {
-        "status": status,
-        "message": exc.detail,
-        "actor": state.actor if state else None,
-        "csrf_token": state.csrf_token if state else "",
-    }
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
-
-
-def _validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)  # noqa: S101
-    problems = [
-        {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-    ]
-    if not _is_api(request):
-        message = "; ".join(f"{p['field'].split('.')[-1]}: {p['message']}" for p in problems)
-        return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-            request, "error.html", {"status": 422, "message": message}, status_code=422
-        )
-    return JSONResponse({"detail": "invalid request", "problems": problems}, status_code=422)
-
-
-def _unstorable_input(request: Request, exc: Exception) -> Response:
-    """Input the database cannot store (a NUL character, an out-of-range number): a clear 422."""
-    return _domain_error(
-        request, InvalidInput("the input holds characters or values that cannot be stored")
-    )
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -120,9 +49,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = db
     app.state.templates = make_templates(settings.timezone)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    app.add_exception_handler(PlatewardError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(DataError, _unstorable_input)
+    errors.install(app)  # every error is answered from web/errors.py
 
     @app.middleware("http")
     async def security_headers(

@@ -122,3 +122,23 @@ def csrf_for_session(
         raise NotAuthenticated("Please sign in.")
     check_csrf(state.csrf_token, csrf_token)
     return state
+
+
+def signed_in_form(
+    state: Annotated[SessionState, Depends(csrf_for_session)],
+) -> SessionState:
+    """A form post from a signed-in person's session, carrying its CSRF token."""
+    return signed_in(state)
+
+
+def form_by_person_with(permission: Permission) -> Callable[..., SessionState]:
+    """A form post: the session's CSRF token first, then a signed-in person holding
+    ``permission`` (audited when refused)."""
+
+    def dependency(
+        request: Request, uow: UowDep, state: Annotated[SessionState, Depends(signed_in_form)]
+    ) -> SessionState:
+        _check(uow, request, state.actor, permission)
+        return state
+
+    return dependency

@@ -1,11 +1,14 @@
-"""The landing page and the health check."""
+"""The landing page (a person's home once signed in) and the health check."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from plateward.accounts import sessions
 from plateward.web.deps import SessionDep, UowDep
+from plateward.web.home import features_for, notices_for
+from plateward.web.rendering import render
 
 router = APIRouter()
 
@@ -18,10 +21,15 @@ def healthz(uow: UowDep) -> dict[str, str]:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def landing(request: Request, state: SessionDep) -> HTMLResponse:
+def landing(request: Request, state: SessionDep) -> Response:
+    """A visitor sees the public page; a signed-in person, once the restrictions are accepted,
+    their home: what their permissions let them do."""
+    if state is not None:
+        if state.stage != sessions.ACTIVE:
+            return RedirectResponse("/login/enrol", status_code=303)
+        if not state.actor.acknowledged:
+            return RedirectResponse("/acknowledge?next=/", status_code=303)
+        context = {"features": features_for(state.actor), "notices": notices_for(state.actor)}
+        return render(request, state, "home.html", context)
     templates = request.app.state.templates
-    actor = state.actor if state else None
-    csrf_token = state.csrf_token if state else None  # the header's Sign out form needs it
-    return templates.TemplateResponse(
-        request, "landing.html", {"actor": actor, "csrf_token": csrf_token}
-    )
+    return templates.TemplateResponse(request, "landing.html", {"actor": None})  # type: ignore[no-any-return]

@@ -14,6 +14,8 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from plateward.web.home import menu_for
+
 if TYPE_CHECKING:
     from plateward.accounts.sessions import SessionState
 
@@ -34,6 +36,7 @@ def make_templates(zone: str) -> Jinja2Templates:
         auto_reload=False,
     )
     env.filters["local"] = local_time
+    env.globals["menu_for"] = menu_for  # the header's links, from the one table in web/home.py
     return Jinja2Templates(env=env)
 
 

@@ -1,0 +1,141 @@
+"""What a signed-in person can do, by their permissions: one table for the home page and the menu.
+
+Each capability that opens a page adds its row here; the home page and the header's menu are both
+computed from it by ``features_for`` (pure), never decided in a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plateward.core.permissions import Actor, Permission
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A page a permission opens. ``permission`` None: every signed-in person has it."""
+
+    permission: Permission | None
+    label: str  # the page's name, in the menu and as the home page's heading
+    link: str
+    summary: str  # what it is for, on the home page
+    action: str  # the home page's link text
+    in_menu: bool = False  # also a link in the header on every page
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature(
+        Permission.READS_MONITOR,
+        "Reads",
+        "/reads",
+        "The newest plate reads from the cameras in your scope, and the rows ingest refused.",
+        "Watch the reads",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.ACCOUNTS_MANAGE,
+        "People",
+        "/admin/people",
+        "Create accounts, record training, suspend and re-enable them.",
+        "Manage people",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.ACCOUNTS_MANAGE,
+        "Classes",
+        "/admin/classes",
+        "Decide what each class of staff may reach, within their role, and which cameras.",
+        "Manage classes of access",
+    ),
+    Feature(
+        Permission.ACCOUNTS_MANAGE,
+        "Requests",
+        "/approvals",
+        "Your privileged changes waiting for command staff or the DPO to confirm them.",
+        "Follow your requests",
+    ),
+    Feature(
+        Permission.JOBS_VIEW,
+        "Jobs",
+        "/admin/jobs",
+        "Background jobs: partitions, signed checkpoints; when each last ran and how it went.",
+        "Check the background jobs",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.ACCOUNTS_MANAGE,
+        "Statement",
+        "/admin/statement",
+        "Publish the statement of legal restrictions every person accepts at sign-in.",
+        "Publish the restriction statement",
+    ),
+    Feature(
+        Permission.ACCOUNTS_APPROVE,
+        "Approvals",
+        "/approvals",
+        "Confirm or turn down the privileged changes an administrator asked for: privileged "
+        "accounts, suspending an auditor, a new restriction statement (DUP §9, §12).",
+        "Review changes awaiting you",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.AUDIT_READ,
+        "Pending changes",
+        "/approvals",
+        "The privileged changes waiting for a second person, and who decided the others.",
+        "See pending privileged changes",
+    ),
+    Feature(
+        Permission.AUDIT_READ,
+        "Audit trail",
+        "/audit",
+        "Search every access and refusal, open an entry, check the chain's integrity.",
+        "Search the audit trail",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.AUDIT_EXPORT,
+        "Audit export",
+        "/audit/export.csv",
+        "Download the whole audit trail as CSV (the export is itself audited).",
+        "Export the audit trail",
+    ),
+    Feature(
+        Permission.CAMERAS_VIEW,
+        "Cameras",
+        "/api/v1/cameras",
+        "The camera registry: where each camera stands and whether it is active (JSON).",
+        "List the cameras",
+    ),
+    Feature(
+        None,
+        "My account",
+        "/account",
+        "Your training, personal API tokens, and signing out on every device.",
+        "Open your account page",
+        in_menu=True,
+    ),
+)
+
+
+def features_for(actor: Actor | None) -> list[Feature]:
+    """The features this actor's permissions open (training and token scopes already applied)."""
+    if actor is None or not actor.is_person:
+        return []
+    held = actor.permissions
+    return [f for f in FEATURES if f.permission is None or f.permission in held]
+
+
+def menu_for(actor: Actor | None) -> list[Feature]:
+    """The header's links for this actor."""
+    return [f for f in features_for(actor) if f.in_menu]
+
+
+def notices_for(actor: Actor) -> list[str]:
+    """What the home page tells a person before the list of what they can do."""
+    if actor.is_person and not actor.trained:
+        return [
+            "Your ALPR training is not current: pages that show plate data stay closed until an "
+            "administrator records Department-approved training (DUP §4.1, §13)."
+        ]
+    return []

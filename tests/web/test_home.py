@@ -1,0 +1,81 @@
+"""After sign-in a person lands on a home page listing what their permissions let them do; a
+visitor sees the public page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from plateward.core.permissions import Actor, ActorKind, Permission, Role
+from plateward.web.home import FEATURES, features_for, notices_for
+from tests.conftest import Backend, accept_statement, post_login, sign_in, totp_code
+
+_FEATURE_LINKS = re.compile(r'<section class="cards" id="features">(.*?)</section>', re.S)
+
+
+def _home_links(client: TestClient) -> set[str]:
+    page = client.get("/")
+    assert page.status_code == 200, page.text
+    section = _FEATURE_LINKS.search(page.text)
+    assert section, "the page lists no features"
+    return set(re.findall(r'<a href="([^"]+)"', section.group(1)))
+
+
+def test_after_sign_in_and_the_restrictions_a_person_lands_on_their_home(
+    client: TestClient, backend: Backend
+) -> None:
+    clock = client.app.state.database.clock  # type: ignore[attr-defined]
+    clock.advance(timedelta(seconds=30))
+    signed = post_login(client, "officer", code=totp_code(backend, "officer", clock.now()))
+    assert signed.headers["location"] == "/acknowledge?next=/"
+    # Before the restrictions are accepted, the home sends the person to them.
+    early = client.get("/", follow_redirects=False)
+    assert early.status_code == 303
+    assert early.headers["location"] == "/acknowledge?next=/"
+
+    accept_statement(client)
+    home = client.get("/")
+
+    assert home.status_code == 200
+    assert "Welcome, Test Officer" in home.text
+    assert 'href="/login"' not in home.text  # not the public page's sign-in card
+    assert _home_links(client) == {"/api/v1/cameras", "/account"}
+
+
+def test_the_home_lists_what_each_role_can_do(client: TestClient, backend: Backend) -> None:
+    sign_in(client, backend, "admin")
+    admin = _home_links(client)
+    assert {"/reads", "/admin/people", "/admin/classes", "/admin/statement", "/account"} <= admin
+    assert "/audit" not in admin  # DUP §9 — administrators do not audit themselves
+
+    with TestClient(client.app) as other:
+        sign_in(other, backend, "auditor")
+        auditor = _home_links(other)
+    assert auditor == {"/audit", "/audit/export.csv", "/approvals", "/account"}
+
+
+def test_a_visitor_sees_the_public_page(client: TestClient) -> None:
+    page = client.get("/")
+
+    assert page.status_code == 200
+    assert 'href="/login"' in page.text
+    assert 'id="features"' not in page.text
+
+
+def test_features_follow_the_actors_permissions() -> None:
+    def person(role: Role, *, trained: bool = True) -> Actor:
+        return Actor(ActorKind.PERSON, 1, "p", "P", role, trained=trained)
+
+    admin = [f.link for f in features_for(person(Role.ADMINISTRATOR))]
+    assert "/reads" in admin and "/admin/people" in admin
+    untrained = person(Role.ADMINISTRATOR, trained=False)
+    assert "/reads" not in [f.link for f in features_for(untrained)]  # DUP §4.1, §13
+    assert "training is not current" in notices_for(untrained)[0]
+    assert notices_for(person(Role.OFFICER)) == []
+    assert features_for(None) == []
+    assert features_for(Actor.system()) == []  # the home page is a person's
+    # Every permission a person can hold through a role or class opens at least one page.
+    listed = {f.permission for f in FEATURES}
+    assert {Permission.READS_MONITOR, Permission.ACCOUNTS_MANAGE, Permission.AUDIT_READ} <= listed
