@@ -33,6 +33,7 @@ from plateward.sharing import service as agencies
 @dataclass(frozen=True)
 class IngestReport:
     batch_id: str
+    channel: str
     received: int
     duplicates: int
     rejected: list[Rejection]
@@ -80,24 +81,33 @@ def _quarantine(
 def ingest(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> IngestReport:
     """Store a batch of reads. Bad rows never sink the batch: each is quarantined with a reason.
 
-    After the commit, the callbacks registered with ``reads.service.on_reads_stored`` hear of
+    Commits, then lets the callbacks registered with ``reads.service.on_reads_stored`` hear of
     the stored ids (at least once; see reads/outbox.py).
+    """
+    report = store_batch(uow, actor, rows, channel)
+    uow.commit()
+    after_commit(uow, report)
+    return report
+
+
+def after_commit(uow: UnitOfWork, report: IngestReport) -> None:
+    """Run the after-commit hook for a batch whose transaction has committed."""
+    if report.read_ids:
+        outbox.dispatch(uow, StoredBatch(report.batch_id, report.channel, report.read_ids))
+
+
+def store_batch(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> IngestReport:
+    """Everything ingest writes — reads, quarantine, audit entry, outbox row — uncommitted.
+
+    For a use case that ingests inside a transaction of its own (releasing quarantined rows
+    when their camera is registered): it commits, then calls ``after_commit``. Should it never
+    get there, the outbox job runs the hook once the claim lease has passed; should the
+    transaction roll back, nothing was stored and no callback hears of the batch.
     """
     authorize(uow, actor, Permission.READS_INGEST, target=f"ingest:{channel}")
     limit = uow.settings.max_batch_reads
     if len(rows) > limit:
         raise PayloadTooLarge(f"a batch holds at most {limit} reads; this one has {len(rows)}")
-    report, outbox_id = _store(uow, actor, rows, channel)
-    uow.commit()
-    if outbox_id is not None:
-        outbox.dispatch(uow, outbox_id, StoredBatch(report.batch_id, channel, report.read_ids))
-    return report
-
-
-def _store(
-    uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str
-) -> tuple[IngestReport, int | None]:
-    """Everything ingest writes, in the caller's transaction: reads, quarantine, audit, outbox."""
     batch_id = str(uuid.uuid4())
     policy = _policy(uow)
     refs = cameras.camera_refs(uow)
@@ -131,9 +141,8 @@ def _store(
             },
         ),
     )
-    outbox_id = outbox.record(uow, StoredBatch(batch_id, channel, read_ids))
-    report = IngestReport(batch_id, len(rows), duplicates, result.rejections, read_ids)
-    return report, outbox_id
+    outbox.record(uow, StoredBatch(batch_id, channel, read_ids))
+    return IngestReport(batch_id, channel, len(rows), duplicates, result.rejections, read_ids)
 
 
 def prepare_partitions(uow: UnitOfWork) -> list[str]:

@@ -65,10 +65,13 @@ def on_reads_stored(callback: ReadsStoredCallback) -> Callable[[], None]:
     return remove
 
 
-def record(uow: UnitOfWork, batch: StoredBatch) -> int | None:
-    """Write the batch's outbox row in the ingest transaction, claimed for the inline dispatch."""
+def record(uow: UnitOfWork, batch: StoredBatch) -> None:
+    """Write the batch's outbox row in the ingest transaction, claimed for the inline dispatch.
+
+    A batch that stored nothing (all rejected or already stored) has nothing to announce.
+    """
     if not batch.read_ids:
-        return None
+        return
     now = uow.now()
     row = IngestOutbox(
         batch_id=batch.batch_id,
@@ -78,11 +81,9 @@ def record(uow: UnitOfWork, batch: StoredBatch) -> int | None:
         claimed_at=now,
     )
     uow.session.add(row)
-    uow.session.flush()
-    return row.id
 
 
-def dispatch(uow: UnitOfWork, outbox_id: int, batch: StoredBatch) -> bool:
+def dispatch(uow: UnitOfWork, batch: StoredBatch) -> bool:
     """After the commit: run the callbacks, then mark the row processed. True when all ran.
 
     A failing callback is logged (batch id only: logs never hold plates) and left to the job;
@@ -93,7 +94,7 @@ def dispatch(uow: UnitOfWork, outbox_id: int, batch: StoredBatch) -> bool:
             callback(uow, batch)
         uow.session.execute(
             update(IngestOutbox)
-            .where(IngestOutbox.id == outbox_id, IngestOutbox.processed_at.is_(None))
+            .where(IngestOutbox.batch_id == batch.batch_id, IngestOutbox.processed_at.is_(None))
             .values(processed_at=uow.now())
         )
         uow.commit()
@@ -138,7 +139,7 @@ def dispatch_pending(uow: UnitOfWork, limit: int = 100) -> int:
     finished = 0
     for row in _claim(uow, limit):
         batch = StoredBatch(row.batch_id, row.channel, tuple(uuid.UUID(i) for i in row.read_ids))
-        finished += dispatch(uow, row.id, batch)
+        finished += dispatch(uow, batch)
     _prune(uow, uow.now() - KEEP_PROCESSED)
     return finished
 

@@ -20,7 +20,13 @@ from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.permissions import Actor, Permission, allowed
-from plateward.reads.ingest import IngestReport, ingest, prepare_partitions
+from plateward.reads.ingest import (
+    IngestReport,
+    after_commit,
+    ingest,
+    prepare_partitions,
+    store_batch,
+)
 from plateward.reads.models import QuarantinedRow, Read
 from plateward.reads.outbox import StoredBatch, dispatch_pending, on_reads_stored
 from plateward.reads.rules import Quarantine
@@ -32,6 +38,7 @@ __all__ = [
     "QuarantineView",
     "ReadView",
     "StoredBatch",
+    "after_commit",
     "count_reads",
     "dispatch_pending",
     "ingest",
@@ -40,6 +47,7 @@ __all__ = [
     "on_reads_stored",
     "prepare_partitions",
     "quarantine",
+    "store_batch",
     "visible_since",
 ]
 
