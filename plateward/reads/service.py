@@ -2,9 +2,10 @@
 
 Reads out: ``latest_reads``, ``quarantine``, ``monitor`` (the administrator's page) and
 ``count_reads`` build every query from the visibility gate (reads/visibility.py), which applies
-retention, the actor's camera scope and, later, holds. Reads in: ``ingest`` (reads/ingest.py),
-its after-commit hook ``on_reads_stored`` and the two job bodies ``prepare_partitions`` and
-``dispatch_pending`` (reads/outbox.py).
+retention, the actor's camera scope and, later, holds. Reads in: ``ingest`` (reads/ingest.py;
+``store_batch`` + ``after_commit`` for a caller's own transaction), its after-commit hook
+``on_reads_stored`` and the two job bodies ``prepare_partitions`` and ``dispatch_pending``
+(reads/outbox.py).
 """
 
 from __future__ import annotations

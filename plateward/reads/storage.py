@@ -1,6 +1,6 @@
-"""Writing and reading the reads table: bulk insert (COPY on PostgreSQL) and day partitions.
+"""Writing the reads table: bulk insert (COPY on PostgreSQL) and day partitions.
 
-Only reads/service.py calls this module; it owns no policy beyond "never store a read twice".
+Only reads/ingest.py calls this module; it owns no policy beyond "never store a read twice".
 """
 
 from __future__ import annotations
