@@ -91,8 +91,11 @@ def ingest(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> I
 
 
 def after_commit(uow: UnitOfWork, report: IngestReport) -> None:
-    """Run the after-commit hook for a batch whose transaction has committed."""
-    if report.read_ids:
+    """Run the after-commit hook for a batch whose transaction has committed.
+
+    Without a callback in this process the batch is left to the ``dispatch_pending`` job.
+    """
+    if report.read_ids and outbox.has_callbacks():
         outbox.dispatch(uow, StoredBatch(report.batch_id, report.channel, report.read_ids))
 
 

@@ -6,7 +6,9 @@ The guarantee (docs/architecture.md, "Reads in"):
   exactly the ids it stored (never a duplicate it skipped). The row commits or rolls back with the
   reads: a batch that rolled back has no row, and no callback ever hears of it.
 - Right after the commit the ingesting process runs every callback registered with
-  ``on_reads_stored`` (in registration order), then marks the row processed.
+  ``on_reads_stored`` (in registration order), then marks the row processed. A process with no
+  callback registered (a command-line import, say) leaves the row unclaimed, and the
+  ``dispatch_pending`` job takes it at its next run, in a process that has them.
 - If a callback raises, or the process dies first, the row stays unprocessed; the
   ``dispatch_pending`` job claims it once ``CLAIM_LEASE`` has passed and runs the callbacks
   again. Delivery is therefore **at least once**: callbacks must be idempotent (matching keys its
@@ -14,7 +16,7 @@ The guarantee (docs/architecture.md, "Reads in"):
 
 A callback receives the unit of work in a fresh transaction and commits its own work. It runs in
 the process that registered it: matching registers at start-up in ``plateward serve`` and in
-``plateward jobs``, so a batch ingested by a process without callbacks is finished by the job.
+``plateward jobs``.
 """
 
 from __future__ import annotations
@@ -66,9 +68,10 @@ def on_reads_stored(callback: ReadsStoredCallback) -> Callable[[], None]:
 
 
 def record(uow: UnitOfWork, batch: StoredBatch) -> None:
-    """Write the batch's outbox row in the ingest transaction, claimed for the inline dispatch.
+    """Write the batch's outbox row in the ingest transaction.
 
-    A batch that stored nothing (all rejected or already stored) has nothing to announce.
+    It is claimed for the inline dispatch when this process has callbacks, and left for the job
+    otherwise. A batch that stored nothing (all rejected or already stored) announces nothing.
     """
     if not batch.read_ids:
         return
@@ -78,9 +81,13 @@ def record(uow: UnitOfWork, batch: StoredBatch) -> None:
         channel=batch.channel,
         read_ids=[str(i) for i in batch.read_ids],
         created_at=now,
-        claimed_at=now,
+        claimed_at=now if _callbacks else None,
     )
     uow.session.add(row)
+
+
+def has_callbacks() -> bool:
+    return bool(_callbacks)
 
 
 def dispatch(uow: UnitOfWork, batch: StoredBatch) -> bool:

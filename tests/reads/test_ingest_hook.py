@@ -272,3 +272,21 @@ def test_the_demo_and_the_cli_go_through_the_ingest_service(
 
     assert imported.exit_code == 0, imported.output
     assert [len(b.read_ids) for b in heard.batches if b.channel == "file"] == [1]
+
+
+def test_a_batch_stored_where_no_callback_listens_is_left_to_the_job(db: Database) -> None:
+    report = _ingest(db, native_read(plate="7JBX001"))
+    row = _outbox(db, report.batch_id)
+    assert row is not None
+    assert (row.claimed_at, row.processed_at) == (None, None)
+
+    # The job runs in a process that has the callbacks (matching), and takes the batch at once.
+    callback = Heard()
+    remove = reads.on_reads_stored(callback)
+    try:
+        with db.unit_of_work() as uow:
+            assert reads.dispatch_pending(uow) == 1
+    finally:
+        remove()
+
+    assert [b.read_ids for b in callback.batches] == [report.read_ids]
