@@ -74,6 +74,8 @@ def test_ingest_into_an_existing_partition_issues_no_ddl(pg: Database) -> None:
 def test_a_missing_partition_is_created_apart_from_the_ingest(
     pg: Database, clock: FrozenClock
 ) -> None:
+    # This transaction now writes reads, as a concurrent ingest would: attaching must not wait.
+    assert _ingest(pg, "7PRT003").stored == 1
     # A day no maintenance run has reached: its partition does not exist yet.
     clock.advance(timedelta(days=400))
     day = partition_name(clock.now().date())
