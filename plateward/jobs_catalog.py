@@ -37,6 +37,13 @@ def prepare_partitions(uow: UnitOfWork, actor: Actor) -> str | None:
     return f"created {len(created)} partition(s): {', '.join(created)}"[:500]
 
 
+def finish_ingest_batches(uow: UnitOfWork, actor: Actor) -> str | None:
+    """The outbox's at-least-once half: batches whose after-commit callbacks failed, or that a
+    process without callbacks stored, are handed to the callbacks now (reads/outbox.py)."""
+    finished = reads.dispatch_pending(uow)
+    return f"finished {finished} ingest batch(es)" if finished else None
+
+
 def sign_audit_head(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §9 — sign the audit trail's head when it moved, so a trail cut short is detected."""
     checkpoint = checkpoint_if_moved(uow, uow.settings.audit_signing_key, actor)
@@ -49,6 +56,7 @@ def catalog(settings: Settings) -> list[Job]:
     """The jobs to run, with the intervals the settings give them."""
     return [
         Job("partitions", timedelta(hours=1), prepare_partitions),
+        Job("ingest-outbox", timedelta(minutes=1), finish_ingest_batches),
         Job(
             "audit-checkpoint",
             timedelta(minutes=settings.audit_checkpoint_interval_minutes),

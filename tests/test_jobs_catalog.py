@@ -85,3 +85,18 @@ def test_the_checkpoint_job_signs_the_trails_head_only_when_it_moved(
     clock.advance(job.every)
     (quiet,) = runner.run_due()
     assert (quiet.outcome, quiet.message) == (JobOutcome.OK, None)
+
+
+def test_the_outbox_job_hands_a_waiting_batch_to_the_callbacks(db: Database) -> None:
+    from plateward.reads import service as reads
+    from tests.conftest import native_read
+    from tests.reads.test_ingest_hook import Heard, _ingest
+
+    report = _ingest(db, native_read(plate="7JOB001"))
+    callback = Heard()
+    remove = reads.on_reads_stored(callback)
+    try:
+        Runner(db, [_job(db.settings, "ingest-outbox")]).run_due()
+    finally:
+        remove()
+    assert [b.read_ids for b in callback.batches] == [report.read_ids]

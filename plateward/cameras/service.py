@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from plateward.cameras.models import Camera, CameraKind, CameraStatus
+from plateward.cameras.rules import CameraRef
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import InvalidInput
 from plateward.core.permissions import Actor, Permission, require
-from plateward.reads.rules import CameraRef
 from plateward.sharing import service as agencies
 
 

@@ -161,7 +161,7 @@ def build_city(
         )
         reads.prepare_partitions(uow)
         uow.commit()
-        already = reads.count_reads(uow)
+        already = reads.count_reads(uow, operator)
     _save(data_dir, people, token)
     stored = 0
     if already == 0:
@@ -172,7 +172,7 @@ def build_city(
             if progress:
                 progress(len(batch))
     with db.unit_of_work() as uow:
-        total = reads.count_reads(uow)
+        total = reads.count_reads(uow, operator)
     return DemoCity(people, token, stored, total)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plateward.core.database import Base
@@ -60,3 +60,21 @@ class QuarantinedRow(Base):
     source_read_id: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(String(500))
     raw: Mapped[str] = mapped_column(Text)
+
+
+class IngestOutbox(Base):
+    """One row per ingest batch that stored reads, written in the ingest's own transaction.
+
+    The after-commit hook (reads/outbox.py) runs from it: at least once per committed batch,
+    never for a batch that rolled back. It holds read ids only, never plates.
+    """
+
+    __tablename__ = "ingest_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(36), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    read_ids: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -18,14 +18,13 @@ Monitor = Annotated[SessionState, Depends(person_with(Permission.READS_MONITOR))
 
 @router.get("/reads", response_class=HTMLResponse)
 def reads_page(request: Request, uow: UowDep, state: Monitor) -> Response:
+    page = reads.monitor(uow, state.actor)
     context = {
         "actor": state.actor,
         "csrf_token": state.csrf_token,
-        "reads": reads.latest_reads(uow, state.actor),
-        "quarantine": reads.quarantine(uow, state.actor)
-        if reads.may_see_quarantine(state.actor)
-        else None,
-        "retention_days": uow.settings.retention_days,
+        "reads": page.reads,
+        "quarantine": page.quarantine,
+        "retention_days": page.retention_days,
     }
     return request.app.state.templates.TemplateResponse(request, "reads/monitor.html", context)
 

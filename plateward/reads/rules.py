@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from plateward.cameras.rules import CameraRef
+from plateward.core.permissions import Actor, Permission
 from plateward.plates.rules import InvalidPlate, normalize_plate, normalize_state, skeleton
 
 RAW_TEXT_LIMIT = 10_000
@@ -100,18 +102,6 @@ def printable(text: str) -> str:
         if text.isprintable()
         else "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
     )
-
-
-@dataclass(frozen=True)
-class CameraRef:
-    """What validation needs to know about a registered camera."""
-
-    id: int
-    code: str
-    is_fixed: bool
-    active: bool
-    latitude: float | None
-    longitude: float | None
 
 
 @dataclass(frozen=True)
@@ -290,3 +280,20 @@ def triage(rows: list[RawRow], cameras: Mapping[str, CameraRef], policy: IngestP
     for _ in screen(rows, cameras, policy, result):
         pass
     return result
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """The quarantine as a whole: rows that came from any camera, or from none we know."""
+
+    @property
+    def audit_label(self) -> str:
+        return "quarantine"
+
+    def refusal(self, actor: Actor, permission: Permission) -> str | None:
+        del permission
+        # DUP §12.2 — a class limited to some cameras' data cannot see rows that may come from
+        # any camera: a quarantined row is not tied to a camera we trust.
+        if actor.camera_scope is not None:
+            return "The quarantine holds rows from every camera; your access is limited."
+        return None

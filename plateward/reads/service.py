@@ -1,109 +1,58 @@
-"""Read use cases: ingest a batch, watch the latest reads, review the quarantine."""
+"""Reads use cases, the capability's face to the rest of Plateward.
+
+Reads out: ``latest_reads``, ``quarantine``, ``monitor`` (the administrator's page) and
+``count_reads`` build every query from the visibility gate (reads/visibility.py), which applies
+retention, the actor's camera scope and, later, holds. Reads in: ``ingest`` (reads/ingest.py;
+``store_batch`` + ``after_commit`` for a caller's own transaction), its after-commit hook
+``on_reads_stored`` and the two job bodies ``prepare_partitions`` and ``dispatch_pending``
+(reads/outbox.py).
+"""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select
 
 from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import PayloadTooLarge, PermissionDenied
-from plateward.core.permissions import Actor, Permission, allowed, require
-from plateward.reads import storage
+from plateward.core.permissions import Actor, Permission, allowed
+from plateward.reads.ingest import (
+    IngestReport,
+    after_commit,
+    ingest,
+    prepare_partitions,
+    store_batch,
+)
 from plateward.reads.models import QuarantinedRow, Read
-from plateward.reads.rules import IngestPolicy, RawRow, Rejection, Triage, printable, screen
-from plateward.sharing import service as agencies
+from plateward.reads.outbox import StoredBatch, dispatch_pending, on_reads_stored
+from plateward.reads.rules import Quarantine
+from plateward.reads.visibility import ReadGate, read_gate, visible_since
 
+__all__ = [
+    "IngestReport",
+    "Monitor",
+    "QuarantineView",
+    "ReadView",
+    "StoredBatch",
+    "after_commit",
+    "count_reads",
+    "dispatch_pending",
+    "ingest",
+    "latest_reads",
+    "monitor",
+    "on_reads_stored",
+    "prepare_partitions",
+    "quarantine",
+    "store_batch",
+    "visible_since",
+]
 
-@dataclass(frozen=True)
-class IngestReport:
-    batch_id: str
-    received: int
-    stored: int
-    duplicates: int
-    rejected: list[Rejection]
-
-
-def _policy(uow: UnitOfWork) -> IngestPolicy:
-    settings = uow.settings
-    return IngestPolicy(
-        now=uow.now(),
-        retention_days=settings.retention_days,
-        future_skew=timedelta(seconds=settings.future_skew_seconds),
-        fold_states=settings.plate_fold_states,
-    )
-
-
-def _quarantine(
-    uow: UnitOfWork, actor: Actor, batch_id: str, channel: str, rejected: list[Rejection]
-) -> None:
-    if not rejected:
-        return
-    uow.session.execute(
-        insert(QuarantinedRow),
-        [
-            {
-                "received_at": uow.now(),
-                "channel": channel,
-                "submitted_by": actor.username,
-                "batch_id": batch_id,
-                "position": printable(r.position)[:120],
-                "source_read_id": printable(r.read_id)[:100] if r.read_id else None,
-                "reason": printable(r.reason)[:500],
-                "raw": printable(r.raw),
-            }
-            for r in rejected
-        ],
-    )
-
-
-def ingest(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> IngestReport:
-    """Store a batch of reads. Bad rows never sink the batch: each is quarantined with a reason."""
-    require(actor, Permission.READS_INGEST)
-    limit = uow.settings.max_batch_reads
-    if len(rows) > limit:
-        raise PayloadTooLarge(f"a batch holds at most {limit} reads; this one has {len(rows)}")
-    batch_id = str(uuid.uuid4())
-    policy = _policy(uow)
-    refs = cameras.camera_refs(uow)
-    agency_id = actor.agency_id or agencies.home_agency(uow).id
-    result = Triage()
-    # Every read validation accepts was captured inside the policy's window.
-    days = storage.days_between(
-        policy.oldest_acceptable.astimezone(UTC).date(),
-        policy.latest_acceptable.astimezone(UTC).date(),
-    )
-    candidates = screen(rows, refs, policy, result)
-    stored = storage.insert_reads(uow.session, candidates, agency_id, uow.now(), days)
-    _quarantine(uow, actor, batch_id, channel, result.rejections)
-    duplicates = result.duplicates_in_batch + len(result.candidates) - stored
-    audit.record(
-        uow,
-        actor,
-        AuditEvent(
-            AuditAction.READS_INGESTED,
-            details={
-                "batch_id": batch_id,
-                "channel": channel,
-                "received": len(rows),
-                "stored": stored,
-                "duplicates": duplicates,
-                "rejected": len(result.rejections),
-            },
-        ),
-    )
-    uow.commit()
-    return IngestReport(batch_id, len(rows), stored, duplicates, result.rejections)
-
-
-def visible_since(uow: UnitOfWork) -> datetime:
-    """Invariant 4 — a read past its retention window is invisible from the moment it expires."""
-    return uow.now() - timedelta(days=uow.settings.retention_days)
+QUARANTINE = Quarantine()
 
 
 @dataclass(frozen=True)
@@ -142,19 +91,10 @@ def _read_view(read: Read, camera_codes: dict[int, str]) -> ReadView:
     )
 
 
-def latest_reads(uow: UnitOfWork, actor: Actor, limit: int = 50) -> list[ReadView]:
-    """The newest reads still inside retention, for administrators watching the pipeline."""
-    require(actor, Permission.READS_MONITOR)
+def _latest(uow: UnitOfWork, actor: Actor, gate: ReadGate, limit: int) -> list[ReadView]:
     codes = cameras.camera_codes(uow)
-    query = select(Read).where(Read.captured_at >= visible_since(uow))
-    if actor.camera_scope is not None:
-        # DUP §12.2 — a class of users reaches only the cameras its class allows.
-        allowed_ids = [i for i, code in codes.items() if code in actor.camera_scope]
-        query = query.where(Read.camera_id.in_(allowed_ids))
-    reads = uow.session.scalars(
-        query.order_by(Read.captured_at.desc()).limit(min(max(limit, 1), 500))
-    ).all()
-    views = [_read_view(r, codes) for r in reads]
+    query = gate.reads().order_by(Read.captured_at.desc()).limit(min(max(limit, 1), 500))
+    views = [_read_view(r, codes) for r in uow.session.scalars(query)]
     # Invariant 1 — every touch of ALPR data is audited in the same transaction.
     audit.record(
         uow,
@@ -166,6 +106,13 @@ def latest_reads(uow: UnitOfWork, actor: Actor, limit: int = 50) -> list[ReadVie
             result_ids=tuple(v.id for v in views),
         ),
     )
+    return views
+
+
+def latest_reads(uow: UnitOfWork, actor: Actor, limit: int = 50) -> list[ReadView]:
+    """The newest reads the actor may see, for administrators watching the pipeline."""
+    authorize(uow, actor, Permission.READS_MONITOR)
+    views = _latest(uow, actor, read_gate(uow, actor), limit)
     uow.commit()
     return views
 
@@ -182,21 +129,10 @@ class QuarantineView:
     raw: str
 
 
-def may_see_quarantine(actor: Actor) -> bool:
-    # Quarantined rows can come from any camera (or none we know), so a class limited to some
-    # cameras' data never sees them (DUP §12.2).
-    return allowed(actor, Permission.QUARANTINE_VIEW) and actor.camera_scope is None
-
-
-def quarantine(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[QuarantineView]:
-    require(actor, Permission.QUARANTINE_VIEW)
-    if actor.camera_scope is not None:
-        raise PermissionDenied(
-            "The quarantine holds rows from every camera; your access is limited."
-        )
-    rows = uow.session.scalars(
-        select(QuarantinedRow).order_by(QuarantinedRow.id.desc()).limit(min(max(limit, 1), 1000))
-    ).all()
+def _quarantined(uow: UnitOfWork, actor: Actor, gate: ReadGate, limit: int) -> list[QuarantineView]:
+    query: Select[QuarantinedRow] = (
+        gate.quarantined().order_by(QuarantinedRow.id.desc()).limit(min(max(limit, 1), 1000))
+    )
     views = [
         QuarantineView(
             r.id,
@@ -208,7 +144,7 @@ def quarantine(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Quaranti
             r.reason,
             r.raw,
         )
-        for r in rows
+        for r in uow.session.scalars(query)
     ]
     audit.record(
         uow,
@@ -219,24 +155,42 @@ def quarantine(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Quaranti
             result_ids=tuple(str(v.id) for v in views),
         ),
     )
+    return views
+
+
+def quarantine(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[QuarantineView]:
+    """Rows that could not be stored, still inside retention (they hold raw plates too)."""
+    authorize(uow, actor, Permission.QUARANTINE_VIEW, QUARANTINE)
+    views = _quarantined(uow, actor, read_gate(uow, actor), limit)
     uow.commit()
     return views
 
 
-def count_reads(uow: UnitOfWork) -> int:
-    """How many reads are stored and still visible; a figure, not data (no plates)."""
-    return int(
-        uow.session.scalar(
-            select(func.count()).select_from(Read).where(Read.captured_at >= visible_since(uow))
-        )
-        or 0
+@dataclass(frozen=True)
+class Monitor:
+    """The administrator's reads page: what it shows is decided here, not in the page."""
+
+    reads: list[ReadView]
+    # None when the actor may not see the quarantine (no permission, or a camera-scoped class).
+    quarantine: list[QuarantineView] | None
+    retention_days: int
+
+
+def monitor(uow: UnitOfWork, actor: Actor) -> Monitor:
+    """The newest reads and, for whoever may see it, the quarantine; both audited."""
+    authorize(uow, actor, Permission.READS_MONITOR)
+    gate = read_gate(uow, actor)
+    views = _latest(uow, actor, gate, 50)
+    # The quarantine is a part of the page some may see, not an attempt: no refusal to record.
+    shows_quarantine = (
+        allowed(actor, Permission.QUARANTINE_VIEW)
+        and QUARANTINE.refusal(actor, Permission.QUARANTINE_VIEW) is None
     )
+    rows = _quarantined(uow, actor, gate, 100) if shows_quarantine else None
+    uow.commit()
+    return Monitor(views, rows, uow.settings.retention_days)
 
 
-def prepare_partitions(uow: UnitOfWork) -> list[str]:
-    """Create day partitions from the retention edge to ``partitions_ahead_days`` ahead."""
-    today = uow.now().date()
-    first = today - timedelta(days=uow.settings.retention_days + 1)
-    last = today + timedelta(days=uow.settings.partitions_ahead_days)
-    created = storage.ensure_partitions(uow.session, storage.days_between(first, last))
-    return [storage.partition_name(d) for d in created]
+def count_reads(uow: UnitOfWork, actor: Actor) -> int:
+    """How many reads the actor may see; a figure, not data (no plates), so not audited."""
+    return int(uow.session.scalar(read_gate(uow, actor).count()) or 0)

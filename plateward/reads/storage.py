@@ -1,16 +1,18 @@
-"""Writing and reading the reads table: bulk insert (COPY on PostgreSQL) and day partitions.
+"""Writing the reads table: bulk insert (COPY on PostgreSQL) and day partitions.
 
-Only reads/service.py calls this module; it owns no policy beyond "never store a read twice".
+Only reads/ingest.py calls this module; it owns no policy beyond "never store a read twice".
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from psycopg import errors
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plateward.core.database import sqlite_time
@@ -37,6 +39,7 @@ COLUMNS = (
     "received_at",
 )
 _COLUMN_LIST = ", ".join(COLUMNS)
+_PARTITION_LOCK_KEY = 0x504C5041  # pg_advisory_xact_lock: one partition creator at a time
 # Binary COPY: the server parses no text, and psycopg dumps with its C dumpers.
 _COPY_TYPES = (
     "uuid",
@@ -64,8 +67,8 @@ def partition_name(day: date) -> str:
     return f"reads_p{day:%Y%m%d}"
 
 
-def existing_partition_days(session: Session) -> set[date]:
-    names = session.execute(
+def existing_partition_days(connection: Connection) -> set[date]:
+    names = connection.execute(
         text(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
             "WHERE i.inhparent = 'reads'::regclass"
@@ -74,22 +77,60 @@ def existing_partition_days(session: Session) -> set[date]:
     return {datetime.strptime(n.removeprefix("reads_p"), "%Y%m%d").date() for n in names}  # noqa: DTZ007
 
 
-def ensure_partitions(session: Session, days: Iterable[date]) -> list[date]:
-    """Create the missing day partitions (UTC days) for PostgreSQL; a no-op elsewhere."""
-    if session.get_bind().dialect.name != "postgresql":
-        return []
-    missing = sorted(set(days) - existing_partition_days(session))
+def _create_partitions(connection: Connection, days: Iterable[date]) -> list[date]:
+    """Create and attach the missing day partitions, in the connection's current transaction.
+
+    ``CREATE TABLE … PARTITION OF`` would lock ``reads`` ACCESS EXCLUSIVE (every search and
+    writer waits); a table created apart and then attached takes only SHARE UPDATE EXCLUSIVE on
+    ``reads``, which readers and writers pass through. An advisory lock serializes creators so
+    two processes never attach the same day twice.
+    """
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PARTITION_LOCK_KEY})
+    missing = sorted(set(days) - existing_partition_days(connection))
     for day in missing:
         start = datetime.combine(day, time(), UTC)
         end = start + timedelta(days=1)
+        name = partition_name(day)
         # The name and bounds come from a date object, never from input.
-        session.execute(
+        connection.execute(text(f"CREATE TABLE IF NOT EXISTS {name} (LIKE reads)"))
+        connection.execute(
             text(
-                f"CREATE TABLE IF NOT EXISTS {partition_name(day)} PARTITION OF reads "
+                f"ALTER TABLE reads ATTACH PARTITION {name} "
                 f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
             )
         )
     return missing
+
+
+def ensure_partitions(session: Session, days: Iterable[date]) -> list[date]:
+    """Create the missing day partitions (UTC days) in the session's transaction.
+
+    For the maintenance job (``reads.service.prepare_partitions``), whose transaction is short and
+    does nothing else. A no-op outside PostgreSQL.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return []
+    return _create_partitions(session.connection(), days)
+
+
+def ensure_partitions_apart(session: Session, days: Iterable[date]) -> list[date]:
+    """Make sure the partitions for ``days`` exist before an ingest streams into them.
+
+    Usually they do (the maintenance job creates them ahead) and this costs one catalog query.
+    When one is missing it is created on a separate connection, in a transaction of its own that
+    commits at once, so the ingest transaction never holds a DDL lock on ``reads``.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return []
+    days = set(days)
+    if days <= existing_partition_days(session.connection()):
+        return []
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with engine.connect() as apart, apart.begin():
+        # Never wait long behind another holder of the lock; the sender retries the batch.
+        apart.execute(text("SET LOCAL lock_timeout = '30s'"))
+        return _create_partitions(apart, days)
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -119,7 +160,7 @@ def _row(c: ReadCandidate, agency_id: int, received_at: datetime) -> tuple[objec
     )
 
 
-def _insert_postgresql(session: Session, rows: Iterable[tuple[object, ...]]) -> int:
+def _insert_postgresql(session: Session, rows: Iterable[tuple[object, ...]]) -> list[uuid.UUID]:
     driver = session.connection().connection.driver_connection
     written: list[tuple[object, ...]] = []
     with driver.cursor() as cursor:  # type: ignore[union-attr]
@@ -135,13 +176,14 @@ def _insert_postgresql(session: Session, rows: Iterable[tuple[object, ...]]) -> 
                 for row in rows:
                     written.append(row)
                     copy.write_row(row)
-            return len(written)
+            # Ids are made by the client (reads/rules.read_uuid): every row written is stored.
+            return [row[0] for row in written]  # type: ignore[misc]
         except errors.UniqueViolation:
             written.extend(rows)  # the rest of the batch, still to be validated
         return _insert_skipping_stored(cursor, written)
 
 
-def _insert_skipping_stored(cursor: Any, rows: Sequence[tuple[object, ...]]) -> int:
+def _insert_skipping_stored(cursor: Any, rows: Sequence[tuple[object, ...]]) -> list[uuid.UUID]:
     """Some rows are already stored: load all into a temp table, then insert the new ones."""
     cursor.execute(
         "CREATE TEMP TABLE IF NOT EXISTS reads_incoming "
@@ -154,28 +196,42 @@ def _insert_skipping_stored(cursor: Any, rows: Sequence[tuple[object, ...]]) -> 
     # ON CONFLICT without a target covers both the id and camera + time + plate.
     cursor.execute(
         f"INSERT INTO reads ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM reads_incoming "  # noqa: S608
-        "ON CONFLICT DO NOTHING"
+        "ON CONFLICT DO NOTHING RETURNING id"
     )
-    stored = int(cursor.rowcount)
+    stored = [record[0] for record in cursor.fetchall()]
     cursor.execute("TRUNCATE reads_incoming")
     return stored
 
 
-def _insert_sqlite(session: Session, rows: Sequence[tuple[object, ...]]) -> int:
+_SQLITE_INSERT = f"INSERT INTO reads ({_COLUMN_LIST}) VALUES ({', '.join('?' for _ in COLUMNS)})"  # noqa: S608
+
+
+def _insert_sqlite(session: Session, rows: Sequence[tuple[object, ...]]) -> list[uuid.UUID]:
     if not rows:
-        return 0
+        return []
     # Same text forms SQLAlchemy's Uuid and DateTime types write, so the ORM reads them back.
     received = sqlite_time(rows[0][17])  # type: ignore[arg-type]  # one per batch
     converted = [
         (r[0].hex, sqlite_time(r[1]), *r[2:17], received)  # type: ignore[attr-defined,arg-type]
         for r in rows
     ]
-    placeholders = ", ".join("?" for _ in COLUMNS)
-    result = session.connection().exec_driver_sql(
-        f"INSERT OR IGNORE INTO reads ({_COLUMN_LIST}) VALUES ({placeholders})",  # noqa: S608
-        converted,
-    )
-    return int(result.rowcount)
+    try:
+        # Optimistic, as on PostgreSQL: all rows at once; a re-sent read undoes the savepoint.
+        with session.begin_nested():
+            session.connection().exec_driver_sql(_SQLITE_INSERT, converted)
+        return [r[0] for r in rows]  # type: ignore[misc]
+    except IntegrityError:
+        pass
+    # Some rows are already stored: one at a time, keeping those the database accepted.
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    ignore = _SQLITE_INSERT.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+    stored = []
+    for original, row in zip(rows, converted, strict=True):
+        cursor.execute(ignore, row)
+        if cursor.rowcount == 1:
+            stored.append(original[0])
+    cursor.close()
+    return stored  # type: ignore[return-value]
 
 
 def insert_reads(
@@ -183,15 +239,13 @@ def insert_reads(
     candidates: Iterable[ReadCandidate],
     agency_id: int,
     received_at: datetime,
-    days: Iterable[date],
-) -> int:
-    """Store the candidates in bulk; rows already stored are skipped. Returns how many were new.
+) -> list[uuid.UUID]:
+    """Store the candidates in bulk; rows already stored are skipped. Returns the new reads' ids.
 
-    ``candidates`` may be lazy (reads/rules.screen); ``days`` are the UTC days their capture
-    times can fall on, whose partitions must exist before the first row is streamed.
+    ``candidates`` may be lazy (reads/rules.screen). On PostgreSQL the partitions for their
+    capture days must exist already (``ensure_partitions_apart``).
     """
     rows = (_row(c, agency_id, received_at) for c in candidates)
     if session.get_bind().dialect.name == "postgresql":
-        ensure_partitions(session, days)
         return _insert_postgresql(session, rows)
     return _insert_sqlite(session, list(rows))

@@ -1,0 +1,161 @@
+"""Reads in: the one ingest use case every driver calls (HTTP, files, the demo, later streams).
+
+``ingest`` validates a batch, stores the new reads (binary COPY on PostgreSQL), quarantines what
+it cannot store, writes the audit entry and the outbox row in one transaction, commits, and then
+runs the after-commit hook (reads/outbox.py). It returns the ids of the reads it stored.
+
+Day partitions are the maintenance job's work (``prepare_partitions``); ingest only creates a
+missing one as a fallback, on a connection of its own, before it streams (reads/storage.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+
+from sqlalchemy import insert
+
+from plateward.cameras import service as cameras
+from plateward.core import audit
+from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.authorization import authorize
+from plateward.core.database import UnitOfWork
+from plateward.core.errors import PayloadTooLarge
+from plateward.core.permissions import Actor, Permission
+from plateward.reads import outbox, storage
+from plateward.reads.models import QuarantinedRow
+from plateward.reads.outbox import StoredBatch
+from plateward.reads.rules import IngestPolicy, RawRow, Rejection, Triage, printable, screen
+from plateward.sharing import service as agencies
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    batch_id: str
+    channel: str
+    received: int
+    duplicates: int
+    rejected: list[Rejection]
+    # The reads this batch stored, in the order they were stored; never a duplicate.
+    read_ids: tuple[uuid.UUID, ...]
+
+    @property
+    def stored(self) -> int:
+        return len(self.read_ids)
+
+
+def _policy(uow: UnitOfWork) -> IngestPolicy:
+    settings = uow.settings
+    return IngestPolicy(
+        now=uow.now(),
+        retention_days=settings.retention_days,
+        future_skew=timedelta(seconds=settings.future_skew_seconds),
+        fold_states=settings.plate_fold_states,
+    )
+
+
+def _quarantine(
+    uow: UnitOfWork, actor: Actor, batch_id: str, channel: str, rejected: list[Rejection]
+) -> None:
+    if not rejected:
+        return
+    uow.session.execute(
+        insert(QuarantinedRow),
+        [
+            {
+                "received_at": uow.now(),
+                "channel": channel,
+                "submitted_by": actor.username,
+                "batch_id": batch_id,
+                "position": printable(r.position)[:120],
+                "source_read_id": printable(r.read_id)[:100] if r.read_id else None,
+                "reason": printable(r.reason)[:500],
+                "raw": printable(r.raw),
+            }
+            for r in rejected
+        ],
+    )
+
+
+def ingest(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> IngestReport:
+    """Store a batch of reads. Bad rows never sink the batch: each is quarantined with a reason.
+
+    Commits, then lets the callbacks registered with ``reads.service.on_reads_stored`` hear of
+    the stored ids (at least once; see reads/outbox.py).
+    """
+    report = store_batch(uow, actor, rows, channel)
+    uow.commit()
+    after_commit(uow, report)
+    return report
+
+
+def after_commit(uow: UnitOfWork, report: IngestReport) -> None:
+    """Run the after-commit hook for a batch whose transaction has committed.
+
+    Without a callback in this process the batch is left to the ``dispatch_pending`` job.
+    """
+    if report.read_ids and outbox.has_callbacks():
+        outbox.dispatch(uow, StoredBatch(report.batch_id, report.channel, report.read_ids))
+
+
+def store_batch(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> IngestReport:
+    """Everything ingest writes — reads, quarantine, audit entry, outbox row — uncommitted.
+
+    For a use case that ingests inside a transaction of its own (releasing quarantined rows
+    when their camera is registered): it commits, then calls ``after_commit``. Should it never
+    get there, the outbox job runs the hook once the claim lease has passed; should the
+    transaction roll back, nothing was stored and no callback hears of the batch.
+    """
+    authorize(uow, actor, Permission.READS_INGEST, target=f"ingest:{channel}")
+    limit = uow.settings.max_batch_reads
+    if len(rows) > limit:
+        raise PayloadTooLarge(f"a batch holds at most {limit} reads; this one has {len(rows)}")
+    batch_id = str(uuid.uuid4())
+    policy = _policy(uow)
+    refs = cameras.camera_refs(uow)
+    agency_id = actor.agency_id or agencies.home_agency(uow).id
+    result = Triage()
+    # Every read validation accepts was captured inside the policy's window; its partitions
+    # must exist before the first row streams (usually they do: the maintenance job made them).
+    storage.ensure_partitions_apart(
+        uow.session,
+        storage.days_between(
+            policy.oldest_acceptable.astimezone(UTC).date(),
+            policy.latest_acceptable.astimezone(UTC).date(),
+        ),
+    )
+    candidates = screen(rows, refs, policy, result)
+    read_ids = tuple(storage.insert_reads(uow.session, candidates, agency_id, uow.now()))
+    _quarantine(uow, actor, batch_id, channel, result.rejections)
+    duplicates = result.duplicates_in_batch + len(result.candidates) - len(read_ids)
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(
+            AuditAction.READS_INGESTED,
+            details={
+                "batch_id": batch_id,
+                "channel": channel,
+                "received": len(rows),
+                "stored": len(read_ids),
+                "duplicates": duplicates,
+                "rejected": len(result.rejections),
+            },
+        ),
+    )
+    outbox.record(uow, StoredBatch(batch_id, channel, read_ids))
+    return IngestReport(batch_id, channel, len(rows), duplicates, result.rejections, read_ids)
+
+
+def prepare_partitions(uow: UnitOfWork) -> list[str]:
+    """Job body: create day partitions from the retention edge to ``partitions_ahead_days`` ahead.
+
+    Run by the job runner (and at ``plateward db upgrade``/``serve``) so that ingest finds its
+    partitions ready and takes no DDL lock. The caller commits.
+    """
+    today = uow.now().date()
+    first = today - timedelta(days=uow.settings.retention_days + 1)
+    last = today + timedelta(days=uow.settings.partitions_ahead_days)
+    created = storage.ensure_partitions(uow.session, storage.days_between(first, last))
+    return [storage.partition_name(d) for d in created]
