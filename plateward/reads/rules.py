@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from plateward.cameras.rules import CameraRef
 from plateward.plates.rules import InvalidPlate, normalize_plate, normalize_state, skeleton
 
 RAW_TEXT_LIMIT = 10_000
@@ -100,18 +101,6 @@ def printable(text: str) -> str:
         if text.isprintable()
         else "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
     )
-
-
-@dataclass(frozen=True)
-class CameraRef:
-    """What validation needs to know about a registered camera."""
-
-    id: int
-    code: str
-    is_fixed: bool
-    active: bool
-    latitude: float | None
-    longitude: float | None
 
 
 @dataclass(frozen=True)
