@@ -20,7 +20,10 @@ def test_an_edit_changes_the_fields_given_and_records_their_names(
         cameras.add_camera(uow, admin, a_camera())
     with db.unit_of_work() as uow:
         view = cameras.edit_camera(
-            uow, admin, "NEW-CAM-1", {"name": "Story & King, south", "expected_interval_minutes": 30}
+            uow,
+            admin,
+            "NEW-CAM-1",
+            {"name": "Story & King, south", "expected_interval_minutes": 30},
         )
 
     assert view.name == "Story & King, south"

@@ -14,9 +14,7 @@ from plateward.demo import city
 from tests.cameras.conftest import a_camera, entries
 
 
-def test_an_administrator_registers_a_camera_and_it_is_audited(
-    db: Database, admin: Actor
-) -> None:
+def test_an_administrator_registers_a_camera_and_it_is_audited(db: Database, admin: Actor) -> None:
     with db.unit_of_work() as uow:
         view = cameras.add_camera(uow, admin, a_camera())
 
