@@ -65,6 +65,7 @@ class CameraSpec:
 # What an edit may change. The code is the camera's identity (classes of access name it) and the
 # status changes only by retiring or reactivating, so both are left out.
 EDITABLE = frozenset(f.name for f in fields(CameraSpec)) - {"code", "status"}
+REQUIRED = frozenset({"name", "kind", "location", "vendor", "agency_ori"})
 
 
 def _text_problem(spec: CameraSpec) -> str | None:
@@ -93,9 +94,9 @@ def _text_problem(spec: CameraSpec) -> str | None:
 
 def _place_problem(spec: CameraSpec) -> str | None:
     if spec.kind not in set(CameraKind):
-        return f"camera kind must be 'fixed' or 'mobile', not '{spec.kind[:20]}'"
+        return f"camera kind must be 'fixed' or 'mobile', not '{str(spec.kind)[:20]}'"
     if spec.status not in set(CameraStatus):
-        return f"unknown camera status '{spec.status[:20]}'"
+        return f"unknown camera status '{str(spec.status)[:20]}'"
     if (spec.latitude is None) != (spec.longitude is None):
         return "latitude and longitude must be given together"
     if spec.kind == CameraKind.FIXED and spec.latitude is None:
@@ -122,6 +123,10 @@ def edited(spec: CameraSpec, changes: Mapping[str, Any]) -> CameraSpec:
     refused = sorted(set(changes) - EDITABLE)
     if refused:
         msg = f"cannot change {', '.join(refused)} (editable: {', '.join(sorted(EDITABLE))})"
+        raise ValueError(msg)
+    emptied = sorted(name for name in REQUIRED & set(changes) if changes[name] is None)
+    if emptied:
+        msg = f"{', '.join(emptied)} cannot be removed"
         raise ValueError(msg)
     return replace(spec, **changes)
 
