@@ -88,7 +88,10 @@ def _registry(
     status: int = 200,
 ) -> Response:
     health = cameras.camera_health(uow, state.actor)
-    known = {name for v in health for name in (v.camera.code, v.camera.vendor_ref) if name}
+    # The camera each name a sender may use stands for (its code, or the vendor's id).
+    known = {
+        name: v.camera.code for v in health for name in (v.camera.code, v.camera.vendor_ref) if name
+    }
     unknown = release.unknown_cameras(uow, state.actor)
     context = {
         "cameras": health,
@@ -98,7 +101,7 @@ def _registry(
                 "name": u.name,
                 "rows": u.rows,
                 "last": u.last_received_at,
-                "registered": u.name in known,
+                "registered_as": known.get(u.name),
                 # A name that cannot be a code is registered as the vendor's id of a new code.
                 "fits_code": bool(CODE_PATTERN.fullmatch(u.name)),
             }

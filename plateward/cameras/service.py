@@ -309,7 +309,8 @@ def silent_cameras(uow: UnitOfWork, actor: Actor) -> list[str]:
     return [v.camera.code for v in _health(uow) if v.health.flagged]
 
 
-HEALTH_JOB = Actor.worker("camera-health", Permission.CAMERAS_MANAGE)
+# Reads the registry and marks silences; it cannot register or change a camera.
+HEALTH_JOB = Actor.worker("camera-health", Permission.CAMERAS_VIEW)
 
 
 def camera_health_job(uow: UnitOfWork) -> str | None:
@@ -318,7 +319,7 @@ def camera_health_job(uow: UnitOfWork) -> str | None:
     Idempotent: run it every few minutes from the job runner. It records camera codes and times
     only, never a read.
     """
-    authorize(uow, HEALTH_JOB, Permission.CAMERAS_MANAGE)
+    authorize(uow, HEALTH_JOB, Permission.CAMERAS_VIEW)
     flagged = {v.camera.code: v for v in _health(uow) if v.health.flagged}
     newly: list[str] = []
     for c in uow.session.scalars(select(Camera).order_by(Camera.code)):

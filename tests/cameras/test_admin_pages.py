@@ -192,3 +192,27 @@ def test_an_officer_cannot_open_the_camera_pages(client: TestClient, backend: Ba
 
     assert client.get("/admin/cameras", follow_redirects=False).status_code == 403
     assert client.get("/admin/cameras/SJ-FX-001", follow_redirects=False).status_code == 403
+
+
+def test_rows_of_a_name_registered_elsewhere_are_released_with_one_button(
+    client: TestClient, backend: Backend, ingest_token: str, db: Database
+) -> None:
+    client.post(
+        "/api/v1/reads",
+        json={"reads": [native_read("vendor cam 5", plate="7VND005")]},
+        headers={"Authorization": f"Bearer {ingest_token}"},
+    )
+    sign_in(client, backend, "admin")
+    client.post(
+        "/api/v1/cameras",
+        json={**{k: v for k, v in FIELDS.items() if v}, "code": "V-5", "vendor_ref": "vendor cam 5"}
+        | {"latitude": 37.35, "longitude": -121.82, "heading": 180},
+    )
+    page = client.get("/admin/cameras")
+    assert 'action="/admin/cameras/V-5/release"' in page.text
+
+    released = client.post("/admin/cameras/V-5/release", data={"csrf_token": csrf_from(page.text)})
+
+    assert "1 row(s) released (1 stored" in released.text
+    with db.unit_of_work() as uow:
+        assert uow.session.scalar(select(Read.plate).where(Read.plate == "7VND005")) == "7VND005"
