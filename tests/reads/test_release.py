@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from plateward.core.errors import PermissionDenied
 from plateward.core.permissions import Actor, Role
 from plateward.reads import release
 from plateward.reads import service as reads
+from plateward.reads.adapters import to_raw_rows
 from plateward.reads.models import QuarantinedRow, Read
 from plateward.reads.rules import RawRow, validate_row
 from tests.cameras.conftest import a_camera, entries, person
@@ -167,3 +169,22 @@ def test_an_officer_cannot_see_unknown_cameras_or_release(
         release.unknown_cameras(uow, officer)
     with db.unit_of_work() as uow, pytest.raises(PermissionDenied):
         release.release_camera(uow, officer, "NOBODY-1")
+
+
+def test_a_vendor_payload_kept_in_quarantine_is_read_again_on_release(
+    db: Database, admin: Actor, operator: Actor
+) -> None:
+    payload = json.loads(
+        (Path(__file__).parent / "samples" / "openalpr_alpr_group.json").read_text()
+    )
+    payload["camera_id"] = 99887766
+    with db.unit_of_work() as uow:
+        reads.ingest(uow, operator, to_raw_rows(payload), "api")
+    assert len(_quarantined(db, "99887766")) == 1
+
+    with db.unit_of_work() as uow:
+        spec = a_camera("OPENALPR-1", vendor_ref="99887766")
+        report = release.register_and_release(uow, admin, spec)
+
+    assert (report.released, report.stored, report.unreadable) == (1, 1, 0)
+    assert _stored(db, payload["best_plate_number"]) == 1
