@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from plateward.cameras.models import Camera
 from plateward.cameras.rules import (
@@ -148,7 +149,11 @@ def _write(uow: UnitOfWork, camera: Camera, spec: CameraSpec, agency_id: int) ->
     camera.status, camera.vendor, camera.vendor_ref = spec.status, spec.vendor, spec.vendor_ref
     camera.expected_interval_minutes = spec.expected_interval_minutes
     camera.agency_id = agency_id
-    uow.session.flush()
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        # Another administrator registered the same code or vendor id a moment earlier.
+        raise Conflict(f"camera '{spec.code}' or its vendor id was registered meanwhile") from None
 
 
 def _record(
