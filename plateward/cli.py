@@ -233,6 +233,52 @@ def ingest(
     )
 
 
+cameras_app = typer.Typer(help="Camera registry commands.", no_args_is_help=True)
+app.add_typer(cameras_app, name="cameras")
+
+
+@cameras_app.command("import")
+def cameras_import(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV or GeoJSON camera list.")
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Register or update the cameras a CSV or GeoJSON file lists; each change is audited."""
+    from plateward.cameras import service as cameras
+    from plateward.cameras.imports import read_camera_file
+    from plateward.core.permissions import Actor
+
+    settings = _settings(data_dir)
+    try:
+        rows = read_camera_file(file)
+    except PlatewardError as exc:
+        raise _fail(exc) from exc
+    db = _database(settings)
+    operator = Actor.system(f"cli:{file.name}")
+    counts = dict.fromkeys(cameras.Change, 0)
+    failed = 0
+    try:
+        for row in rows:
+            try:
+                if row.spec is None:
+                    raise PlatewardError(row.error or "unreadable row")
+                with db.unit_of_work() as uow:
+                    counts[cameras.import_camera(uow, operator, row.spec)] += 1
+            except PlatewardError as exc:
+                failed += 1
+                console.print(f"  refused {row.position}: {exc.detail}", highlight=False)
+    finally:
+        db.dispose()
+    console.print(
+        f"{len(rows):,} cameras: {counts[cameras.Change.REGISTERED]:,} registered, "
+        f"{counts[cameras.Change.UPDATED]:,} updated, "
+        f"{counts[cameras.Change.UNCHANGED]:,} unchanged, {failed:,} refused"
+    )
+    if failed:
+        raise typer.Exit(code=1)
+
+
 @app.command()
 def totp(username: str, data_dir: DataDir = None) -> None:
     """Print the current authenticator code for a demo account (demo data directories only)."""

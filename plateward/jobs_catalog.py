@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.checkpoints import checkpoint_if_moved
@@ -44,6 +45,13 @@ def finish_ingest_batches(uow: UnitOfWork, actor: Actor) -> str | None:
     return f"finished {finished} ingest batch(es)" if finished else None
 
 
+def check_camera_health(uow: UnitOfWork, actor: Actor) -> str | None:
+    """A camera silent for longer than its expected interval is flagged within minutes
+    (cameras/service.py; it runs under its own narrow identity, ``job:camera-health``)."""
+    del actor  # the check carries its own identity, holding only cameras:view
+    return cameras.camera_health_job(uow)
+
+
 def sign_audit_head(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §9 — sign the audit trail's head when it moved, so a trail cut short is detected."""
     checkpoint = checkpoint_if_moved(uow, uow.settings.audit_signing_key, actor)
@@ -57,6 +65,7 @@ def catalog(settings: Settings) -> list[Job]:
     return [
         Job("partitions", timedelta(hours=1), prepare_partitions),
         Job("ingest-outbox", timedelta(minutes=1), finish_ingest_batches),
+        Job("camera-health", timedelta(minutes=5), check_camera_health),
         Job(
             "audit-checkpoint",
             timedelta(minutes=settings.audit_checkpoint_interval_minutes),

@@ -119,3 +119,21 @@ def test_audit_verify_passes_on_an_intact_trail_and_fails_on_a_tampered_one(demo
     result = runner.invoke(app, ["audit", "verify", "--data-dir", str(demo_dir)])
     assert result.exit_code == 1
     assert "entry 3" in result.output
+
+
+def test_cameras_import_registers_the_good_rows_and_lists_the_bad_ones(demo_dir: Path) -> None:
+    samples = Path(__file__).parent / "cameras" / "samples"
+
+    result = runner.invoke(
+        app, ["cameras", "import", str(samples / "cameras.csv"), "--data-dir", str(demo_dir)]
+    )
+
+    assert result.exit_code == 1, result.output  # some rows were refused
+    assert "5 cameras: 3 registered, 0 updated, 0 unchanged, 2 refused" in result.output
+    assert "refused line 5: fixed camera 'IMP-FX-003' needs a latitude and longitude" in (
+        result.output
+    )
+    again = runner.invoke(
+        app, ["cameras", "import", str(samples / "cameras.geojson"), "--data-dir", str(demo_dir)]
+    )
+    assert "4 cameras: 2 registered" in again.output

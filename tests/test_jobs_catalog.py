@@ -100,3 +100,8 @@ def test_the_outbox_job_hands_a_waiting_batch_to_the_callbacks(db: Database) -> 
     finally:
         remove()
     assert [b.read_ids for b in callback.batches] == [report.read_ids]
+
+
+def test_the_catalogue_checks_camera_health(db: Database) -> None:
+    runs = Runner(db, [_job(db.settings, "camera-health")]).run_due()
+    assert [(r.name, r.outcome) for r in runs] == [("camera-health", JobOutcome.OK)]

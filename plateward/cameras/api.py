@@ -1,20 +1,35 @@
-"""JSON routes for the camera registry."""
+"""JSON routes for the camera registry: list (cameras:view), register, change (cameras:manage)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field
 
 from plateward.cameras import service as cameras
+from plateward.cameras.rules import CameraSpec
+from plateward.cameras.service import CameraView
+from plateward.core.errors import InvalidInput
 from plateward.core.permissions import Actor, Permission
 from plateward.web.deps import UowDep, api_caller_with
 
 router = APIRouter(prefix="/api/v1", tags=["cameras"])
+Manager = Annotated[Actor, Depends(api_caller_with(Permission.CAMERAS_MANAGE))]
+CameraCode = Annotated[str, Path(min_length=1, max_length=64)]
+CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {},
+    401: {},
+    403: {},
+    404: {},
+    409: {},
+    422: {},
+}
 
 
 class CameraOut(BaseModel):
+    """A camera as staff see it in the registry."""
+
     code: str
     name: str
     kind: str
@@ -25,14 +40,9 @@ class CameraOut(BaseModel):
     longitude: float | None
     heading: int | None
 
-
-@router.get("/cameras", response_model=list[CameraOut], responses={401: {}, 403: {}})
-def list_cameras(
-    uow: UowDep, actor: Annotated[Actor, Depends(api_caller_with(Permission.CAMERAS_VIEW))]
-) -> list[CameraOut]:
-    """The camera registry (signed-in staff, or a personal API token with cameras:view)."""
-    return [
-        CameraOut(
+    @classmethod
+    def of(cls, c: CameraView) -> CameraOut:
+        return cls(
             code=c.code,
             name=c.name,
             kind=c.kind,
@@ -43,5 +53,99 @@ def list_cameras(
             longitude=c.longitude,
             heading=c.heading,
         )
-        for c in cameras.list_cameras(uow, actor)
-    ]
+
+
+class CameraRecord(CameraOut):
+    """A camera as its administrator registered it."""
+
+    vendor_ref: str | None
+    agency_ori: str
+    expected_interval_minutes: int | None
+
+    @classmethod
+    def of(cls, c: CameraView) -> CameraRecord:
+        return cls(
+            **CameraOut.of(c).model_dump(),
+            vendor_ref=c.vendor_ref,
+            agency_ori=c.agency_ori,
+            expected_interval_minutes=c.expected_interval_minutes,
+        )
+
+
+class CameraIn(BaseModel):
+    """A camera to register. Omit ``agency_ori`` for the home agency; omit
+    ``expected_interval_minutes`` to learn the camera's usual silence from its traffic."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["fixed", "mobile"]
+    location: str = Field(min_length=1, max_length=300)
+    vendor: str = Field(min_length=1, max_length=100)
+    agency_ori: str = Field(default="", max_length=9)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    heading: int | None = Field(default=None, ge=0, le=359)
+    vendor_ref: str | None = Field(default=None, min_length=1, max_length=64)
+    expected_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
+
+
+class CameraChange(BaseModel):
+    """The fields to change; ``status`` retires (``inactive``, with ``reason``) or reactivates."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: Literal["fixed", "mobile"] | None = None
+    location: str | None = Field(default=None, min_length=1, max_length=300)
+    vendor: str | None = Field(default=None, min_length=1, max_length=100)
+    agency_ori: str | None = Field(default=None, max_length=9)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    heading: int | None = Field(default=None, ge=0, le=359)
+    vendor_ref: str | None = Field(default=None, min_length=1, max_length=64)
+    expected_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
+    status: Literal["active", "inactive"] | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+@router.get("/cameras", response_model=list[CameraOut], responses={401: {}, 403: {}})
+def list_cameras(
+    uow: UowDep, actor: Annotated[Actor, Depends(api_caller_with(Permission.CAMERAS_VIEW))]
+) -> list[CameraOut]:
+    """The camera registry (signed-in staff, or a personal API token with cameras:view)."""
+    return [CameraOut.of(c) for c in cameras.list_cameras(uow, actor)]
+
+
+@router.post("/cameras", response_model=CameraRecord, status_code=201, responses=CHANGE_ERRORS)
+def register_camera(uow: UowDep, actor: Manager, camera: CameraIn) -> CameraRecord:
+    """Register a camera (cameras:manage). A code or vendor id already in use is a 409."""
+    spec = CameraSpec(**camera.model_dump())
+    return CameraRecord.of(cameras.add_camera(uow, actor, spec))
+
+
+@router.patch("/cameras/{code}", response_model=CameraRecord, responses=CHANGE_ERRORS)
+def change_camera(
+    uow: UowDep, actor: Manager, code: CameraCode, change: CameraChange
+) -> CameraRecord:
+    """Change a camera's details, retire it or reactivate it (cameras:manage).
+
+    Only the fields sent change; ``null`` clears an optional field (``vendor_ref``, ``heading``,
+    ``expected_interval_minutes``). The code cannot change.
+    """
+    fields = change.model_dump(exclude_unset=True)
+    status, reason = fields.pop("status", None), fields.pop("reason", None)
+    if not fields and status is None:
+        raise InvalidInput("send at least one field to change")
+    if reason is not None and status != "inactive":
+        raise InvalidInput("a reason goes with retiring: send status 'inactive'")
+    if status == "inactive" and not (reason or "").strip():
+        raise InvalidInput("say why the camera is retired: send a reason with status 'inactive'")
+    view = cameras.edit_camera(uow, actor, code, fields) if fields else None
+    if status == "inactive":
+        view = cameras.retire_camera(uow, actor, code, reason or "")
+    elif status == "active":
+        view = cameras.reactivate_camera(uow, actor, code)
+    assert view is not None  # noqa: S101 — a change or a status was sent
+    return CameraRecord.of(view)

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from plateward.cameras.rules import CameraKind, CameraStatus
 from plateward.core.database import Base
 
-
-class CameraKind(StrEnum):
-    FIXED = "fixed"
-    MOBILE = "mobile"  # mounted on a patrol car; reports its own position with each read
-
-
-class CameraStatus(StrEnum):
-    ACTIVE = "active"
-    INACTIVE = "inactive"
-    DECOMMISSIONED = "decommissioned"
+__all__ = ["Camera", "CameraKind", "CameraStatus"]
 
 
 class Camera(Base):
@@ -38,3 +29,8 @@ class Camera(Base):
     vendor: Mapped[str] = mapped_column(String(100))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     registered_at: Mapped[datetime]
+    # None: the longest normal silence is learned from the camera's traffic (cameras/rules.py).
+    expected_interval_minutes: Mapped[int | None]
+    # When the health job last reported this camera silent; cleared once it reads again, so each
+    # silence is reported once.
+    silence_reported_at: Mapped[datetime | None]

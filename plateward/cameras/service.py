@@ -1,34 +1,45 @@
-"""Camera registry use cases."""
+"""Camera registry use cases: register, edit, retire, reactivate, and each camera's health.
+
+DUP §12 — administrative access controls the cameras. Every change needs ``cameras:manage``, is
+checked by ``authorize`` before anything changes, and leaves an audit entry in its transaction.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
-from plateward.cameras.models import Camera, CameraKind, CameraStatus
-from plateward.cameras.rules import CameraRef
+from plateward.cameras.models import Camera
+from plateward.cameras.rules import (
+    LEARNING_DAYS,
+    CameraHealth,
+    CameraKind,
+    CameraRef,
+    CameraResource,
+    CameraSpec,
+    CameraStatus,
+    assess,
+    camera_problem,
+    changed_fields,
+    edited,
+    expected_interval,
+)
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import InvalidInput
-from plateward.core.permissions import Actor, Permission, require
+from plateward.core.errors import Conflict, InvalidInput, NotFound
+from plateward.core.permissions import Actor, Permission
+from plateward.reads import traffic
 from plateward.sharing import service as agencies
 
-
-@dataclass(frozen=True)
-class CameraSpec:
-    code: str
-    name: str
-    kind: str
-    location: str
-    vendor: str
-    agency_ori: str
-    latitude: float | None = None
-    longitude: float | None = None
-    heading: int | None = None
-    status: str = CameraStatus.ACTIVE
-    vendor_ref: str | None = None
+__all__ = ["CameraSpec", "CameraView"]  # CameraSpec is imported from here by the demo builder
 
 
 @dataclass(frozen=True)
@@ -43,40 +54,19 @@ class CameraView:
     latitude: float | None
     longitude: float | None
     heading: int | None
+    vendor_ref: str | None = None
+    agency_ori: str = ""
+    expected_interval_minutes: int | None = None
+    registered_at: datetime | None = None
 
 
-def _check(spec: CameraSpec) -> None:
-    if spec.kind not in set(CameraKind):
-        raise InvalidInput(f"camera kind must be 'fixed' or 'mobile', not '{spec.kind}'")
-    if spec.status not in set(CameraStatus):
-        raise InvalidInput(f"unknown camera status '{spec.status}'")
-    if spec.kind == CameraKind.FIXED and (spec.latitude is None or spec.longitude is None):
-        raise InvalidInput(f"fixed camera '{spec.code}' needs a latitude and longitude")
-    if spec.heading is not None and not 0 <= spec.heading < 360:
-        raise InvalidInput("heading must be between 0 and 359 degrees")
+class Change(StrEnum):
+    REGISTERED = "registered"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
 
 
-def register_camera(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> CameraView:
-    """Register a camera, or update the one with the same code."""
-    require(actor, Permission.CAMERAS_MANAGE)
-    _check(spec)
-    agency = agencies.agency_by_ori(uow, spec.agency_ori)
-    camera = uow.session.scalar(select(Camera).where(Camera.code == spec.code))
-    if camera is None:
-        camera = Camera(code=spec.code, registered_at=uow.now())
-        uow.session.add(camera)
-    camera.name, camera.kind, camera.location = spec.name, spec.kind, spec.location
-    camera.latitude, camera.longitude, camera.heading = spec.latitude, spec.longitude, spec.heading
-    camera.status, camera.vendor, camera.vendor_ref = spec.status, spec.vendor, spec.vendor_ref
-    camera.agency_id = agency.id
-    uow.session.flush()
-    audit.record(
-        uow, actor, AuditEvent(AuditAction.CAMERA_REGISTERED, details={"camera": spec.code})
-    )
-    return _view(camera)
-
-
-def _view(c: Camera) -> CameraView:
+def _view(c: Camera, agency_ori: str = "") -> CameraView:
     return CameraView(
         c.id,
         c.code,
@@ -88,12 +78,276 @@ def _view(c: Camera) -> CameraView:
         c.latitude,
         c.longitude,
         c.heading,
+        c.vendor_ref,
+        agency_ori,
+        c.expected_interval_minutes,
+        c.registered_at,
     )
 
 
+def _spec_of(c: Camera, agency_ori: str) -> CameraSpec:
+    return CameraSpec(
+        code=c.code,
+        name=c.name,
+        kind=c.kind,
+        location=c.location,
+        vendor=c.vendor,
+        agency_ori=agency_ori,
+        latitude=c.latitude,
+        longitude=c.longitude,
+        heading=c.heading,
+        status=c.status,
+        vendor_ref=c.vendor_ref,
+        expected_interval_minutes=c.expected_interval_minutes,
+    )
+
+
+def _agency_id(uow: UnitOfWork, ori: str) -> tuple[int, str]:
+    if not ori.strip():
+        home = agencies.home_agency(uow)
+        return home.id, home.ori
+    try:
+        agency = agencies.agency_by_ori(uow, ori.strip())
+    except NotFound as exc:
+        raise InvalidInput(exc.detail) from None
+    return agency.id, agency.ori
+
+
+def _find(uow: UnitOfWork, code: str) -> Camera:
+    camera = uow.session.scalar(select(Camera).where(Camera.code == code))
+    if camera is None:
+        raise NotFound(f"no camera with the code '{code[:64]}'")
+    return camera
+
+
+def _check_names(uow: UnitOfWork, spec: CameraSpec, camera_id: int | None) -> None:
+    """A sender names a camera by our code or by the vendor's id: no name may mean two cameras."""
+    names = {spec.code} | ({spec.vendor_ref} if spec.vendor_ref else set())
+    clash = uow.session.scalar(
+        select(Camera)
+        .where(or_(Camera.code.in_(names), Camera.vendor_ref.in_(names)))
+        .where(Camera.id != camera_id if camera_id is not None else Camera.id.is_not(None))
+        .limit(1)
+    )
+    if clash is not None:
+        raise Conflict(
+            f"camera '{clash.code}' is already known as "
+            f"'{clash.vendor_ref if clash.vendor_ref in names else clash.code}'"
+        )
+
+
+def _validated(spec: CameraSpec) -> CameraSpec:
+    problem = camera_problem(spec)
+    if problem:
+        raise InvalidInput(problem)
+    return spec
+
+
+def _write(uow: UnitOfWork, camera: Camera, spec: CameraSpec, agency_id: int) -> None:
+    camera.name, camera.kind, camera.location = spec.name, spec.kind, spec.location
+    camera.latitude, camera.longitude, camera.heading = spec.latitude, spec.longitude, spec.heading
+    camera.status, camera.vendor, camera.vendor_ref = spec.status, spec.vendor, spec.vendor_ref
+    camera.expected_interval_minutes = spec.expected_interval_minutes
+    camera.agency_id = agency_id
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        # Another administrator registered the same code or vendor id a moment earlier.
+        raise Conflict(f"camera '{spec.code}' or its vendor id was registered meanwhile") from None
+
+
+def _record(
+    uow: UnitOfWork, actor: Actor, action: AuditAction, code: str, **details: object
+) -> None:
+    audit.record(uow, actor, AuditEvent(action, details={"camera": code, **details}))
+
+
+def _save(
+    uow: UnitOfWork, actor: Actor, spec: CameraSpec, *, update: bool
+) -> tuple[Camera, Change]:
+    authorize(uow, actor, Permission.CAMERAS_MANAGE, CameraResource(spec.code))
+    _validated(spec)
+    agency_id, ori = _agency_id(uow, spec.agency_ori)
+    camera = uow.session.scalar(select(Camera).where(Camera.code == spec.code))
+    if camera is not None and not update:
+        raise Conflict(f"a camera with the code '{spec.code}' is already registered")
+    _check_names(uow, spec, camera.id if camera else None)
+    if camera is None:
+        camera = Camera(code=spec.code, registered_at=uow.now())
+        uow.session.add(camera)
+        _write(uow, camera, spec, agency_id)
+        _record(uow, actor, AuditAction.CAMERA_REGISTERED, spec.code, status=spec.status)
+        return camera, Change.REGISTERED
+    before = _spec_of(camera, _ori_of(uow, camera))
+    changed = changed_fields(before, replace(spec, agency_ori=ori))
+    if not changed:
+        return camera, Change.UNCHANGED
+    _write(uow, camera, spec, agency_id)
+    _record(uow, actor, AuditAction.CAMERA_UPDATED, spec.code, changed=changed)
+    return camera, Change.UPDATED
+
+
+def _ori_of(uow: UnitOfWork, camera: Camera) -> str:
+    return agencies.agency_by_id(uow, camera.agency_id).ori
+
+
+def add_camera(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> CameraView:
+    """Register a new camera; a code already registered is a conflict (the register form, API)."""
+    camera, _ = _save(uow, actor, spec, update=False)
+    uow.commit()
+    return _view(camera, _ori_of(uow, camera))
+
+
+def import_camera(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> Change:
+    """Register a camera, or bring the one with the same code up to ``spec`` (an import file)."""
+    _, change = _save(uow, actor, spec, update=True)
+    uow.commit()
+    return change
+
+
+def register_camera(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> CameraView:
+    """Register a camera, or update the one with the same code (the demo builder)."""
+    camera, _ = _save(uow, actor, spec, update=True)
+    return _view(camera, _ori_of(uow, camera))
+
+
+def edit_camera(uow: UnitOfWork, actor: Actor, code: str, changes: Mapping[str, Any]) -> CameraView:
+    """Change a camera's details (not its code, not its status: retire or reactivate it)."""
+    authorize(uow, actor, Permission.CAMERAS_MANAGE, CameraResource(code))
+    camera = _find(uow, code)
+    before = _spec_of(camera, _ori_of(uow, camera))
+    try:
+        after = _validated(edited(before, changes))
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    agency_id, ori = _agency_id(uow, after.agency_ori)
+    after = replace(after, agency_ori=ori)
+    _check_names(uow, after, camera.id)
+    changed = changed_fields(before, after)
+    if changed:
+        _write(uow, camera, after, agency_id)
+        _record(uow, actor, AuditAction.CAMERA_UPDATED, code, changed=changed)
+        uow.commit()
+    return _view(camera, ori)
+
+
+def _set_status(
+    uow: UnitOfWork, actor: Actor, code: str, status: CameraStatus, action: AuditAction, **why: str
+) -> CameraView:
+    authorize(uow, actor, Permission.CAMERAS_MANAGE, CameraResource(code))
+    camera = _find(uow, code)
+    if camera.status == status:
+        raise Conflict(
+            f"camera '{code}' is already {'active' if status == 'active' else 'retired'}"
+        )
+    previous, camera.status = camera.status, status
+    camera.silence_reported_at = None
+    uow.session.flush()
+    _record(uow, actor, action, code, previous_status=previous, **why)
+    uow.commit()
+    return _view(camera, _ori_of(uow, camera))
+
+
+def retire_camera(uow: UnitOfWork, actor: Actor, code: str, reason: str) -> CameraView:
+    """Take a camera out of service: its reads are quarantined from now until it is reactivated."""
+    reason = reason.strip()
+    if not reason or len(reason) > 500:
+        raise InvalidInput("say why the camera is retired (at most 500 characters)")
+    return _set_status(
+        uow, actor, code, CameraStatus.INACTIVE, AuditAction.CAMERA_RETIRED, reason=reason
+    )
+
+
+def reactivate_camera(uow: UnitOfWork, actor: Actor, code: str) -> CameraView:
+    """Put a retired camera back in service: its reads are accepted again."""
+    return _set_status(uow, actor, code, CameraStatus.ACTIVE, AuditAction.CAMERA_REACTIVATED)
+
+
+def camera(uow: UnitOfWork, actor: Actor, code: str) -> CameraView:
+    authorize(uow, actor, Permission.CAMERAS_VIEW, CameraResource(code))
+    found = _find(uow, code)
+    return _view(found, _ori_of(uow, found))
+
+
 def list_cameras(uow: UnitOfWork, actor: Actor) -> list[CameraView]:
-    require(actor, Permission.CAMERAS_VIEW)
-    return [_view(c) for c in uow.session.scalars(select(Camera).order_by(Camera.code))]
+    authorize(uow, actor, Permission.CAMERAS_VIEW)
+    oris = {a.id: a.ori for a in agencies.list_agencies(uow)}
+    return [
+        _view(c, oris.get(c.agency_id, ""))
+        for c in uow.session.scalars(select(Camera).order_by(Camera.code))
+    ]
+
+
+# --- health -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CameraHealthView:
+    camera: CameraView
+    last_read_at: datetime | None
+    health: CameraHealth
+
+
+def _health(uow: UnitOfWork, actor: Actor) -> list[CameraHealthView]:
+    oris = {a.id: a.ori for a in agencies.list_agencies(uow)}
+    seen = traffic.camera_traffic(uow, actor, LEARNING_DAYS)
+    now = uow.now()
+    views = []
+    for c in uow.session.scalars(select(Camera).order_by(Camera.code)):
+        usage = seen.get(c.id)
+        last = usage.last_read_at if usage else None
+        expected = expected_interval(c.expected_interval_minutes, usage.gaps if usage else ())
+        health = assess(c.status, last, c.registered_at, expected, now)
+        views.append(CameraHealthView(_view(c, oris.get(c.agency_id, "")), last, health))
+    return views
+
+
+def camera_health(uow: UnitOfWork, actor: Actor) -> list[CameraHealthView]:
+    """Every camera with its last read and whether it has gone silent (administrators)."""
+    authorize(uow, actor, Permission.CAMERAS_MANAGE)
+    return _health(uow, actor)
+
+
+def silent_cameras(uow: UnitOfWork, actor: Actor) -> list[str]:
+    """The codes of the active cameras silent for longer than expected (the admin banner)."""
+    authorize(uow, actor, Permission.CAMERAS_MANAGE)
+    return [v.camera.code for v in _health(uow, actor) if v.health.flagged]
+
+
+# Reads the registry and marks silences; it cannot register or change a camera.
+HEALTH_JOB = Actor.worker("camera-health", Permission.CAMERAS_VIEW)
+
+
+def camera_health_job(uow: UnitOfWork) -> str | None:
+    """Report each camera that went silent, once per silence; clear the mark when it reads again.
+
+    Idempotent: run it every few minutes from the job runner. It records camera codes and times
+    only, never a read.
+    """
+    authorize(uow, HEALTH_JOB, Permission.CAMERAS_VIEW)
+    flagged = {v.camera.code: v for v in _health(uow, HEALTH_JOB) if v.health.flagged}
+    newly: list[str] = []
+    for c in uow.session.scalars(select(Camera).order_by(Camera.code)):
+        view = flagged.get(c.code)
+        if view is None:
+            c.silence_reported_at = None
+        elif c.silence_reported_at is None:
+            c.silence_reported_at = uow.now()
+            newly.append(c.code)
+            silent_for = view.health.silent_for or timedelta(0)
+            _record(
+                uow,
+                HEALTH_JOB,
+                AuditAction.CAMERA_SILENT,
+                c.code,
+                last_read_at=view.last_read_at.isoformat() if view.last_read_at else None,
+                silent_minutes=int(silent_for.total_seconds() // 60),
+            )
+    uow.commit()
+    return f"{len(newly)} camera(s) went silent: {', '.join(newly)}" if newly else None
+
+
+# --- what ingest needs --------------------------------------------------------------------------
 
 
 def camera_refs(uow: UnitOfWork) -> dict[str, CameraRef]:
@@ -116,3 +370,9 @@ def camera_refs(uow: UnitOfWork) -> dict[str, CameraRef]:
 
 def camera_codes(uow: UnitOfWork) -> dict[int, str]:
     return dict(uow.session.execute(select(Camera.id, Camera.code)).all())
+
+
+def names_of(uow: UnitOfWork, code: str) -> tuple[str, ...]:
+    """The names a sender may have used for the camera ``code``: its code and its vendor's id."""
+    found = _find(uow, code)
+    return (found.code, found.vendor_ref) if found.vendor_ref else (found.code,)

@@ -60,6 +60,9 @@ class QuarantinedRow(Base):
     source_read_id: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(String(500))
     raw: Mapped[str] = mapped_column(Text)
+    # Set when the row went back through ingest (its camera was registered): it has left the
+    # quarantine (reads/release.py).
+    released_at: Mapped[datetime | None]
 
 
 class IngestOutbox(Base):

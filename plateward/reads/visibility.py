@@ -75,11 +75,18 @@ class ReadGate:
     def quarantine_clause(self) -> ColumnElement[bool]:
         if not self.quarantine_visible:
             return false()
-        # Invariant 4 — quarantined rows hold raw plates, so they expire with the window too.
-        return QuarantinedRow.received_at >= self.visible_since
+        # Invariant 4 — quarantined rows hold raw plates, so they expire with the window too;
+        # a row released back through ingest (its camera registered) has left the quarantine.
+        return and_(
+            QuarantinedRow.received_at >= self.visible_since, QuarantinedRow.released_at.is_(None)
+        )
 
     def quarantined(self) -> Select[QuarantinedRow]:
         return select(QuarantinedRow).where(self.quarantine_clause())
+
+    def quarantined_columns(self, *columns: Any) -> Select[Any]:
+        """Selected columns (or aggregates) of the quarantined rows the actor may see."""
+        return select(*columns).select_from(QuarantinedRow).where(self.quarantine_clause())
 
 
 def read_gate(uow: UnitOfWork, actor: Actor) -> ReadGate:

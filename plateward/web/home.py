@@ -101,6 +101,15 @@ FEATURES: tuple[Feature, ...] = (
         "Export the audit trail",
     ),
     Feature(
+        Permission.CAMERAS_MANAGE,
+        "Cameras",
+        "/admin/cameras",
+        "Register, edit, retire and reactivate cameras; see silent ones and release the reads "
+        "of unknown cameras from the quarantine.",
+        "Run the camera registry",
+        in_menu=True,
+    ),
+    Feature(
         Permission.CAMERAS_VIEW,
         "Cameras",
         "/api/v1/cameras",

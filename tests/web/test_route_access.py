@@ -77,6 +77,15 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/approvals/{change_id}/reject"): frozenset(),
     # jobs:view
     ("GET", "/admin/jobs"): ADMINS,
+    # cameras:manage — administrators run the camera registry (DUP §12)
+    ("GET", "/admin/cameras"): ADMINS,
+    ("POST", "/admin/cameras"): ADMINS,
+    ("GET", "/admin/cameras/_silent"): ADMINS,
+    ("GET", "/admin/cameras/{code}"): ADMINS,
+    ("POST", "/admin/cameras/{code}"): ADMINS,
+    ("POST", "/admin/cameras/{code}/retire"): ADMINS,
+    ("POST", "/admin/cameras/{code}/reactivate"): ADMINS,
+    ("POST", "/admin/cameras/{code}/release"): ADMINS,
     # reads:monitor (+ quarantine:view on the full page)
     ("GET", "/reads"): ADMINS,
     ("GET", "/reads/latest"): ADMINS,
@@ -87,6 +96,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     # JSON API
     ("POST", "/api/v1/reads"): CAMERAS,
     ("GET", "/api/v1/cameras"): DEPARTMENT_STAFF,
+    ("POST", "/api/v1/cameras"): ADMINS,
+    ("PATCH", "/api/v1/cameras/{code}"): ADMINS,
 }
 
 # Forms whose CSRF token comes from the sign-in page rather than from a session.
@@ -150,6 +161,8 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     assert ACCESS[("GET", "/admin/people")] == holders(Permission.ACCOUNTS_MANAGE)
     assert ACCESS[("GET", "/reads/latest")] == holders(Permission.READS_MONITOR)
     assert ACCESS[("GET", "/api/v1/cameras")] == holders(Permission.CAMERAS_VIEW)
+    assert ACCESS[("POST", "/api/v1/cameras")] == holders(Permission.CAMERAS_MANAGE)
+    assert ACCESS[("GET", "/admin/cameras")] == holders(Permission.CAMERAS_MANAGE)
     assert ACCESS[("GET", "/audit")] == holders(Permission.AUDIT_READ)
     assert ACCESS[("GET", "/audit/export.csv")] == holders(Permission.AUDIT_EXPORT)
     assert Permission.READS_INGEST in role_permissions(Role.CAMERA_SERVICE)
@@ -179,7 +192,13 @@ def _path_values(db: Database) -> dict[str, str]:
     """A valid-looking value for every path parameter: real rows where a route needs one."""
     with db.unit_of_work() as uow:
         officer_id = uow.session.scalar(select(User.id).where(User.username == OFFICER))
-    return {"user_id": str(officer_id), "token_id": "999999", "seq": "1", "change_id": "999999"}
+    return {
+        "user_id": str(officer_id),
+        "token_id": "999999",
+        "seq": "1",
+        "change_id": "999999",
+        "code": "SJ-FX-001",
+    }
 
 
 def _fill(path: str, values: dict[str, str]) -> str:
