@@ -108,6 +108,8 @@ def lock_for(uow: UnitOfWork, user: User | None, client: str | None) -> Lock | N
     if user is not None:
         runs[ThrottleScope.ACCOUNT] = user.locked_until
     now = uow.now()
+    if all(until is None or until <= now for until in runs.values()):
+        return None  # nothing in force: no need to ask where the person usually signs in
     usual = user is not None and is_usual_address(uow, user, client)
     found = lock_in_force(runs.items(), now, usual_address=usual)
     return None if found is None else Lock(found[0], client, found[1])
