@@ -4,14 +4,25 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean browser-deps
+.PHONY: run test lint lock bench clean browser-deps
 
-$(STAMP): pyproject.toml
+# Exact versions come from requirements.lock (every dependency, dev tools included), so every
+# machine and CI run the same code; the package itself is then installed without resolving again.
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-pin after changing dependencies in pyproject.toml (pip-tools in a throwaway environment).
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet pip-tools
+	$(VENV)-lock/bin/pip-compile --quiet --upgrade --extra dev --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	rm -rf $(VENV)-lock
 
 run: $(STAMP)
 	$(BIN)/plateward demo --host 127.0.0.1 --port 8000 --data-dir var
@@ -24,7 +35,7 @@ browser-deps:
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py --reads 200000

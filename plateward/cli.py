@@ -38,6 +38,59 @@ def _settings(data_dir: Path | None) -> Settings:
     return Settings(data_dir=data_dir) if data_dir is not None else Settings()
 
 
+def _refuse(message: str) -> typer.Exit:
+    # One line, never folded, so a script or a person reads the whole reason.
+    console.print(f"[red]Refused:[/red] {message}", soft_wrap=True, highlight=False)
+    return typer.Exit(code=2)
+
+
+def _missing_database(settings: Settings) -> str | None:
+    """Why ``settings`` name no Plateward database yet, or None when one is there.
+
+    Checked before anything connects: SQLite would otherwise create an empty file.
+    """
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from plateward.core.database import make_engine
+
+    url = settings.resolved_database_url
+    create = f"create it with `plateward db upgrade{_data_dir_flag(settings)}` or `plateward demo`"
+    if settings.is_sqlite:
+        path = make_url(url).database
+        if path and path != ":memory:" and not Path(path).is_file():
+            return f"no Plateward database in {settings.data_dir} ({path} does not exist); {create}"
+    engine = make_engine(url)
+    where = url.split("@")[-1]
+    try:
+        with engine.connect() as connection:
+            migrated = inspect(connection).has_table("alembic_version")
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        return f"cannot open the database at {where}: {reason}"
+    finally:
+        engine.dispose()
+    return None if migrated else f"the database at {where} has no Plateward schema; {create}"
+
+
+def _data_dir_flag(settings: Settings) -> str:
+    import shlex
+
+    return f" --data-dir {shlex.quote(str(settings.data_dir.resolve()))}"
+
+
+def _existing_database(settings: Settings, *, upgrade: bool = True) -> Database:
+    """The database of a data directory that holds one; refuse (exit 2) one that does not.
+
+    Every command but ``db upgrade`` and ``demo`` opens the database this way.
+    """
+    problem = _missing_database(settings)
+    if problem is not None:
+        raise _refuse(problem)
+    return _database(settings) if upgrade else Database.from_settings(settings)
+
+
 def _database(settings: Settings) -> Database:
     from plateward.core.migrate import upgrade
     from plateward.reads import service as reads
@@ -125,11 +178,41 @@ def _serve(settings: Settings, db: Database, host: str, port: int) -> None:
 def serve(host: Host = "127.0.0.1", port: Port = 8000, data_dir: DataDir = None) -> None:
     """Serve the web app and the API."""
     settings = _settings(data_dir)
+    db = _existing_database(settings)
     _custody(settings, demo=False)
-    _serve(settings, _database(settings), host, port)
+    _serve(settings, db, host, port)
 
 
-def _print_demo(result: object, host: str, port: int) -> None:
+SAMPLE_READS = "reads.json"
+
+
+def _write_sample_reads(data_dir: Path) -> Path:
+    """A small batch for the printed curl line: a few reads from demo cameras, taken just now."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from plateward.demo import city
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    fixed = [c for c in city.CAMERAS if c.kind == "fixed" and c.status == "active"][:3]
+    rows = [
+        {
+            "camera": camera.code,
+            "captured_at": (now - timedelta(minutes=n)).isoformat(),
+            "plate": f"8DMO{n:03d}",
+            "plate_state": "CA",
+            "read_id": f"sample-{now:%Y%m%dT%H%M%S}-{n}",
+        }
+        for n, camera in enumerate(fixed, start=1)
+    ]
+    path = data_dir.resolve() / SAMPLE_READS
+    path.write_text(json.dumps({"reads": rows}, indent=2) + "\n")
+    return path
+
+
+def _print_demo(result: object, settings: Settings, host: str, port: int) -> None:
+    import shlex
+
     from plateward.demo.build import DemoCity
 
     assert isinstance(result, DemoCity)  # noqa: S101
@@ -144,13 +227,25 @@ def _print_demo(result: object, host: str, port: int) -> None:
             soft_wrap=True,
             highlight=False,
         )
-    console.print("Current code for an account: [bold]plateward totp USERNAME[/bold]")
+    # Every printed command names the data directory and port this demo really uses.
+    flag = _data_dir_flag(settings)
+    console.print(
+        f"Current code for an account: [bold]plateward totp USERNAME{flag}[/bold]",
+        soft_wrap=True,
+        highlight=False,
+    )
     console.print(f"Reads stored: {result.reads_total:,}")
     console.print(f"Demo ingest token (camera network): {result.ingest_token}", soft_wrap=True)
+    sample = _write_sample_reads(settings.data_dir)
+    # A server listening on every interface is still reached locally.
+    local = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
+    address = f"[{local}]" if ":" in local else local
     console.print(
-        f"  curl -X POST http://{host}:{port}/api/v1/reads -H 'Authorization: Bearer "
-        f"{result.ingest_token}' -H 'Content-Type: application/json' -d @reads.json",
+        f"  curl -X POST http://{address}:{port}/api/v1/reads -H 'Authorization: Bearer "
+        f"{result.ingest_token}' -H 'Content-Type: application/json' "
+        f"-d @{shlex.quote(str(sample))}",
         soft_wrap=True,
+        highlight=False,
     )
 
 
@@ -181,7 +276,7 @@ def demo(
             task = progress.add_task("reads", total=reads)
             result = build_city(db, settings.data_dir, reads, lambda n: progress.advance(task, n))
         _sign_head(settings, db, "demo")
-        _print_demo(result, host, port)
+        _print_demo(result, settings, host, port)
         if not no_serve:
             _custody(settings, demo=True)
             _serve(settings, db, host, port)
@@ -205,7 +300,7 @@ def ingest(
     from plateward.reads.files import FileFormat, iter_raw_rows
 
     settings = _settings(data_dir)
-    db = _database(settings)
+    db = _existing_database(settings)
     operator = Actor.system(f"cli:{file.name}")
     totals = {"received": 0, "stored": 0, "duplicates": 0, "rejected": 0}
     try:
@@ -250,11 +345,12 @@ def cameras_import(
     from plateward.core.permissions import Actor
 
     settings = _settings(data_dir)
+    db = _existing_database(settings)
     try:
         rows = read_camera_file(file)
     except PlatewardError as exc:
+        db.dispose()
         raise _fail(exc) from exc
-    db = _database(settings)
     operator = Actor.system(f"cli:{file.name}")
     counts = dict.fromkeys(cameras.Change, 0)
     failed = 0
@@ -286,11 +382,11 @@ def totp(username: str, data_dir: DataDir = None) -> None:
     from plateward.demo.build import demo_accounts
 
     settings = _settings(data_dir)
+    problem = _missing_database(settings)
+    if problem is not None:
+        raise _refuse(problem)
     if username not in demo_accounts(settings.data_dir):
-        console.print(
-            "[red]Refused:[/red] codes are printed only for demo accounts of a demo data directory."
-        )
-        raise typer.Exit(code=2)
+        raise _refuse("codes are printed only for demo accounts of a demo data directory.")
     db = Database.from_settings(settings)
     try:
         with db.unit_of_work() as uow:
@@ -316,7 +412,7 @@ def audit_verify(data_dir: DataDir = None) -> None:
     from plateward.core.checkpoints import public_key_hex, verify_trail
 
     settings = _settings(data_dir)
-    db = Database.from_settings(settings)
+    db = _existing_database(settings, upgrade=False)
     try:
         with db.unit_of_work() as uow:
             status = verify_trail(uow.session, public_key_hex(_audit_signing_key(settings)))
@@ -342,7 +438,7 @@ def audit_checkpoint(data_dir: DataDir = None) -> None:
     from plateward.core.permissions import Actor
 
     settings = _settings(data_dir)
-    db = _database(settings)
+    db = _existing_database(settings)
     try:
         with db.unit_of_work() as uow:
             checkpoint = write_checkpoint(
@@ -380,7 +476,7 @@ def jobs_run(
     from plateward.jobs_catalog import catalog
 
     settings = _settings(data_dir)
-    db = _database(settings)
+    db = _existing_database(settings)
     log_to_stderr()
     runner = Runner(db, catalog(settings))
     colour = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.ABANDONED: "yellow"}
@@ -420,7 +516,7 @@ def jobs_status(data_dir: DataDir = None) -> None:
     from plateward.core.permissions import Actor
 
     settings = _settings(data_dir)
-    db = _database(settings)
+    db = _existing_database(settings)
     try:
         with db.unit_of_work() as uow:
             statuses = job_statuses(uow, Actor.system("cli:jobs-status"))

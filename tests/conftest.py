@@ -130,10 +130,14 @@ def _seed(engine: Engine, settings: Settings) -> tuple[str, dict[str, str]]:
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashing() -> Iterator[None]:
     # argon2id's production cost is deliberate; tests only need the same algorithm, cheaper.
-    original = accounts._hasher
+    from plateward.accounts import sessions
+
+    original, dummy = accounts._hasher, sessions._DUMMY_HASH
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    # Unknown usernames are checked against a dummy hash of the same cost as real ones.
+    sessions._DUMMY_HASH = accounts._hasher.hash("plateward-no-such-user")
     yield
-    accounts._hasher = original
+    accounts._hasher, sessions._DUMMY_HASH = original, dummy
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -137,3 +139,102 @@ def test_cameras_import_registers_the_good_rows_and_lists_the_bad_ones(demo_dir:
         app, ["cameras", "import", str(samples / "cameras.geojson"), "--data-dir", str(demo_dir)]
     )
     assert "4 cameras: 2 registered" in again.output
+
+
+def test_the_demo_prints_commands_that_work_as_printed(data_dir: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from plateward.core.database import Database
+    from plateward.core.settings import Settings
+    from plateward.web.app import create_app
+
+    output = _run(
+        "demo", "--no-serve", "--reads", "50", "--port", "8123", "--data-dir", str(data_dir)
+    )
+    [totp_line] = [line for line in output.splitlines() if "plateward totp" in line]
+    assert f"--data-dir {data_dir.resolve()}" in totp_line
+    command = shlex.split(totp_line.split(":", 1)[1].replace("USERNAME", "officer"))
+    code = _run(*command[1:]).strip()
+    assert code.isdigit()
+    assert len(code) == 6
+
+    [curl] = [shlex.split(line) for line in output.splitlines() if "curl" in line]
+    assert "http://127.0.0.1:8123/api/v1/reads" in curl
+    body = Path(curl[curl.index("-d") + 1].removeprefix("@"))
+    assert body.parent == data_dir.resolve()
+    token = curl[curl.index("-H") + 1].removeprefix("Authorization: Bearer ")
+    # What curl would send, sent to the demo's own app: the sample reads are stored.
+    settings = Settings(data_dir=data_dir)
+    db = Database.from_settings(settings)
+    try:
+        with TestClient(create_app(settings, db)) as client:
+            answer = client.post(
+                "/api/v1/reads",
+                content=body.read_bytes(),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+    finally:
+        db.dispose()
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["stored"] == len(json.loads(body.read_text())["reads"]) > 0
+
+
+COMMANDS_ON_A_DATABASE = [
+    ["serve"],
+    ["ingest", "READS"],
+    ["totp", "admin"],
+    ["audit", "verify"],
+    ["audit", "checkpoint"],
+    ["jobs", "run", "--once"],
+    ["jobs", "status"],
+    ["cameras", "import", "CAMERAS"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_A_DATABASE, ids=" ".join)
+def test_commands_refuse_a_data_directory_without_a_database(
+    data_dir: Path, tmp_path: Path, command: list[str]
+) -> None:
+    files = {"READS": tmp_path / "reads.ndjson", "CAMERAS": tmp_path / "cameras.csv"}
+    for path in files.values():
+        path.write_text("")
+    args = [str(files[a]) if a in files else a for a in command]
+    result = runner.invoke(app, [*args, "--data-dir", str(data_dir)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Refused: no Plateward database in")
+    assert "plateward db upgrade" in result.output
+    assert result.output.count("\n") == 1  # one line, no traceback
+    assert not data_dir.exists()  # nothing was created on the way
+
+
+def test_commands_refuse_a_postgresql_schema_that_was_never_migrated(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from plateward.core.database import make_engine
+    from tests.conftest import PG_URL
+
+    schema = f"plateward_unmigrated_{os.getpid()}"
+    base = make_engine(PG_URL)
+    with base.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+        conn.commit()
+    url = base.url.set(drivername="postgresql", query={"options": f"-csearch_path={schema}"})
+    monkeypatch.setenv("PLATEWARD_DATABASE_URL", url.render_as_string(hide_password=False))
+    try:
+        result = runner.invoke(app, ["audit", "verify", "--data-dir", str(data_dir)])
+        with base.connect() as conn:
+            tables = conn.execute(
+                text("SELECT count(*) FROM pg_tables WHERE schemaname = :s"), {"s": schema}
+            ).scalar_one()
+        assert tables == 0  # nothing was created in the empty schema
+    finally:
+        with base.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.commit()
+        base.dispose()
+    assert result.exit_code == 2, result.output
+    assert "has no Plateward schema" in result.output
+    assert result.output.count("\n") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,16 @@ def test_every_cli_command_is_documented(command: str) -> None:
 def test_the_readme_starts_with_the_two_commands() -> None:
     head = README.read_text().split("\n\n", 3)[:3]
     assert any("make run" in part and "make test" in part for part in head)
+
+
+_PROOF = re.compile(r"(tests/[\w/]+\.py)::(test_\w+)")
+
+
+@pytest.mark.parametrize(
+    "proof", sorted(set(_PROOF.findall((DOCS / "policy-matrix.md").read_text()))), ids=str
+)
+def test_every_test_the_policy_matrix_names_exists(proof: tuple[str, str]) -> None:
+    path, name = proof
+    source = DOCS.parent / path
+    assert source.is_file(), path
+    assert re.search(rf"^def {name}\(", source.read_text(), re.MULTILINE), f"{path}::{name}"

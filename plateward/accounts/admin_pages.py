@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plateward.accounts import service as people
+from plateward.accounts import throttle
 from plateward.accounts.approvals import PendingChangeView
 from plateward.accounts.rules import CLASS_ROLES, AccountStatus, grant_choices, refused_changes
 from plateward.accounts.sessions import SessionState
@@ -173,6 +174,7 @@ def _person_context(uow: UnitOfWork, state: SessionState, user_id: int) -> dict[
         "now": uow.now(),
         "today": uow.now().date(),
         "active": person.status == AccountStatus.ACTIVE,
+        "sign_in_locks": throttle.sign_in_locks(uow, state.actor, user_id),
     }
 
 
@@ -217,6 +219,19 @@ def set_status(
         state,
         user_id,
         lambda: people.set_status(uow, state.actor, user_id, status, reason),
+    )
+
+
+@router.post("/people/{user_id}/unlock", response_class=HTMLResponse)
+def unlock(
+    request: Request,
+    uow: UowDep,
+    state: AdminForm,
+    user_id: int,
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    return _person_change(
+        request, uow, state, user_id, lambda: throttle.unlock(uow, state.actor, user_id, reason)
     )
 
 

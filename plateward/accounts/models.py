@@ -153,3 +153,21 @@ class PendingChange(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120))
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class SignInThrottle(Base):
+    """A run of failed sign-ins counted against one scope (accounts/rules.py ``ThrottleScope``):
+    one account from one client address, or one client address against every account
+    (``user_id`` 0). The account-wide run lives on ``users`` (``failed_sign_ins``,
+    ``locked_until``).
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    client_address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    first_failure_at: Mapped[datetime]
+    last_failure_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]

@@ -7,6 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plateward.core.permissions import Actor, Permission
 
 from plateward.core.permissions import (
     PERMISSION_LABELS,
@@ -47,18 +51,81 @@ def session_end_reason(
     return None
 
 
-# Lockout: after LOCK_AFTER consecutive failures the account is locked, for a period that doubles
-# with each further failure (back-off), up to a day. Locked or not, the answer is the same.
+# Lockout: after LOCK_AFTER consecutive failures from one client address the account is locked
+# for that address, for a period that doubles with each further failure (back-off), up to a day.
+# To a wrong password the answer is the same, locked or not (docs/security.md).
 LOCK_AFTER = 5
 _FIRST_LOCK = timedelta(minutes=15)
 _LONGEST_LOCK = timedelta(hours=24)
 
 
-def lock_duration(consecutive_failures: int) -> timedelta | None:
-    if consecutive_failures < LOCK_AFTER:
+def lock_duration(consecutive_failures: int, lock_after: int = LOCK_AFTER) -> timedelta | None:
+    if consecutive_failures < lock_after:
         return None
-    doublings = consecutive_failures - LOCK_AFTER
+    doublings = consecutive_failures - lock_after
     return min(_FIRST_LOCK * int(2**doublings), _LONGEST_LOCK)
+
+
+class ThrottleScope(StrEnum):
+    """What a run of failed sign-ins is counted against (docs/security.md)."""
+
+    # One account from one client address: the attacker's own address is slowed, nobody else.
+    PAIR = "account+address"
+    # One account from every address: a spread-out guess; never applies at the usual address.
+    ACCOUNT = "account"
+    # One client address against every account (and unknown names): a sweep across accounts.
+    ADDRESS = "address"
+
+
+@dataclass(frozen=True)
+class ThrottleRule:
+    """After ``lock_after`` failures the scope is locked, with back-off; a run is forgotten after
+    ``window`` without a failure (without a window, at the next successful sign-in only)."""
+
+    lock_after: int
+    window: timedelta | None
+
+    def locked_until(self, failures: int, last_failure: datetime) -> datetime | None:
+        duration = lock_duration(failures, self.lock_after)
+        return None if duration is None else last_failure + duration
+
+    def forgotten(self, last_failure: datetime, now: datetime) -> bool:
+        """Whether a run whose last failure was at ``last_failure`` starts again from zero."""
+        return self.window is not None and now - last_failure >= self.window
+
+
+THROTTLES = {
+    ThrottleScope.PAIR: ThrottleRule(LOCK_AFTER, timedelta(hours=24)),
+    ThrottleScope.ACCOUNT: ThrottleRule(3 * LOCK_AFTER, None),
+    ThrottleScope.ADDRESS: ThrottleRule(4 * LOCK_AFTER, timedelta(hours=1)),
+}
+# An address a person signed in from within this period is their usual address: the account-wide
+# lock and the address throttle do not apply there, so nobody elsewhere can lock them out.
+USUAL_ADDRESS_DAYS = 90
+
+
+def lock_in_force(
+    locks: Iterable[tuple[ThrottleScope, datetime | None]], now: datetime, *, usual_address: bool
+) -> tuple[ThrottleScope, datetime] | None:
+    """The lock that stops this attempt (the latest to end), or None.
+
+    At the person's usual address only their own failures from there (``PAIR``) count.
+    """
+    applicable = [
+        (scope, until)
+        for scope, until in locks
+        if until is not None and until > now and (scope == ThrottleScope.PAIR or not usual_address)
+    ]
+    return max(applicable, key=lambda lock: lock[1], default=None)
+
+
+def locked_message(scope: ThrottleScope, until_local: str) -> str:
+    """Shown only to whoever gave the right password and code (never to a wrong password)."""
+    where = "from this address" if scope == ThrottleScope.ADDRESS else "for this account"
+    return (
+        f"Sign-in is locked {where} until {until_local} after repeated failed attempts. "
+        "Try again then, sign in from where you usually do, or ask an administrator to unlock it."
+    )
 
 
 def training_current(expiry_dates: Iterable[date], today: date) -> bool:
@@ -156,3 +223,20 @@ def class_grant_refusal(grants: Iterable[Permission], role: Role | None) -> str 
     if beyond:
         return f"no person's role can receive {_named(beyond)} through a class"
     return None
+
+
+@dataclass(frozen=True)
+class AccountUnlock:
+    """Lifting someone's sign-in locks: never one's own (issue 19: no self-service privilege)."""
+
+    user_id: int
+
+    @property
+    def audit_label(self) -> str:
+        return f"person:{self.user_id}"
+
+    def refusal(self, actor: Actor, permission: Permission) -> str | None:
+        del permission  # one rule whatever the permission
+        if actor.id == self.user_id:
+            return "You cannot unlock your own account; ask another administrator."
+        return None

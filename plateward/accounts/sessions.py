@@ -1,4 +1,5 @@
-"""Signing in: password and TOTP, enrolment at first sign-in, lockout, sessions, consent."""
+"""Signing in: password and TOTP, enrolment at first sign-in, throttling (accounts/throttle.py),
+sessions, consent."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
 import pyotp
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from plateward.accounts import service as people
+from plateward.accounts import throttle
 from plateward.accounts.models import LoginSession, User
 from plateward.accounts.rules import (
     SIGN_IN_FAILED,
     AccountStatus,
     SessionLimits,
-    lock_duration,
+    locked_message,
     session_end_reason,
     token_digest,
 )
@@ -81,29 +84,42 @@ def _accept_code(uow: UnitOfWork, user: User, code: str) -> bool:
 
 def _refuse(
     uow: UnitOfWork, user: User | None, username: str, client: str | None, why: str
-) -> None:
-    """Count the failure, lock with back-off, audit, and give the one uniform answer."""
-    if user is not None and why != "locked":
-        user.failed_sign_ins += 1
-        duration = lock_duration(user.failed_sign_ins)
-        if duration is not None:
-            user.locked_until = uow.now() + duration
-            audit.record(
-                uow,
-                Actor.anonymous(username, client),
-                AuditEvent(
-                    AuditAction.ACCOUNT_LOCKED,
-                    Outcome.DENIED,
-                    reason=f"{user.failed_sign_ins} failures",
-                    details={"until": user.locked_until.isoformat()},
-                ),
-            )
+) -> NoReturn:
+    """Count the failure (by account and by client address), audit, give the uniform answer."""
+    throttle.count_failure(uow, user, username, client)
+    _audit_failure(uow, username, client, why)
+    raise NotAuthenticated(SIGN_IN_FAILED)
+
+
+def _audit_failure(uow: UnitOfWork, username: str, client: str | None, why: str) -> None:
     audit.record(
         uow,
         Actor.anonymous(username, client),
         AuditEvent(AuditAction.LOGIN_FAILED, Outcome.DENIED, reason=why),
     )
     uow.commit()
+
+
+def _refuse_locked(
+    uow: UnitOfWork,
+    user: User | None,
+    credentials: tuple[str, str, str],
+    client: str | None,
+    lock: throttle.Lock,
+) -> NoReturn:
+    """A locked attempt is not counted. Only the right password and code learn of the lock:
+    anyone else gets the uniform answer, so a lock reveals nothing to a guesser."""
+    username, password, code = credentials
+    knows_all = (
+        _password_ok(user, password)
+        and user is not None
+        and user.status == AccountStatus.ACTIVE
+        and user.totp_confirmed_at is not None
+        and _accept_code(uow, user, code)
+    )
+    _audit_failure(uow, username, client, "locked")
+    if knows_all:
+        raise NotAuthenticated(locked_message(lock.scope, throttle.local_time(uow, lock.until)))
     raise NotAuthenticated(SIGN_IN_FAILED)
 
 
@@ -140,12 +156,11 @@ def sign_in(
     known = username.isprintable()
     user = uow.session.scalar(select(User).where(User.username == username)) if known else None
     now = uow.now()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        _password_ok(None, password)  # same work as any attempt
-        _refuse(uow, user, username, client, "locked")
+    lock = throttle.lock_for(uow, user, client)
+    if lock is not None:
+        _refuse_locked(uow, user, (username, password, code), client, lock)
     if not _password_ok(user, password) or user is None:
         _refuse(uow, user, username, client, "bad credentials")
-    assert user is not None  # noqa: S101 — _refuse raised otherwise
     if user.status != AccountStatus.ACTIVE:
         _refuse(uow, user, username, client, f"account {user.status}")
     if user.totp_confirmed_at is None:
@@ -153,7 +168,8 @@ def sign_in(
         return _open_session(uow, user, ENROL, client, AuditAction.MFA_ENROLMENT_STARTED)
     if not _accept_code(uow, user, code):
         _refuse(uow, user, username, client, "bad authenticator code")
-    user.failed_sign_ins, user.locked_until, user.last_sign_in_at = 0, None, now
+    throttle.forget_failures(uow, user, client)
+    user.last_sign_in_at = now
     return _open_session(uow, user, ACTIVE, client, AuditAction.LOGIN_SUCCEEDED)
 
 

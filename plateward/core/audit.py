@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     ACCOUNT_LOCKED = "account.locked"
     ACCOUNT_REENABLED = "account.reenabled"
     ACCOUNT_SUSPENDED = "account.suspended"
+    ACCOUNT_UNLOCKED = "account.unlocked"
     API_TOKEN_ISSUED = "api_token.issued"  # noqa: S105 — an event name, not a secret
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
@@ -55,6 +56,7 @@ class AuditAction(StrEnum):
     CLASS_MEMBERSHIP_CHANGED = "class.membership_changed"
     LOGIN_FAILED = "login.failed"
     LOGIN_SUCCEEDED = "login.succeeded"
+    LOGIN_THROTTLED = "login.throttled"
     LOGOUT = "logout"
     MFA_ENROLLED = "mfa.enrolled"
     MFA_ENROLMENT_FAILED = "mfa.enrolment_failed"

@@ -19,11 +19,12 @@ from plateward.core.database import Base
 class Read(Base):
     __tablename__ = "reads"
     __table_args__ = (
+        # Its index also serves lookups by camera and time (its leading columns): no migration
+        # ever created a separate (camera_id, captured_at) index, so the model declares none.
         UniqueConstraint("camera_id", "captured_at", "plate"),
         Index("ix_reads_plate", "plate"),
         Index("ix_reads_plate_skeleton", "plate_skeleton"),
         Index("ix_reads_captured_at", "captured_at"),
-        Index("ix_reads_camera_id_captured_at", "camera_id", "captured_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""Repeated sign-in failures lock the account with back-off; the answer never changes."""
+"""Repeated sign-in failures lock the account with back-off; a wrong password never learns of it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from plateward.accounts.models import User
-from plateward.accounts.rules import LOCK_AFTER, lock_duration
+from plateward.accounts.rules import LOCK_AFTER, SIGN_IN_FAILED, lock_duration
 from plateward.core.audit import AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
-from tests.conftest import PASSWORD, Backend, csrf_from, post_login, totp_code
+from tests.conftest import PASSWORD, Backend, post_login, totp_code
 
 
 def _attempt(client: TestClient, username: str, password: str, code: str) -> int:
@@ -57,22 +57,27 @@ def test_the_lock_expires(
     assert (user.failed_sign_ins, user.locked_until) == (0, None)
 
 
-def test_a_locked_account_gets_the_same_answer_as_a_wrong_password(
+def test_a_wrong_password_on_a_locked_account_gets_the_same_answer_as_ever(
     client: TestClient, backend: Backend
 ) -> None:
-    wrong = client.post("/login", data={"username": "officer", "password": "nope nope nope"})
+    wrong = post_login(client, "officer", password="nope nope nope", code="000000")
     for _ in range(LOCK_AFTER):
         _attempt(client, "officer", "wrong password!", "000000")
-    page = client.get("/login")
-    locked = client.post(
-        "/login",
-        data={
-            "username": "officer",
-            "password": PASSWORD,
-            "code": totp_code(backend, "officer"),
-            "csrf_token": csrf_from(page.text),
-        },
+    locked = post_login(
+        client, "officer", password="still a wrong one", code=totp_code(backend, "officer")
     )
+    assert locked.status_code == wrong.status_code == 401
+    assert SIGN_IN_FAILED in locked.text
+    assert "locked" not in locked.text
+
+
+def test_the_right_password_and_code_on_a_locked_account_say_until_when(
+    client: TestClient, backend: Backend, clock: FrozenClock
+) -> None:
+    for _ in range(LOCK_AFTER):
+        _attempt(client, "officer", "wrong password!", "000000")
+    locked = post_login(client, "officer", code=totp_code(backend, "officer"))
     assert locked.status_code == 401
-    assert "Sign-in failed: check your username, password and code." in locked.text
-    assert wrong.status_code in {401, 403}
+    assert SIGN_IN_FAILED not in locked.text
+    # 15 minutes after the fifth failure, shown in the department's time zone (10:15 PST).
+    assert "locked for this account until 2026-11-24 10:15 PST" in locked.text

@@ -101,6 +101,26 @@ def test_a_wrong_code_is_refused(client: TestClient, backend: Backend) -> None:
     assert client.get("/reads", follow_redirects=False).status_code == 303
 
 
+def test_a_code_is_refused_when_replayed(
+    client: TestClient, backend: Backend, db: Database, clock: FrozenClock
+) -> None:
+    code = totp_code(backend, "admin")
+    assert _attempt(client, "admin", code=code).status_code == 303
+    client.cookies.clear()
+    # Ten seconds later the same code is still inside its 30-second window, and is refused.
+    clock.advance(timedelta(seconds=10))
+    replayed = _attempt(client, "admin", code=code)
+
+    assert replayed.status_code == 401
+    assert SIGN_IN_FAILED in replayed.text
+    assert [f.reason for f in _failures(db)] == ["bad authenticator code"]
+    # The next step's code is good.
+    clock.advance(timedelta(seconds=30))
+    assert (
+        _attempt(client, "admin", code=totp_code(backend, "admin", clock.now())).status_code == 303
+    )
+
+
 def test_unknown_users_and_wrong_passwords_get_the_same_answer(
     client: TestClient, backend: Backend
 ) -> None:

@@ -72,7 +72,9 @@ def test_serve_refuses_to_start_with_the_key_beside_the_data(
         "PLATEWARD_AUDIT_SIGNING_KEY_FILE",
     ):
         monkeypatch.delenv(name, raising=False)
-    result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path / "var")])
+    data_dir = str(tmp_path / "var")
+    assert CliRunner().invoke(app, ["db", "upgrade", "--data-dir", data_dir]).exit_code == 0
+    result = CliRunner().invoke(app, ["serve", "--data-dir", data_dir])
     assert result.exit_code == 2, result.output
     assert "Refused" in result.output
     assert "inside the data directory" in result.output

@@ -65,6 +65,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/admin/people/{user_id}"): ADMINS,
     ("POST", "/admin/people/{user_id}/status"): ADMINS,
     ("POST", "/admin/people/{user_id}/training"): ADMINS,
+    ("POST", "/admin/people/{user_id}/unlock"): ADMINS,
     ("POST", "/admin/people/{user_id}/classes"): ADMINS,
     ("GET", "/admin/classes"): ADMINS,
     ("POST", "/admin/classes"): ADMINS,
