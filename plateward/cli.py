@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from plateward.core.database import Database
 from plateward.core.errors import PlatewardError
 from plateward.core.settings import Settings
+from plateward.setup_cli import init, people_app
 
 app = typer.Typer(
     help="Plateward: an ALPR data platform that enforces its Data Usage Protocol in code.",
@@ -22,6 +23,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command("init")(init)
+app.add_typer(people_app, name="people")
 console = Console()
 
 DataDir = Annotated[

@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     ACCOUNT_REENABLED = "account.reenabled"
     ACCOUNT_SUSPENDED = "account.suspended"
     ACCOUNT_UNLOCKED = "account.unlocked"
+    AGENCY_REGISTERED = "agency.registered"
     API_TOKEN_ISSUED = "api_token.issued"  # noqa: S105 — an event name, not a secret
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"

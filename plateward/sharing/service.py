@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from plateward.core import audit
+from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import InvalidInput, NotFound
+from plateward.core.errors import Conflict, InvalidInput, NotFound
+from plateward.core.permissions import Actor, Permission
 from plateward.sharing.models import Agency, AgencyKind
 
 
@@ -40,10 +44,37 @@ def register_agency(
     return _view(agency)
 
 
+def register_home_agency(
+    uow: UnitOfWork, actor: Actor, *, ori: str, name: str, state: str, kind: str
+) -> AgencyView:
+    """The department that runs this installation (set once, at setup; audited)."""
+    authorize(uow, actor, Permission.ACCOUNTS_MANAGE)
+    ori, name = ori.strip().upper(), name.strip()
+    if not (ori.isalnum() and len(ori) == 9):
+        raise InvalidInput("an ORI is 9 letters and digits, e.g. CA0431300")
+    if not name:
+        raise InvalidInput("name the department")
+    if len(state.strip()) != 2:
+        raise InvalidInput("the state is its two-letter code, e.g. CA")
+    current = uow.session.scalar(select(Agency).where(Agency.is_home.is_(True)).limit(1))
+    if current is not None and current.ori != ori:
+        raise Conflict(f"the home agency is already {current.name} ({current.ori})")
+    agency = register_agency(uow, ori=ori, name=name, state=state, kind=kind, is_home=True)
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(AuditAction.AGENCY_REGISTERED, details={"ori": ori, "name": name, "home": True}),
+    )
+    uow.commit()
+    return agency
+
+
 def home_agency(uow: UnitOfWork) -> AgencyView:
     agency = uow.session.scalar(select(Agency).where(Agency.is_home.is_(True)).limit(1))
     if agency is None:
-        raise NotFound("no home agency is registered; run `plateward demo` or register one")
+        raise NotFound(
+            "no home agency is registered; run `plateward init` (or `plateward demo` for the demo)"
+        )
     return _view(agency)
 
 
