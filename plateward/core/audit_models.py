@@ -17,23 +17,49 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import Dialect, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from plateward.core.database import Base
 
 GENESIS_HASH = "0" * 64
 
 
-def _json() -> TypeEngine[Any]:
-    return JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
-
-
 def canonical(value: Any) -> str:
     """The one text form of a value: sorted keys, no spaces, UTF-8 kept."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+class StructuredJSON(TypeDecorator[Any]):
+    """JSONB on PostgreSQL (queryable, indexable); on SQLite the canonical JSON text itself.
+
+    SQLite's JSON functions read text columns, and storing the canonical text there means the
+    database holds exactly the text each entry's hash covers.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(JSONB(none_as_null=True))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name == "postgresql":
+            return value
+        return canonical(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, str) and dialect.name != "postgresql":
+            return json.loads(value)
+        return value
+
+
+def _json() -> StructuredJSON:
+    return StructuredJSON()
 
 
 class AuditEntry(Base):

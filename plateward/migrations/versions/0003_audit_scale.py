@@ -1,8 +1,9 @@
 """An audit trail built for scale: structured, indexed fields and the records each entry touched.
 
-- query_terms, purpose, result_ids and details become JSON (JSONB on PostgreSQL). Every entry's
-  hash still covers the same canonical text: the text stored until now was that canonical dump,
-  and dumping the loaded JSON again with sorted keys gives it back (core/audit_models.py).
+- query_terms, purpose, result_ids and details become JSONB on PostgreSQL; on SQLite they stay
+  TEXT holding the canonical JSON, which SQLite's JSON functions read. Every entry's hash still
+  covers the same canonical text: the text stored until now was that canonical dump, and dumping
+  the loaded JSON again with sorted keys gives it back (core/audit_models.py).
 - case_number: the purpose's case number in its own indexed column (filled for existing entries).
 - indexes for the auditors' questions: person (actor_username, actor_id), time (at), case number,
   and on PostgreSQL a trigram index over the terms, details and result ids (plate or term).
@@ -10,8 +11,7 @@
   existing entries' result_ids; append-only like the trail.
 
 The append-only guards stay in force for every other writer; this revision lifts them only for
-its own one-time backfill (PostgreSQL: the triggers are disabled inside this transaction; SQLite:
-the table is rebuilt, and its triggers with it).
+its own one-time backfill, inside this revision's transaction.
 
 Revision ID: 0003
 Revises: 0002
@@ -33,7 +33,6 @@ branch_labels = None
 depends_on = None
 
 JSON_COLUMNS = ("query_terms", "purpose", "result_ids", "details")
-NOT_NULL = {"query_terms": True, "purpose": False, "result_ids": True, "details": True}
 # A frozen copy of core.audit.RESULT_KINDS as of this revision: the kind of record each action's
 # result ids name; any other action names its records by its subject (the text before the dot).
 _KIND_SQL = """CASE {action}
@@ -42,10 +41,6 @@ _KIND_SQL = """CASE {action}
     WHEN 'audit.searched' THEN 'audit_entry'
     WHEN 'audit.entry_viewed' THEN 'audit_entry'
     ELSE {subject} END"""
-_SQLITE_GUARDS = {
-    "audit_entries": ("UPDATE", "DELETE"),
-    "audit_entry_records": ("UPDATE", "DELETE"),
-}
 
 
 def _canonical(value: Any) -> str:
@@ -145,29 +140,24 @@ def _upgrade_pg() -> None:
         op.execute(statement)
 
 
-def _sqlite_guards(table: str) -> None:
-    for verb in _SQLITE_GUARDS[table]:
-        op.execute(
-            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-        )
+def _sqlite_guard(table: str, verb: str) -> None:
+    op.execute(
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+    )
 
 
 def _upgrade_sqlite() -> None:
-    # Rebuilding the table drops its triggers; they are created again at the end.
-    with op.batch_alter_table("audit_entries", recreate="always") as batch:
-        for column in JSON_COLUMNS:
-            batch.alter_column(
-                column,
-                existing_type=sa.Text(),
-                type_=sa.JSON(),
-                existing_nullable=not NOT_NULL[column],
-            )
-        batch.add_column(sa.Column("case_number", sa.String(120)))
+    # On SQLite the four columns stay TEXT holding the canonical JSON (its JSON functions read
+    # text); only the case number column, the indexes and the records table are new. The update
+    # guard is lifted for the one backfill below and put back at once.
+    op.add_column("audit_entries", sa.Column("case_number", sa.String(120)))
+    op.execute("DROP TRIGGER audit_entries_no_update")
     op.execute(
         "UPDATE audit_entries SET case_number = substr(json_extract(purpose, '$.case_number'), 1,"
         " 120) WHERE json_type(purpose, '$.case_number') = 'text'"
     )
+    _sqlite_guard("audit_entries", "UPDATE")
     _add_indexes()
     _create_records_table()
     kind = _KIND_SQL.format(
@@ -178,8 +168,8 @@ def _upgrade_sqlite() -> None:
         f"SELECT seq, {kind}, substr(CAST(r.value AS TEXT), 1, 120) "
         "FROM audit_entries, json_each(audit_entries.result_ids) r"
     )
-    _sqlite_guards("audit_entries")
-    _sqlite_guards("audit_entry_records")
+    _sqlite_guard("audit_entry_records", "UPDATE")
+    _sqlite_guard("audit_entry_records", "DELETE")
 
 
 def upgrade() -> None:
@@ -189,27 +179,38 @@ def upgrade() -> None:
         _upgrade_sqlite()
 
 
-def _canonical_text_again() -> None:
-    """Back to text, each value written as the canonical text its hash covers."""
+def _canonical_text_again(batch: int = 5000) -> None:
+    """Back on PostgreSQL text, each value rewritten as the canonical text its hash covers
+    (``jsonb::text`` spaces and orders keys its own way)."""
     bind = op.get_bind()
-    rows = bind.execute(
-        sa.text(f"SELECT seq, {', '.join(JSON_COLUMNS)} FROM audit_entries")  # noqa: S608
-    ).all()
-    updates = []
-    for row in rows:
-        values = dict(zip(JSON_COLUMNS, row[1:], strict=True))
-        fixed = {
-            c: None if v is None else _canonical(json.loads(v) if isinstance(v, str) else v)
-            for c, v in values.items()
-        }
-        if fixed != values:
-            updates.append({"seq": row[0], **fixed})
-    if updates:
-        assignments = ", ".join(f"{c} = :{c}" for c in JSON_COLUMNS)
+    columns = ", ".join(JSON_COLUMNS)
+    assignments = ", ".join(f"{c} = :{c}" for c in JSON_COLUMNS)
+    after = 0
+    while True:
+        rows = bind.execute(
+            sa.text(
+                f"SELECT seq, {columns} FROM audit_entries WHERE seq > :after "  # noqa: S608
+                "ORDER BY seq LIMIT :batch"
+            ),
+            {"after": after, "batch": batch},
+        ).all()
+        if not rows:
+            return
+        updates = [
+            {
+                "seq": row[0],
+                **{
+                    c: None if v is None else _canonical(json.loads(v))
+                    for c, v in zip(JSON_COLUMNS, row[1:], strict=True)
+                },
+            }
+            for row in rows
+        ]
         bind.execute(
             sa.text(f"UPDATE audit_entries SET {assignments} WHERE seq = :seq"),  # noqa: S608
             updates,
         )
+        after = rows[-1][0]
 
 
 def downgrade() -> None:
@@ -232,14 +233,4 @@ def downgrade() -> None:
         _canonical_text_again()
         op.execute("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_no_change")
         return
-    with op.batch_alter_table("audit_entries", recreate="always") as batch:
-        batch.drop_column("case_number")
-        for column in JSON_COLUMNS:
-            batch.alter_column(
-                column,
-                existing_type=sa.JSON(),
-                type_=sa.Text(),
-                existing_nullable=not NOT_NULL[column],
-            )
-    _canonical_text_again()
-    _sqlite_guards("audit_entries")
+    op.drop_column("audit_entries", "case_number")
