@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from plateward.core import audit_signing
@@ -196,6 +196,11 @@ def _remember(session: Session, seq: int, digest: str) -> None:
 # Entries wait in the session until its next ORM query or its commit, then go in one multi-row
 # INSERT: still the caller's transaction (invariant 1), with one round trip however many.
 _BUFFER = "audit_buffer"
+_RECORDS_PG = text(
+    "INSERT INTO audit_entry_records (entry_seq, record_kind, record_id) "
+    "SELECT * FROM unnest(CAST(:seqs AS integer[]), CAST(:kinds AS varchar[]),"
+    " CAST(:ids AS varchar[]))"
+)
 
 
 def _buffer(session: Session) -> list[dict[str, Any]]:
@@ -224,7 +229,18 @@ def _write_buffer(session: Session) -> None:
     ]
     connection = session.connection()
     connection.execute(insert(AuditEntry.__table__), rows)  # type: ignore[arg-type]
-    if records:
+    if records and session.get_bind().dialect.name == "postgresql":
+        # One statement, three array parameters, however many records: an executemany would
+        # send one INSERT per record, and a VALUES list is compiled anew for each length.
+        connection.execute(
+            _RECORDS_PG,
+            {
+                "seqs": [r["entry_seq"] for r in records],
+                "kinds": [r["record_kind"] for r in records],
+                "ids": [r["record_id"] for r in records],
+            },
+        )
+    elif records:
         connection.execute(insert(AuditEntryRecord.__table__), records)  # type: ignore[arg-type]
 
 
