@@ -114,7 +114,7 @@ _TERMS_TEXT = (
 )
 
 
-def _records(kind: str, record_id: str) -> Select[tuple[int]]:
+def _records(kind: str, record_id: str) -> Select[int]:
     query = select(AuditEntryRecord.entry_seq).where(AuditEntryRecord.record_id == record_id)
     if kind:
         query = query.where(AuditEntryRecord.record_kind == kind)
