@@ -7,6 +7,5 @@ def import_all_models() -> None:
     import plateward.accounts.models
     import plateward.cameras.models
     import plateward.core.audit
-    import plateward.core.audit_models
     import plateward.reads.models
     import plateward.sharing.models  # noqa: F401

@@ -39,9 +39,6 @@ class Settings(BaseSettings):
     # DUP §9 — the key that signs audit checkpoints lives outside the database, so whoever can
     # rewrite the trail cannot re-sign it. 64 hex characters (a raw Ed25519 key) or a PEM key.
     audit_signing_key_file: Path | None = None
-    # How often the scheduled job signs the trail's head when it moved, so the page's incremental
-    # check starts close to the head and a cut-off tail is caught within this many minutes.
-    audit_checkpoint_interval_minutes: int = Field(default=15, ge=1, le=1440)
     max_batch_reads: int = Field(default=10_000, ge=1, le=100_000)
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     future_skew_seconds: int = Field(default=300, ge=0)
@@ -54,6 +51,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=30, ge=1, le=240)
     session_absolute_hours: int = Field(default=12, ge=1, le=24)
     partitions_ahead_days: int = Field(default=7, ge=1, le=90)
+    # DUP §9 — the job runner signs the audit trail's head this often (when it has moved), so at
+    # most this many minutes of entries are covered by the hash chain alone.
+    audit_checkpoint_interval_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod
