@@ -107,7 +107,7 @@ class AuditEntryRecord(Base):
 
     __tablename__ = "audit_entry_records"
     __table_args__ = (
-        Index("ix_audit_entry_records_record_kind_record_id", "record_kind", "record_id"),
+        Index("ix_audit_entry_records_record_id_record_kind", "record_id", "record_kind"),
     )
 
     entry_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

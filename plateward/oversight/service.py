@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select, union
 
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEntry, AuditEntryRecord, AuditEvent, RecordKind
@@ -105,13 +105,19 @@ def _contains(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
     return column.ilike(f"%{escaped}%", escape="\\")
 
 
-# The terms, details and result ids as one text: on PostgreSQL exactly the expression of the
-# trigram index ix_audit_entries_terms_trgm (migration 0003), so a plate search uses it.
-_TERMS_TEXT = (
-    cast(AuditEntry.query_terms, Text)
-    + cast(AuditEntry.details, Text)
-    + cast(AuditEntry.result_ids, Text)
-)
+# The query terms and details as one text: on PostgreSQL exactly the expression of the trigram
+# index ix_audit_entries_terms_trgm (migration 0003), so a plate search uses it.
+_TERMS_TEXT = cast(AuditEntry.query_terms, Text) + cast(AuditEntry.details, Text)
+
+
+def _term(term: str) -> ColumnElement[bool]:
+    """Any part of the terms or details, or a whole result id: two indexed look-ups, united."""
+    return AuditEntry.seq.in_(
+        union(
+            select(AuditEntry.seq).where(_contains(_TERMS_TEXT, term)),
+            select(AuditEntryRecord.entry_seq).where(AuditEntryRecord.record_id == term),
+        )
+    )
 
 
 def _records(kind: str, record_id: str) -> Select[int]:
@@ -137,7 +143,7 @@ def _conditions(uow: UnitOfWork, f: TrailFilters) -> list[ColumnElement[bool]]:
     if end is not None:
         where.append(AuditEntry.at < end)
     if f.term:
-        where.append(_contains(_TERMS_TEXT, f.term))
+        where.append(_term(f.term))
     if f.case_number:
         # Indexed (ix_audit_entries_case_number): the whole case number, as recorded.
         where.append(AuditEntry.case_number == f.case_number)

@@ -151,7 +151,8 @@ def test_an_auditor_searches_the_trail_by_plate_or_query_term(
     sign_in(client, backend, "auditor")
 
     by_plate = client.get("/audit", params={"term": "7xyz"})
-    by_read_id = client.get("/audit", params={"term": "feedface"})
+    # A result id is matched whole, through the record index (audit_entry_records).
+    by_read_id = client.get("/audit", params={"term": "feedface-0000-4000-8000-000000000001"})
     # LIKE wildcards typed by the auditor are matched literally, never as patterns.
     wildcard = client.get("/audit", params={"term": "_XYZ987"})
 

@@ -6,7 +6,9 @@
   the loaded JSON again with sorted keys gives it back (core/audit_models.py).
 - case_number: the purpose's case number in its own indexed column (filled for existing entries).
 - indexes for the auditors' questions: person (actor_username, actor_id), time (at), case number,
-  and on PostgreSQL a trigram index over the terms, details and result ids (plate or term).
+  and on PostgreSQL a trigram index over the query terms and details (plate or term). Result ids
+  are not in it (fifty read ids are ~1,800 trigrams an entry, kept two years): they are answered
+  by audit_entry_records.
 - audit_entry_records(entry_seq, record_kind, record_id): "who saw read X", filled from the
   existing entries' result_ids; append-only like the trail.
 
@@ -94,9 +96,9 @@ def _create_records_table() -> None:
         ),
     )
     op.create_index(
-        "ix_audit_entry_records_record_kind_record_id",
+        "ix_audit_entry_records_record_id_record_kind",
         "audit_entry_records",
-        ["record_kind", "record_id"],
+        ["record_id", "record_kind"],
     )
 
 
@@ -122,7 +124,7 @@ def _upgrade_pg() -> None:
     trgm = _trigram_schema()
     op.execute(
         "CREATE INDEX ix_audit_entries_terms_trgm ON audit_entries USING gin "
-        f"(((query_terms::text || details::text || result_ids::text)) {trgm}.gin_trgm_ops)"
+        f"(((query_terms::text || details::text)) {trgm}.gin_trgm_ops)"
     )
     _create_records_table()
     kind = _KIND_SQL.format(action="e.action", subject="split_part(e.action, '.', 1)")
