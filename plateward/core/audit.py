@@ -196,11 +196,41 @@ def _remember(session: Session, seq: int, digest: str) -> None:
 # Entries wait in the session until its next ORM query or its commit, then go in one multi-row
 # INSERT: still the caller's transaction (invariant 1), with one round trip however many.
 _BUFFER = "audit_buffer"
-_RECORDS_PG = text(
-    "INSERT INTO audit_entry_records (entry_seq, record_kind, record_id) "
-    "SELECT * FROM unnest(CAST(:seqs AS integer[]), CAST(:kinds AS varchar[]),"
-    " CAST(:ids AS varchar[]))"
+# PostgreSQL: the buffered entries and their records in one statement, one round trip, with
+# one array parameter per column (a fixed text, so it is prepared once whatever the count).
+_PG_TYPES = {
+    "seq": "integer",
+    "at": "timestamptz",
+    "actor_id": "integer",
+    "reason": "text",
+    "query_terms": "jsonb",
+    "purpose": "jsonb",
+    "result_count": "integer",
+    "result_ids": "jsonb",
+    "details": "jsonb",
+}
+_PG_JSON = frozenset(name for name, kind in _PG_TYPES.items() if kind == "jsonb")
+_APPEND_PG = text(
+    f"WITH appended AS (INSERT INTO audit_entries ({', '.join(_COLUMNS)}) "  # noqa: S608 — fixed names
+    "SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'varchar')}[])" for c in _COLUMNS)
+    + ")) INSERT INTO audit_entry_records (entry_seq, record_kind, record_id) "
+    "SELECT * FROM unnest(CAST(:record_seqs AS integer[]), CAST(:record_kinds AS varchar[]),"
+    " CAST(:record_ids AS varchar[]))"
 )
+
+
+def _append_pg(session: Session, rows: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    params: dict[str, list[Any]] = {
+        c: [None if r[c] is None else canonical(r[c]) for r in rows]
+        if c in _PG_JSON
+        else [r[c] for r in rows]
+        for c in _COLUMNS
+    }
+    params["record_seqs"] = [r["entry_seq"] for r in records]
+    params["record_kinds"] = [r["record_kind"] for r in records]
+    params["record_ids"] = [r["record_id"] for r in records]
+    session.connection().execute(_APPEND_PG, params)
 
 
 def _buffer(session: Session) -> list[dict[str, Any]]:
@@ -227,20 +257,12 @@ def _write_buffer(session: Session) -> None:
         for kind in (result_kind(row["action"]),)
         for record_id in dict.fromkeys(str(i)[:120] for i in row["result_ids"])
     ]
+    if session.get_bind().dialect.name == "postgresql":
+        _append_pg(session, rows, records)
+        return
     connection = session.connection()
     connection.execute(insert(AuditEntry.__table__), rows)  # type: ignore[arg-type]
-    if records and session.get_bind().dialect.name == "postgresql":
-        # One statement, three array parameters, however many records: an executemany would
-        # send one INSERT per record, and a VALUES list is compiled anew for each length.
-        connection.execute(
-            _RECORDS_PG,
-            {
-                "seqs": [r["entry_seq"] for r in records],
-                "kinds": [r["record_kind"] for r in records],
-                "ids": [r["record_id"] for r in records],
-            },
-        )
-    elif records:
+    if records:
         connection.execute(insert(AuditEntryRecord.__table__), records)  # type: ignore[arg-type]
 
 
