@@ -1,12 +1,14 @@
 """Audit benchmark: what writing the audit entry adds to a data access, and append throughput.
 
-    .venv/bin/python bench/audit.py --accesses 300 --entries 5000 [--pg-url URL]
+    .venv/bin/python bench/audit.py --accesses 300 --entries 5000 [--writers 4] [--pg-url URL]
 
-On PostgreSQL, in a dedicated schema (``plateward_bench_audit``, dropped at the end):
+On PostgreSQL, in a dedicated database (``plateward_bench_audit``, dropped at the end):
 - the same access (``reads.latest_reads``: a query over the reads table returning 50 reads) is run
   with its audit entry (hash-chained, in the same transaction) and with the entry switched off;
   the ratio of the two is the audit's cost (target <= 1.2);
-- audit entries are appended one per transaction (each committed) and in batches; entries/s.
+- audit entries are appended one per transaction (each committed) and in batches; entries/s;
+- ``--writers`` threads (default 4) append at once, one entry per transaction, each with its own
+  connection: entries/s under the single append lock.
 The last line printed is one JSON object; nothing here asserts on timings.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,7 +40,7 @@ from plateward.demo.build import _register_places
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
 
-SCHEMA = "plateward_bench_audit"
+DATABASE = "plateward_bench_audit"
 DEFAULT_PG_URL = os.environ.get(
     "PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -57,12 +60,14 @@ ANALYST = Actor(
 
 @contextmanager
 def _database(url: str) -> Iterator[Database]:
-    base = make_engine(url)
+    """A database of its own (dropped at the end): the append lock is an advisory lock, and
+    advisory locks are per database, so test runs in other schemas of the same database would
+    otherwise queue on it with the bench."""
+    base = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
     with base.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        conn.commit()
-    engine_url = base.url.set(query={"options": f"-csearch_path={SCHEMA},public"})
+        conn.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {DATABASE}"))
+    engine_url = base.url.set(database=DATABASE)
     settings = Settings(database_url=engine_url.render_as_string(hide_password=False))
     db = Database.from_settings(settings, SystemClock())
     try:
@@ -71,8 +76,7 @@ def _database(url: str) -> Iterator[Database]:
     finally:
         db.dispose()
         with base.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.commit()
+            conn.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
         base.dispose()
 
 
@@ -131,10 +135,30 @@ def _append(db: Database, entries: int, per_transaction: int) -> float:
     return entries / (time.perf_counter() - started)
 
 
+def _concurrent(db: Database, entries: int, writers: int) -> float:
+    """``writers`` threads each append entries // writers, one per committed transaction."""
+    each = max(entries // writers, 1)
+    start = threading.Barrier(writers + 1)
+
+    def writer() -> None:
+        start.wait()
+        _append(db, each, 1)
+
+    threads = [threading.Thread(target=writer) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return each * writers / (time.perf_counter() - started)
+
+
 def main(
     accesses: Annotated[int, typer.Option(help="Data accesses timed each way.")] = 300,
     entries: Annotated[int, typer.Option(help="Audit entries appended per mode.")] = 5_000,
     reads_count: Annotated[int, typer.Option("--reads", help="Reads seeded first.")] = 50_000,
+    writers: Annotated[int, typer.Option(help="Concurrent appending threads.")] = 4,
     pg_url: Annotated[str, typer.Option(help="PostgreSQL URL.")] = DEFAULT_PG_URL,
 ) -> None:
     with _database(pg_url) as db:
@@ -143,6 +167,7 @@ def main(
         audited, unaudited = _measure_access(db, accesses)
         single = _append(db, entries, 1)
         batched = _append(db, entries, 100)
+        concurrent = _concurrent(db, entries, writers)
         with db.unit_of_work() as uow:
             status = audit.verify_chain(uow.session)
     figures = {
@@ -153,6 +178,8 @@ def main(
         "audited_over_unaudited": round(audited / unaudited, 3),
         "entries_per_s_one_per_transaction": round(single),
         "entries_per_s_100_per_transaction": round(batched),
+        "writers": writers,
+        f"entries_per_s_{writers}_writers": round(concurrent),
         "chain_intact": status.ok,
         "targets": TARGETS,
     }

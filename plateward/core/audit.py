@@ -7,23 +7,48 @@ form and the previous entry's hash, so an edit, a deletion or a reordering break
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, event, insert, select
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from plateward.core.database import Base, UnitOfWork
+from plateward.core import audit_signing
+from plateward.core.audit_models import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    AuditCheckpoint,
+    AuditEntry,
+    AuditEntryRecord,
+    canonical,
+    entry_hash,
+    hashed_fields,
+)
+from plateward.core.database import UnitOfWork
 from plateward.core.permissions import Actor
+from plateward.core.purpose import Purpose
 
-GENESIS_HASH = "0" * 64
-# DUP §9 — every thousandth entry triggers a signed checkpoint (core/checkpoints.py), so at most
-# a thousand entries at the tail are ever covered by the hash chain alone.
+__all__ = [
+    "GENESIS_HASH",
+    "HASHED_FIELDS",
+    "AuditAction",
+    "AuditCheckpoint",
+    "AuditEntry",
+    "AuditEntryRecord",
+    "AuditEvent",
+    "ChainStatus",
+    "Outcome",
+    "RecordKind",
+    "entry_hash",
+    "record",
+    "verify_chain",
+]
+
+# DUP §9 — every thousandth entry triggers a signed checkpoint, so at most a thousand entries at
+# the tail are ever covered by the hash chain alone (besides the scheduled checkpoints).
 CHECKPOINT_EVERY = 1000
 # Appends are serialized so the chain stays linear: on PostgreSQL by pg_advisory_xact_lock with
 # the key 0x504C4154 (see migration 0002's audit_locked_head), on SQLite by BEGIN IMMEDIATE.
@@ -79,77 +104,65 @@ class Outcome(StrEnum):
     DENIED = "denied"
 
 
+class RecordKind(StrEnum):
+    """What the ``result_ids`` of an entry name, for ``audit_entry_records``."""
+
+    READ = "read"
+    QUARANTINED_ROW = "quarantined_row"
+    AUDIT_ENTRY = "audit_entry"
+
+
+# The kind of record each action returns. An action not listed names its records by its subject
+# (``camera.registered`` -> ``camera``); add an action that returns reads here.
+RESULT_KINDS: dict[AuditAction, RecordKind] = {
+    AuditAction.READS_MONITORED: RecordKind.READ,
+    AuditAction.QUARANTINE_VIEWED: RecordKind.QUARANTINED_ROW,
+    AuditAction.AUDIT_SEARCHED: RecordKind.AUDIT_ENTRY,
+    AuditAction.AUDIT_ENTRY_VIEWED: RecordKind.AUDIT_ENTRY,
+}
+
+
+def result_kind(action: str) -> str:
+    """The record kind an action's result ids name (derived from the hashed action)."""
+    try:
+        return RESULT_KINDS[AuditAction(action)].value
+    except (KeyError, ValueError):
+        return action.split(".", 1)[0]
+
+
 @dataclass(frozen=True)
 class AuditEvent:
     action: AuditAction
     outcome: Outcome = Outcome.ALLOWED
     reason: str | None = None
     query_terms: dict[str, Any] = field(default_factory=dict)
-    purpose: dict[str, Any] | None = None
+    purpose: Purpose | None = None
     result_count: int | None = None
     result_ids: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
 
 
-class AuditEntry(Base):
-    __tablename__ = "audit_entries"
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime]
-    actor_kind: Mapped[str] = mapped_column(String(16))
-    actor_id: Mapped[int | None]
-    actor_username: Mapped[str] = mapped_column(String(120))
-    actor_name: Mapped[str] = mapped_column(String(200))
-    actor_badge: Mapped[str | None] = mapped_column(String(40))
-    actor_unit: Mapped[str | None] = mapped_column(String(120))
-    actor_agency: Mapped[str | None] = mapped_column(String(200))
-    actor_role: Mapped[str] = mapped_column(String(40))
-    client_address: Mapped[str | None] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(80), index=True)
-    outcome: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(Text)
-    query_terms: Mapped[str] = mapped_column(Text)
-    purpose: Mapped[str | None] = mapped_column(Text)
-    result_count: Mapped[int | None]
-    result_ids: Mapped[str] = mapped_column(Text)
-    details: Mapped[str] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+_COLUMNS = (*HASHED_FIELDS, "case_number", "prev_hash", "hash")
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+def _storable(value: Any) -> Any:
+    """NUL, which JSONB cannot hold, becomes the visible escape ``\\x00`` in keys and strings."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
 
 
-def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
-    canonical = _dumps({**fields, "prev_hash": prev_hash})
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def _stored(value: Any) -> Any:
+    """The JSON value a field is stored as: what its canonical text loads back to.
 
-
-HASHED_FIELDS = (
-    "seq",
-    "at",
-    "actor_kind",
-    "actor_id",
-    "actor_username",
-    "actor_name",
-    "actor_badge",
-    "actor_unit",
-    "actor_agency",
-    "actor_role",
-    "client_address",
-    "action",
-    "outcome",
-    "reason",
-    "query_terms",
-    "purpose",
-    "result_count",
-    "result_ids",
-    "details",
-)
-
-
-_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
+    Dumping the stored value again gives the same canonical text, so the hash written now is the
+    hash recomputed from the database later (tuples become lists, other keys become strings).
+    """
+    return json.loads(canonical(_storable(value)))
 
 
 def _text(value: str | None) -> str | None:
@@ -157,12 +170,6 @@ def _text(value: str | None) -> str | None:
     if value is None or value.isprintable():
         return value
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
-
-
-def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
-    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
-    fields["at"] = entry.at.isoformat(timespec="microseconds")
-    return fields
 
 
 _HEAD_SQL = "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"
@@ -189,6 +196,11 @@ def _head(session: Session, dialect: str) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
+def locked_head(uow: UnitOfWork) -> tuple[int, str]:
+    """The chain's (seq, hash), holding the append lock until the transaction ends."""
+    return _head(uow.session, uow.dialect)
+
+
 def _remember(session: Session, seq: int, digest: str) -> None:
     session.info["audit_head"] = (session.get_transaction(), seq, digest)
 
@@ -196,6 +208,41 @@ def _remember(session: Session, seq: int, digest: str) -> None:
 # Entries wait in the session until its next ORM query or its commit, then go in one multi-row
 # INSERT: still the caller's transaction (invariant 1), with one round trip however many.
 _BUFFER = "audit_buffer"
+# PostgreSQL: the buffered entries and their records in one statement, one round trip, with
+# one array parameter per column (a fixed text, so it is prepared once whatever the count).
+_PG_TYPES = {
+    "seq": "integer",
+    "at": "timestamptz",
+    "actor_id": "integer",
+    "reason": "text",
+    "query_terms": "jsonb",
+    "purpose": "jsonb",
+    "result_count": "integer",
+    "result_ids": "jsonb",
+    "details": "jsonb",
+}
+_PG_JSON = frozenset(name for name, kind in _PG_TYPES.items() if kind == "jsonb")
+_APPEND_PG = text(
+    f"WITH appended AS (INSERT INTO audit_entries ({', '.join(_COLUMNS)}) "  # noqa: S608 — fixed names
+    "SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'varchar')}[])" for c in _COLUMNS)
+    + ")) INSERT INTO audit_entry_records (entry_seq, record_kind, record_id) "
+    "SELECT * FROM unnest(CAST(:record_seqs AS integer[]), CAST(:record_kinds AS varchar[]),"
+    " CAST(:record_ids AS varchar[]))"
+)
+
+
+def _append_pg(session: Session, rows: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    params: dict[str, list[Any]] = {
+        c: [None if r[c] is None else canonical(r[c]) for r in rows]
+        if c in _PG_JSON
+        else [r[c] for r in rows]
+        for c in _COLUMNS
+    }
+    params["record_seqs"] = [r["entry_seq"] for r in records]
+    params["record_kinds"] = [r["record_kind"] for r in records]
+    params["record_ids"] = [r["record_id"] for r in records]
+    session.connection().execute(_APPEND_PG, params)
 
 
 def _buffer(session: Session) -> list[dict[str, Any]]:
@@ -215,7 +262,20 @@ def _write_buffer(session: Session) -> None:
         # Never drop an entry silently: a buffer always belongs to the open transaction.
         msg = "audit entries were buffered outside the current transaction"
         raise RuntimeError(msg)
-    session.connection().execute(insert(AuditEntry.__table__), held[1])  # type: ignore[arg-type]
+    rows = held[1]
+    records = [
+        {"entry_seq": row["seq"], "record_kind": kind, "record_id": record_id}
+        for row in rows
+        for kind in (result_kind(row["action"]),)
+        for record_id in dict.fromkeys(str(i)[:120] for i in row["result_ids"])
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        _append_pg(session, rows, records)
+        return
+    connection = session.connection()
+    connection.execute(insert(AuditEntry.__table__), rows)  # type: ignore[arg-type]
+    if records:
+        connection.execute(insert(AuditEntryRecord.__table__), records)  # type: ignore[arg-type]
 
 
 @event.listens_for(Session, "before_commit")
@@ -254,24 +314,42 @@ def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
         action=str(event.action),
         outcome=str(event.outcome),
         reason=_text(event.reason),
-        query_terms=_dumps(event.query_terms),
-        purpose=_dumps(event.purpose) if event.purpose is not None else None,
+        query_terms=_stored(event.query_terms),
+        purpose=_stored(event.purpose.as_record()) if event.purpose is not None else None,
         result_count=event.result_count,
-        result_ids=_dumps(list(event.result_ids)),
-        details=_dumps(event.details),
+        result_ids=_stored(list(event.result_ids)),
+        details=_stored(event.details),
+        case_number=event.purpose.case_number if event.purpose is not None else None,
         prev_hash=prev,
         hash="",
     )
-    entry.hash = entry_hash(_hashed_fields(entry), prev)
+    entry.hash = entry_hash(hashed_fields(entry), prev)
     _buffer(session).append({k: getattr(entry, k) for k in _COLUMNS})
     _remember(session, entry.seq, entry.hash)
     if entry.seq % CHECKPOINT_EVERY == 0:
         # One signature and two rows per thousand entries, in the same transaction: if the use
         # case rolls back, so does its checkpoint. Without a readable key nothing is appended.
-        from plateward.core.checkpoints import write_checkpoint
-
-        write_checkpoint(uow, uow.settings.audit_signing_key)
+        checkpoint = audit_signing.sign(uow, uow.settings.audit_signing_key, entry.seq, entry.hash)
+        record(uow, CHECKPOINT_WORKER, checkpoint_event(checkpoint))
     return entry
+
+
+# The narrow identity that signs the trail: automatically, on schedule and at start.
+CHECKPOINT_WORKER = Actor.worker("audit-checkpoint")
+
+
+def checkpoint_event(checkpoint: audit_signing.Checkpoint) -> AuditEvent:
+    """The entry that records a checkpoint was written (it follows the entries it covers)."""
+    return AuditEvent(
+        AuditAction.AUDIT_CHECKPOINT_WRITTEN,
+        details={
+            "checkpoint_id": checkpoint.id,
+            "last_seq": checkpoint.last_seq,
+            "last_hash": checkpoint.last_hash,
+            "public_key": checkpoint.public_key,
+            "signature": checkpoint.signature,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -287,24 +365,45 @@ class ChainStatus:
 EntryCheck = Callable[[AuditEntry], str | None]
 
 
-def _walk(entries: Iterable[AuditEntry], check: EntryCheck | None = None) -> ChainStatus:
-    expected_seq, prev, count = 1, GENESIS_HASH, 0
+def _case_number_problem(entry: AuditEntry) -> str | None:
+    """The indexed case number must be the one in the hashed purpose (it is not hashed itself)."""
+    purpose = entry.purpose if isinstance(entry.purpose, dict) else {}
+    named = purpose.get("case_number")
+    if entry.case_number != (None if named is None else str(named)[:120]):
+        return "the indexed case number differs from the entry's purpose"
+    return None
+
+
+def walk(
+    entries: Iterable[AuditEntry],
+    check: EntryCheck | None = None,
+    *,
+    after: int = 0,
+    prev: str = GENESIS_HASH,
+) -> ChainStatus:
+    """Check each entry's number, link and hash, starting after entry ``after`` ending in ``prev``.
+
+    ``entries`` counts the chain up to the last entry walked (``after`` plus those walked).
+    """
+    expected_seq, count = after + 1, after
     for entry in entries:
         count += 1
         if entry.seq != expected_seq:
             return ChainStatus(False, count, expected_seq, f"entry {expected_seq} is missing")
         if entry.prev_hash != prev:
             return ChainStatus(False, count, entry.seq, "link to the previous entry is broken")
-        if entry_hash(_hashed_fields(entry), prev) != entry.hash:
+        if entry_hash(hashed_fields(entry), prev) != entry.hash:
             return ChainStatus(False, count, entry.seq, "entry content does not match its hash")
+        if problem := _case_number_problem(entry):
+            return ChainStatus(False, count, entry.seq, problem)
         if check is not None and (problem := check(entry)):
             return ChainStatus(False, count, entry.seq, problem)
         prev, expected_seq = entry.hash, expected_seq + 1
     return ChainStatus(True, count)
 
 
-def _stream(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
-    after = 0
+def stream(session: Session, after: int = 0, batch: int = 5000) -> Iterator[AuditEntry]:
+    """The entries after ``after`` in order, read in batches so a long trail stays in bounds."""
     while True:
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
@@ -322,21 +421,4 @@ def verify_chain(session: Session, check: EntryCheck | None = None) -> ChainStat
     ``check`` adds a test of each linked entry: ``checkpoints.verify_trail`` compares entries
     with their signed checkpoints through it.
     """
-    return _walk(_stream(session), check)
-
-
-class AuditCheckpoint(Base):
-    """A signed statement that the chain up to ``last_seq`` ended in ``last_hash``.
-
-    Signed with an Ed25519 key kept outside the database, so truncating the trail or rewriting
-    it wholesale (recomputing every hash) is detected.
-    """
-
-    __tablename__ = "audit_checkpoints"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime]
-    last_seq: Mapped[int] = mapped_column(Integer, index=True)
-    last_hash: Mapped[str] = mapped_column(String(64))
-    public_key: Mapped[str] = mapped_column(String(64))
-    signature: Mapped[str] = mapped_column(String(128))
+    return walk(stream(session), check)

@@ -8,61 +8,52 @@ in ``last_hash``, signed with an Ed25519 key kept outside the database
 (``Settings.audit_signing_key``). The signed bytes are the UTF-8 text
 ``plateward-audit-checkpoint/1:{last_seq}:{last_hash}``.
 
-Checkpoints are written by ``audit.record`` at every thousandth entry and by
-``plateward audit checkpoint``.
+Checkpoints are written by ``audit.record`` at every thousandth entry, by the scheduled job
+(``scheduled_checkpoint``, every ``audit_checkpoint_interval_minutes``), at ``plateward serve``
+and by ``plateward audit checkpoint``.
+
+Two verifications (docs/audit.md says what each covers):
+- ``verify_trail`` walks the whole chain and every checkpoint (``plateward audit verify``);
+- ``verify_since_checkpoint`` trusts the newest checkpoint once its signature and the entry it
+  names check out, and walks only the entries after it (the auditor's page, on every load).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plateward.core import audit
-from plateward.core.audit import (
-    GENESIS_HASH,
-    AuditAction,
-    AuditCheckpoint,
-    AuditEntry,
-    AuditEvent,
-    ChainStatus,
+from plateward.core import audit, audit_signing
+from plateward.core.audit import AuditAction, ChainStatus
+from plateward.core.audit_models import GENESIS_HASH, AuditCheckpoint, AuditEntry
+from plateward.core.audit_signing import (
+    SIGNED_PREFIX,
+    Checkpoint,
+    public_key_hex,
+    signed_message,
 )
 from plateward.core.database import UnitOfWork
 from plateward.core.permissions import Actor
 
-SIGNED_PREFIX = "plateward-audit-checkpoint/1"
+__all__ = [
+    "SIGNED_PREFIX",
+    "Checkpoint",
+    "checkpoint_if_moved",
+    "latest_checkpoint",
+    "public_key_hex",
+    "scheduled_checkpoint",
+    "signed_message",
+    "verify_since_checkpoint",
+    "verify_trail",
+    "write_checkpoint",
+]
 
-
-@dataclass(frozen=True)
-class Checkpoint:
-    id: int
-    at: datetime
-    last_seq: int
-    last_hash: str
-    public_key: str
-    signature: str
-
-
-def signed_message(last_seq: int, last_hash: str) -> bytes:
-    """The exact bytes a checkpoint signs."""
-    return f"{SIGNED_PREFIX}:{last_seq}:{last_hash}".encode()
-
-
-def public_key_hex(private_key: bytes) -> str:
-    """The hex public key of a raw Ed25519 private key: what verification trusts."""
-    key = Ed25519PrivateKey.from_private_bytes(private_key)
-    return key.public_key().public_bytes_raw().hex()
-
-
-def _view(row: AuditCheckpoint) -> Checkpoint:
-    return Checkpoint(row.id, row.at, row.last_seq, row.last_hash, row.public_key, row.signature)
+_view = audit_signing.view
 
 
 def _head(session: Session) -> tuple[int, str]:
@@ -78,32 +69,9 @@ def write_checkpoint(uow: UnitOfWork, private_key: bytes, actor: Actor | None = 
 
     The checkpoint covers the entries before its own ``audit.checkpoint_written`` entry.
     """
-    key = Ed25519PrivateKey.from_private_bytes(private_key)
     last_seq, last_hash = _head(uow.session)
-    row = AuditCheckpoint(
-        at=uow.now(),
-        last_seq=last_seq,
-        last_hash=last_hash,
-        public_key=key.public_key().public_bytes_raw().hex(),
-        signature=key.sign(signed_message(last_seq, last_hash)).hex(),
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    checkpoint = _view(row)
-    audit.record(
-        uow,
-        actor or Actor.system("audit-checkpoint"),
-        AuditEvent(
-            AuditAction.AUDIT_CHECKPOINT_WRITTEN,
-            details={
-                "checkpoint_id": checkpoint.id,
-                "last_seq": last_seq,
-                "last_hash": last_hash,
-                "public_key": checkpoint.public_key,
-                "signature": checkpoint.signature,
-            },
-        ),
-    )
+    checkpoint = audit_signing.sign(uow, private_key, last_seq, last_hash)
+    audit.record(uow, actor or audit.CHECKPOINT_WORKER, audit.checkpoint_event(checkpoint))
     return checkpoint
 
 
@@ -157,8 +125,7 @@ class _EntryCheck:
 
 
 def _details(entry: AuditEntry) -> dict[str, object]:
-    parsed = json.loads(entry.details or "{}")
-    return parsed if isinstance(parsed, dict) else {}
+    return entry.details if isinstance(entry.details, dict) else {}
 
 
 def _truncation(checkpoints: list[Checkpoint], status: ChainStatus) -> tuple[int, str] | None:
@@ -199,9 +166,72 @@ def verify_trail(session: Session, trusted_key: str) -> ChainStatus:
 
 def checkpoint_if_moved(uow: UnitOfWork, private_key: bytes, actor: Actor) -> Checkpoint | None:
     """Sign the head unless the newest checkpoint already covers everything but itself."""
+    # Under the append lock, so two jobs running at once cannot both sign the same head.
+    head_seq, _ = audit.locked_head(uow)
     latest = latest_checkpoint(uow.session)
-    head_seq, _ = _head(uow.session)
     # A checkpoint's own audit entry follows it, so "covered" means at most one entry newer.
     if latest is not None and head_seq <= latest.last_seq + 1:
         return None
     return write_checkpoint(uow, private_key, actor)
+
+
+def _incremental_problem(
+    session: Session, latest: Checkpoint, trusted_key: str
+) -> tuple[int, str] | None:
+    """What is wrong with the newest checkpoint or the entry it names, if anything."""
+    if problem := _signature_problem(latest, trusted_key):
+        return max(latest.last_seq, 1), problem
+    if latest.last_seq == 0:
+        return None
+    named = session.get(AuditEntry, latest.last_seq)
+    if named is None:
+        return (
+            latest.last_seq,
+            f"entries from {latest.last_seq} were removed: a signed checkpoint covers entry "
+            f"{latest.last_seq}",
+        )
+    if named.hash != latest.last_hash:
+        return (
+            latest.last_seq,
+            f"entry {latest.last_seq} differs from the signed checkpoint of "
+            f"{latest.at:%Y-%m-%d %H:%M} UTC: the trail up to it was rewritten",
+        )
+    return None
+
+
+def verify_since_checkpoint(session: Session, trusted_key: str) -> ChainStatus:
+    """Check the newest signed checkpoint and walk only the entries after it.
+
+    Covers: the newest checkpoint's signature and key, the entry it names (present, same hash),
+    and every entry after it (numbering, links, hashes, the checkpoints those entries record).
+    Does not cover the entries before it, nor older checkpoints: an edit there is found by the
+    full ``verify_trail`` (``plateward audit verify``). Without any checkpoint it is the full walk.
+    """
+    latest = latest_checkpoint(session)
+    if latest is None:
+        return verify_trail(session, trusted_key)
+    if bad := _incremental_problem(session, latest, trusted_key):
+        return ChainStatus(False, latest.last_seq, bad[0], bad[1], 1)
+    newer = [
+        _view(r)
+        for r in session.scalars(
+            select(AuditCheckpoint).where(AuditCheckpoint.last_seq >= latest.last_seq)
+        )
+    ]
+    status = audit.walk(
+        audit.stream(session, after=latest.last_seq),
+        _EntryCheck(newer),
+        after=latest.last_seq,
+        prev=latest.last_hash if latest.last_seq else GENESIS_HASH,
+    )
+    return ChainStatus(status.ok, status.entries, status.first_bad_seq, status.problem, len(newer))
+
+
+def scheduled_checkpoint(uow: UnitOfWork) -> None:
+    """The scheduled job's body: sign the head if it moved, as the checkpoint worker, and commit.
+
+    Idempotent: run twice (two processes, or twice in a minute) it writes at most one checkpoint
+    per new head, since the append lock serializes the head it reads.
+    """
+    checkpoint_if_moved(uow, uow.settings.audit_signing_key, audit.CHECKPOINT_WORKER)
+    uow.commit()

@@ -22,7 +22,7 @@ Exporter = Annotated[SessionState, Depends(person_with(Permission.AUDIT_EXPORT))
 
 
 def _filters(request: Request) -> rules.TrailFilters:
-    return rules.parse_filters(request.query_params, oversight.ACTIONS)
+    return rules.parse_filters(request.query_params, oversight.ACTIONS, oversight.RECORD_KINDS)
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -42,6 +42,7 @@ def trail_page(request: Request, uow: UowDep, state: Auditor) -> Response:
         "chain": chain,
         "trail": trail,
         "actions": oversight.ACTIONS,
+        "record_kinds": oversight.RECORD_KINDS,
         "outcomes": rules.OUTCOMES,
         "export_query": rules.query_string(filters),
         "previous_query": rules.query_string(filters, page - 1) if page > 1 else None,

@@ -21,8 +21,6 @@ PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
 MAX_TEXT = 200
 OUTCOMES = ("allowed", "denied")
-# The key under which a search's purpose records its case number (DUP §9: the purpose of access).
-CASE_NUMBER_KEY = "case_number"
 
 # The CSV export's columns: the audit entry's hashed fields in their order, less the actor's kind
 # and id and the details, then the entry's hash.
@@ -45,6 +43,8 @@ class TrailFilters:
     purpose: str = ""  # any part of the purpose
     outcome: str = ""  # allowed | denied
     action: str = ""  # one AuditAction value
+    record_id: str = ""  # entries that returned this record (a read id, an entry number), exactly
+    record_kind: str = ""  # of this kind (read, quarantined_row, audit_entry); any when empty
 
     def as_terms(self) -> dict[str, str]:
         """The filters that were set, as text: recorded in the audit entry and carried in links."""
@@ -82,7 +82,9 @@ def _choice(params: Mapping[str, str], name: str, allowed: Collection[str]) -> s
     return value
 
 
-def parse_filters(params: Mapping[str, str], actions: Collection[str]) -> TrailFilters:
+def parse_filters(
+    params: Mapping[str, str], actions: Collection[str], record_kinds: Collection[str] = ()
+) -> TrailFilters:
     """Filters from a query string; anything malformed is refused with the reason."""
     filters = TrailFilters(
         person=_text(params, "person"),
@@ -93,10 +95,21 @@ def parse_filters(params: Mapping[str, str], actions: Collection[str]) -> TrailF
         purpose=_text(params, "purpose"),
         outcome=_choice(params, "outcome", OUTCOMES),
         action=_choice(params, "action", actions),
+        record_id=_text(params, "record_id"),
+        record_kind=_choice(params, "record_kind", record_kinds),
     )
+    if filters.record_kind and not filters.record_id:
+        raise InvalidInput("a record kind needs the record id it applies to")
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidInput("the 'from' date is after the 'to' date")
     return filters
+
+
+def record_filters(kind: str, record_id: str, record_kinds: Collection[str]) -> TrailFilters:
+    """The question "who saw this record", checked like the page's filters."""
+    if not record_id.strip():
+        raise InvalidInput("the record id is required")
+    return parse_filters({"record_kind": kind, "record_id": record_id}, (), record_kinds)
 
 
 def parse_page(value: str | None) -> int:

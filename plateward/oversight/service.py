@@ -7,20 +7,19 @@ trail is itself recorded in it, in the same transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select, union
 
 from plateward.core import audit
-from plateward.core.audit import AuditAction, AuditEntry, AuditEvent
+from plateward.core.audit import AuditAction, AuditEntry, AuditEntryRecord, AuditEvent, RecordKind
+from plateward.core.audit_models import canonical
 from plateward.core.authorization import authorize
-from plateward.core.checkpoints import latest_checkpoint, public_key_hex, verify_trail
+from plateward.core.checkpoints import latest_checkpoint, public_key_hex, verify_since_checkpoint
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import NotFound
 from plateward.core.permissions import Actor, Permission
@@ -28,6 +27,8 @@ from plateward.oversight import rules
 from plateward.oversight.rules import PAGE_SIZE, TrailFilters
 
 ACTIONS = tuple(str(a) for a in AuditAction)
+JSON_COLUMNS = ("query_terms", "purpose", "result_ids", "details")
+RECORD_KINDS = tuple(str(k) for k in RecordKind)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class EntryView:
     purpose: dict[str, Any] | None
     result_count: int | None
     result_ids: list[str]
+    result_kind: str
     details: dict[str, Any]
     prev_hash: str
     hash: str
@@ -86,6 +88,8 @@ class EntryView:
 
 @dataclass(frozen=True)
 class ChainReport:
+    """The page's check: the entries after the newest signed checkpoint (docs/audit.md)."""
+
     ok: bool
     entries: int
     first_bad_seq: int | None
@@ -95,11 +99,32 @@ class ChainReport:
     last_checkpoint_at: datetime | None
 
 
-def _case_number(dialect: str) -> ColumnElement[str]:
-    if dialect == "postgresql":
-        text: ColumnElement[str] = cast(AuditEntry.purpose, JSONB)[rules.CASE_NUMBER_KEY].astext
-        return text
-    return func.json_extract(AuditEntry.purpose, f"$.{rules.CASE_NUMBER_KEY}", type_=String)
+def _contains(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
+    """Case-insensitive 'contains', the auditor's LIKE wildcards matched literally."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+# The query terms and details as one text: on PostgreSQL exactly the expression of the trigram
+# index ix_audit_entries_terms_trgm (migration 0003), so a plate search uses it.
+_TERMS_TEXT = cast(AuditEntry.query_terms, Text) + cast(AuditEntry.details, Text)
+
+
+def _term(term: str) -> ColumnElement[bool]:
+    """Any part of the terms or details, or a whole result id: two indexed look-ups, united."""
+    return AuditEntry.seq.in_(
+        union(
+            select(AuditEntry.seq).where(_contains(_TERMS_TEXT, term)),
+            select(AuditEntryRecord.entry_seq).where(AuditEntryRecord.record_id == term),
+        )
+    )
+
+
+def _records(kind: str, record_id: str) -> Select[int]:
+    query = select(AuditEntryRecord.entry_seq).where(AuditEntryRecord.record_id == record_id)
+    if kind:
+        query = query.where(AuditEntryRecord.record_kind == kind)
+    return query
 
 
 def _conditions(uow: UnitOfWork, f: TrailFilters) -> list[ColumnElement[bool]]:
@@ -118,22 +143,15 @@ def _conditions(uow: UnitOfWork, f: TrailFilters) -> list[ColumnElement[bool]]:
     if end is not None:
         where.append(AuditEntry.at < end)
     if f.term:
-        where.append(
-            or_(
-                *(
-                    column.icontains(f.term, autoescape=True)
-                    for column in (
-                        AuditEntry.query_terms,
-                        AuditEntry.details,
-                        AuditEntry.result_ids,
-                    )
-                )
-            )
-        )
+        where.append(_term(f.term))
     if f.case_number:
-        where.append(_case_number(uow.dialect).icontains(f.case_number, autoescape=True))
+        # Indexed (ix_audit_entries_case_number): the whole case number, as recorded.
+        where.append(AuditEntry.case_number == f.case_number)
     if f.purpose:
-        where.append(AuditEntry.purpose.icontains(f.purpose, autoescape=True))
+        where.append(_contains(cast(AuditEntry.purpose, Text), f.purpose))
+    if f.record_id:
+        # "Who saw record X": the indexed audit_entry_records, filled from the result ids.
+        where.append(AuditEntry.seq.in_(_records(f.record_kind, f.record_id)))
     if f.outcome:
         where.append(AuditEntry.outcome == f.outcome)
     if f.action:
@@ -157,8 +175,8 @@ def _row(e: AuditEntry) -> TrailRow:
         e.action,
         e.outcome,
         e.reason,
-        e.query_terms,
-        e.purpose,
+        canonical(e.query_terms),
+        None if e.purpose is None else canonical(e.purpose),
         e.result_count,
     )
 
@@ -190,10 +208,6 @@ def search_trail(uow: UnitOfWork, actor: Actor, filters: TrailFilters, page: int
     return TrailPage(filters, page, total or 0, rows)
 
 
-def _loads(text: str | None) -> Any:
-    return json.loads(text) if text else None
-
-
 def _entry_view(e: AuditEntry) -> EntryView:
     return EntryView(
         seq=e.seq,
@@ -210,11 +224,12 @@ def _entry_view(e: AuditEntry) -> EntryView:
         action=e.action,
         outcome=e.outcome,
         reason=e.reason,
-        query_terms=_loads(e.query_terms) or {},
-        purpose=_loads(e.purpose),
+        query_terms=dict(e.query_terms or {}),
+        purpose=None if e.purpose is None else dict(e.purpose),
         result_count=e.result_count,
-        result_ids=[str(i) for i in _loads(e.result_ids) or []],
-        details=_loads(e.details) or {},
+        result_ids=[str(i) for i in e.result_ids or []],
+        result_kind=audit.result_kind(e.action),
+        details=dict(e.details or {}),
         prev_hash=e.prev_hash,
         hash=e.hash,
     )
@@ -256,7 +271,11 @@ def _export_rows(
         if not entries:
             return
         for e in entries:
-            yield {column: getattr(e, column) for column in rules.CSV_COLUMNS}
+            row = {column: getattr(e, column) for column in rules.CSV_COLUMNS}
+            for column in JSON_COLUMNS:  # the canonical text each entry's hash covers
+                if column in row and row[column] is not None:
+                    row[column] = canonical(row[column])
+            yield row
         after = entries[-1].seq
 
 
@@ -282,11 +301,26 @@ def export_csv(uow: UnitOfWork, actor: Actor, filters: TrailFilters) -> str:
     return rules.csv_text(rows)
 
 
+def who_saw(
+    uow: UnitOfWork, actor: Actor, record_kind: str, record_id: str, page: int = 1
+) -> TrailPage:
+    """Every entry that returned the record (e.g. read X), newest first; the question is audited.
+
+    DUP §9 — the trail records what was returned; this answers it from the indexed records.
+    """
+    filters = rules.record_filters(record_kind, record_id, RECORD_KINDS)
+    return search_trail(uow, actor, filters, page)
+
+
 def chain_status(uow: UnitOfWork, actor: Actor) -> ChainReport:
-    """Walk the chain and check it against the signed checkpoints (invariant 6)."""
+    """The newest signed checkpoint and every entry after it (invariant 6; docs/audit.md).
+
+    The page runs this on every load: it walks only the entries since the newest checkpoint. The
+    whole trail and every older checkpoint are checked by ``plateward audit verify``.
+    """
     authorize(uow, actor, Permission.AUDIT_READ)
     trusted = public_key_hex(uow.settings.audit_signing_key)
-    status = verify_trail(uow.session, trusted)
+    status = verify_since_checkpoint(uow.session, trusted)
     last = latest_checkpoint(uow.session)
     return ChainReport(
         status.ok,

@@ -3,7 +3,6 @@ both need cameras:manage and answer mistakes with a clear 4xx."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -34,7 +33,7 @@ def test_an_administrator_registers_a_camera_through_the_api(
     assert response.status_code == 201, response.text
     assert response.json()["code"] == "API-CAM-1"
     assert response.json()["expected_interval_minutes"] is None
-    assert json.loads(entries(db, "camera.registered")[-1].details)["camera"] == "API-CAM-1"
+    assert entries(db, "camera.registered")[-1].details["camera"] == "API-CAM-1"
     assert "API-CAM-1" in [c["code"] for c in client.get("/api/v1/cameras").json()]
 
 
@@ -80,7 +79,7 @@ def test_patch_changes_the_fields_sent_then_retires_and_reactivates(
     assert changed.json()["name"] == "Tully & Quimby"
     assert retired.json()["status"] == "inactive"
     assert back.json()["status"] == "active"
-    assert json.loads(entries(db, "camera.retired")[-1].details)["reason"] == "lens broken"
+    assert entries(db, "camera.retired")[-1].details["reason"] == "lens broken"
 
 
 def test_patch_refuses_what_it_cannot_do(client: TestClient, backend: Backend) -> None:

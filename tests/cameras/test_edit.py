@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from plateward.cameras import service as cameras
@@ -29,7 +27,7 @@ def test_an_edit_changes_the_fields_given_and_records_their_names(
     assert view.name == "Story & King, south"
     assert view.expected_interval_minutes == 30
     assert view.location == "Story Rd & S King Rd"
-    details = json.loads(entries(db, "camera.updated")[-1].details)
+    details = entries(db, "camera.updated")[-1].details
     assert details == {"camera": "NEW-CAM-1", "changed": ["name", "expected_interval_minutes"]}
 
 
@@ -63,5 +61,5 @@ def test_a_class_limited_to_other_cameras_cannot_edit_this_one(db: Database) -> 
     scoped = person(Role.ADMINISTRATOR, camera_scope=frozenset({"OTHER"}))
     with db.unit_of_work() as uow, pytest.raises(PermissionDenied, match="outside"):
         cameras.edit_camera(uow, scoped, "NEW-CAM-1", {"name": "x"})
-    refusal = json.loads(entries(db, "access.refused")[-1].details)
+    refusal = entries(db, "access.refused")[-1].details
     assert refusal["resource"] == "camera:NEW-CAM-1"

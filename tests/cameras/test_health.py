@@ -85,7 +85,7 @@ def test_the_health_job_reports_a_silence_once_and_again_after_recovery(
     assert first is not None
     assert "QUIET" in first
     assert second is None or "QUIET" not in second
-    reported = [json.loads(e.details) for e in entries(db, "camera.silent")]
+    reported = [e.details for e in entries(db, "camera.silent")]
     assert [d["camera"] for d in reported].count("QUIET") == 1
     assert "plate" not in json.dumps(reported)
 

@@ -3,7 +3,6 @@ a bad row is reported with its reason and never sinks the file."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -46,7 +45,7 @@ def test_a_csv_file_registers_its_good_rows_and_reports_the_bad_ones(
         assert cameras.camera(uow, operator, "IMP-FX-002").expected_interval_minutes == 30
     assert imported.vendor_ref == "flock-4410"
     assert imported.heading == 90
-    audited = {json.loads(e.details)["camera"] for e in entries(db, "camera.registered")}
+    audited = {e.details["camera"] for e in entries(db, "camera.registered")}
     assert {"IMP-FX-001", "IMP-FX-002", "IMP-MB-001"} <= audited
     assert entries(db, "camera.registered")[-1].actor_username == "tests"
 
@@ -70,7 +69,7 @@ def test_a_changed_row_updates_the_camera_and_is_audited(
     changed.write_text(text)
 
     assert _import(db, operator, changed)["line 2"] == "updated"
-    details = json.loads(entries(db, "camera.updated")[-1].details)
+    details = entries(db, "camera.updated")[-1].details
     assert details == {"camera": "IMP-FX-001", "changed": ["name"]}
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from plateward.cameras import service as cameras
@@ -24,7 +22,7 @@ def test_an_administrator_registers_a_camera_and_it_is_audited(db: Database, adm
     with db.unit_of_work() as uow:
         assert "NEW-CAM-1" in [c.code for c in cameras.list_cameras(uow, admin)]
     [entry] = entries(db, "camera.registered")[-1:]
-    assert json.loads(entry.details)["camera"] == "NEW-CAM-1"
+    assert entry.details["camera"] == "NEW-CAM-1"
     assert entry.actor_username == "administrator"
 
 
@@ -35,7 +33,7 @@ def test_an_officer_cannot_register_a_camera_and_the_refusal_is_audited(
         cameras.add_camera(uow, officer, a_camera())
 
     refusal = entries(db, "access.refused")[-1]
-    assert json.loads(refusal.details)["permission"] == "cameras:manage"
+    assert refusal.details["permission"] == "cameras:manage"
     with db.unit_of_work() as uow:
         assert "NEW-CAM-1" not in cameras.camera_refs(uow)
 

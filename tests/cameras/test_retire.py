@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from plateward.cameras import service as cameras
@@ -36,13 +34,13 @@ def test_a_retired_cameras_reads_are_quarantined_until_it_is_reactivated(
         assert cameras.reactivate_camera(uow, admin, "NEW-CAM-1").status == "active"
     assert _push(db, operator, "NEW-CAM-1", "7RET002").stored == 1
 
-    retired = json.loads(entries(db, "camera.retired")[-1].details)
+    retired = entries(db, "camera.retired")[-1].details
     assert retired == {
         "camera": "NEW-CAM-1",
         "previous_status": "active",
         "reason": "pole knocked down",
     }
-    assert json.loads(entries(db, "camera.reactivated")[-1].details)["camera"] == "NEW-CAM-1"
+    assert entries(db, "camera.reactivated")[-1].details["camera"] == "NEW-CAM-1"
 
 
 def test_retiring_needs_a_reason(db: Database, admin: Actor) -> None:

@@ -78,7 +78,7 @@ def test_entries_record_who_what_and_the_outcome(db: Database) -> None:
     )
     assert entry.actor_agency == "San José Police Department"
     assert (entry.outcome, entry.reason) == ("denied", "no purpose")
-    assert '"7ABC123"' in entry.query_terms
+    assert entry.query_terms == {"plate": "7ABC123"}
     assert entry.at.tzinfo is not None
 
 

@@ -31,6 +31,7 @@ from plateward.core.audit import (
     entry_hash,
     verify_chain,
 )
+from plateward.core.audit_models import hashed_fields
 from plateward.core.checkpoints import Checkpoint, public_key_hex, verify_trail, write_checkpoint
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
@@ -131,7 +132,7 @@ def _rewrite_from(db: Database, first: int) -> None:
         ).all()
         prev = entries[0].prev_hash
         for entry in entries:
-            fields = audit._hashed_fields(entry)
+            fields = hashed_fields(entry)
             if entry.seq == first:
                 fields["query_terms"] = '{"n":"nothing to see"}'
             new_hash = entry_hash(fields, prev)

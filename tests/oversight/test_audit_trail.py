@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
@@ -22,6 +23,7 @@ from plateward.core.audit import AuditAction, AuditEntry, AuditEvent, Outcome
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
 from plateward.core.permissions import Actor, Role
+from plateward.core.purpose import Purpose, PurposeCategory
 from plateward.oversight.rules import CSV_COLUMNS
 from tests.conftest import NOW, Backend, sign_in
 
@@ -41,12 +43,12 @@ JANE = Actor(
 RICHARD = Actor(
     kind="person", id=None, username="rroe", name="Richard Roe", role=Role.OFFICER, badge="777"
 )
-PURPOSE = {
-    "category": "investigation",
-    "crime_type": "robbery",
-    "case_number": "26-004417",
-    "justification": "suspect vehicle seen leaving the scene",
-}
+PURPOSE = Purpose(
+    PurposeCategory.CRIMINAL_INVESTIGATION,
+    crime_type="robbery",
+    case_number="26-004417",
+    justification="suspect vehicle seen leaving the scene",
+)
 
 
 def _record(
@@ -149,7 +151,8 @@ def test_an_auditor_searches_the_trail_by_plate_or_query_term(
     sign_in(client, backend, "auditor")
 
     by_plate = client.get("/audit", params={"term": "7xyz"})
-    by_read_id = client.get("/audit", params={"term": "feedface"})
+    # A result id is matched whole, through the record index (audit_entry_records).
+    by_read_id = client.get("/audit", params={"term": "feedface-0000-4000-8000-000000000001"})
     # LIKE wildcards typed by the auditor are matched literally, never as patterns.
     wildcard = client.get("/audit", params={"term": "_XYZ987"})
 
@@ -168,7 +171,7 @@ def test_an_auditor_searches_the_trail_by_case_number_and_purpose(
         AuditEvent(
             AuditAction.READS_MONITORED,
             query_terms={"note": "26-004417"},  # the number, but not as a case number
-            purpose={**PURPOSE, "case_number": "26-000001", "crime_type": "burglary"},
+            purpose=replace(PURPOSE, case_number="26-000001", crime_type="burglary"),
         ),
     )
     sign_in(client, backend, "auditor")
@@ -243,7 +246,7 @@ def test_an_auditor_opens_an_entry(client: TestClient, backend: Backend, db: Dat
     assert "11111111-2222-3333-4444-555555555555" in text_shown
     (viewed,) = _entries(db, AuditAction.AUDIT_ENTRY_VIEWED)
     assert viewed.actor_username == "auditor"
-    assert json.loads(viewed.result_ids) == [str(seq)]
+    assert viewed.result_ids == [str(seq)]
     assert client.get("/audit/entries/999999").status_code == 404
 
 
@@ -272,7 +275,7 @@ def test_the_csv_export_is_itself_audited(
     assert datetime.fromisoformat(row["at"]) == NOW
     (exported,) = _entries(db, AuditAction.AUDIT_EXPORTED)
     assert exported.actor_username == "auditor"
-    assert json.loads(exported.query_terms) == {"person": "jdoe"}
+    assert exported.query_terms == {"person": "jdoe"}
     assert exported.result_count == 2
 
 
@@ -360,9 +363,9 @@ def test_searching_the_trail_is_audited(client: TestClient, backend: Backend, db
     (searched,) = _entries(db, AuditAction.AUDIT_SEARCHED)
     assert searched.actor_username == "auditor"
     assert searched.actor_role == "auditor"
-    assert json.loads(searched.query_terms) == {"person": "jdoe", "outcome": "denied", "page": 1}
+    assert searched.query_terms == {"person": "jdoe", "outcome": "denied", "page": 1}
     assert searched.result_count == 1
-    assert json.loads(searched.result_ids) == [str(denied)]
+    assert searched.result_ids == [str(denied)]
 
 
 def test_bad_dates_get_a_clear_error(client: TestClient, backend: Backend, db: Database) -> None:

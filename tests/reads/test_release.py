@@ -94,7 +94,7 @@ def test_register_and_release_stores_the_reads_and_they_leave_the_quarantine(
     released = entries(db, "quarantine.released")[-1]
     assert released.actor_username == "administrator"
     assert released.result_count == 2
-    ingested = json.loads(entries(db, "reads.ingested")[-1].details)
+    ingested = entries(db, "reads.ingested")[-1].details
     assert (ingested["channel"], ingested["stored"]) == ("release", 2)
 
 

@@ -1,0 +1,145 @@
+"""The purpose of an access: why someone touches ALPR data (pure; no I/O).
+
+DUP §2 — ALPR data may be used only for the authorized uses listed there; the DUP update of March
+2026 makes the crime type, the case number and the justification required fields of every query
+(and of every request from an outside agency, DUP §10). A ``Purpose`` is validated once, here, and
+recorded as a structure in each audit entry (DUP §9: the purpose of each query is logged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from plateward.core.errors import InvalidInput
+
+MAX_CRIME_TYPE = 120
+MAX_CASE_NUMBER = 60
+MAX_JUSTIFICATION = 1000
+MAX_AGENCY = 200
+MIN_JUSTIFICATION = 10
+
+
+class PurposeCategory(StrEnum):
+    """The authorized uses of DUP §2, one per listed use."""
+
+    # §2.1 — patrol or investigative function in the investigation of a felony or misdemeanor.
+    CRIMINAL_INVESTIGATION = "criminal_investigation"
+    # §2.2 — locating an at-risk missing person, including Amber and Silver Alerts.
+    MISSING_PERSON = "missing_person"
+    # §2.3 — supporting a local or State safety department's criminal investigation (DUP §10).
+    AGENCY_SUPPORT = "agency_support"
+    # §2.4 — investigation of a traffic-intersection infraction (red light), CVC 21455.5.
+    TRAFFIC_INTERSECTION = "traffic_intersection"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    PurposeCategory.CRIMINAL_INVESTIGATION: "Investigation of a felony or misdemeanor",
+    PurposeCategory.MISSING_PERSON: "At-risk missing person (Amber or Silver Alert)",
+    PurposeCategory.AGENCY_SUPPORT: "Support of a California agency's criminal investigation",
+    PurposeCategory.TRAFFIC_INTERSECTION: "Traffic-intersection (red-light) review",
+}
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why data is touched; a ``Purpose`` that exists is valid (checked when it is made)."""
+
+    category: PurposeCategory
+    crime_type: str
+    case_number: str
+    justification: str
+    beneficiary_agency: str | None = None
+
+    def __post_init__(self) -> None:
+        validate_purpose(self)
+
+    def as_record(self) -> dict[str, str]:
+        """The structure the audit entry stores (absent beneficiary left out)."""
+        record = {
+            "category": self.category.value,
+            "crime_type": self.crime_type,
+            "case_number": self.case_number,
+            "justification": self.justification,
+        }
+        if self.beneficiary_agency:
+            record["beneficiary_agency"] = self.beneficiary_agency
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Purpose:
+        """The purpose an audit entry stored, validated again."""
+        return purpose(
+            str(record.get("category", "")),
+            str(record.get("crime_type", "")),
+            str(record.get("case_number", "")),
+            str(record.get("justification", "")),
+            record.get("beneficiary_agency"),
+        )
+
+
+def _check_text(value: str, label: str, limit: int) -> None:
+    if not value.strip():
+        raise InvalidInput(f"the {label} is required (DUP update, March 2026)")
+    if len(value) > limit:
+        raise InvalidInput(f"the {label} is limited to {limit} characters")
+    if not value.isprintable():
+        raise InvalidInput(f"the {label} may not contain control characters")
+
+
+def validate_purpose(p: Purpose) -> None:
+    """Raise ``InvalidInput`` naming the first field that is missing or malformed."""
+    if not isinstance(p.category, PurposeCategory):
+        choices = ", ".join(c.value for c in PurposeCategory)
+        raise InvalidInput(f"the purpose must be one of the authorized uses of DUP §2: {choices}")
+    _check_text(p.crime_type, "crime type", MAX_CRIME_TYPE)
+    _check_text(p.case_number, "case number", MAX_CASE_NUMBER)
+    _check_text(p.justification, "justification", MAX_JUSTIFICATION)
+    if len(p.justification.strip()) < MIN_JUSTIFICATION:
+        raise InvalidInput(
+            f"the justification must say why in at least {MIN_JUSTIFICATION} characters"
+        )
+    if p.beneficiary_agency is not None:
+        _check_text(p.beneficiary_agency, "beneficiary agency", MAX_AGENCY)
+    if p.category is PurposeCategory.AGENCY_SUPPORT and p.beneficiary_agency is None:
+        raise InvalidInput("support of another agency must name the agency it supports")
+
+
+def _category(value: str) -> PurposeCategory:
+    try:
+        return PurposeCategory(value.strip())
+    except ValueError:
+        choices = ", ".join(c.value for c in PurposeCategory)
+        raise InvalidInput(
+            f"the purpose must be one of the authorized uses of DUP §2: {choices}"
+        ) from None
+
+
+def _squeeze(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def purpose(
+    category: str,
+    crime_type: str,
+    case_number: str,
+    justification: str,
+    beneficiary_agency: str | None = None,
+) -> Purpose:
+    """A validated ``Purpose`` from form or API text; whitespace runs are collapsed.
+
+    Anything missing or malformed raises ``InvalidInput`` saying what. An access in support of
+    another agency (§2.3) names that agency.
+    """
+    return Purpose(
+        _category(category),
+        _squeeze(crime_type),
+        _squeeze(case_number),
+        _squeeze(justification),
+        _squeeze(beneficiary_agency) or None,
+    )
