@@ -410,26 +410,53 @@ def _audit_signing_key(settings: Settings) -> bytes:
 
 
 @audit_app.command("verify")
-def audit_verify(data_dir: DataDir = None) -> None:
+def audit_verify(
+    data_dir: DataDir = None,
+    witness_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--witness",
+            exists=True,
+            dir_okay=False,
+            help="A copy of the witness file (signed checkpoints kept outside the database).",
+        ),
+    ] = None,
+) -> None:
     """Walk the hash chain and check every signed checkpoint; exit 1 naming the first bad entry."""
-    from plateward.core.checkpoints import public_key_hex, verify_trail
+    from plateward.core import witness
+    from plateward.core.checkpoints import entry_hashes, public_key_hex, verify_trail
 
     settings = _settings(data_dir)
     db = _existing_database(settings, upgrade=False)
+    trusted = public_key_hex(_audit_signing_key(settings))
+    witnessed: list[witness.WitnessedCheckpoint] = []
     try:
+        if witness_file is not None:
+            witnessed = witness.read(witness_file)
         with db.unit_of_work() as uow:
-            status = verify_trail(uow.session, public_key_hex(_audit_signing_key(settings)))
+            status = verify_trail(uow.session, trusted)
+            hashes = entry_hashes(uow.session, {w.last_seq for w in witnessed})
+    except ValueError as exc:
+        raise _fail(PlatewardError(str(exc))) from exc
     finally:
         db.dispose()
+    found = witness.problems(witnessed, hashes, trusted)
+    if found:
+        seq, problem = min(found)
+        console.print(
+            f"[red]Audit trail fails its witness at entry {seq}:[/red] {problem}", soft_wrap=True
+        )
+        raise typer.Exit(code=1)
     if not status.ok:
         console.print(
             f"[red]Audit chain broken at entry {status.first_bad_seq}:[/red] {status.problem}",
             soft_wrap=True,
         )
         raise typer.Exit(code=1)
+    witnessed_note = f", {len(witnessed):,} witnessed checkpoint(s) match" if witness_file else ""
     console.print(
         f"Audit chain intact: {status.entries:,} entries verified, "
-        f"{status.checkpoints:,} signed checkpoint(s) match.",
+        f"{status.checkpoints:,} signed checkpoint(s) match{witnessed_note}.",
         soft_wrap=True,
     )
 

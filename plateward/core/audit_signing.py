@@ -56,4 +56,9 @@ def sign(uow: UnitOfWork, private_key: bytes, last_seq: int, last_hash: str) -> 
     )
     uow.session.add(row)
     uow.session.flush()
-    return view(row)
+    checkpoint = view(row)
+    # DUP §9 — and outside the database, once this transaction commits (core/witness.py).
+    from plateward.core import witness
+
+    witness.expect(uow.session, uow.settings.audit_witness_path, checkpoint)
+    return checkpoint

@@ -164,6 +164,19 @@ def verify_trail(session: Session, trusted_key: str) -> ChainStatus:
     return ChainStatus(False, status.entries, seq, problem, len(checkpoints))
 
 
+def entry_hashes(session: Session, seqs: Iterable[int]) -> dict[int, str]:
+    """The hash of each of these entries that still exists (for checking a witness)."""
+    wanted = sorted(set(seqs))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        rows = session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq.in_(chunk))
+        ).all()
+        found.update((seq, digest) for seq, digest in rows)
+    return found
+
+
 def checkpoint_if_moved(uow: UnitOfWork, private_key: bytes, actor: Actor) -> Checkpoint | None:
     """Sign the head unless the newest checkpoint already covers everything but itself."""
     # Under the append lock, so two jobs running at once cannot both sign the same head.

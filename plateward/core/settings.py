@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # DUP §9 — the key that signs audit checkpoints lives outside the database, so whoever can
     # rewrite the trail cannot re-sign it. 64 hex characters (a raw Ed25519 key) or a PEM key.
     audit_signing_key_file: Path | None = None
+    # DUP §9 — every signed checkpoint is also appended to this file, outside the database, so a
+    # trail cut short or re-signed is caught by whoever holds an older copy of it.
+    audit_witness_file: Path | None = None
     max_batch_reads: int = Field(default=10_000, ge=1, le=100_000)
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     future_skew_seconds: int = Field(default=300, ge=0)
@@ -108,6 +111,11 @@ class Settings(BaseSettings):
                 self.data_dir.mkdir(parents=True, exist_ok=True)
                 _create_private(path, secrets.token_hex(32) + "\n")
         return _ed25519_key(path.read_text().strip())
+
+    @property
+    def audit_witness_path(self) -> Path:
+        """Where signed checkpoints are witnessed (default: beside the data, for the demo)."""
+        return self.audit_witness_file or self.data_dir / "audit-witness.jsonl"
 
     def with_overrides(self, **changes: object) -> Settings:
         return self.model_copy(update=changes)
