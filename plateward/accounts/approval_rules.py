@@ -3,14 +3,16 @@
 DUP §9 — audits are done by a unit other than the Crime Data Intelligence Center, at the direction
 of the Deputy Chief; the City's Digital Privacy Officer may call further audits. DUP §12 — only
 authorized staff administer the system. So an administrator alone can neither make an auditor
-(and read the trail as one), nor silence the real one, nor make another administrator or change
-the legal restrictions everyone accepts. Each such change waits for a second, different person:
+(and read the trail as one), nor silence the real one or the people who confirm such changes, nor
+make another administrator or change the legal restrictions everyone accepts. Each such change
+waits for a second, different person:
 
 | change                                            | who confirms                         |
 |---------------------------------------------------|--------------------------------------|
 | an account created with the auditor or DPO role   | command staff or the DPO             |
 | an account created as administrator or command    | command staff                        |
-| an auditor's account suspended                    | command staff or the DPO             |
+| a privileged account suspended (auditor, DPO,     | command staff or the DPO             |
+|   command staff, administrator)                   |                                      |
 | a new restriction statement published             | command staff or the DPO             |
 
 Nobody confirms their own request, and the local operator at the host (the bootstrap of an
@@ -32,7 +34,7 @@ OVERSIGHT_ROLES = frozenset({Role.AUDITOR, Role.PRIVACY_OFFICER})
 
 class ChangeKind(StrEnum):
     CREATE_PERSON = "create_person"
-    SUSPEND_AUDITOR = "suspend_auditor"
+    SUSPEND_PRIVILEGED = "suspend_privileged"
     PUBLISH_STATEMENT = "publish_statement"
 
 
@@ -44,6 +46,13 @@ class ChangeState(StrEnum):
 
 def approver_roles(kind: ChangeKind, role: Role | None = None) -> frozenset[Role]:
     """Whose confirmation a change needs; empty when it needs none."""
+    if kind is ChangeKind.SUSPEND_PRIVILEGED:
+        # Silencing an auditor or an approver would let one administrator remove the oversight.
+        return (
+            frozenset({Role.COMMAND, Role.PRIVACY_OFFICER})
+            if role in PRIVILEGED_ROLES
+            else frozenset()
+        )
     if kind is ChangeKind.CREATE_PERSON:
         if role in OVERSIGHT_ROLES:
             return frozenset({Role.COMMAND, Role.PRIVACY_OFFICER})

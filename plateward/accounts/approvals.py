@@ -190,7 +190,7 @@ def _apply(uow: UnitOfWork, approver: Actor, row: PendingChange) -> None:
     kind = ChangeKind(row.kind)
     if kind is ChangeKind.CREATE_PERSON:
         people.apply_new_person(uow, approver, payload, requested_by=row.requested_by)
-    elif kind is ChangeKind.SUSPEND_AUDITOR:
+    elif kind is ChangeKind.SUSPEND_PRIVILEGED:
         people.apply_status(uow, approver, payload, requested_by=row.requested_by)
     else:
         people.apply_statement(uow, approver, payload, requested_by=row.requested_by)

@@ -44,7 +44,7 @@ from plateward.sharing import service as agencies
 _hasher = PasswordHasher()  # argon2id with the library's vetted defaults
 MANAGE = Permission.ACCOUNTS_MANAGE
 MIN_PASSWORD = 12
-PERSON_ROLES = frozenset(Role) - {Role.SYSTEM, Role.PUBLIC, Role.CAMERA_SERVICE}
+PERSON_ROLES = frozenset(Role) - {Role.SYSTEM, Role.WORKER, Role.PUBLIC, Role.CAMERA_SERVICE}
 
 
 def hasher() -> PasswordHasher:
@@ -189,17 +189,24 @@ def set_status(
         raise InvalidInput(f"unknown account status '{status}'")
     if not reason.strip():
         raise InvalidInput("give a reason; it goes into the audit trail")
+    role = Role(user.role)
     if (
         status == AccountStatus.SUSPENDED
         and user.status != AccountStatus.SUSPENDED
-        and needs_second_person(actor, ChangeKind.SUSPEND_AUDITOR)
-        and Role(user.role) is Role.AUDITOR
+        and needs_second_person(actor, ChangeKind.SUSPEND_PRIVILEGED, role)
     ):
-        # DUP §9 — the unit that audits cannot be silenced by the people it audits.
-        summary = f"suspend auditor '{user.username}' ({user.full_name}): {reason.strip()}"
+        # DUP §9 — the unit that audits, and the people who confirm privileged changes, cannot be
+        # silenced by one administrator.
+        summary = f"suspend {role.value} '{user.username}' ({user.full_name}): {reason.strip()}"
         payload = {"user_id": user.id, "reason": reason.strip()}
         return approvals.propose(
-            uow, actor, ChangeKind.SUSPEND_AUDITOR, summary[:500], payload, target_user_id=user.id
+            uow,
+            actor,
+            ChangeKind.SUSPEND_PRIVILEGED,
+            summary[:500],
+            payload,
+            role=role,
+            target_user_id=user.id,
         )
     _set_status(uow, actor, user, status, reason.strip())
     uow.commit()

@@ -20,17 +20,17 @@ from plateward.cameras import service as cameras
 from plateward.cameras.rules import CODE_PATTERN, CameraSpec
 from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import Conflict, InvalidInput, NotFound, PlatewardError
+from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Permission
 from plateward.reads import release
 from plateward.sharing import service as agencies
 from plateward.web.deps import UowDep, csrf_for_session, person_with, signed_in
+from plateward.web.errors import status_of
 from plateward.web.rendering import render
 
 router = APIRouter(prefix="/admin/cameras", include_in_schema=False)
 MANAGE = Permission.CAMERAS_MANAGE
 Manager = Annotated[SessionState, Depends(person_with(MANAGE))]
-REFUSED: dict[type[PlatewardError], int] = {InvalidInput: 422, Conflict: 409}
 
 
 def _manager_form(
@@ -70,10 +70,6 @@ def _spec(form: dict[str, str]) -> CameraSpec:
             form["expected_interval_minutes"], "expected interval", int
         ),
     )
-
-
-def _refused(exc: PlatewardError) -> int:
-    return next((status for kind, status in REFUSED.items() if isinstance(exc, kind)), 400)
 
 
 # --- the registry -------------------------------------------------------------------------------
@@ -183,7 +179,7 @@ def register(
         created = cameras.add_camera(uow, state.actor, spec)
     except (InvalidInput, Conflict) as exc:
         uow.rollback()
-        return _registry(request, state, uow, form, exc.detail, _refused(exc))
+        return _registry(request, state, uow, form, exc.detail, status_of(exc))
     return RedirectResponse(f"/admin/cameras/{created.code}", status_code=303)
 
 
@@ -229,7 +225,7 @@ def _change(
         change()
     except (InvalidInput, Conflict) as exc:
         uow.rollback()
-        return _camera_page(request, state, uow, code, exc.detail, _refused(exc))
+        return _camera_page(request, state, uow, code, exc.detail, status_of(exc))
     return RedirectResponse(f"/admin/cameras/{code}", status_code=303)
 
 

@@ -36,7 +36,6 @@ from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Actor, Permission
-from plateward.reads import traffic
 from plateward.sharing import service as agencies
 
 __all__ = ["CameraSpec", "CameraView"]  # CameraSpec is imported from here by the demo builder
@@ -290,6 +289,10 @@ class CameraHealthView:
 
 def _health(uow: UnitOfWork, actor: Actor) -> list[CameraHealthView]:
     oris = {a.id: a.ori for a in agencies.list_agencies(uow)}
+    # Imported here: reads depends on cameras (camera refs, scopes), and only the health check
+    # asks the reads side for figures back, so the module-level dependency points one way.
+    from plateward.reads import traffic
+
     seen = traffic.camera_traffic(uow, actor, LEARNING_DAYS)
     now = uow.now()
     views = []

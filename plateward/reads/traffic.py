@@ -1,7 +1,8 @@
 """When each camera last sent a read, and the gaps between its recent reads: figures, no plates.
 
-The camera registry's health check (cameras/service.py) asks these questions of the reads; this
-module imports nothing from cameras, so the dependency points one way.
+The camera registry's health check (cameras/service.py) asks these questions of the reads, through
+the visibility gate like every read query. It imports this module inside the check only, so at
+import time the dependency points one way (reads → cameras); tests/test_import_layering.py holds it.
 """
 
 from __future__ import annotations

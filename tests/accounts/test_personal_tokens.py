@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from plateward.accounts import service as people
 from plateward.accounts.models import ApiToken
+from plateward.core.audit import AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
@@ -96,6 +97,27 @@ def test_a_token_cannot_push_reads(client: TestClient, backend: Backend) -> None
         "/api/v1/reads", json={"reads": []}, headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 403
+
+
+def test_a_refused_api_call_by_a_token_is_audited(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    """Issue 19: an officer's token posting reads was refused without a trace; now it leaves one."""
+    sign_in(client, backend, "officer")
+    _, token = _issue(client, ["cameras:view"])
+    client.cookies.clear()
+    response = client.post(
+        "/api/v1/reads", json={"reads": []}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 403
+    assert "reads:ingest" in response.json()["detail"]
+    with db.unit_of_work() as uow:
+        refused = uow.session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "access.refused", AuditEntry.actor_username == "officer"
+            )
+        ).all()
+    assert [r.reason for r in refused] == ["lacks reads:ingest"]
 
 
 def test_tokens_last_at_most_ninety_days(client: TestClient, backend: Backend) -> None:

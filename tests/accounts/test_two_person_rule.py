@@ -148,6 +148,23 @@ def test_suspending_an_auditor_waits_but_suspending_an_officer_does_not(db: Data
         assert uow.session.get(User, auditor_id).status == "suspended"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(("target", "approver"), [("dpo", "command"), ("command", "dpo")])
+def test_an_administrator_cannot_suspend_the_approvers_alone(
+    db: Database, target: str, approver: str
+) -> None:
+    """Suspending every approver would leave privileged changes to one administrator."""
+    target_id = _actor(db, target).id
+    assert target_id is not None
+    with db.unit_of_work() as uow:
+        pending = people.set_status(uow, _actor(db, "admin"), target_id, "suspended", "why not")
+    assert isinstance(pending, PendingChangeView)
+    with db.unit_of_work() as uow:
+        assert uow.session.get(User, target_id).status == "active"  # type: ignore[union-attr]
+        approvals.approve(uow, _actor(db, approver), pending.id)
+    with db.unit_of_work() as uow:
+        assert uow.session.get(User, target_id).status == "suspended"  # type: ignore[union-attr]
+
+
 def test_a_new_statement_waits_for_a_second_person(db: Database) -> None:
     with db.unit_of_work() as uow:
         pending = people.publish_statement(uow, _actor(db, "admin"), "2027.1", "New text.")
