@@ -133,10 +133,10 @@ def _sign_head(settings: Settings, db: Database, who: str) -> None:
 def _custody(settings: Settings, *, demo: bool) -> None:
     """DUP §9, §12: refuse a signing key the server could rewrite (warn in the demo), and warn
     about data files other local accounts can read."""
-    from plateward.core.custody import key_custody_problems, loose_files
+    from plateward.core.custody import key_custody_problems, loose_files, witness_warnings
 
     problems = key_custody_problems(settings)
-    for problem in loose_files(settings):
+    for problem in [*loose_files(settings), *([] if demo else witness_warnings(settings))]:
         console.print(f"[yellow]Warning:[/yellow] {problem}", soft_wrap=True)
     if not problems:
         return

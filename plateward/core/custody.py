@@ -47,11 +47,26 @@ def key_custody_problems(settings: Settings, euid: int | None = None) -> list[st
     mode = path.stat()
     if mode.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         problems.append(f"the audit signing key {path} is writable by its group or by others")
+    folder = path.parent.stat()
+    if folder.st_uid == euid or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        # Whoever can write the folder can replace the key file, whatever the file's own mode.
+        problems.append(f"the folder {path.parent} holding the audit signing key can be written")
     if euid == 0:
         problems.append("the server runs as root, which can rewrite any key file")
     elif mode.st_uid == euid:
         problems.append(f"the audit signing key {path} belongs to the account that runs the server")
     return problems
+
+
+def witness_warnings(settings: Settings) -> list[str]:
+    """A witness kept beside the data protects nothing against whoever controls the data."""
+    if _inside(settings.audit_witness_path, settings.data_dir):
+        return [
+            f"the audit witness {settings.audit_witness_path} lies inside the data directory; "
+            "set PLATEWARD_AUDIT_WITNESS_FILE to storage the auditors hold, or ship copies off "
+            "the host"
+        ]
+    return []
 
 
 def loose_files(settings: Settings) -> list[str]:

@@ -115,3 +115,20 @@ def test_sqlite_gives_its_wal_the_database_files_mode(tmp_path: Path) -> None:
     path = str(tmp_path / "x.db")
     out = subprocess.run([sys.executable, "-c", script, path], capture_output=True, check=True)
     assert out.stdout.decode().strip() == oct(0o600)
+
+
+def test_a_key_in_a_folder_the_server_can_write_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "keys"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    key = _key(folder / "audit.key")
+    settings = Settings(data_dir=tmp_path / "var", audit_signing_key_file=key)
+    assert any("folder" in p for p in key_custody_problems(settings, euid=OTHER_ACCOUNT))
+
+
+def test_a_witness_beside_the_data_is_warned_about(tmp_path: Path) -> None:
+    from plateward.core.custody import witness_warnings
+
+    assert witness_warnings(Settings(data_dir=tmp_path / "var"))
+    elsewhere = Settings(data_dir=tmp_path / "var", audit_witness_file=tmp_path / "w.jsonl")
+    assert witness_warnings(elsewhere) == []
