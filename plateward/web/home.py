@@ -153,9 +153,15 @@ def menu_for(actor: Actor | None) -> list[Feature]:
 
 def notices_for(actor: Actor) -> list[str]:
     """What the home page tells a person before the list of what they can do."""
+    notices = []
     if actor.is_person and not actor.trained:
-        return [
+        notices.append(
             "Your ALPR training is not current: pages that show plate data stay closed until an "
             "administrator records Department-approved training (DUP §4.1, §13)."
-        ]
-    return []
+        )
+    if actor.is_person and all(f.permission is None for f in features_for(actor)):
+        notices.append(
+            "Nothing beyond your own account is open to you yet. An administrator of the "
+            "department that runs Plateward decides what your role or a class of access opens."
+        )
+    return notices

@@ -112,3 +112,16 @@ def test_staff_without_the_registry_see_the_cameras_as_a_page(
         assert f'id="camera-{code}"' in page.text
     assert '<a href="/cameras">Cameras</a>' in page.text  # in the officer's menu
     assert 'href="/admin/cameras"' not in page.text  # changing cameras is not the officer's
+
+
+def test_a_person_whose_role_opens_nothing_yet_is_told_so() -> None:
+    outside = Actor(ActorKind.PERSON, 1, "p", "P", Role.EXTERNAL_AGENCY)
+    assert [f.link for f in features_for(outside)] == ["/account"]
+
+    (notice,) = notices_for(outside)
+
+    assert "Nothing beyond your own account is open to you yet" in notice
+    assert not any(
+        "Nothing beyond" in n
+        for n in notices_for(Actor(ActorKind.PERSON, 1, "o", "O", Role.OFFICER))
+    )
