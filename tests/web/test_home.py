@@ -125,3 +125,14 @@ def test_a_person_whose_role_opens_nothing_yet_is_told_so() -> None:
         "Nothing beyond" in n
         for n in notices_for(Actor(ActorKind.PERSON, 1, "o", "O", Role.OFFICER))
     )
+
+
+def test_the_header_and_account_page_name_the_role_in_words(
+    client: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "dpo")
+
+    for path in ("/", "/account"):
+        page = client.get(path).text
+        assert "· privacy officer</span>" in page, path
+        assert "privacy_officer" not in page, path
