@@ -397,3 +397,21 @@ def test_an_entry_without_query_terms_shows_an_empty_cell(
     row = re.search(rf'<tr id="entry-{seq}">(.*?)</tr>', page.text, re.DOTALL)
     assert row is not None
     assert "{}" not in html.unescape(row.group(1))
+
+
+def test_a_refused_search_from_the_form_answers_in_the_results(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    sign_in(client, backend, "auditor")
+
+    backwards = client.get(
+        "/audit",
+        params={"date_from": "2026-11-24", "date_to": "2026-11-01"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert backwards.status_code == 422
+    assert 'id="search-refused"' in backwards.text
+    assert "after the" in html.unescape(backwards.text)
+    assert 'class="brand"' not in backwards.text  # only the results are replaced, not the page
+    assert _entries(db, AuditAction.AUDIT_SEARCHED) == []
