@@ -68,3 +68,17 @@ def test_a_refused_class_form_focuses_its_first_field(client: TestClient, backen
     focused = _AUTOFOCUSED.search(page)
     assert focused is not None
     assert 'name="name"' in focused.group(0)
+
+
+def test_a_refused_statement_focuses_its_version(client: TestClient, backend: Backend) -> None:
+    sign_in(client, backend, "admin")
+    current = re.search(
+        r'<span id="current-version">([^<]+)</span>', client.get("/admin/statement").text
+    )
+    assert current is not None
+
+    page = _refused(client, "/admin/statement", {"version": current.group(1), "text": "Again."})
+
+    focused = _AUTOFOCUSED.search(page)
+    assert focused is not None
+    assert 'name="version"' in focused.group(0)
