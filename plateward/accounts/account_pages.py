@@ -60,7 +60,10 @@ def revoke_token(uow: UowDep, state: Posted, token_id: int) -> Response:
 def sign_out_everywhere(
     uow: UowDep, state: Posted, revoke_tokens: Annotated[str, Form()] = ""
 ) -> Response:
-    sessions.sign_out_everywhere(uow, state, revoke_tokens=revoke_tokens == "yes")
-    response = RedirectResponse("/login", status_code=303)
+    revoke = revoke_tokens == "yes"
+    sessions.sign_out_everywhere(uow, state, revoke_tokens=revoke)
+    # The sign-in page says it was done (see SIGNED_OUT in accounts/pages.py).
+    done = "everywhere-tokens" if revoke else "everywhere"
+    response = RedirectResponse(f"/login?signed_out={done}", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -51,12 +51,14 @@ def _render(
     )  # type: ignore[no-any-return]
 
 
-def _login_page(request: Request, next_path: str, error: str | None, status: int) -> Response:
+def _login_page(
+    request: Request, next_path: str, error: str | None, status: int, notice: str | None = None
+) -> Response:
     csrf = secrets.token_urlsafe(32)
     response = _render(
         request,
         "accounts/login.html",
-        {"next": _safe_next(next_path), "csrf_token": csrf, "error": error},
+        {"next": _safe_next(next_path), "csrf_token": csrf, "error": error, "notice": notice},
         status,
     )
     response.set_cookie(
@@ -69,9 +71,19 @@ def _login_page(request: Request, next_path: str, error: str | None, status: int
     return response
 
 
+# What the sign-in page confirms after "Sign out on every device" (a fixed text per key: nothing
+# from the address is ever shown).
+SIGNED_OUT = {
+    "everywhere": "You are signed out on every device. Your personal API tokens still work until "
+    "they expire or you revoke them.",
+    "everywhere-tokens": "You are signed out on every device, and your personal API tokens are "
+    "revoked.",
+}
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> Response:
-    return _login_page(request, next, None, 200)
+def login_form(request: Request, next: str = "/", signed_out: str = "") -> Response:
+    return _login_page(request, next, None, 200, notice=SIGNED_OUT.get(signed_out))
 
 
 @router.post("/login")

@@ -11,10 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from plateward.accounts.sessions import SessionState
+from plateward.core.errors import InvalidInput
 from plateward.core.permissions import Permission
 from plateward.oversight import rules
 from plateward.oversight import service as oversight
 from plateward.web.deps import UowDep, person_with
+from plateward.web.errors import status_of
 
 router = APIRouter(include_in_schema=False)
 Auditor = Annotated[SessionState, Depends(person_with(Permission.AUDIT_READ))]
@@ -28,12 +30,21 @@ def _filters(request: Request) -> rules.TrailFilters:
 @router.get("/audit", response_class=HTMLResponse)
 def trail_page(request: Request, uow: UowDep, state: Auditor) -> Response:
     """The search form, the matching entries and the chain's state; HTMX swaps only the results."""
-    filters = _filters(request)
-    page = rules.parse_page(request.query_params.get("page"))
     # A history restore asks for the whole page, though it comes from HTMX.
     fragment = request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
     )
+    try:
+        filters = _filters(request)
+        page = rules.parse_page(request.query_params.get("page"))
+    except InvalidInput as exc:
+        if not fragment:
+            raise
+        # The form stays as typed; the results say what to correct (base.html lets HTMX swap a
+        # 422 in), instead of a search button that seems to do nothing.
+        return request.app.state.templates.TemplateResponse(
+            request, "oversight/_refused.html", {"error": exc.detail}, status_code=status_of(exc)
+        )
     chain = None if fragment else oversight.chain_status(uow, state.actor)
     trail = oversight.search_trail(uow, state.actor, filters, page)
     context = {

@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.accounts.pages import router as accounts_pages
     from plateward.cameras.api import router as cameras_api
     from plateward.cameras.pages import router as cameras_pages
+    from plateward.cameras.registry_pages import router as camera_registry_pages
     from plateward.oversight.pages import router as oversight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         admin_pages,
         approval_pages,
         cameras_pages,
+        camera_registry_pages,
         reads_pages,
         oversight_pages,
         reads_api,

@@ -96,6 +96,9 @@ def _validation_error(request: Request, exc: Exception) -> Response:
         {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
     ]
     if not is_api(request):
+        if all(e["loc"][:1] == ("path",) for e in exc.errors()):
+            # /admin/people/jdoe where a number belongs: an address with no page behind it.
+            return error_page(request, 404, _PLAIN[404])
         message = "; ".join(f"{p['field'].split('.')[-1]}: {p['message']}" for p in problems)
         return error_page(request, 422, message)
     return JSONResponse({"detail": "invalid request", "problems": problems}, status_code=422)

@@ -21,6 +21,8 @@ class Feature:
     summary: str  # what it is for, on the home page
     action: str  # the home page's link text
     in_menu: bool = False  # also a link in the header on every page
+    # Left out for whoever holds this permission: another row opens the same work more fully.
+    unless: Permission | None = None
 
 
 FEATURES: tuple[Feature, ...] = (
@@ -53,6 +55,7 @@ FEATURES: tuple[Feature, ...] = (
         "/approvals",
         "Your privileged changes waiting for command staff or the DPO to confirm them.",
         "Follow your requests",
+        unless=Permission.ACCOUNTS_APPROVE,
     ),
     Feature(
         Permission.JOBS_VIEW,
@@ -84,6 +87,7 @@ FEATURES: tuple[Feature, ...] = (
         "/approvals",
         "The privileged changes waiting for a second person, and who decided the others.",
         "See pending privileged changes",
+        unless=Permission.ACCOUNTS_APPROVE,
     ),
     Feature(
         Permission.AUDIT_READ,
@@ -112,9 +116,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         Permission.CAMERAS_VIEW,
         "Cameras",
-        "/api/v1/cameras",
-        "The camera registry: where each camera stands and whether it is active (JSON).",
-        "List the cameras",
+        "/cameras",
+        "The camera registry: where each camera stands and whether it takes reads.",
+        "See the cameras",
+        in_menu=True,
+        unless=Permission.CAMERAS_MANAGE,  # administrators have the registry page itself
     ),
     Feature(
         None,
@@ -132,7 +138,12 @@ def features_for(actor: Actor | None) -> list[Feature]:
     if actor is None or not actor.is_person:
         return []
     held = actor.permissions
-    return [f for f in FEATURES if f.permission is None or f.permission in held]
+    return [
+        f
+        for f in FEATURES
+        if (f.permission is None or f.permission in held)
+        and (f.unless is None or f.unless not in held)
+    ]
 
 
 def menu_for(actor: Actor | None) -> list[Feature]:
@@ -142,9 +153,15 @@ def menu_for(actor: Actor | None) -> list[Feature]:
 
 def notices_for(actor: Actor) -> list[str]:
     """What the home page tells a person before the list of what they can do."""
+    notices = []
     if actor.is_person and not actor.trained:
-        return [
+        notices.append(
             "Your ALPR training is not current: pages that show plate data stay closed until an "
             "administrator records Department-approved training (DUP §4.1, §13)."
-        ]
-    return []
+        )
+    if actor.is_person and all(f.permission is None for f in features_for(actor)):
+        notices.append(
+            "Nothing beyond your own account is open to you yet. An administrator of the "
+            "department that runs Plateward decides what your role or a class of access opens."
+        )
+    return notices

@@ -43,3 +43,21 @@ def test_a_refused_attempt_is_audited(client: TestClient, backend: Backend, db: 
     assert (entry.actor_username, entry.outcome) == ("officer", "denied")
     assert "/reads" in canonical(entry.details)
     assert entry.reason == "lacks reads:monitor"
+
+
+def test_signing_out_everywhere_says_so_on_the_sign_in_page(
+    client: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "officer")
+    page = client.get("/account")
+
+    response = client.post(
+        "/account/sign-out-everywhere",
+        data={"csrf_token": csrf_from(page.text), "revoke_tokens": "yes"},
+    )
+
+    assert response.status_code == 200
+    assert "You are signed out on every device, and your personal API tokens are" in response.text
+    assert 'name="username"' in response.text  # the sign-in form, ready for the next time
+    # Only the fixed texts are ever shown, never words from the address.
+    assert 'id="signed-out"' not in client.get("/login?signed_out=<b>hacked</b>").text

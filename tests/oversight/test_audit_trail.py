@@ -384,3 +384,34 @@ def test_bad_dates_get_a_clear_error(client: TestClient, backend: Backend, db: D
     assert bad_export.status_code == 422
     assert _entries(db, AuditAction.AUDIT_SEARCHED) == []
     assert _entries(db, AuditAction.AUDIT_EXPORTED) == []
+
+
+def test_an_entry_without_query_terms_shows_an_empty_cell(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    seq = _record(db, JANE, AuditEvent(AuditAction.CAMERA_REGISTERED, result_ids=("SJ-1",)))
+    sign_in(client, backend, "auditor")
+
+    page = client.get("/audit")
+
+    row = re.search(rf'<tr id="entry-{seq}">(.*?)</tr>', page.text, re.DOTALL)
+    assert row is not None
+    assert "{}" not in html.unescape(row.group(1))
+
+
+def test_a_refused_search_from_the_form_answers_in_the_results(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    sign_in(client, backend, "auditor")
+
+    backwards = client.get(
+        "/audit",
+        params={"date_from": "2026-11-24", "date_to": "2026-11-01"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert backwards.status_code == 422
+    assert 'id="search-refused"' in backwards.text
+    assert "after the" in html.unescape(backwards.text)
+    assert 'class="brand"' not in backwards.text  # only the results are replaced, not the page
+    assert _entries(db, AuditAction.AUDIT_SEARCHED) == []

@@ -95,3 +95,23 @@ def test_the_auditor_follows_a_result_id_to_who_else_saw_it(
     assert trail.status_code == 200
     assert [int(s) for s in _SHOWN.findall(trail.text)] == [second, first]
     assert f'value="{READ_X}"' in trail.text
+
+
+def test_the_who_saw_link_of_an_action_without_a_typed_kind_is_accepted(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    # quarantine.released names its rows by its subject ("quarantine"), not by a RecordKind.
+    with db.unit_of_work() as uow:
+        released = audit.record(
+            uow, JANE, AuditEvent(AuditAction.QUARANTINE_RELEASED, result_ids=("7",))
+        ).seq
+        uow.commit()
+    sign_in(client, backend, "auditor")
+
+    entry = client.get(f"/audit/entries/{released}")
+    link = re.search(r'<a class="who-saw" href="([^"]+)"', entry.text)
+    assert link is not None
+    trail = client.get(html.unescape(link.group(1)))
+
+    assert trail.status_code == 200, trail.text
+    assert released in [int(s) for s in _SHOWN.findall(trail.text)]

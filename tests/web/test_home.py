@@ -10,7 +10,13 @@ from fastapi.testclient import TestClient
 
 from plateward.core.permissions import Actor, ActorKind, Permission, Role
 from plateward.web.home import FEATURES, features_for, notices_for
-from tests.conftest import Backend, accept_statement, post_login, sign_in, totp_code
+from tests.conftest import (
+    Backend,
+    accept_statement,
+    post_login,
+    sign_in,
+    totp_code,
+)
 
 _FEATURE_LINKS = re.compile(r'<section class="cards" id="features">(.*?)</section>', re.S)
 
@@ -41,7 +47,7 @@ def test_after_sign_in_and_the_restrictions_a_person_lands_on_their_home(
     assert home.status_code == 200
     assert "Welcome, Test Officer" in home.text
     assert 'href="/login"' not in home.text  # not the public page's sign-in card
-    assert _home_links(client) == {"/api/v1/cameras", "/account"}
+    assert _home_links(client) == {"/cameras", "/account"}
 
 
 def test_the_home_lists_what_each_role_can_do(client: TestClient, backend: Backend) -> None:
@@ -79,3 +85,54 @@ def test_features_follow_the_actors_permissions() -> None:
     # Every permission a person can hold through a role or class opens at least one page.
     listed = {f.permission for f in FEATURES}
     assert {Permission.READS_MONITOR, Permission.ACCOUNTS_MANAGE, Permission.AUDIT_READ} <= listed
+
+
+def test_no_two_features_of_a_role_open_the_same_page() -> None:
+    # An administrator once saw two "Cameras" cards, a command officer "Approvals" and "Requests".
+    for role in Role:
+        actor = Actor(ActorKind.PERSON, 1, "p", "P", role)
+        links = [f.link for f in features_for(actor)]
+        labels = [f.label for f in features_for(actor)]
+        assert len(links) == len(set(links)), (role, links)
+        assert len(labels) == len(set(labels)), (role, labels)
+
+
+def test_staff_without_the_registry_see_the_cameras_as_a_page(
+    client: TestClient, backend: Backend, camera_codes: list[str]
+) -> None:
+    codes = camera_codes
+    sign_in(client, backend, "officer")
+
+    page = client.get("/cameras")
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert codes
+    for code in codes:
+        assert f'id="camera-{code}"' in page.text
+    assert '<a href="/cameras">Cameras</a>' in page.text  # in the officer's menu
+    assert 'href="/admin/cameras"' not in page.text  # changing cameras is not the officer's
+
+
+def test_a_person_whose_role_opens_nothing_yet_is_told_so() -> None:
+    outside = Actor(ActorKind.PERSON, 1, "p", "P", Role.EXTERNAL_AGENCY)
+    assert [f.link for f in features_for(outside)] == ["/account"]
+
+    (notice,) = notices_for(outside)
+
+    assert "Nothing beyond your own account is open to you yet" in notice
+    assert not any(
+        "Nothing beyond" in n
+        for n in notices_for(Actor(ActorKind.PERSON, 1, "o", "O", Role.OFFICER))
+    )
+
+
+def test_the_header_and_account_page_name_the_role_in_words(
+    client: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "dpo")
+
+    for path in ("/", "/account"):
+        page = client.get(path).text
+        assert "· privacy officer</span>" in page, path
+        assert "privacy_officer" not in page, path

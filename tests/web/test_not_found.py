@@ -36,3 +36,16 @@ def test_a_wrong_method_on_a_page_gets_the_html_error_page(client: TestClient) -
     assert response.status_code == 405
     assert response.headers["content-type"].startswith("text/html")
     assert "does not accept that kind of request" in response.text
+
+
+def test_a_malformed_address_in_a_browser_gets_the_not_found_page(
+    client: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "admin")
+
+    page = client.get("/admin/people/not-a-number")
+
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "There is no page at this address." in page.text
+    assert "user_id" not in page.text  # no parser's words for a person who typed an address

@@ -78,6 +78,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/approvals/{change_id}/reject"): frozenset(),
     # jobs:view
     ("GET", "/admin/jobs"): ADMINS,
+    # cameras:view — staff read the registry
+    ("GET", "/cameras"): DEPARTMENT_STAFF,
     # cameras:manage — administrators run the camera registry (DUP §12)
     ("GET", "/admin/cameras"): ADMINS,
     ("POST", "/admin/cameras"): ADMINS,
@@ -162,6 +164,7 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     assert ACCESS[("GET", "/admin/people")] == holders(Permission.ACCOUNTS_MANAGE)
     assert ACCESS[("GET", "/reads/latest")] == holders(Permission.READS_MONITOR)
     assert ACCESS[("GET", "/api/v1/cameras")] == holders(Permission.CAMERAS_VIEW)
+    assert ACCESS[("GET", "/cameras")] == holders(Permission.CAMERAS_VIEW)
     assert ACCESS[("POST", "/api/v1/cameras")] == holders(Permission.CAMERAS_MANAGE)
     assert ACCESS[("GET", "/admin/cameras")] == holders(Permission.CAMERAS_MANAGE)
     assert ACCESS[("GET", "/audit")] == holders(Permission.AUDIT_READ)
