@@ -117,6 +117,7 @@ class RecordKind(StrEnum):
 RESULT_KINDS: dict[AuditAction, RecordKind] = {
     AuditAction.READS_MONITORED: RecordKind.READ,
     AuditAction.QUARANTINE_VIEWED: RecordKind.QUARANTINED_ROW,
+    AuditAction.QUARANTINE_RELEASED: RecordKind.QUARANTINED_ROW,
     AuditAction.AUDIT_SEARCHED: RecordKind.AUDIT_ENTRY,
     AuditAction.AUDIT_ENTRY_VIEWED: RecordKind.AUDIT_ENTRY,
 }

@@ -29,7 +29,7 @@ from plateward.oversight.rules import PAGE_SIZE, TrailFilters
 ACTIONS = tuple(str(a) for a in AuditAction)
 JSON_COLUMNS = ("query_terms", "purpose", "result_ids", "details")
 # Every kind an entry's result ids can be stored under: the typed kinds, and the subject of any
-# other action (``quarantine.released`` names quarantined rows as "quarantine"), so each "who saw
+# other action (``camera.registered`` names its ids as "camera"), so each "who saw
 # it" link of an entry page is a question the trail accepts.
 RECORD_KINDS = tuple(
     sorted({str(k) for k in RecordKind} | {audit.result_kind(a) for a in AuditAction})

@@ -100,10 +100,10 @@ def test_the_auditor_follows_a_result_id_to_who_else_saw_it(
 def test_the_who_saw_link_of_an_action_without_a_typed_kind_is_accepted(
     client: TestClient, backend: Backend, db: Database
 ) -> None:
-    # quarantine.released names its rows by its subject ("quarantine"), not by a RecordKind.
+    # camera.registered has no typed kind: its ids are named by its subject ("camera").
     with db.unit_of_work() as uow:
         released = audit.record(
-            uow, JANE, AuditEvent(AuditAction.QUARANTINE_RELEASED, result_ids=("7",))
+            uow, JANE, AuditEvent(AuditAction.CAMERA_REGISTERED, result_ids=("7",))
         ).seq
         uow.commit()
     sign_in(client, backend, "auditor")
@@ -115,3 +115,14 @@ def test_the_who_saw_link_of_an_action_without_a_typed_kind_is_accepted(
 
     assert trail.status_code == 200, trail.text
     assert released in [int(s) for s in _SHOWN.findall(trail.text)]
+
+
+def test_releasing_a_quarantined_row_counts_as_seeing_it(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        released = audit.record(
+            uow, JANE, AuditEvent(AuditAction.QUARANTINE_RELEASED, result_ids=("7",))
+        ).seq
+        uow.commit()
+    with db.unit_of_work() as uow:
+        page = oversight.who_saw(uow, AUDITOR, "quarantined_row", "7")
+    assert released in [row.seq for row in page.rows]
