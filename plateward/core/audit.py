@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -209,41 +210,34 @@ def _remember(session: Session, seq: int, digest: str) -> None:
 # Entries wait in the session until its next ORM query or its commit, then go in one multi-row
 # INSERT: still the caller's transaction (invariant 1), with one round trip however many.
 _BUFFER = "audit_buffer"
-# PostgreSQL: the buffered entries and their records in one statement, one round trip, with
-# one array parameter per column (a fixed text, so it is prepared once whatever the count).
-_PG_TYPES = {
-    "seq": "integer",
-    "at": "timestamptz",
-    "actor_id": "integer",
-    "reason": "text",
-    "query_terms": "jsonb",
-    "purpose": "jsonb",
-    "result_count": "integer",
-    "result_ids": "jsonb",
-    "details": "jsonb",
-}
-_PG_JSON = frozenset(name for name, kind in _PG_TYPES.items() if kind == "jsonb")
+# PostgreSQL: the buffered entries and their records in one statement, one round trip. Rows and
+# records travel as two JSON texts that the server expands (jsonb_populate_recordset), so the
+# driver sends two strings instead of adapting one array per column, element by element.
 _APPEND_PG = text(
     f"WITH appended AS (INSERT INTO audit_entries ({', '.join(_COLUMNS)}) "  # noqa: S608 — fixed names
-    "SELECT * FROM unnest("
-    + ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'varchar')}[])" for c in _COLUMNS)
-    + ")) INSERT INTO audit_entry_records (entry_seq, record_kind, record_id) "
-    "SELECT * FROM unnest(CAST(:record_seqs AS integer[]), CAST(:record_kinds AS varchar[]),"
-    " CAST(:record_ids AS varchar[]))"
+    f"SELECT {', '.join(_COLUMNS)} FROM jsonb_populate_recordset("
+    "NULL::audit_entries, CAST(:rows AS jsonb))) "
+    "INSERT INTO audit_entry_records (entry_seq, record_kind, record_id) "
+    "SELECT (r->>0)::integer, r->>1, r->>2 FROM jsonb_array_elements(CAST(:records AS jsonb)) r"
 )
+_PG_JSON = frozenset({"query_terms", "purpose", "result_ids", "details"})
+
+
+def _pg_value(column: str, value: Any) -> Any:
+    if value is None or column in _PG_JSON:
+        return value  # a structure: it becomes the jsonb value itself
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def _append_pg(session: Session, rows: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
-    params: dict[str, list[Any]] = {
-        c: [None if r[c] is None else canonical(r[c]) for r in rows]
-        if c in _PG_JSON
-        else [r[c] for r in rows]
-        for c in _COLUMNS
-    }
-    params["record_seqs"] = [r["entry_seq"] for r in records]
-    params["record_kinds"] = [r["record_kind"] for r in records]
-    params["record_ids"] = [r["record_id"] for r in records]
-    session.connection().execute(_APPEND_PG, params)
+    payload = [{c: _pg_value(c, r[c]) for c in _COLUMNS} for r in rows]
+    triples = [[r["entry_seq"], r["record_kind"], r["record_id"]] for r in records]
+    session.connection().execute(
+        _APPEND_PG,
+        {"rows": json.dumps(payload, ensure_ascii=False), "records": json.dumps(triples)},
+    )
 
 
 def _buffer(session: Session) -> list[dict[str, Any]]:
