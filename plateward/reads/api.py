@@ -118,7 +118,9 @@ async def push_reads(
     uow: UowDep,
     caller: ServiceDep,
     format: PayloadFormat | None = Query(
-        default=None, description="Payload format; detected when omitted"
+        default=None,
+        description="Payload format; detected when omitted. A body that is not in the named "
+        "format is refused with 422 (a dependency between query and body OpenAPI cannot express).",
     ),
 ) -> IngestResponse:
     """Store up to 10,000 reads. Rejected rows are listed with their reason and quarantined."""
