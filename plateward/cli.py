@@ -210,6 +210,8 @@ def _write_sample_reads(data_dir: Path) -> Path:
         for n, camera in enumerate(fixed, start=1)
     ]
     path = data_dir.resolve() / SAMPLE_READS
+    path.touch(mode=0o600)  # plates, even made-up ones, stay private like the rest of the data
+    path.chmod(0o600)
     path.write_text(json.dumps({"reads": rows}, indent=2) + "\n")
     return path
 

@@ -132,3 +132,19 @@ def test_a_witness_beside_the_data_is_warned_about(tmp_path: Path) -> None:
     assert witness_warnings(Settings(data_dir=tmp_path / "var"))
     elsewhere = Settings(data_dir=tmp_path / "var", audit_witness_file=tmp_path / "w.jsonl")
     assert witness_warnings(elsewhere) == []
+
+
+def test_the_demo_keeps_every_file_it_writes_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (
+        "PLATEWARD_DATABASE_URL",
+        "PLATEWARD_DATA_DIR",
+        "PLATEWARD_AUDIT_SIGNING_KEY_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    data_dir = tmp_path / "var"
+    args = ["demo", "--no-serve", "--reads", "50", "--data-dir", str(data_dir)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    loose = [p.name for p in data_dir.iterdir() if stat.S_IMODE(p.stat().st_mode) & 0o077]
+    assert loose == []
