@@ -150,7 +150,7 @@ def create_person(
         )
         created = people.create_person(uow, state.actor, spec)
         if isinstance(created, PendingChangeView):
-            return "/approvals"  # a privileged account waits for a second person
+            return f"/approvals?requested={created.id}"  # waits for a second person
         return f"/admin/people/{created.id}"
 
     # An unknown agency is the form's mistake here, so NotFound is refused too.
@@ -198,7 +198,9 @@ def _person_change(
     def apply() -> str:
         pending = change()
         return (
-            "/approvals" if isinstance(pending, PendingChangeView) else f"/admin/people/{user_id}"
+            f"/approvals?requested={pending.id}"
+            if isinstance(pending, PendingChangeView)
+            else f"/admin/people/{user_id}"
         )
 
     return PERSON_PAGE.submit(request, uow, state, user_id, apply)
@@ -363,7 +365,7 @@ def publish_statement(
     def publish() -> str:
         published = people.publish_statement(uow, state.actor, version, text)
         if isinstance(published, PendingChangeView):
-            return "/approvals"  # a new statement waits for a second person
+            return f"/approvals?requested={published.id}"  # waits for a second person
         # Everyone, this administrator included, accepts the new version before the next query.
         return "/admin/statement"
 

@@ -19,9 +19,18 @@ Posted = Annotated[SessionState, Depends(csrf_for_session)]
 
 
 @router.get("/approvals", response_class=HTMLResponse)
-def approvals_page(request: Request, uow: UowDep, state: SignedIn) -> Response:
+def approvals_page(
+    request: Request, uow: UowDep, state: SignedIn, requested: int | None = None
+) -> Response:
     changes = approvals.changes(uow, state.actor)
-    context = {"changes": changes, "may_decide": approvals.may_decide(state.actor)}
+    # Said only of the person's own change that the list shows: the address alone reveals nothing.
+    mine = [c for c in changes if c.requested_by == state.actor.username]
+    just_requested = next((c for c in mine if c.id == requested), None)
+    context = {
+        "changes": changes,
+        "may_decide": approvals.may_decide(state.actor),
+        "just_requested": just_requested,
+    }
     return render(request, state, "accounts/approvals.html", context)
 
 

@@ -83,7 +83,11 @@ def _created_and_confirmed(
     """A privileged account: the administrator asks, command staff confirm (DUP §9, §12)."""
     response = _create_person(client, username, role)
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/approvals"
+    assert response.headers["location"].startswith("/approvals?requested=")
+    notice = client.get(response.headers["location"])
+    assert "waits here until command staff or the Digital Privacy Officer" in notice.text
+    with _signed_in_browser(client, backend, "auditor") as auditor:  # not the auditor's request
+        assert 'id="requested"' not in auditor.get(response.headers["location"]).text
     _confirm_pending(client, backend, "command")
     return _user_id(db, username)
 
@@ -477,7 +481,7 @@ def test_a_new_statement_version_must_be_accepted_again(
             {"version": "2026.2", "text": "Version two of the restrictions.\nI accept them."},
         )
         assert response.status_code == 303
-        assert response.headers["location"] == "/approvals"  # waits for a second person
+        assert response.headers["location"].startswith("/approvals?requested=")
         assert investigator.get("/reads", follow_redirects=False).status_code == 200
         _confirm_pending(client, backend, "dpo")
 
