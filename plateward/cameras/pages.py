@@ -18,13 +18,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from plateward.accounts.sessions import SessionState
 from plateward.cameras import service as cameras
 from plateward.cameras.rules import CODE_PATTERN, CameraSpec
-from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Permission
 from plateward.reads import release
 from plateward.sharing import service as agencies
-from plateward.web.deps import UowDep, csrf_for_session, person_with, signed_in
+from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.errors import status_of
 from plateward.web.rendering import render
 
@@ -33,16 +32,37 @@ MANAGE = Permission.CAMERAS_MANAGE
 Manager = Annotated[SessionState, Depends(person_with(MANAGE))]
 
 
-def _manager_form(
-    request: Request, uow: UowDep, state: Annotated[SessionState, Depends(csrf_for_session)]
-) -> SessionState:
-    """A form post: the session's CSRF token first, then ``cameras:manage`` (refusals audited)."""
-    state = signed_in(state)
-    authorize(uow, state.actor, MANAGE, target=request.url.path)
-    return state
+ManagerForm = Annotated[SessionState, Depends(form_by_person_with(MANAGE))]
 
 
-ManagerForm = Annotated[SessionState, Depends(_manager_form)]
+def _camera_fields(
+    name: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(max_length=16)] = "",
+    location: Annotated[str, Form(max_length=300)] = "",
+    vendor: Annotated[str, Form(max_length=100)] = "",
+    agency_ori: Annotated[str, Form(max_length=9)] = "",
+    latitude: Annotated[str, Form(max_length=30)] = "",
+    longitude: Annotated[str, Form(max_length=30)] = "",
+    heading: Annotated[str, Form(max_length=10)] = "",
+    vendor_ref: Annotated[str, Form(max_length=64)] = "",
+    expected_interval_minutes: Annotated[str, Form(max_length=10)] = "",
+) -> dict[str, str]:
+    """The fields a camera's register and edit forms share, as typed (shown again if refused)."""
+    return {
+        "name": name,
+        "kind": kind,
+        "location": location,
+        "vendor": vendor,
+        "agency_ori": agency_ori,
+        "latitude": latitude,
+        "longitude": longitude,
+        "heading": heading,
+        "vendor_ref": vendor_ref,
+        "expected_interval_minutes": expected_interval_minutes,
+    }
+
+
+CameraFields = Annotated[dict[str, str], Depends(_camera_fields)]
 
 
 def _number(value: str, label: str, kind: Callable[[str], Any] = float) -> Any:
@@ -143,34 +163,12 @@ def register(
     request: Request,
     uow: UowDep,
     state: ManagerForm,
+    fields: CameraFields,
     code: Annotated[str, Form(max_length=64)] = "",
-    name: Annotated[str, Form(max_length=200)] = "",
-    kind: Annotated[str, Form(max_length=16)] = "",
-    location: Annotated[str, Form(max_length=300)] = "",
-    vendor: Annotated[str, Form(max_length=100)] = "",
-    agency_ori: Annotated[str, Form(max_length=9)] = "",
-    latitude: Annotated[str, Form(max_length=30)] = "",
-    longitude: Annotated[str, Form(max_length=30)] = "",
-    heading: Annotated[str, Form(max_length=10)] = "",
-    vendor_ref: Annotated[str, Form(max_length=64)] = "",
-    expected_interval_minutes: Annotated[str, Form(max_length=10)] = "",
     release_quarantine: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     """Register a camera; with ``release_quarantine`` also release the rows waiting on it."""
-    form = {
-        "code": code,
-        "release_quarantine": release_quarantine,
-        "name": name,
-        "kind": kind,
-        "location": location,
-        "vendor": vendor,
-        "agency_ori": agency_ori,
-        "latitude": latitude,
-        "longitude": longitude,
-        "heading": heading,
-        "vendor_ref": vendor_ref,
-        "expected_interval_minutes": expected_interval_minutes,
-    }
+    form = {"code": code, "release_quarantine": release_quarantine, **fields}
     try:
         spec = _spec(form)
         if release_quarantine:
@@ -235,33 +233,11 @@ def edit(
     uow: UowDep,
     state: ManagerForm,
     code: str,
-    name: Annotated[str, Form(max_length=200)] = "",
-    kind: Annotated[str, Form(max_length=16)] = "",
-    location: Annotated[str, Form(max_length=300)] = "",
-    vendor: Annotated[str, Form(max_length=100)] = "",
-    agency_ori: Annotated[str, Form(max_length=9)] = "",
-    latitude: Annotated[str, Form(max_length=30)] = "",
-    longitude: Annotated[str, Form(max_length=30)] = "",
-    heading: Annotated[str, Form(max_length=10)] = "",
-    vendor_ref: Annotated[str, Form(max_length=64)] = "",
-    expected_interval_minutes: Annotated[str, Form(max_length=10)] = "",
+    fields: CameraFields,
 ) -> Response:
-    form = {
-        "name": name,
-        "kind": kind,
-        "location": location,
-        "vendor": vendor,
-        "agency_ori": agency_ori,
-        "latitude": latitude,
-        "longitude": longitude,
-        "heading": heading,
-        "vendor_ref": vendor_ref,
-        "expected_interval_minutes": expected_interval_minutes,
-    }
-
     def change() -> None:
-        spec = _spec(form)
-        changes = {f: getattr(spec, f) for f in form}
+        spec = _spec(fields)
+        changes = {f: getattr(spec, f) for f in fields}
         cameras.edit_camera(uow, state.actor, code, changes)
 
     return _change(request, uow, state, code, change)
