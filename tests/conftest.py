@@ -296,6 +296,30 @@ def camera_codes(db: Database, operator: Actor) -> list[str]:
 
 
 @pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data directory for the `plateward` command, free of the environment's settings."""
+    for name in (
+        "PLATEWARD_DATABASE_URL",
+        "PLATEWARD_DATA_DIR",
+        "PLATEWARD_AUDIT_SIGNING_KEY_FILE",
+        "PLATEWARD_AUDIT_WITNESS_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "var"
+
+
+def run_cli(*args: str) -> str:
+    """Run `plateward ARGS` as an operator would; it must succeed. Its output."""
+    from typer.testing import CliRunner
+
+    from plateward.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
 def fresh_postgresql() -> Iterator[Engine]:
     """A PostgreSQL schema of its own, migrated and committed to, dropped at the end: for tests
     that need real concurrent transactions or a second process, outside the rolled-back ones."""

@@ -6,7 +6,6 @@ import json
 import os
 import shlex
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,33 +13,21 @@ import pytest
 from typer.testing import CliRunner
 
 from plateward.cli import app
+from tests.conftest import run_cli
 
 runner = CliRunner()
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    for name in ("PLATEWARD_DATABASE_URL", "PLATEWARD_DATA_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    yield tmp_path / "var"
-
-
-def _run(*args: str) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_help_explains_every_command() -> None:
-    output = _run("--help")
+    output = run_cli("--help")
     for command in ("demo", "serve", "db", "ingest", "totp", "audit"):
         assert command in output
-    assert "--reads" in _run("demo", "--help")
-    assert "--data-dir" in _run("serve", "--help")
+    assert "--reads" in run_cli("demo", "--help")
+    assert "--data-dir" in run_cli("serve", "--help")
 
 
 def test_db_upgrade_creates_the_embedded_database(data_dir: Path) -> None:
-    output = _run("db", "upgrade", "--data-dir", str(data_dir))
+    output = run_cli("db", "upgrade", "--data-dir", str(data_dir))
     assert "up to date" in output
     tables = {
         r[0]
@@ -49,12 +36,12 @@ def test_db_upgrade_creates_the_embedded_database(data_dir: Path) -> None:
         )
     }
     assert {"reads", "audit_entries", "cameras"} <= tables
-    _run("db", "upgrade", "--data-dir", str(data_dir))  # a second run is a no-op
+    run_cli("db", "upgrade", "--data-dir", str(data_dir))  # a second run is a no-op
 
 
 @pytest.fixture
 def demo_dir(data_dir: Path) -> Path:
-    output = _run("demo", "--no-serve", "--reads", "800", "--data-dir", str(data_dir))
+    output = run_cli("demo", "--no-serve", "--reads", "800", "--data-dir", str(data_dir))
     assert "Reads stored: 800" in output
     return data_dir
 
@@ -63,19 +50,19 @@ def test_demo_builds_the_city_and_prints_the_accounts(demo_dir: Path) -> None:
     accounts = json.loads((demo_dir / "demo-accounts.json").read_text())["accounts"]
     assert {a["username"] for a in accounts} >= {"admin", "officer", "auditor", "dpo"}
     assert (demo_dir / "demo-accounts.json").stat().st_mode & 0o077 == 0
-    again = _run("demo", "--no-serve", "--reads", "800", "--data-dir", str(demo_dir))
+    again = run_cli("demo", "--no-serve", "--reads", "800", "--data-dir", str(demo_dir))
     assert "Reads stored: 800" in again  # a second run keeps the same city
     assert accounts[0]["password"] in again
 
 
 def test_totp_prints_a_code_for_a_demo_account(demo_dir: Path) -> None:
-    code = _run("totp", "admin", "--data-dir", str(demo_dir)).strip()
+    code = run_cli("totp", "admin", "--data-dir", str(demo_dir)).strip()
     assert code.isdigit()
     assert len(code) == 6
 
 
 def test_totp_refuses_outside_demo_mode(data_dir: Path) -> None:
-    _run("db", "upgrade", "--data-dir", str(data_dir))
+    run_cli("db", "upgrade", "--data-dir", str(data_dir))
     result = runner.invoke(app, ["totp", "admin", "--data-dir", str(data_dir)])
     assert result.exit_code == 2
     assert "Refused" in result.output
@@ -95,10 +82,10 @@ def test_ingest_imports_a_file_and_reports_rejected_rows(demo_dir: Path, tmp_pat
     ]
     path = tmp_path / "reads.ndjson"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n{broken\n")
-    output = _run("ingest", str(path), "--data-dir", str(demo_dir))
+    output = run_cli("ingest", str(path), "--data-dir", str(demo_dir))
     assert "26 rows: 25 stored, 0 already stored, 1 quarantined" in output
     assert "line 26" in output
-    output = _run("ingest", str(path), "--data-dir", str(demo_dir))
+    output = run_cli("ingest", str(path), "--data-dir", str(demo_dir))
     assert "0 stored, 25 already stored" in output
 
 
@@ -108,11 +95,11 @@ def test_ingest_reads_csv(demo_dir: Path, tmp_path: Path) -> None:
     path.write_text(
         f"camera,captured_at,plate,plate_state\nSJ-FX-002,{now.isoformat()},8ABC777,CA\n"
     )
-    assert "1 stored" in _run("ingest", str(path), "--data-dir", str(demo_dir))
+    assert "1 stored" in run_cli("ingest", str(path), "--data-dir", str(demo_dir))
 
 
 def test_audit_verify_passes_on_an_intact_trail_and_fails_on_a_tampered_one(demo_dir: Path) -> None:
-    assert "Audit chain intact" in _run("audit", "verify", "--data-dir", str(demo_dir))
+    assert "Audit chain intact" in run_cli("audit", "verify", "--data-dir", str(demo_dir))
     conn = sqlite3.connect(demo_dir / "plateward.db")
     conn.execute("DROP TRIGGER audit_entries_no_update")
     conn.execute("UPDATE audit_entries SET actor_name = 'someone else' WHERE seq = 3")
@@ -148,13 +135,13 @@ def test_the_demo_prints_commands_that_work_as_printed(data_dir: Path) -> None:
     from plateward.core.settings import Settings
     from plateward.web.app import create_app
 
-    output = _run(
+    output = run_cli(
         "demo", "--no-serve", "--reads", "50", "--port", "8123", "--data-dir", str(data_dir)
     )
     [totp_line] = [line for line in output.splitlines() if "plateward totp" in line]
     assert f"--data-dir {data_dir.resolve()}" in totp_line
     command = shlex.split(totp_line.split(":", 1)[1].replace("USERNAME", "officer"))
-    code = _run(*command[1:]).strip()
+    code = run_cli(*command[1:]).strip()
     assert code.isdigit()
     assert len(code) == 6
 

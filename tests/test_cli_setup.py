@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -19,13 +17,6 @@ from plateward.sharing import service as agencies
 
 runner = CliRunner()
 ORI = "CA0431300"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    for name in ("PLATEWARD_DATABASE_URL", "PLATEWARD_DATA_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    yield tmp_path / "var"
 
 
 def _invoke(*args: str) -> tuple[int, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from plateward.core.checkpoints import Checkpoint, public_key_hex, verify_trail,
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
 from plateward.core.settings import Settings
+from tests.conftest import run_cli
 
 
 def _append(db: Database, actor: Actor, count: int) -> int:
@@ -245,31 +245,14 @@ def test_the_signing_key_can_come_from_a_file(tmp_path: Path) -> None:
 runner = CliRunner()
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    for name in (
-        "PLATEWARD_DATABASE_URL",
-        "PLATEWARD_DATA_DIR",
-        "PLATEWARD_AUDIT_SIGNING_KEY_FILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    yield tmp_path / "var"
-
-
-def _run(*args: str) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_audit_verify_cli_fails_on_truncation(data_dir: Path) -> None:
-    _run("demo", "--no-serve", "--reads", "200", "--data-dir", str(data_dir))
-    written = _run("audit", "checkpoint", "--data-dir", str(data_dir))
+    run_cli("demo", "--no-serve", "--reads", "200", "--data-dir", str(data_dir))
+    written = run_cli("audit", "checkpoint", "--data-dir", str(data_dir))
     match = re.search(r"Checkpoint written: entry (\d+)", written)
     assert match, written
     head = int(match.group(1))
     # One from the demo build, one from the command.
-    assert "2 signed checkpoint(s) match" in _run("audit", "verify", "--data-dir", str(data_dir))
+    assert "2 signed checkpoint(s) match" in run_cli("audit", "verify", "--data-dir", str(data_dir))
 
     conn = sqlite3.connect(data_dir / "plateward.db")
     conn.execute("DROP TRIGGER audit_entries_no_delete")

@@ -20,13 +20,12 @@ from plateward.core import witness
 from plateward.core.checkpoints import entry_hashes, public_key_hex, verify_trail
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
+from tests.conftest import run_cli
 from tests.core.test_checkpoints import (
     _append,
     _bypass_guards,
     _checkpoint,
     _rewrite_from,
-    _run,
-    data_dir,  # noqa: F401 — the CLI fixture
 )
 
 runner = CliRunner()
@@ -118,15 +117,15 @@ def test_a_forged_witness_line_is_refused(db: Database, operator: Actor) -> None
     assert "invalid signature" in problem
 
 
-def test_audit_verify_with_the_witness_catches_a_cut_tail(data_dir: Path) -> None:  # noqa: F811
-    _run("demo", "--no-serve", "--reads", "200", "--data-dir", str(data_dir))
-    written = _run("audit", "checkpoint", "--data-dir", str(data_dir))
+def test_audit_verify_with_the_witness_catches_a_cut_tail(data_dir: Path) -> None:
+    run_cli("demo", "--no-serve", "--reads", "200", "--data-dir", str(data_dir))
+    written = run_cli("audit", "checkpoint", "--data-dir", str(data_dir))
     match = re.search(r"Checkpoint written: entry (\d+)", written)
     assert match, written
     head = int(match.group(1))
     copy = data_dir.parent / "witness-copy.jsonl"  # the auditors' copy, kept elsewhere
     copy.write_text((data_dir / "audit-witness.jsonl").read_text())
-    ok = _run("audit", "verify", "--witness", str(copy), "--data-dir", str(data_dir))
+    ok = run_cli("audit", "verify", "--witness", str(copy), "--data-dir", str(data_dir))
     assert "2 witnessed checkpoint(s) match" in ok
 
     conn = sqlite3.connect(data_dir / "plateward.db")
