@@ -119,12 +119,11 @@ def db_upgrade(data_dir: DataDir = None) -> None:
     console.print(f"Database is up to date: {settings.resolved_database_url.split('@')[-1]}")
 
 
-def _sign_head(settings: Settings, db: Database, who: str) -> None:
+def _sign_head(settings: Settings, db: Database) -> None:
     """DUP §9: sign the trail's head, so a trail cut short after this is detected."""
     from plateward.core.audit import CHECKPOINT_WORKER
     from plateward.core.checkpoints import checkpoint_if_moved
 
-    del who  # signed under the checkpoint job's own narrow identity, whoever starts
     with db.unit_of_work() as uow:
         checkpoint_if_moved(uow, _audit_signing_key(settings), CHECKPOINT_WORKER)
         uow.commit()
@@ -165,7 +164,7 @@ def _serve(settings: Settings, db: Database, host: str, port: int) -> None:
     from plateward.jobs_catalog import catalog
     from plateward.web.app import create_app
 
-    _sign_head(settings, db, "serve")
+    _sign_head(settings, db)
     log_to_stderr()  # the access log and job failures; uvicorn's own access log is off
     console.print(f"Serving Plateward at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops)")
     jobs = JobThread(Runner(db, catalog(settings)))
@@ -281,7 +280,7 @@ def demo(
         ) as progress:
             task = progress.add_task("reads", total=reads)
             result = build_city(db, settings.data_dir, reads, lambda n: progress.advance(task, n))
-        _sign_head(settings, db, "demo")
+        _sign_head(settings, db)
         _print_demo(result, settings, host, port)
         if not no_serve:
             _custody(settings, demo=True)

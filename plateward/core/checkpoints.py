@@ -8,8 +8,8 @@ in ``last_hash``, signed with an Ed25519 key kept outside the database
 (``Settings.audit_signing_key``). The signed bytes are the UTF-8 text
 ``plateward-audit-checkpoint/1:{last_seq}:{last_hash}``.
 
-Checkpoints are written by ``audit.record`` at every thousandth entry, by the scheduled job
-(``scheduled_checkpoint``, every ``audit_checkpoint_interval_minutes``), at ``plateward serve``
+Checkpoints are written by ``audit.record`` at every thousandth entry, by the ``audit-checkpoint``
+job of ``jobs_catalog.py`` (every ``audit_checkpoint_interval_minutes``), at ``plateward serve``
 and by ``plateward audit checkpoint``.
 
 Two verifications (docs/audit.md says what each covers):
@@ -46,7 +46,6 @@ __all__ = [
     "checkpoint_if_moved",
     "latest_checkpoint",
     "public_key_hex",
-    "scheduled_checkpoint",
     "signed_message",
     "verify_since_checkpoint",
     "verify_trail",
@@ -238,13 +237,3 @@ def verify_since_checkpoint(session: Session, trusted_key: str) -> ChainStatus:
         prev=latest.last_hash if latest.last_seq else GENESIS_HASH,
     )
     return ChainStatus(status.ok, status.entries, status.first_bad_seq, status.problem, len(newer))
-
-
-def scheduled_checkpoint(uow: UnitOfWork) -> None:
-    """The scheduled job's body: sign the head if it moved, as the checkpoint worker, and commit.
-
-    Idempotent: run twice (two processes, or twice in a minute) it writes at most one checkpoint
-    per new head, since the append lock serializes the head it reads.
-    """
-    checkpoint_if_moved(uow, uow.settings.audit_signing_key, audit.CHECKPOINT_WORKER)
-    uow.commit()

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditCheckpoint, AuditEntry, AuditEvent
-from plateward.core.checkpoints import scheduled_checkpoint
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
+from plateward.jobs_catalog import sign_audit_head
 
 
 def _checkpoints(db: Database) -> list[AuditCheckpoint]:
@@ -16,15 +16,20 @@ def _checkpoints(db: Database) -> list[AuditCheckpoint]:
         return list(uow.session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)))
 
 
+def _scheduled(db: Database) -> None:
+    """One run of the audit-checkpoint job's body, as the runner runs it, committed."""
+    with db.unit_of_work() as uow:
+        sign_audit_head(uow, audit.CHECKPOINT_WORKER)
+        uow.commit()
+
+
 def test_the_scheduled_job_signs_the_head_once_per_move(db: Database, operator: Actor) -> None:
     with db.unit_of_work() as uow:
         audit.record(uow, operator, AuditEvent(AuditAction.READS_MONITORED))
         uow.commit()
 
-    with db.unit_of_work() as uow:
-        scheduled_checkpoint(uow)
-    with db.unit_of_work() as uow:
-        scheduled_checkpoint(uow)  # nothing new since: idempotent
+    _scheduled(db)
+    _scheduled(db)  # nothing new since: idempotent
 
     (checkpoint,) = _checkpoints(db)
     with db.unit_of_work() as uow:
@@ -36,8 +41,7 @@ def test_the_scheduled_job_signs_the_head_once_per_move(db: Database, operator: 
     with db.unit_of_work() as uow:
         audit.record(uow, operator, AuditEvent(AuditAction.READS_MONITORED))
         uow.commit()
-    with db.unit_of_work() as uow:
-        scheduled_checkpoint(uow)
+    _scheduled(db)
     assert len(_checkpoints(db)) == 2
 
 
