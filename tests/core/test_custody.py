@@ -8,13 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from plateward.cli import app
 from plateward.core.custody import key_custody_problems, loose_files
 from plateward.core.database import Database
 from plateward.core.settings import Settings
+from tests.conftest import run_cli
 
 KEY = "11" * 32 + "\n"
 OTHER_ACCOUNT = 4242  # an euid that owns nothing here
@@ -63,18 +63,9 @@ def test_a_key_held_by_another_account_outside_the_data_passes(tmp_path: Path) -
     assert key_custody_problems(settings, euid=OTHER_ACCOUNT) == []
 
 
-def test_serve_refuses_to_start_with_the_key_beside_the_data(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in (
-        "PLATEWARD_DATABASE_URL",
-        "PLATEWARD_DATA_DIR",
-        "PLATEWARD_AUDIT_SIGNING_KEY_FILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    data_dir = str(tmp_path / "var")
-    assert CliRunner().invoke(app, ["db", "upgrade", "--data-dir", data_dir]).exit_code == 0
-    result = CliRunner().invoke(app, ["serve", "--data-dir", data_dir])
+def test_serve_refuses_to_start_with_the_key_beside_the_data(data_dir: Path) -> None:
+    run_cli("db", "upgrade", "--data-dir", str(data_dir))
+    result = CliRunner().invoke(app, ["serve", "--data-dir", str(data_dir)])
     assert result.exit_code == 2, result.output
     assert "Refused" in result.output
     assert "inside the data directory" in result.output
@@ -134,17 +125,7 @@ def test_a_witness_beside_the_data_is_warned_about(tmp_path: Path) -> None:
     assert witness_warnings(elsewhere) == []
 
 
-def test_the_demo_keeps_every_file_it_writes_private(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in (
-        "PLATEWARD_DATABASE_URL",
-        "PLATEWARD_DATA_DIR",
-        "PLATEWARD_AUDIT_SIGNING_KEY_FILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    data_dir = tmp_path / "var"
-    args = ["demo", "--no-serve", "--reads", "50", "--data-dir", str(data_dir)]
-    assert CliRunner().invoke(app, args).exit_code == 0
+def test_the_demo_keeps_every_file_it_writes_private(data_dir: Path) -> None:
+    run_cli("demo", "--no-serve", "--reads", "50", "--data-dir", str(data_dir))
     loose = [p.name for p in data_dir.iterdir() if stat.S_IMODE(p.stat().st_mode) & 0o077]
     assert loose == []
