@@ -85,6 +85,9 @@ class AuditAction(StrEnum):
     LOGIN_SUCCEEDED = "login.succeeded"
     LOGIN_THROTTLED = "login.throttled"
     LOGOUT = "logout"
+    MISUSE_SIGNAL_REVIEWED = "misuse.signal_reviewed"
+    MISUSE_SIGNALS_RECORDED = "misuse.signals_recorded"
+    MISUSE_SIGNALS_VIEWED = "misuse.signals_viewed"
     MFA_ENROLLED = "mfa.enrolled"
     MFA_ENROLMENT_FAILED = "mfa.enrolment_failed"
     MFA_ENROLMENT_STARTED = "mfa.enrolment_started"
@@ -93,6 +96,14 @@ class AuditAction(StrEnum):
     READS_INGESTED = "reads.ingested"
     READS_MONITORED = "reads.monitored"
     READS_PARTITIONS_CREATED = "reads.partitions_created"
+    READ_IMAGE_VIEWED = "read.image_viewed"
+    READ_VIEWED = "read.viewed"
+    SEARCH_BLOCKED = "search.blocked"
+    SEARCH_EXPORTED = "search.exported"
+    SEARCH_REVIEW_APPROVED = "search.review_approved"
+    SEARCH_REVIEW_REJECTED = "search.review_rejected"
+    SEARCH_REVIEW_REQUESTED = "search.review_requested"
+    SEARCH_RUN = "search.run"
     SERVICE_CREDENTIAL_ISSUED = "service_credential.issued"
     SESSIONS_ENDED = "sessions.ended"
     STATEMENT_ACCEPTED = "statement.accepted"
@@ -117,6 +128,11 @@ class RecordKind(StrEnum):
 # (``camera.registered`` -> ``camera``); add an action that returns reads here.
 RESULT_KINDS: dict[AuditAction, RecordKind] = {
     AuditAction.READS_MONITORED: RecordKind.READ,
+    AuditAction.SEARCH_RUN: RecordKind.READ,
+    AuditAction.SEARCH_EXPORTED: RecordKind.READ,
+    AuditAction.READ_VIEWED: RecordKind.READ,
+    AuditAction.READ_IMAGE_VIEWED: RecordKind.READ,
+    AuditAction.MISUSE_SIGNALS_VIEWED: RecordKind.AUDIT_ENTRY,
     AuditAction.QUARANTINE_VIEWED: RecordKind.QUARANTINED_ROW,
     AuditAction.QUARANTINE_RELEASED: RecordKind.QUARANTINED_ROW,
     AuditAction.AUDIT_SEARCHED: RecordKind.AUDIT_ENTRY,

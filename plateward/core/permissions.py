@@ -45,18 +45,34 @@ class Permission(StrEnum):
     ACCOUNTS_MANAGE = "accounts:manage"
     AUDIT_EXPORT = "audit:export"
     AUDIT_READ = "audit:read"
+    AUDIT_REVIEW = "audit:review"
     CAMERAS_MANAGE = "cameras:manage"
     CAMERAS_VIEW = "cameras:view"
     JOBS_VIEW = "jobs:view"
     QUARANTINE_VIEW = "quarantine:view"
     READS_INGEST = "reads:ingest"
+    READS_EXPORT = "reads:export"
     READS_MONITOR = "reads:monitor"
+    READS_SEARCH = "reads:search"
+    SEARCHES_REVIEW = "searches:review"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OFFICER: frozenset({Permission.CAMERAS_VIEW}),
-    Role.INVESTIGATOR: frozenset({Permission.CAMERAS_VIEW}),
-    Role.LIEUTENANT: frozenset({Permission.CAMERAS_VIEW}),
+    # DUP §12 — sworn personnel and authorized civilian staff (analysts) query the database for
+    # an authorized purpose (§2); investigators and lieutenants also export results for a case.
+    Role.OFFICER: frozenset({Permission.CAMERAS_VIEW, Permission.READS_SEARCH}),
+    Role.INVESTIGATOR: frozenset(
+        {Permission.CAMERAS_VIEW, Permission.READS_EXPORT, Permission.READS_SEARCH}
+    ),
+    # DUP update 2026 — ambiguous requests go to a supervisor, who approves or rejects them.
+    Role.LIEUTENANT: frozenset(
+        {
+            Permission.CAMERAS_VIEW,
+            Permission.READS_EXPORT,
+            Permission.READS_SEARCH,
+            Permission.SEARCHES_REVIEW,
+        }
+    ),
     # DUP §9, §12 — command staff confirm privileged changes an administrator asks for.
     Role.COMMAND: frozenset({Permission.ACCOUNTS_APPROVE, Permission.CAMERAS_VIEW}),
     # DUP §12 — administrative access controls cameras, classes and the data pipeline.
@@ -71,7 +87,9 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     # DUP §9 — the audit unit reads audit trails; it cannot search reads.
-    Role.AUDITOR: frozenset({Permission.AUDIT_EXPORT, Permission.AUDIT_READ}),
+    Role.AUDITOR: frozenset(
+        {Permission.AUDIT_EXPORT, Permission.AUDIT_READ, Permission.AUDIT_REVIEW}
+    ),
     # DUP §9 — the Digital Privacy Officer confirms oversight accounts and statement changes.
     Role.PRIVACY_OFFICER: frozenset({Permission.ACCOUNTS_APPROVE, Permission.CAMERAS_VIEW}),
     Role.EXTERNAL_AGENCY: frozenset(),
@@ -96,18 +114,30 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.ACCOUNTS_MANAGE: "Manage people, classes and credentials",
     Permission.AUDIT_EXPORT: "Export the audit trail",
     Permission.AUDIT_READ: "Read the audit trail",
+    Permission.AUDIT_REVIEW: "Review misuse signals and record findings",
     Permission.CAMERAS_MANAGE: "Register and change cameras",
     Permission.CAMERAS_VIEW: "See the camera registry",
     Permission.JOBS_VIEW: "See how background jobs ran",
     Permission.QUARANTINE_VIEW: "Review quarantined ingest rows",
     Permission.READS_INGEST: "Push plate reads",
+    Permission.READS_EXPORT: "Export search results",
     Permission.READS_MONITOR: "Watch the newest reads",
+    Permission.READS_SEARCH: "Search reads for an authorized purpose",
+    Permission.SEARCHES_REVIEW: "Approve or reject searches sent to supervisor review",
 }
 
 
 # Permissions that touch ALPR data. DUP §4.1, §13 — nobody without current Department-approved
 # training may use them, whatever their role or class.
-DATA_PERMISSIONS = frozenset({Permission.QUARANTINE_VIEW, Permission.READS_MONITOR})
+DATA_PERMISSIONS = frozenset(
+    {
+        Permission.QUARANTINE_VIEW,
+        Permission.READS_EXPORT,
+        Permission.READS_MONITOR,
+        Permission.READS_SEARCH,
+        Permission.SEARCHES_REVIEW,
+    }
+)
 
 # DUP §12.1-2 — administrators decide, class by class, what users may reach; a class can grant
 # no more than its members' role allows. Auditors are never granted data (DUP §9).
@@ -120,9 +150,16 @@ _ROLE_CEILING: dict[Role, frozenset[Permission]] = {
         {Permission.CAMERAS_VIEW, Permission.READS_MONITOR, Permission.QUARANTINE_VIEW}
     ),
     Role.COMMAND: frozenset(
-        {Permission.CAMERAS_VIEW, Permission.READS_MONITOR, Permission.QUARANTINE_VIEW}
+        {
+            Permission.CAMERAS_VIEW,
+            Permission.READS_MONITOR,
+            Permission.QUARANTINE_VIEW,
+            Permission.READS_SEARCH,
+        }
     ),
-    Role.PRIVACY_OFFICER: frozenset({Permission.CAMERAS_VIEW, Permission.AUDIT_READ}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {Permission.CAMERAS_VIEW, Permission.AUDIT_READ, Permission.AUDIT_REVIEW}
+    ),
 }
 
 

@@ -104,7 +104,10 @@ def test_a_class_for_a_role_records_it_in_the_audit_trail(db: Database, operator
 
 def test_the_grant_rules_follow_the_role_ceilings() -> None:
     assert grant_choices(Role.OFFICER) == [(Permission.READS_MONITOR, "Watch the newest reads")]
-    assert grant_choices(Role.PRIVACY_OFFICER) == [(Permission.AUDIT_READ, "Read the audit trail")]
+    assert grant_choices(Role.PRIVACY_OFFICER) == [
+        (Permission.AUDIT_READ, "Read the audit trail"),
+        (Permission.AUDIT_REVIEW, "Review misuse signals and record findings"),
+    ]
     assert grant_choices(None) == []
     assert class_grant_refusal([Permission.READS_MONITOR], Role.OFFICER) is None
     assert class_grant_refusal([Permission.QUARANTINE_VIEW], Role.OFFICER)
