@@ -36,7 +36,9 @@ CATEGORY_ALIASES = {
 # Authorized uses that are not a crime but are specific in themselves (DUP §2.2, §2.4).
 _NON_CRIME_USES = frozenset({"missing_person", "traffic_intersection"})
 
-_NEGATIONS = frozenset(["not", "no", "non", "never", "unrelated", "nothing", "without", "isnt"])
+_NEGATIONS = frozenset(
+    ["not", "no", "non", "never", "unrelated", "nothing", "without", "isnt", "regardless"]
+)
 _NEGATION_WINDOW = 3
 
 # Cosine margins over the closest permitted description (tuned on the development data only).
@@ -137,10 +139,15 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets) -> Decision:
     incidental = crimes.crime_next_to(text, hit.start, hit.end) or crimes.scene_next_to(
         text, hit.start, hit.end
     )
-    if hit.kind is not Kind.CONTEXT:
-        # The prohibited matter itself; only "posing as ICE"-like framing of a crime softens it.
-        return Decision.REVIEW if incidental and parsed.specific_crime else Decision.DENY
     group, person = targets.around(hit)
+    if hit.kind is not Kind.CONTEXT:
+        # The prohibited matter itself: denied, unless a named crime frames it as what was done
+        # to the victim ("men posing as ICE agents", "threatened to have her deported").
+        if not parsed.specific_crime or group or person:
+            return Decision.DENY
+        if crimes.softened(text, hit.start, hit.end):
+            return Decision.ALLOW
+        return Decision.REVIEW if incidental else Decision.DENY
     if parsed.specific_crime:
         # A named crime with the sensitive place or person as its scene or victim is that crime.
         if group:
@@ -182,7 +189,9 @@ def _check_completeness(parsed: Request, request: GuardRequest, findings: Findin
         findings.add(Decision.REVIEW, "purpose.missing", "no purpose was given (DUP §2)")
     elif not parsed.authorized_category:
         findings.add(
-            Decision.REVIEW, "purpose.unknown", "the purpose is not one of the authorized uses (DUP §2)"
+            Decision.REVIEW,
+            "purpose.unknown",
+            "the purpose is not one of the authorized uses (DUP §2)",
         )
     if parsed.category == "criminal_investigation" and not parsed.crime_type.words:
         findings.add(
