@@ -18,6 +18,7 @@ and the bench always exits 0.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from rich.table import Table
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "guard"
 SPLITS = {"dev": ("dev",), "heldout": ("heldout",), "all": ("dev", "heldout")}
 TARGETS = {"recall": 0.99, "false_block_rate": 0.02, "legit_review_share": 0.10}
-console = Console(highlight=False)
+# Wide when piped (the misclassified requests are long); the terminal width otherwise.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ def main(
         "legitimate": quality["legitimate"],
         "missed": sorted(o.row["id"] for o in outcomes if o.wrong == "missed"),
         "false_blocks": sorted(o.row["id"] for o in outcomes if o.wrong == "false block"),
+        "legit_reviewed": sorted(o.row["id"] for o in outcomes if o.wrong == "review"),
         "targets": TARGETS,
     }
     table = Table(title=f"Guard on the {split} split")
