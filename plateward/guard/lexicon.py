@@ -106,7 +106,7 @@ _TERMS: dict[GuardClass, str] = {
 M immigration status|immigration enforcement|immigration violation*|immigration detainer
 M immigration hold|immigration officer*|immigration agent*|immigration authorit*
 M immigration raid*|immigration sweep*|immigration arrest*|immigration warrant*|immigration check*
-M immigration case*|immigration court|immigration judge|immigration removal|immigration custody
+M immigration case*|immigration judge|immigration removal|immigration custody|immigration hearing*
 M immigration purpose*|immigration matter*|immigration reason*|immigration investigation*
 M immigration record*|immigration paper*|immigration document*|immigration law enforcement
 M deport*|removal order*|order of removal|removal proceeding*|expedited removal|removable
@@ -121,13 +121,16 @@ M 8 usc|title 8|8 cfr|usc 1325|usc 1326|usc 1324|section 1325|section 1326|secti
 M ina 212|ina 237|ina section|287 g|secure communities|i 247|i 247a|i 200|i 205
 M sin papeles|sin documentos|estatus migratorio|situacion migratoria|estado migratorio
 M status migratorio|calidad migratoria|entrada ilegal|estancia ilegal|visa vencida|migratori*
-M ilegales|indocumentad* para deport*|papeles de inmigracion
+M ilegales|papeles de inmigracion|lawful presence|legal presence|country of origin|nationality
+M work permit|work authorization|without/no/lacks/lacking ~1 papers|has/have/had/carry/carries ~2 papers
+M without ~2 legal status|without status|no legal status|sin estatus|notice to appear|removal case*
+M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
 A immigration and customs|enforcement and removal|la migra|migra|patrulla fronteriza
 A agentes de inmigracion|oficiales de inmigracion|immigration service*
 C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented
 C indocumentad*|green card|visa|asylum|asilo|refugee*|refugiad*|noncitizen*|non citizen*
-C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing
+C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing|immigration court
 """,
     GuardClass.REPRODUCTIVE: """
 M abortion|abortions|aborto|abortos|abortar|abortion pill*|abortion medication*|abortifacient*
@@ -137,11 +140,14 @@ M terminate a pregnancy|end a pregnancy|ending a pregnancy|terminated a pregnanc
 M interrupcion del embarazo|interrumpir el embarazo|interrumpio el embarazo|interrupcion voluntaria
 M mifepristone|misoprostol|plan c|reproductive right*|reproductive care|reproductive freedom
 M reproductive health care|reproductive healthcare|self managed abortion|derechos reproductivos
+M plan b|morning after pill*|emergency contracepti*|contracepti*|birth control|anticonceptiv*
+M gender affirming|transgender care|pildora del dia siguiente|late term
+C miscarr*|aborto espontaneo
 M pastilla* abortiva*|salud reproductiva|medication abortion|dobbs|roe v wade
 C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortion doctor*
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
 C womens clinic|women s health|womens health|ob gyn|obgyn|gynecolog*|pregnan*|embarazad*
-C embarazo|clinica|clinic|clinics|patient*|paciente*
+C embarazo|clinica|clinic|clinics|repro|ivf|fertility
 """,
     GuardClass.FIRST_AMENDMENT: """
 M first amendment|1st amendment|1a activit*|free speech|protected activit*|protected speech
@@ -159,7 +165,11 @@ C friday prayer*|prayer service*|religious service*|church service*|religious*|r
 C journalist*|periodista*|reporter*|reportero*|the press|members of the press|press pass
 C newspaper*|news crew*|activist*|activista*|organizer*|organizador*|advocacy group*
 C advocate*|black lives matter|blm|dsa|antifa|aclu|community organiz*|civil rights group*
-C dissident*|demonstrat*|attendee*|asistentes|attending|attend|attended|attendance
+C dissident*|demonstrat*|attendee*|asistentes|attendance|jummah|jumma|juma|salat|namaz
+C shabbat|sabbath|yom kippur|rosh hashanah|passover|seder|ramadan|eid|diwali|vespers
+C bible study|sunday service*|prayer*|rezo*|oracion*|sanctuary|santuario|services at
+C newsroom|editor*|blogger*|podcaster*|press conference|council meeting*|school board meeting*
+C city council|public comment|speaking at|speak at|meeting of the|organizing meeting*
 """,
     GuardClass.OUTSIDE_PUBLIC_VIEW: """
 M not visible from the street|not visible from a public|non public area*|not in public view
@@ -168,8 +178,13 @@ M inside their garage|inside the home|inside the house|inside the residence|insi
 M over the fence|through the window*|behind the fence|behind the gate|private property camera*
 M into the backyard|into the garage|inside a private|interior of the|dentro de la casa
 M dentro del garaje|propiedad privada|no visible desde la calle
+M {CAMERA} ~4 inside/into/within/behind/over/through/dentro ~3 {PRIVATE_SPACE}
+M sees/see/seeing/aimed/pointed/points/aims/peers/peer ~2 into/over/inside/through/beyond
+M not/never/isn/isnt ~1 visible from/to ~2 street/road/public/sidewalk/outside/roadway
+M no/not/outside/out ~2 public view|not ~2 public area*|non public|nonpublic|no visible desde
 C driveway*|garage|garages|garaje|backyard*|back yard|patio trasero|gated|private property
-C private parking|private lot|carport|cochera|fenced
+C private parking|private lot|carport|cochera|fenced|locked gate|closed garage|employee only
+C employees only|residents only|over the wall|over the fence
 """,
     GuardClass.COMMERCIAL: """
 M sell the data|sell data|selling data|sale of data|sell the reads|sell reads|sell alpr
@@ -180,7 +195,13 @@ M insurance company|insurance companies|insurer*|claims adjuster*|background che
 M tenant screening|landlord|employer wants|customer list*|lead generation|vender los datos
 M venta de datos|aseguradora*|cobranza*|mercadotecnia|publicidad|compania de seguros
 M paying client*|client wants|for a client|commercial purpose*|commercial use|fines comerciales
-C insurance|repo|lender*|dealership*|rental company|towing company|customer*|client*|vendor*
+M pay ~2 for the information|will pay|paid for|pay the fee|for a fee|fee paid|for money
+M shopper*|foot traffic|traffic study|market research|market study|consumer data|zip code of
+M bail bond*|bondsman|bounty hunter*|collateral|unpaid ~2 fees|storage fees|skip trace*
+C landlord*|tenant*|employer|employers|hoa|homeowners association|parking vendor*
+M competitor*|marketing firm*|ad agency|license our|licence our|license the data|pagar*|pagara
+C insurance|repo|lender*|dealership*|rental company|towing company|tow company|customer*
+C client*|vendor*|business owner*|store owner*|mall owner*|company wants|company asks
 """,
     GuardClass.PERSONAL: """
 M my ex|my ex wife|my ex husband|my ex girlfriend|my ex boyfriend|my wife|my husband
@@ -192,14 +213,31 @@ M mi esposa|mi esposo|mi novia|mi novio|mi vecin*|asunto personal
 }
 
 
+# Alternatives shared by several terms, written once: "{CAMERA}" in a term stands for these.
+GROUPS = {
+    "CAMERA": "camera*/cam/cams/reader*/reads/read/lpr/alpr/plates/lens/camara*/lector*/lectura*",
+    "PRIVATE_SPACE": (
+        "garage*/home/house/residence/backyard/yard/apartment*/unit/building/structure/property/"
+        "estate/compound/carport/enclosure/wall/fence/window*/garaje/casa/patio/propiedad/gate"
+    ),
+}
+
+
+def parse_phrases(block: str) -> tuple[tuple[str, ...], ...]:
+    """Phrases separated by "|" or new lines, each a tuple of words ("{GROUP}" expanded)."""
+    for name, alternatives in GROUPS.items():
+        block = block.replace("{" + name + "}", alternatives)
+    return tuple(tuple(p.split()) for p in block.replace("\n", "|").split("|") if p.strip())
+
+
 def _parse_terms() -> tuple[Term, ...]:
     terms: list[Term] = []
     for guard_class, block in _TERMS.items():
         for line in block.strip().splitlines():
             kind, phrases = line.split(" ", 1)
-            for phrase in phrases.split("|"):
-                acronym_only = phrase.startswith("!")
-                words = tuple(phrase.lstrip("!").split())
+            for words in parse_phrases(phrases):
+                acronym_only = words[0].startswith("!")
+                words = (words[0].lstrip("!"), *words[1:])
                 terms.append(Term(guard_class, _KIND_LETTERS[kind], words, acronym_only))
     return tuple(terms)
 
@@ -215,6 +253,10 @@ _AGENCY_CONTEXT = frozenset(
 _MARCH_DATE_CONTEXT = frozenset(
     "in on since until by from early mid late of last next this during".split()
 )
+_NOT_AGENCY_AFTER = frozenset(
+    "skating skate skates rink cream hockey machine maker chest storm cube cubes box age "
+    "berg cold pack bucket sculpture rink's arena".split()
+)
 _FUZZY_MIN = 6  # shorter words are matched exactly: one edit turns "rally" into "tally"
 
 
@@ -222,24 +264,40 @@ _FUZZY_MIN = 6  # shorter words are matched exactly: one edit turns "rally" into
 def _first_word_index() -> dict[str, tuple[Term, ...]]:
     index: dict[str, list[Term]] = {}
     for term in TERMS:
-        index.setdefault(term.words[0], []).append(term)
+        for alternative in term.words[0].split("/"):
+            index.setdefault(alternative, []).append(term)
     return {word: tuple(terms) for word, terms in index.items()}
 
 
-def word_matches(token: str, pattern: str, known_words: frozenset[str]) -> tuple[bool, bool]:
-    """Whether ``token`` matches one lexicon word, and whether only fuzzily."""
+def word_matches(
+    token: str, pattern: str, known_words: frozenset[str] | None
+) -> tuple[bool, bool]:
+    """Whether ``token`` matches one lexicon word ("a/b" alternatives, "stem*"), and whether only
+    fuzzily (a misspelling: one edit, two in long words, never one of ``known_words``, never at
+    all when ``known_words`` is None)."""
+    results = [_one_word(token, alternative, known_words) for alternative in pattern.split("/")]
+    if any(ok and not fuzzy for ok, fuzzy in results):
+        return True, False
+    return (True, True) if any(ok for ok, _ in results) else (False, False)
+
+
+def _one_word(token: str, pattern: str, known_words: frozenset[str] | None) -> tuple[bool, bool]:
     if pattern.endswith("*"):
         stem = pattern[:-1]
         if token.startswith(stem):
             return True, False
-        if len(stem) < _FUZZY_MIN - 1 or token in known_words or len(token) < len(stem) - 1:
+        if known_words is None or len(stem) < _FUZZY_MIN - 1 or token in known_words:
+            return False, False
+        if len(token) < len(stem) - 1:
             return False, False
         limit = 1 if len(stem) < 9 else 2
         best = min(OSA.distance(token[:n], stem) for n in range(len(stem) - 1, len(stem) + 2))
         return best <= limit, best <= limit
     if token == pattern:
         return True, False
-    if len(pattern) < _FUZZY_MIN or token in known_words or abs(len(token) - len(pattern)) > 2:
+    if known_words is None or len(pattern) < _FUZZY_MIN or token in known_words:
+        return False, False
+    if abs(len(token) - len(pattern)) > 2:
         return False, False
     limit = 1 if len(pattern) < 9 else 2
     close = OSA.distance(token, pattern, score_cutoff=limit) <= limit
@@ -248,10 +306,9 @@ def word_matches(token: str, pattern: str, known_words: frozenset[str]) -> tuple
 
 def find_hits(text: Normalized, known_words: frozenset[str] = frozenset()) -> list[Hit]:
     """Every lexicon term in ``text``; where terms overlap, the longest one."""
-    tokens = text.tokens
     hits: list[Hit] = []
-    for start in range(len(tokens)):
-        for term in _candidates(tokens[start].variants, known_words):
+    for start, token in enumerate(text.tokens):
+        for term in _candidates(token.variants, known_words):
             hit = _match_at(text, start, term, known_words)
             if hit is not None:
                 hits.append(hit)
@@ -260,30 +317,70 @@ def find_hits(text: Normalized, known_words: frozenset[str] = frozenset()) -> li
 
 
 def _candidates(variants: tuple[str, ...], known: frozenset[str]) -> list[Term]:
-    index = _first_word_index()
-    found: list[Term] = []
-    for first, terms in index.items():
-        if any(word_matches(v, first, known)[0] for v in variants):
-            found.extend(terms)
-    return found
+    found: dict[Term, None] = {}
+    for first, terms in _first_word_index().items():
+        if any(_one_word(v, first, known)[0] for v in variants):
+            found.update(dict.fromkeys(terms))
+    return list(found)
 
 
 def _match_at(text: Normalized, start: int, term: Term, known: frozenset[str]) -> Hit | None:
-    tokens = text.tokens
-    end = start + len(term.words)
-    if end > len(tokens):
+    matched = _match_words(text, start, term.words, known)
+    if matched is None:
         return None
-    fuzzy = False
-    for token, pattern in zip(tokens[start:end], term.words, strict=True):
-        results = [word_matches(v, pattern, known) for v in token.variants]
-        if not any(ok for ok, _ in results):
-            return None
-        fuzzy = fuzzy or not any(ok and not fz for ok, fz in results)
+    end, fuzzy = matched
     if term.acronym_only and not _acronym_in_context(text, start):
         return None
     if term.words == ("march",) and _march_is_a_date(text, start):
         return None
+    if term.acronym_only and _not_the_agency(text, start):
+        return None
     return Hit(term, start, end, fuzzy)
+
+
+def _match_words(
+    text: Normalized, at: int, words: tuple[str, ...], known: frozenset[str] | None
+) -> tuple[int, bool] | None:
+    """Match ``words`` from token ``at``; "~N" skips up to N tokens. Returns (end, fuzzy)."""
+    if not words:
+        return at, False
+    head, rest = words[0], words[1:]
+    if head.startswith("~"):
+        for skip in range(int(head[1:]) + 1):
+            matched = _match_words(text, at + skip, rest, known)
+            if matched is not None:
+                return matched
+        return None
+    if at >= len(text.tokens):
+        return None
+    results = [word_matches(v, head, known) for v in text.tokens[at].variants]
+    if not any(ok for ok, _ in results):
+        return None
+    matched = _match_words(text, at + 1, rest, known)
+    if matched is None:
+        return None
+    fuzzy = not any(ok and not fz for ok, fz in results)
+    return matched[0], matched[1] or fuzzy
+
+
+def find_phrases(
+    text: Normalized, phrases: tuple[tuple[str, ...], ...], known: frozenset[str] | None = None
+) -> list[tuple[int, int]]:
+    """The (start, end) token spans where any of ``phrases`` occurs (same syntax as terms);
+    exactly, unless ``known`` words are given (then misspellings too)."""
+    spans = []
+    for start in range(len(text.tokens)):
+        for words in phrases:
+            matched = _match_words(text, start, words, known)
+            if matched is not None:
+                spans.append((start, matched[0]))
+    return spans
+
+
+def _not_the_agency(text: Normalized, at: int) -> bool:
+    """"ICE-skating rink", "ice cream": the word, not the agency."""
+    after = text.words[at + 1] if at + 1 < len(text.tokens) else ""
+    return after in _NOT_AGENCY_AFTER
 
 
 def _acronym_in_context(text: Normalized, at: int) -> bool:
@@ -308,6 +405,8 @@ def _compound_hits(text: Normalized) -> list[Hit]:
         if len(token.text) < 10:
             continue
         for stem, term in _compound_stems():
+            if "/" in stem or stem.startswith("~"):
+                continue
             if stem in token.text and not token.text.startswith(stem):
                 hits.append(Hit(term, position, position + 1, fuzzy=True))
                 break

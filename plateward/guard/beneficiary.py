@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from plateward.guard.normalize import normalize
+from plateward.guard.findings import Findings
+from plateward.guard.lexicon import find_phrases, parse_phrases
+from plateward.guard.normalize import Normalized, normalize
+from plateward.guard.types import Decision
+
+CLAUSE = "DUP §2.3 and §10; SB 34 (Civil Code 1798.90.55)"
 
 
 class Beneficiary(StrEnum):
@@ -104,13 +109,9 @@ attorney general of california|california attorney general|california department
 """
 
 
-def _phrases(block: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(p.split()) for p in block.replace("\n", "|").split("|") if p.strip())
-
-
-_FEDERAL_PHRASES = _phrases(_FEDERAL)
-_OTHER_STATE_PHRASES = _phrases(_STATES) + _phrases(_OUT_OF_STATE_PLACES)
-_CALIFORNIA_PHRASES = _phrases(_CALIFORNIA)
+_FEDERAL_PHRASES = parse_phrases(_FEDERAL)
+_OTHER_STATE_PHRASES = parse_phrases(_STATES) + parse_phrases(_OUT_OF_STATE_PLACES)
+_CALIFORNIA_PHRASES = parse_phrases(_CALIFORNIA)
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -147,3 +148,77 @@ def _state_code(words: tuple[str, ...]) -> bool:
             if near & _AGENCY_WORDS:
                 return True
     return False
+
+
+# In a justification, agencies named as who the search is for ("passed to the FBI agent who
+# asked", "for a detective in Phoenix", "a Nevada deputy asked me"), not merely mentioned ("the
+# suspect has Nevada plates", "the FBI was notified but this is our case").
+_FEDERAL_IN_TEXT = parse_phrases(
+    """
+    fbi|feds|federal agent*|federal partner*|federal request*|federal task force|federal agency
+    federal agencies|federal officer*|federal investigator*|federal prosecutor*|dea|atf|usms
+    us marshal*|u s marshal*|marshals service|secret service|homeland security|dhs|hsi|cbp|ero
+    border patrol|customs and border|immigration and customs|bureau s|the bureau|uspis|irs
+    """
+)
+_LAW_ENFORCEMENT = frozenset(
+    "deputy deputies detective detectives police sheriff sheriffs pd trooper troopers agent "
+    "agents officer officers investigator investigators prosecutor prosecutors da authorities "
+    "agency department dps patrol bureau court judge case investigation warrant task force "
+    "policia fiscal".split()
+)
+_HANDOFF = parse_phrases(
+    """
+    asked|asks|ask|request*|requesting|per|on behalf|wants|want|needs|need|passed|pass|passing
+    send|sent|sending|give|given|giving|share|shared|sharing|forward*|provide*|hand|handed
+    help|helping|assist*|informally|for a|for the|for his|for her|for their|running this for
+    cannot access|can t access|cant access|their system|report back|reported back|solicitud
+    pidio|pide|para la|para el|entregar|go to|goes to|going to
+    """
+)
+_WINDOW = 6
+
+
+def check_beneficiary(agency: str | None, justification: Normalized, findings: Findings) -> None:
+    """Proxy searches: a federal or out-of-state beneficiary, named as the agency or in the
+    justification, is refused; an agency not recognized as Californian goes to review."""
+    where = classify_agency(agency)
+    mentioned = _beneficiary_in(justification)
+    for found in (where, mentioned):
+        if found is Beneficiary.FEDERAL:
+            findings.add(
+                Decision.DENY,
+                "beneficiary.federal",
+                f"a search for a federal agency is a proxy search ({CLAUSE})",
+            )
+        elif found is Beneficiary.OUT_OF_STATE:
+            findings.add(
+                Decision.DENY,
+                "beneficiary.out_of_state",
+                f"a search for an agency outside California is a proxy search ({CLAUSE})",
+            )
+    if where is Beneficiary.UNKNOWN:
+        findings.add(
+            Decision.REVIEW,
+            "beneficiary.unknown",
+            f"the beneficiary agency is not recognized as a California safety department ({CLAUSE})",
+        )
+
+
+def _beneficiary_in(text: Normalized) -> Beneficiary | None:
+    handoffs = find_phrases(text, _HANDOFF)
+    if not handoffs:
+        return None
+    for start, end in find_phrases(text, _FEDERAL_IN_TEXT):
+        if _near(handoffs, start, end):
+            return Beneficiary.FEDERAL
+    words = text.words
+    for start, end in find_phrases(text, _OTHER_STATE_PHRASES):
+        around = set(words[max(0, start - 3) : end + 3])
+        if around & _LAW_ENFORCEMENT and _near(handoffs, start, end):
+            return Beneficiary.OUT_OF_STATE
+    return None
+
+
+def _near(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end + _WINDOW and e > start - _WINDOW for s, e in spans)
