@@ -184,21 +184,28 @@ _HANDOFF = PhraseIndex(
 _WINDOW = 6
 
 
-def check_beneficiary(agency: str | None, justification: Normalized, findings: Findings) -> None:
-    """Proxy searches: a federal or out-of-state beneficiary, named as the agency or in the
-    justification, is refused; an agency not recognized as Californian goes to review."""
+def check_beneficiary(
+    agency: str | None, justification: Normalized, findings: Findings, crime_named: bool
+) -> None:
+    """Proxy searches: a federal or out-of-state beneficiary agency is refused; one that the
+    justification names as who the search is for is refused too, or sent to review when the
+    request also names a crime (the wording may only mention that agency); an agency not
+    recognized as Californian goes to review."""
     where = classify_agency(agency)
     mentioned = _beneficiary_in(justification)
-    for found in (where, mentioned):
+    for found, decision in (
+        (where, Decision.DENY),
+        (mentioned, Decision.REVIEW if crime_named else Decision.DENY),
+    ):
         if found is Beneficiary.FEDERAL:
             findings.add(
-                Decision.DENY,
+                decision,
                 "beneficiary.federal",
                 f"a search for a federal agency is a proxy search ({CLAUSE})",
             )
         elif found is Beneficiary.OUT_OF_STATE:
             findings.add(
-                Decision.DENY,
+                decision,
                 "beneficiary.out_of_state",
                 f"a search for an agency outside California is a proxy search ({CLAUSE})",
             )

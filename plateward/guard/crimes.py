@@ -38,6 +38,7 @@ CRIME_WORDS = word_set(
     robo robos robado robada asalto asaltado asaltada homicidio asesinato secuestro secuestrado
     hurto atraco agresion violacion incendio vandalismo fraude extorsion tiroteo disparos
     atropello desaparecido desaparecida lesiones amenazas drogas pandilla delito delitos victima
+    spray painted tagged slurs smashed keyed slashed egged shattered swastika swastikas
     """
 )
 
@@ -56,6 +57,9 @@ SCENE_WORDS = word_set(
     corner scene witness witnesses reported reporting caller complainant owner belonging
     belongs employee employees worker works staff volunteer nurse clerk pastor priest
     posing impersonating impersonated impersonation fake pretending claiming seen last
+    injury injuries nearby next beside during after while struck hit killed found run ran
+    sped followed punched kicked pushed beat preyed preying targeting slapped harassed chased
+    rammed spat
     """
 )
 
@@ -161,11 +165,11 @@ def crime_next_to(text: Normalized, start: int, end: int) -> bool:
     """A crime word just before or after the sensitive words ("burglary at the synagogue",
     "assault on an immigrant", "clinic arson"): the place or person is the scene or victim."""
     words = text.words
-    around = words[max(0, start - 3) : start] + words[end : end + 2]
+    around = words[max(0, start - 6) : start] + words[end : end + 3]
     return any(w in CRIME_WORDS and w not in GENERIC_CRIME_TYPES for w in around)
 
 
 def scene_next_to(text: Normalized, start: int, end: int) -> bool:
     words = text.words
-    around = words[max(0, start - 4) : start] + words[end : end + 4]
+    around = words[max(0, start - 5) : start] + words[end : end + 4]
     return any(w in SCENE_WORDS for w in around)

@@ -124,6 +124,7 @@ M status migratorio|calidad migratoria|entrada ilegal|estancia ilegal|visa venci
 M ilegales|papeles de inmigracion|lawful presence|legal presence|country of origin|nationality
 M work permit|work authorization|without/no/lacks/lacking ~1 papers
 M has/have/had/carry/carries ~2 papers|not a citizen|not a us citizen|no es ciudadano
+M if/whether ~3 is/are/was legal/illegal|is/are here illegally|esta/estan ~1 ilegal*
 M without ~2 legal status|without status|no legal status|sin estatus|notice to appear|removal case*
 M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
