@@ -23,7 +23,7 @@ from plateward.guard.normalize import normalize
         ("\u202eICE\u202c", "ice"),  # bidi override
         ("ab\u043erti\u043en", "abortion"),  # Cyrillic o
         ("\u0456mm\u0456gr\u0430nt", "immigrant"),  # Cyrillic i and a
-        ("ＩＣＥ", "ice"),  # fullwidth
+        ("\uff29\uff23\uff25", "ice"),  # fullwidth
         ("deportación", "deportacion"),
         ("inmigración", "inmigracion"),
     ],
