@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plateward.guard import Decision, GuardRequest, check
+from plateward.guard import Decision, GuardRequest, check, check_purpose
 
 
 def _check(justification: str, crime_type: str = "Other", agency: str | None = None):  # type: ignore[no-untyped-def]
@@ -109,3 +109,19 @@ def test_the_message_names_the_class_and_clause_and_nothing_about_data() -> None
     assert "DUP §3.3" in verdict.message
     assert "Nothing was searched" in verdict.message
     assert "result" not in verdict.message.lower()
+
+
+def test_check_purpose_reads_a_validated_purpose() -> None:
+    from plateward.core.purpose import purpose
+
+    refused = check_purpose(
+        purpose(
+            "agency_support",
+            "PC 211",
+            "26-000123",
+            "Robbery suspect, the requesting agency needs his vehicle's movements",
+            "Reno Police Department",
+        )
+    )
+    assert refused.decision is Decision.DENY
+    assert refused.rules == ("beneficiary.out_of_state",)
