@@ -77,12 +77,14 @@ def stored_image(image_dir: Path | None, image_ref: str | None) -> ReadImage | N
     if image_dir is None or not image_ref:
         return None
     root = image_dir.resolve()
-    path = (root / image_ref).resolve()
-    # An image_ref comes from a camera: it may not lead out of the image folder.
-    if not path.is_relative_to(root) or not path.is_file():
-        return None
-    content_type = IMAGE_TYPES.get(path.suffix.lower())
-    return ReadImage(content_type, path.read_bytes()) if content_type else None
+    # Vendors name an image by its file name or by a bare id (OpenALPR's uuid): try both.
+    for name in (image_ref, *(image_ref + suffix for suffix in IMAGE_TYPES)):
+        path = (root / name).resolve()
+        # An image_ref comes from a camera: it may not lead out of the image folder.
+        content_type = IMAGE_TYPES.get(path.suffix.lower())
+        if content_type and path.is_relative_to(root) and path.is_file():
+            return ReadImage(content_type, path.read_bytes())
+    return None
 
 
 def plate_svg(plate: str, state: str | None, captured_at: datetime) -> ReadImage:
@@ -127,12 +129,14 @@ def export_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for line in (
-        f"# NOT FOR REDISTRIBUTION — ALPR data of {owners}, DUP §10",
-        f"# Originating agency: {owners}",
-        f"# Plateward search {search_id}, exported {exported_at.isoformat()} by {exported_by}",
-        f"# Purpose: {purpose.category.label}; {purpose.crime_type}; case {purpose.case_number}",
+        f"NOT FOR REDISTRIBUTION — ALPR data of {owners}, DUP §10",
+        f"Originating agency: {owners}",
+        f"Plateward search {search_id}, exported {exported_at.isoformat()} by {exported_by}",
+        f"Purpose: {purpose.category.label}; {purpose.crime_type}; case {purpose.case_number}",
     ):
-        writer.writerow([_cell(line)])
+        # Comment lines, written as they are (not quoted) so they read plainly; whitespace runs
+        # (a line break in a stored name) are squeezed so each stays one line.
+        out.write("# " + " ".join(line.split()) + "\n")
     writer.writerow(COLUMNS)
     for r in rows:
         writer.writerow(
