@@ -13,10 +13,11 @@ import math
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
+from plateward import guard
 from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent, Outcome
@@ -25,6 +26,7 @@ from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PurposeRefused
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import CRIME_TYPES, CrimeType, Purpose, check_case_number
+from plateward.guard import Verdict
 from plateward.reads.models import Read
 from plateward.reads.visibility import ReadGate, read_gate
 from plateward.search import matching
@@ -41,9 +43,6 @@ from plateward.search.models import Search, SearchState
 from plateward.search.reviews import ReviewView, decide_review, reviews_waiting
 from plateward.search.rules import SearchQuery, WindowRules, bounded_window, from_terms
 from plateward.sharing import service as agencies
-
-if TYPE_CHECKING:
-    from plateward.guard import Verdict
 
 __all__ = [
     "CrimeType",
@@ -149,8 +148,7 @@ def search_reads(
     check_case_number(
         purpose.case_number, settings.case_number_pattern, settings.case_number_example
     )
-    # TEMPORARY lazy imports until the guard branch is merged (then they move to the top).
-    from plateward import guard
+    # TEMPORARY lazy import until the guard's justification checks land (then it moves up).
     from plateward.guard.justification import assess_justification
 
     assessment = assess_justification(
@@ -275,8 +273,6 @@ def _audit_search(
 def _store(
     uow: UnitOfWork, user_id: int, purpose: Purpose, query: SearchQuery, verdict: Verdict
 ) -> Search:
-    from plateward import guard
-
     state = {
         guard.Decision.ALLOW: SearchState.RUN,
         guard.Decision.REVIEW: SearchState.PENDING_REVIEW,

@@ -17,6 +17,18 @@ from tests.conftest import Backend, native_read, sign_in
 from tests.search.conftest import PURPOSE, entries, push, search
 
 
+def test_a_purpose_outside_the_authorized_uses_is_refused(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    sign_in(client, backend, "investigator")
+
+    response = search(client, category="personal_interest", plate="7ABC123")
+
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "body.category"
+    assert entries(db, "search.run") == []
+
+
 def test_the_crime_type_is_required(client: TestClient, backend: Backend) -> None:
     sign_in(client, backend, "investigator")
 
