@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from plateward.core.purpose import Purpose
+from plateward.search.matching import ReadHit
 
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 SVG = "image/svg+xml"
@@ -36,24 +37,28 @@ class ExportFile:
 
 @dataclass(frozen=True)
 class ExportRow:
-    """One read as the export writes it (text as stored; numbers unformatted)."""
+    """One read as the export writes it, with the agency whose camera took it."""
 
-    read_id: str
-    captured_at: datetime
-    plate: str
-    plate_state: str | None
-    camera_code: str
-    camera_name: str | None
-    latitude: float | None
-    longitude: float | None
-    make: str | None
-    model: str | None
-    color: str | None
-    vehicle_type: str | None
-    confidence: float | None
+    read: ReadHit
     originating_agency: str
 
 
+# The export's columns, and the ReadHit field each is taken from (the last is the agency's).
+_HIT_COLUMNS = (
+    "id",
+    "captured_at",
+    "plate",
+    "plate_state",
+    "camera_code",
+    "camera_name",
+    "latitude",
+    "longitude",
+    "make",
+    "model",
+    "color",
+    "vehicle_type",
+    "confidence",
+)
 COLUMNS = (
     "read_id",
     "captured_at_utc",
@@ -138,26 +143,8 @@ def export_csv(
         # (a line break in a stored name) are squeezed so each stays one line.
         out.write("# " + " ".join(line.split()) + "\n")
     writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    r.read_id,
-                    r.captured_at,
-                    r.plate,
-                    r.plate_state,
-                    r.camera_code,
-                    r.camera_name,
-                    r.latitude,
-                    r.longitude,
-                    r.make,
-                    r.model,
-                    r.color,
-                    r.vehicle_type,
-                    r.confidence,
-                    r.originating_agency,
-                )
-            ]
-        )
+    for row in rows:
+        hit = row.read
+        values = [getattr(hit, name) for name in _HIT_COLUMNS]
+        writer.writerow([_cell(v) for v in (*values, row.originating_agency)])
     return ExportFile(f"plateward-search-{search_id}.csv", out.getvalue())

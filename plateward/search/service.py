@@ -393,33 +393,13 @@ def _audit_view(
     )
 
 
-def _hit_of(uow: UnitOfWork, read: Read) -> ReadHit:
-    code, name = cameras.camera_names(uow).get(read.camera_id, ("?", ""))
-    return ReadHit(
-        str(read.id),
-        read.captured_at,
-        read.plate,
-        read.plate_state,
-        code,
-        name or None,
-        read.latitude,
-        read.longitude,
-        read.vehicle_make,
-        read.vehicle_model,
-        read.vehicle_color,
-        read.vehicle_type,
-        read.confidence,
-        bool(read.image_ref),
-    )
-
-
 def read_detail(uow: UnitOfWork, actor: Actor, search_id: int, read_id: str) -> ReadDetail:
     """One read of one's search, in full; audited read.viewed tied to the search."""
     search, purpose, read = _read_in_search(uow, actor, search_id, read_id, Permission.READS_SEARCH)
     _audit_view(uow, actor, AuditAction.READ_VIEWED, search, purpose, (str(read.id),))
     detail = ReadDetail(
         search.id,
-        _hit_of(uow, read),
+        matching.hit_of(read, cameras.camera_names(uow)),
         read.plate_raw,
         read.received_at,
         agencies.agency_by_id(uow, read.source_agency_id).name,
@@ -452,7 +432,7 @@ def export_results(uow: UnitOfWork, actor: Actor, search_id: int) -> ExportFile:
     rows = _export_rows(uow, gate, found)
     owners = sorted({r.originating_agency for r in rows}) or [agencies.home_agency(uow).name]
     _audit_view(
-        uow, actor, AuditAction.SEARCH_EXPORTED, search, purpose, tuple(r.read_id for r in rows)
+        uow, actor, AuditAction.SEARCH_EXPORTED, search, purpose, tuple(r.read.id for r in rows)
     )
     file = export_csv(search.id, purpose, owners, uow.now(), actor.name, rows)
     uow.commit()
@@ -466,25 +446,7 @@ def _export_rows(uow: UnitOfWork, gate: ReadGate, found: Matches) -> list[Export
     for read in matching.reads_of(uow, gate, found.keys):
         if read.source_agency_id not in owners:
             owners[read.source_agency_id] = agencies.agency_by_id(uow, read.source_agency_id).name
-        code, name = names.get(read.camera_id, ("?", ""))
-        rows.append(
-            ExportRow(
-                str(read.id),
-                read.captured_at,
-                read.plate,
-                read.plate_state,
-                code,
-                name or None,
-                read.latitude,
-                read.longitude,
-                read.vehicle_make,
-                read.vehicle_model,
-                read.vehicle_color,
-                read.vehicle_type,
-                read.confidence,
-                owners[read.source_agency_id],
-            )
-        )
+        rows.append(ExportRow(matching.hit_of(read, names), owners[read.source_agency_id]))
     return rows
 
 
