@@ -53,7 +53,11 @@ def distill(dims: int) -> tuple[list[str], np.ndarray]:
     model = AutoModel.from_pretrained(model_dir, local_files_only=True)
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
     static = distill_from_model(
-        model, tokenizer, vocabulary=_extra_words(), device="cpu", pca_dims=dims,
+        model,
+        tokenizer,
+        vocabulary=_extra_words(),
+        device="cpu",
+        pca_dims=dims,
         quantize_to="float32",
     )
     vocab = static.tokenizer.get_vocab()

@@ -12,8 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from plateward.guard.findings import Findings
-from plateward.guard.lexicon import find_phrases, parse_phrases
-from plateward.guard.normalize import Normalized, normalize
+from plateward.guard.lexicon import PhraseIndex, find_phrases, parse_phrases
+from plateward.guard.normalize import Normalized, normalize, word_set
 from plateward.guard.types import Decision
 
 CLAUSE = "DUP §2.3 and §10; SB 34 (Civil Code 1798.90.55)"
@@ -51,14 +51,14 @@ north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south
 south dakota|tennessee|texas|utah|vermont|virginia|washington state|west virginia|wisconsin
 wyoming|puerto rico|district of columbia|mexico|mexican|canada|canadian|tijuana|baja
 """
-_STATE_CODES = frozenset(
+_STATE_CODES = word_set(
     "al ak az ar co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm "
-    "ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc pr".split()
+    "ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc pr"
 )
 # Words that make a two-letter code an agency's state ("TX DPS", "NV HP").
-_AGENCY_WORDS = frozenset(
+_AGENCY_WORDS = word_set(
     "dps hp pd so doj dept department police sheriff sheriffs state patrol highway troopers "
-    "trooper bureau investigation investigations agency office da ag".split()
+    "trooper bureau investigation investigations agency office da ag"
 )
 
 # Large cities, counties and agencies outside California that people name without a state.
@@ -112,6 +112,7 @@ attorney general of california|california attorney general|california department
 _FEDERAL_PHRASES = parse_phrases(_FEDERAL)
 _OTHER_STATE_PHRASES = parse_phrases(_STATES) + parse_phrases(_OUT_OF_STATE_PLACES)
 _CALIFORNIA_PHRASES = parse_phrases(_CALIFORNIA)
+_OTHER_STATE_INDEX = PhraseIndex(_OTHER_STATE_PHRASES)
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -153,47 +154,58 @@ def _state_code(words: tuple[str, ...]) -> bool:
 # In a justification, agencies named as who the search is for ("passed to the FBI agent who
 # asked", "for a detective in Phoenix", "a Nevada deputy asked me"), not merely mentioned ("the
 # suspect has Nevada plates", "the FBI was notified but this is our case").
-_FEDERAL_IN_TEXT = parse_phrases(
-    """
+_FEDERAL_IN_TEXT = PhraseIndex(
+    parse_phrases(
+        """
     fbi|feds|federal agent*|federal partner*|federal request*|federal task force|federal agency
     federal agencies|federal officer*|federal investigator*|federal prosecutor*|dea|atf|usms
     us marshal*|u s marshal*|marshals service|secret service|homeland security|dhs|hsi|cbp|ero
     border patrol|customs and border|immigration and customs|bureau s|the bureau|uspis|irs
     """
+    )
 )
-_LAW_ENFORCEMENT = frozenset(
+_LAW_ENFORCEMENT = word_set(
     "deputy deputies detective detectives police sheriff sheriffs pd trooper troopers agent "
     "agents officer officers investigator investigators prosecutor prosecutors da authorities "
     "agency department dps patrol bureau court judge case investigation warrant task force "
-    "policia fiscal".split()
+    "policia fiscal"
 )
-_HANDOFF = parse_phrases(
-    """
+_HANDOFF = PhraseIndex(
+    parse_phrases(
+        """
     asked|asks|ask|request*|requesting|per|on behalf|wants|want|needs|need|passed|pass|passing
     send|sent|sending|give|given|giving|share|shared|sharing|forward*|provide*|hand|handed
     help|helping|assist*|informally|for a|for the|for his|for her|for their|running this for
     cannot access|can t access|cant access|their system|report back|reported back|solicitud
     pidio|pide|para la|para el|entregar|go to|goes to|going to
     """
+    )
 )
 _WINDOW = 6
 
 
-def check_beneficiary(agency: str | None, justification: Normalized, findings: Findings) -> None:
-    """Proxy searches: a federal or out-of-state beneficiary, named as the agency or in the
-    justification, is refused; an agency not recognized as Californian goes to review."""
+def check_beneficiary(
+    agency: str | None, justification: Normalized, findings: Findings, crime_named: bool
+) -> None:
+    """Proxy searches: a federal or out-of-state beneficiary agency is refused; one that the
+    justification names as who the search is for is refused too, or sent to review when the
+    request also names a crime (the wording may only mention that agency); an agency not
+    recognized as Californian goes to review."""
     where = classify_agency(agency)
     mentioned = _beneficiary_in(justification)
-    for found in (where, mentioned):
+    for found, decision in (
+        (where, Decision.DENY),
+        (mentioned, Decision.REVIEW if crime_named else Decision.DENY),
+    ):
         if found is Beneficiary.FEDERAL:
             findings.add(
-                Decision.DENY,
+                decision,
                 "beneficiary.federal",
                 f"a search for a federal agency is a proxy search ({CLAUSE})",
             )
         elif found is Beneficiary.OUT_OF_STATE:
             findings.add(
-                Decision.DENY,
+                decision,
                 "beneficiary.out_of_state",
                 f"a search for an agency outside California is a proxy search ({CLAUSE})",
             )
@@ -201,7 +213,8 @@ def check_beneficiary(agency: str | None, justification: Normalized, findings: F
         findings.add(
             Decision.REVIEW,
             "beneficiary.unknown",
-            f"the beneficiary agency is not recognized as a California safety department ({CLAUSE})",
+            "the beneficiary agency is not recognized as a California safety department "
+            f"({CLAUSE})",
         )
 
 
@@ -213,7 +226,7 @@ def _beneficiary_in(text: Normalized) -> Beneficiary | None:
         if _near(handoffs, start, end):
             return Beneficiary.FEDERAL
     words = text.words
-    for start, end in find_phrases(text, _OTHER_STATE_PHRASES):
+    for start, end in find_phrases(text, _OTHER_STATE_INDEX):
         around = set(words[max(0, start - 3) : end + 3])
         if around & _LAW_ENFORCEMENT and _near(handoffs, start, end):
             return Beneficiary.OUT_OF_STATE

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from plateward.guard.normalize import Normalized
+from plateward.guard.normalize import Normalized, word_set
 
 
 class GuardClass(StrEnum):
@@ -122,7 +122,9 @@ M ina 212|ina 237|ina section|287 g|secure communities|i 247|i 247a|i 200|i 205
 M sin papeles|sin documentos|estatus migratorio|situacion migratoria|estado migratorio
 M status migratorio|calidad migratoria|entrada ilegal|estancia ilegal|visa vencida|migratori*
 M ilegales|papeles de inmigracion|lawful presence|legal presence|country of origin|nationality
-M work permit|work authorization|without/no/lacks/lacking ~1 papers|has/have/had/carry/carries ~2 papers
+M work permit|work authorization|without/no/lacks/lacking ~1 papers
+M has/have/had/carry/carries ~2 papers|not a citizen|not a us citizen|no es ciudadano
+M if/whether ~3 is/are/was legal/illegal|is/are here illegally|esta/estan ~1 ilegal*
 M without ~2 legal status|without status|no legal status|sin estatus|notice to appear|removal case*
 M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
@@ -235,9 +237,9 @@ def _parse_terms() -> tuple[Term, ...]:
     for guard_class, block in _TERMS.items():
         for line in block.strip().splitlines():
             kind, phrases = line.split(" ", 1)
-            for words in parse_phrases(phrases):
-                acronym_only = words[0].startswith("!")
-                words = (words[0].lstrip("!"), *words[1:])
+            for written in parse_phrases(phrases):
+                acronym_only = written[0].startswith("!")
+                words = (written[0].lstrip("!"), *written[1:])
                 terms.append(Term(guard_class, _KIND_LETTERS[kind], words, acronym_only))
     return tuple(terms)
 
@@ -245,33 +247,59 @@ def _parse_terms() -> tuple[Term, ...]:
 TERMS = _parse_terms()
 
 # Words beside "ice" (or "ins") that make it the agency even when written in lower case.
-_AGENCY_CONTEXT = frozenset(
+_AGENCY_CONTEXT = word_set(
     "agent agents officer officers officials detainer detainers hold holds raid raids custody "
     "agency request requested requests enforcement ero hsi deportation deport removal "
-    "facility arrest arrests warrant tip tipline field office dhs".split()
+    "facility arrest arrests warrant tip tipline field office dhs"
 )
-_MARCH_DATE_CONTEXT = frozenset(
-    "in on since until by from early mid late of last next this during".split()
-)
-_NOT_AGENCY_AFTER = frozenset(
+_MARCH_DATE_CONTEXT = word_set("in on since until by from early mid late of last next this during")
+_NOT_AGENCY_AFTER = word_set(
     "skating skate skates rink cream hockey machine maker chest storm cube cubes box age "
-    "berg cold pack bucket sculpture rink's arena".split()
+    "berg cold pack bucket sculpture rink's arena"
 )
 _FUZZY_MIN = 6  # shorter words are matched exactly: one edit turns "rally" into "tally"
 
 
+class PhraseIndex:
+    """Phrases indexed by their first word, so that each token is looked up, not compared with
+    every phrase: exact words in a dict, "stem*" words by prefix, misspellings only for tokens
+    that are not known words."""
+
+    def __init__(self, phrases: tuple[tuple[str, ...], ...]) -> None:
+        self.phrases = phrases
+        self.exact: dict[str, list[int]] = {}
+        self.stems: dict[str, list[int]] = {}
+        for i, words in enumerate(phrases):
+            for alternative in words[0].split("/"):
+                if alternative.endswith("*"):
+                    self.stems.setdefault(alternative[:-1], []).append(i)
+                else:
+                    self.exact.setdefault(alternative, []).append(i)
+
+    def candidates(self, variants: tuple[str, ...], known: frozenset[str] | None) -> list[int]:
+        found: dict[int, None] = {}
+        for variant in variants:
+            found.update(dict.fromkeys(self.exact.get(variant, ())))
+            for stem, ids in self.stems.items():
+                if variant.startswith(stem):
+                    found.update(dict.fromkeys(ids))
+            if known is None or variant in known or len(variant) < _FUZZY_MIN - 1:
+                continue
+            for word, ids in self.exact.items():
+                if _one_word(variant, word, known)[0]:
+                    found.update(dict.fromkeys(ids))
+            for stem, ids in self.stems.items():
+                if _one_word(variant, stem + "*", known)[0]:
+                    found.update(dict.fromkeys(ids))
+        return sorted(found)
+
+
 @lru_cache(maxsize=1)
-def _first_word_index() -> dict[str, tuple[Term, ...]]:
-    index: dict[str, list[Term]] = {}
-    for term in TERMS:
-        for alternative in term.words[0].split("/"):
-            index.setdefault(alternative, []).append(term)
-    return {word: tuple(terms) for word, terms in index.items()}
+def _term_index() -> PhraseIndex:
+    return PhraseIndex(tuple(term.words for term in TERMS))
 
 
-def word_matches(
-    token: str, pattern: str, known_words: frozenset[str] | None
-) -> tuple[bool, bool]:
+def word_matches(token: str, pattern: str, known_words: frozenset[str] | None) -> tuple[bool, bool]:
     """Whether ``token`` matches one lexicon word ("a/b" alternatives, "stem*"), and whether only
     fuzzily (a misspelling: one edit, two in long words, never one of ``known_words``, never at
     all when ``known_words`` is None)."""
@@ -306,22 +334,15 @@ def _one_word(token: str, pattern: str, known_words: frozenset[str] | None) -> t
 
 def find_hits(text: Normalized, known_words: frozenset[str] = frozenset()) -> list[Hit]:
     """Every lexicon term in ``text``; where terms overlap, the longest one."""
+    index = _term_index()
     hits: list[Hit] = []
     for start, token in enumerate(text.tokens):
-        for term in _candidates(token.variants, known_words):
-            hit = _match_at(text, start, term, known_words)
+        for i in index.candidates(token.variants, known_words):
+            hit = _match_at(text, start, TERMS[i], known_words)
             if hit is not None:
                 hits.append(hit)
     hits.extend(_compound_hits(text))
     return _longest(hits)
-
-
-def _candidates(variants: tuple[str, ...], known: frozenset[str]) -> list[Term]:
-    found: dict[Term, None] = {}
-    for first, terms in _first_word_index().items():
-        if any(_one_word(v, first, known)[0] for v in variants):
-            found.update(dict.fromkeys(terms))
-    return list(found)
 
 
 def _match_at(text: Normalized, start: int, term: Term, known: frozenset[str]) -> Hit | None:
@@ -364,21 +385,21 @@ def _match_words(
 
 
 def find_phrases(
-    text: Normalized, phrases: tuple[tuple[str, ...], ...], known: frozenset[str] | None = None
+    text: Normalized, phrases: PhraseIndex, known: frozenset[str] | None = None
 ) -> list[tuple[int, int]]:
     """The (start, end) token spans where any of ``phrases`` occurs (same syntax as terms);
     exactly, unless ``known`` words are given (then misspellings too)."""
     spans = []
-    for start in range(len(text.tokens)):
-        for words in phrases:
-            matched = _match_words(text, start, words, known)
+    for start, token in enumerate(text.tokens):
+        for i in phrases.candidates(token.variants, known):
+            matched = _match_words(text, start, phrases.phrases[i], known)
             if matched is not None:
                 spans.append((start, matched[0]))
     return spans
 
 
 def _not_the_agency(text: Normalized, at: int) -> bool:
-    """"ICE-skating rink", "ice cream": the word, not the agency."""
+    """ "ICE-skating rink", "ice cream": the word, not the agency."""
     after = text.words[at + 1] if at + 1 < len(text.tokens) else ""
     return after in _NOT_AGENCY_AFTER
 

@@ -1,7 +1,7 @@
 """Text as the guard reads it: obfuscation undone before any word is looked at (pure).
 
 People who want a prohibited search past a word list write around it: "1mm1gr4t10n", "I.C.E.",
-"i m m i g r a t i o n", a zero-width space inside "ICE", a Cyrillic "о" in "abortion", accents
+"i m m i g r a t i o n", a zero-width space inside "ICE", a Cyrillic "o" in "abortion", accents
 ("deportación"). Each request is reduced to plain lower-case ASCII words first, so that the
 lexicon and the embedding see the word that was meant (DUP update, March 2026: platform-level
 blocking of queries related to immigration enforcement or reproductive rights).
@@ -107,6 +107,11 @@ class Normalized:
         return " ".join(self.words)
 
 
+def word_set(block: str) -> frozenset[str]:
+    """The whitespace-separated words of ``block`` (the guard's word lists are written so)."""
+    return frozenset(block.split())
+
+
 def plain(text: str) -> str:
     """``text`` with compatibility forms, hidden characters, look-alikes and accents undone;
     case is kept (acronyms are told apart by it)."""
@@ -181,7 +186,7 @@ def _decode(raw: str, one_as: str) -> str:
 
 
 def _join_spaced_letters(tokens: list[Token]) -> list[Token]:
-    """"i m m i g r a t i o n" -> "immigration": a run of three or more one-letter words."""
+    """ "i m m i g r a t i o n" -> "immigration": a run of three or more one-letter words."""
     out: list[Token] = []
     run: list[Token] = []
     for token in [*tokens, Token("", ("",))]:

@@ -36,7 +36,9 @@ CATEGORY_ALIASES = {
 # Authorized uses that are not a crime but are specific in themselves (DUP §2.2, §2.4).
 _NON_CRIME_USES = frozenset({"missing_person", "traffic_intersection"})
 
-_NEGATIONS = frozenset(["not", "no", "non", "never", "unrelated", "nothing", "without", "isnt"])
+_NEGATIONS = frozenset(
+    ["not", "no", "non", "never", "unrelated", "nothing", "without", "isnt", "regardless"]
+)
 _NEGATION_WINDOW = 3
 
 # Cosine margins over the closest permitted description (tuned on the development data only).
@@ -65,7 +67,7 @@ def check(request: GuardRequest) -> Verdict:
     """Decide ``request`` (see the module docstring)."""
     parsed = parse(request)
     findings = Findings()
-    check_beneficiary(request.agency, parsed.justification, findings)
+    check_beneficiary(request.agency, parsed.justification, findings, parsed.specific_crime)
     hits = find_hits(parsed.text, embedding().words)
     targets = Targets(
         crimes.group_targets(parsed.text),
@@ -107,7 +109,12 @@ def _weigh(
 ) -> None:
     rule = f"{guard_class.value}.lexicon"
     reason = f"it concerns {guard_class.label} ({guard_class.clause})"
-    decisions = [_hit_decision(parsed, hit, targets) for hit in hits]
+    # One hit framed as the scene or victim of the crime frames the class's other words too
+    # ("burglary of the church office ... on the parish camera").
+    framed = parsed.category in _NON_CRIME_USES or any(
+        _incidental(parsed.text, hit) for hit in hits
+    )
+    decisions = [_hit_decision(parsed, hit, targets, framed) for hit in hits]
     if Decision.DENY in decisions:
         findings.add(Decision.DENY, rule, reason)
     elif Decision.REVIEW in decisions:
@@ -130,30 +137,53 @@ class Targets:
         return outside(self.group), outside(self.person)
 
 
-def _hit_decision(parsed: Request, hit: Hit, targets: Targets) -> Decision:
-    text = parsed.text
-    if _negated(text.words, hit.start):
-        return Decision.ALLOW if parsed.names_crime else Decision.REVIEW
-    incidental = crimes.crime_next_to(text, hit.start, hit.end) or crimes.scene_next_to(
+def _incidental(text: Normalized, hit: Hit) -> bool:
+    return crimes.crime_next_to(text, hit.start, hit.end) or crimes.scene_next_to(
         text, hit.start, hit.end
     )
-    if hit.kind is not Kind.CONTEXT:
-        # The prohibited matter itself; only "posing as ICE"-like framing of a crime softens it.
-        return Decision.REVIEW if incidental and parsed.specific_crime else Decision.DENY
+
+
+def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> Decision:
+    """What one lexicon hit calls for, given how the request frames it.
+
+    With no crime named, a prohibited term denies. With a crime named, a term alone is not
+    enough to deny (the place or person may be the scene or the victim): it takes a target cue
+    (a group, or someone's movements or status, as the object of the search) as well; without
+    one the request goes to review, or runs when the framing shows the term is incidental.
+    """
+    text = parsed.text
+    if _negated(text.words, hit.start):
+        return Decision.ALLOW if parsed.specific_crime else Decision.REVIEW
+    incidental = _incidental(text, hit)
     group, person = targets.around(hit)
+    if hit.kind is not Kind.CONTEXT:
+        return _matter_decision(parsed, hit, group or person)
     if parsed.specific_crime:
-        # A named crime with the sensitive place or person as its scene or victim is that crime.
         if group:
             return Decision.REVIEW if incidental else Decision.DENY
         if person and not incidental:
             return Decision.REVIEW
-        return Decision.ALLOW
+        # A sensitive place or person that the request does not frame as the crime's scene or
+        # victim is looked at by a supervisor: a crime code alone does not make it incidental.
+        return Decision.ALLOW if framed else Decision.REVIEW
     if parsed.names_crime:
         if group or person:
             return Decision.DENY
         return Decision.ALLOW if incidental else Decision.REVIEW
     if group or person or crimes.weak_target(text):
         return Decision.DENY
+    return Decision.REVIEW
+
+
+def _matter_decision(parsed: Request, hit: Hit, targeted: bool) -> Decision:
+    """The prohibited matter itself ("immigration status", "ICE", "sell the data")."""
+    if not parsed.specific_crime:
+        return Decision.DENY
+    if targeted:
+        return Decision.DENY
+    # "men posing as ICE agents", "threatened to have her deported": done to the victim.
+    if crimes.softened(parsed.text, hit.start, hit.end):
+        return Decision.ALLOW
     return Decision.REVIEW
 
 
@@ -182,7 +212,9 @@ def _check_completeness(parsed: Request, request: GuardRequest, findings: Findin
         findings.add(Decision.REVIEW, "purpose.missing", "no purpose was given (DUP §2)")
     elif not parsed.authorized_category:
         findings.add(
-            Decision.REVIEW, "purpose.unknown", "the purpose is not one of the authorized uses (DUP §2)"
+            Decision.REVIEW,
+            "purpose.unknown",
+            "the purpose is not one of the authorized uses (DUP §2)",
         )
     if parsed.category == "criminal_investigation" and not parsed.crime_type.words:
         findings.add(

@@ -72,7 +72,7 @@ class Embedding:
         ids = self.tokenize(words)
         if not ids:
             return np.zeros(self.vectors.shape[1], dtype=np.float32)
-        mean = self.vectors[ids].mean(axis=0)
+        mean: np.ndarray = self.vectors[ids].mean(axis=0)
         norm = float(np.linalg.norm(mean))
         return mean / norm if norm else mean
 
