@@ -27,6 +27,7 @@ from plateward.core.errors import Conflict, InvalidInput, NotFound, PermissionDe
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import CRIME_TYPES, CrimeType, Purpose, check_case_number
 from plateward.guard import Verdict
+from plateward.guard.justification import assess_justification
 from plateward.reads.models import Read
 from plateward.reads.visibility import ReadGate, read_gate
 from plateward.search import matching
@@ -148,9 +149,6 @@ def search_reads(
     check_case_number(
         purpose.case_number, settings.case_number_pattern, settings.case_number_example
     )
-    # TEMPORARY lazy import until the guard's justification checks land (then it moves up).
-    from plateward.guard.justification import assess_justification
-
     assessment = assess_justification(
         purpose.justification, _recent_justifications(uow, user_id, purpose.case_number)
     )
