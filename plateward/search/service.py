@@ -13,7 +13,7 @@ import math
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 
@@ -23,7 +23,14 @@ from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent, Outcome
 from plateward.core.authorization import authorize, record_refusal
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PurposeRefused
+from plateward.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PlatewardError,
+    PurposeRefused,
+)
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import CRIME_TYPES, CrimeType, Purpose, check_case_number
 from plateward.guard import Verdict
@@ -74,6 +81,8 @@ PAGE_SIZE = 50
 RECENT_JUSTIFICATIONS = 20
 NO_SUCH_SEARCH = "There is no such search of yours."
 NOT_IN_SEARCH = "That read is not among this search's results."
+# The rule a refused justification is recorded under (beside the guard's own rule ids).
+JUSTIFICATION_RULE = "justification.refused"
 
 
 @dataclass(frozen=True)
@@ -153,7 +162,10 @@ def search_reads(
         purpose.justification, _recent_justifications(uow, user_id, purpose.case_number)
     )
     if assessment.refusal is not None:
-        raise InvalidInput(assessment.refusal)
+        # Refused like the guard's denials, and recorded: boilerplate and reused justifications
+        # are what the 2025-26 stalking cases hid behind; auditors see each attempt.
+        refusal = guard.Verdict(guard.Decision.DENY, (JUSTIFICATION_RULE,), assessment.refusal)
+        _blocked(uow, actor, user_id, purpose, query, refusal, InvalidInput)
     # Invariant 2 — the guard decides before any query runs.
     verdict = guard.check_purpose(purpose)
     if verdict.decision is guard.Decision.DENY:
@@ -236,12 +248,13 @@ def _blocked(
     purpose: Purpose,
     query: SearchQuery,
     verdict: Verdict,
-) -> None:
+    error: type[PlatewardError] = PurposeRefused,
+) -> NoReturn:
     """Invariant 2 — record the refused request and answer uniformly, whatever the data holds."""
     search = _store(uow, user_id, purpose, query, verdict)
     _audit_search(uow, actor, AuditAction.SEARCH_BLOCKED, search, purpose, query, verdict.message)
     uow.commit()
-    raise PurposeRefused(verdict.message)
+    raise error(verdict.message)
 
 
 def _audit_search(
@@ -313,7 +326,11 @@ def _recent_justifications(uow: UnitOfWork, user_id: int, case_number: str) -> l
     """The person's latest justifications for OTHER cases (the same case may repeat its own)."""
     rows = uow.session.scalars(
         select(Search.purpose)
-        .where(Search.user_id == user_id, Search.case_number != case_number)
+        .where(
+            Search.user_id == user_id,
+            Search.case_number != case_number,
+            Search.state != SearchState.BLOCKED,
+        )
         .order_by(Search.id.desc())
         .limit(RECENT_JUSTIFICATIONS)
     )
