@@ -29,6 +29,10 @@ from plateward.search.rules import (
     plate_variants,
 )
 
+# From this length on, a plate's one-edit neighbours all keep a trigram similarity of at least
+# 0.33 (a middle substitution in five characters leaves 3 of 9 trigrams shared).
+_TRIGRAM_REACH = 5
+
 
 @dataclass(frozen=True)
 class ReadHit:
@@ -113,13 +117,15 @@ class Plan:
 
     def _fuzzy_prefilter(self, plate: str) -> ColumnElement[bool]:
         same_skeleton = Read.plate_skeleton == skeleton(plate)
-        if self.dialect == "postgresql":
+        near_length = func.length(Read.plate).between(len(plate) - 1, len(plate) + 1)
+        if self.dialect == "postgresql" and len(plate) >= _TRIGRAM_REACH:
             # Both arms use an index: ix_reads_plate_skeleton, and the trigram index
             # ix_reads_plate_trgm for "%" (similarity above pg_trgm's threshold, 0.3 by
-            # default), which every one-edit neighbour of a plate of four or more reaches.
+            # default), which every one-edit neighbour of a plate of five or more reaches.
             return or_(same_skeleton, Read.plate.op("%")(plate))
-        # SQLite has neither: narrow by length, then check each candidate in Python.
-        return or_(same_skeleton, func.length(Read.plate).between(len(plate) - 1, len(plate) + 1))
+        # SQLite has neither, and a shorter plate's neighbours may share too few trigrams:
+        # narrow by length within the window, then check each candidate in Python.
+        return or_(same_skeleton, near_length)
 
     def accepts(self, plate: str, latitude: float | None, longitude: float | None) -> bool:
         """The exact test of what the SQL conditions only narrowed."""
