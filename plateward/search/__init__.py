@@ -1,0 +1,1 @@
+"""Search: the query model, purpose-gated search of reads, and misuse signals for auditors."""

@@ -1,0 +1,453 @@
+"""Misuse signals for auditors: record them daily from the audit trail, show them, review them.
+
+DUP §9 — all access is logged with its purpose, and audits by a unit other than CDIC evaluate
+compliance. The daily ``misuse-signals`` job reads the searches the trail recorded and records
+the signals the rules (``misuse_rules.py``) find; the auditor's page lists them with the entries
+behind them, and each is reviewed with a finding. Every step is itself audited.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+
+from plateward.core import audit
+from plateward.core.audit import AuditAction, AuditEntry, AuditEvent
+from plateward.core.authorization import authorize
+from plateward.core.database import UnitOfWork
+from plateward.core.errors import Conflict, InvalidInput, NotFound
+from plateward.core.permissions import Actor, Permission, allowed
+from plateward.core.settings import Settings
+from plateward.search import misuse_rules as rules
+from plateward.search.misuse_models import MisuseSignal
+from plateward.search.misuse_quarters import (
+    QuarterFigures,
+    quarter_of,
+    quarterly_figures,
+    quarters_ending,
+)
+from plateward.search.misuse_records import Activity, SearchRecord, distinct_searches, search_record
+from plateward.search.misuse_review import (
+    Outcome,
+    SignalFilters,
+    SignalState,
+    SignalSubject,
+    finding_problem,
+)
+from plateward.search.sensitive_sites import SiteSource, shipped_sites
+
+# Searches and attempts: a refused or held search still shows what the person looked for.
+SEARCH_ACTIONS = (
+    AuditAction.SEARCH_RUN,
+    AuditAction.SEARCH_BLOCKED,
+    AuditAction.SEARCH_REVIEW_REQUESTED,
+)
+QUARTERS_SHOWN = 4
+ENTRIES_SHOWN = 50  # per signal on the page; the signal keeps them all
+SIGNALS_SHOWN = 100
+_CHUNK = 500  # bound parameters per IN list
+EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+def thresholds(settings: Settings) -> rules.Thresholds:
+    """The rules' thresholds from the settings ``misuse_*``."""
+    names = rules.Thresholds.__dataclass_fields__
+    return rules.Thresholds(**{name: getattr(settings, f"misuse_{name}") for name in names})
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+def _searches(uow: UnitOfWork, start: datetime, end: datetime) -> list[SearchRecord]:
+    """Each search people made from ``start`` to ``end``, once (not once a page)."""
+    rows = uow.session.execute(
+        select(
+            AuditEntry.seq,
+            AuditEntry.at,
+            AuditEntry.actor_id,
+            AuditEntry.actor_username,
+            AuditEntry.actor_name,
+            AuditEntry.action,
+            AuditEntry.query_terms,
+            AuditEntry.purpose,
+            AuditEntry.details,
+        ).where(
+            AuditEntry.action.in_([str(a) for a in SEARCH_ACTIONS]),
+            AuditEntry.actor_kind == "person",
+            AuditEntry.at >= start,
+            AuditEntry.at < end,
+        )
+    )
+    return distinct_searches(
+        search_record(
+            seq=r.seq,
+            at=r.at,
+            username=r.actor_username,
+            person_id=r.actor_id,
+            name=r.actor_name,
+            action=r.action,
+            query_terms=r.query_terms,
+            purpose=r.purpose,
+            details=r.details,
+        )
+        for r in rows
+    )
+
+
+def _activity(
+    uow: UnitOfWork, start: datetime, end: datetime, usernames: Sequence[str]
+) -> list[Activity]:
+    """Everything these people did around the window: what makes a search part of a session."""
+    found = []
+    for names in _chunks(sorted(usernames)):
+        rows = uow.session.execute(
+            select(
+                AuditEntry.seq,
+                AuditEntry.at,
+                AuditEntry.actor_username,
+                AuditEntry.action,
+                AuditEntry.details,
+            ).where(
+                AuditEntry.actor_username.in_(names),
+                AuditEntry.at >= start,
+                AuditEntry.at < end,
+            )
+        )
+        for r in rows:
+            search_id = (r.details or {}).get("search_id")
+            search_id = search_id if isinstance(search_id, int) else None
+            found.append(Activity(r.seq, r.at, r.actor_username, r.action, search_id))
+    return found
+
+
+def find_signals(
+    uow: UnitOfWork, t: rules.Thresholds, sites: SiteSource = shipped_sites
+) -> tuple[rules.Evidence, list[rules.Signal]]:
+    """What the rules find in the window of ``window_days`` up to now (nothing is stored)."""
+    end = uow.now()
+    start = end - timedelta(days=t.window_days)
+    searches = _searches(uow, start - timedelta(days=t.baseline_days), end)
+    gap = timedelta(minutes=t.session_gap_minutes)
+    people = sorted({s.username for s in searches if s.at >= start})
+    evidence = rules.Evidence(
+        start=start,
+        end=end,
+        searches=tuple(searches),
+        activity=tuple(_activity(uow, start - gap, end + gap, people)),
+        sites=tuple(sites()),
+    )
+    return evidence, rules.detect(evidence, t, ZoneInfo(uow.settings.timezone))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What one run of the job recorded: new signals and open ones that gathered evidence."""
+
+    new: Counter[str]
+    updated: Counter[str]
+    signal_ids: tuple[int, ...]
+
+    @property
+    def summary(self) -> str | None:
+        """For the jobs page and the run's log: counts by kind, never a plate."""
+        if not self.signal_ids:
+            return None
+        parts = [f"{n} {kind}" for kind, n in sorted((self.new + self.updated).items())]
+        return (
+            f"recorded {sum(self.new.values())} new and updated {sum(self.updated.values())} "
+            f"misuse signal(s): {', '.join(parts)}"
+        )[:500]
+
+
+def _existing(uow: UnitOfWork, series: Sequence[str]) -> dict[str, list[MisuseSignal]]:
+    found: dict[str, list[MisuseSignal]] = {}
+    for chunk in _chunks(sorted(set(series))):
+        for row in uow.session.scalars(select(MisuseSignal).where(MisuseSignal.series.in_(chunk))):
+            found.setdefault(row.series, []).append(row)
+    return found
+
+
+def _store(
+    uow: UnitOfWork, signal: rules.Signal, held: list[MisuseSignal], period: tuple[datetime, ...]
+) -> tuple[MisuseSignal | None, bool]:
+    """Record a signal unless this evidence is known: (the row, whether it is new)."""
+    if any(row.fingerprint == signal.fingerprint for row in held):
+        return None, False
+    reviewed = {seq for row in held if row.state == SignalState.REVIEWED for seq in row.entry_seqs}
+    if not set(signal.seqs) - reviewed:
+        return None, False  # nothing the auditor has not already reviewed
+    now, (start, end) = uow.now(), period
+    row = next((r for r in held if r.state == SignalState.OPEN), None)
+    if row is not None:  # the open signal of this pattern gathers the new evidence
+        row.entry_seqs = sorted({*row.entry_seqs, *signal.seqs})
+        row.explanation, row.fingerprint = signal.explanation[:500], signal.fingerprint
+        row.period_start, row.period_end, row.updated_at = start, end, now
+        return row, False
+    row = MisuseSignal(
+        kind=str(signal.kind),
+        series=signal.series,
+        fingerprint=signal.fingerprint,
+        subject_person_id=signal.person_id,
+        subject_username=signal.username,
+        case_number=signal.case_number,
+        period_start=start,
+        period_end=end,
+        entry_seqs=list(signal.seqs),
+        explanation=signal.explanation[:500],
+        detected_at=now,
+        updated_at=now,
+        state=str(SignalState.OPEN),
+    )
+    uow.session.add(row)
+    held.append(row)
+    return row, True
+
+
+def record_signals(uow: UnitOfWork, actor: Actor, sites: SiteSource = shipped_sites) -> Recorded:
+    """The daily job: find the signals and record the ones not recorded yet (idempotent: the
+    same evidence is never recorded twice; an open signal gathers new evidence of its pattern;
+    a reviewed one is reopened only by searches the auditor has not seen)."""
+    authorize(uow, actor, Permission.AUDIT_READ)
+    evidence, found = find_signals(uow, thresholds(uow.settings), sites)
+    held = _existing(uow, [s.series for s in found])
+    new: Counter[str] = Counter()
+    updated: Counter[str] = Counter()
+    rows = []
+    for signal in found:
+        row, is_new = _store(
+            uow, signal, held.setdefault(signal.series, []), (evidence.start, evidence.end)
+        )
+        if row is not None:
+            (new if is_new else updated)[str(signal.kind)] += 1
+            rows.append(row)
+    uow.session.flush()
+    recorded = Recorded(new, updated, tuple(dict.fromkeys(r.id for r in rows)))
+    if recorded.signal_ids:
+        audit.record(
+            uow,
+            actor,
+            AuditEvent(
+                AuditAction.MISUSE_SIGNALS_RECORDED,
+                result_count=len(recorded.signal_ids),
+                details={
+                    "new": dict(sorted(new.items())),
+                    "updated": dict(sorted(updated.items())),
+                    "signal_ids": list(recorded.signal_ids),
+                    "period_start": evidence.start.isoformat(),
+                    "period_end": evidence.end.isoformat(),
+                },
+            ),
+        )
+    uow.commit()
+    return recorded
+
+
+# --- the auditor's page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """One search behind a signal, as the auditor reads it (plates included: DUP §9 audits)."""
+
+    seq: int
+    at: datetime
+    username: str
+    name: str
+    action: str
+    outcome: str
+    plate: str | None
+    case_number: str | None
+    crime_type: str | None
+    justification: str | None
+    terms: dict[str, Any]
+    result_count: int | None
+
+    @property
+    def other_terms(self) -> list[tuple[str, Any]]:
+        """The query terms besides the plate that were set (window, area, cameras …)."""
+        return [(k, v) for k, v in sorted(self.terms.items()) if k != "plate" and v not in EMPTY]
+
+
+@dataclass(frozen=True)
+class SignalView:
+    id: int
+    kind: str
+    kind_label: str
+    subject_username: str | None
+    subject_person_id: int | None
+    case_number: str | None
+    period_start: datetime
+    period_end: datetime
+    explanation: str
+    detected_at: datetime
+    updated_at: datetime
+    state: str
+    reviewer: str | None
+    reviewed_at: datetime | None
+    finding: str | None
+    outcome: str | None
+    entry_count: int
+    entries: tuple[EntryLine, ...]
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label if self.outcome in set(Outcome) else ""
+
+
+@dataclass(frozen=True)
+class SignalsPage:
+    filters: SignalFilters
+    total: int
+    open_count: int
+    signals: tuple[SignalView, ...]
+    quarters: tuple[QuarterFigures, ...]
+
+
+def _entry_lines(uow: UnitOfWork, seqs: Sequence[int]) -> dict[int, EntryLine]:
+    lines = {}
+    for chunk in _chunks(sorted(set(seqs))):
+        for e in uow.session.scalars(select(AuditEntry).where(AuditEntry.seq.in_(chunk))):
+            terms, why = dict(e.query_terms or {}), dict(e.purpose or {})
+            lines[e.seq] = EntryLine(
+                seq=e.seq,
+                at=e.at,
+                username=e.actor_username,
+                name=e.actor_name,
+                action=e.action,
+                outcome=e.outcome,
+                plate=terms.get("plate") if isinstance(terms.get("plate"), str) else None,
+                case_number=e.case_number,
+                crime_type=why.get("crime_type"),
+                justification=why.get("justification"),
+                terms=terms,
+                result_count=e.result_count,
+            )
+    return lines
+
+
+def _view(row: MisuseSignal, lines: dict[int, EntryLine]) -> SignalView:
+    shown = [int(s) for s in row.entry_seqs][-ENTRIES_SHOWN:]
+    return SignalView(
+        id=row.id,
+        kind=row.kind,
+        kind_label=rules.SignalKind(row.kind).label if row.kind in set(rules.SignalKind) else "",
+        subject_username=row.subject_username,
+        subject_person_id=row.subject_person_id,
+        case_number=row.case_number,
+        period_start=row.period_start,
+        period_end=row.period_end,
+        explanation=row.explanation,
+        detected_at=row.detected_at,
+        updated_at=row.updated_at,
+        state=row.state,
+        reviewer=row.reviewer,
+        reviewed_at=row.reviewed_at,
+        finding=row.finding,
+        outcome=row.outcome,
+        entry_count=len(row.entry_seqs),
+        entries=tuple(lines[s] for s in reversed(shown) if s in lines),
+    )
+
+
+def quarterly(uow: UnitOfWork, count: int = QUARTERS_SHOWN) -> tuple[QuarterFigures, ...]:
+    """The last ``count`` quarters (local time, this one included), oldest first."""
+    zone = ZoneInfo(uow.settings.timezone)
+    now = uow.now()
+    quarters = quarters_ending(*quarter_of(now, zone), count)
+    year, first = quarters[0]
+    start = datetime.combine(date(year, 3 * first - 2, 1), time.min, tzinfo=zone)
+    searches = _searches(uow, start, now + timedelta(seconds=1))
+    pattern = uow.settings.misuse_case_number_pattern
+    return tuple(quarterly_figures(searches, quarters, zone, pattern))
+
+
+def _listed(uow: UnitOfWork, filters: SignalFilters) -> tuple[int, list[MisuseSignal]]:
+    where = []
+    if filters.kind:
+        where.append(MisuseSignal.kind == filters.kind)
+    if filters.state:
+        where.append(MisuseSignal.state == filters.state)
+    total = uow.session.scalar(select(func.count()).select_from(MisuseSignal).where(*where))
+    open_first = case((MisuseSignal.state == str(SignalState.OPEN), 0), else_=1)
+    rows = uow.session.scalars(
+        select(MisuseSignal)
+        .where(*where)
+        .order_by(open_first, MisuseSignal.updated_at.desc(), MisuseSignal.id.desc())
+        .limit(SIGNALS_SHOWN)
+    ).all()
+    return total or 0, list(rows)
+
+
+def signals_page(uow: UnitOfWork, actor: Actor, filters: SignalFilters) -> SignalsPage:
+    """The signals (open first), the searches behind each, and the quarterly figures; looking
+    is audited with the entries shown (DUP §9: the auditors' own looks are in the trail)."""
+    authorize(uow, actor, Permission.AUDIT_READ)
+    total, rows = _listed(uow, filters)
+    open_count = uow.session.scalar(
+        select(func.count()).select_from(MisuseSignal).where(MisuseSignal.state == "open")
+    )
+    wanted = [int(s) for row in rows for s in row.entry_seqs[-ENTRIES_SHOWN:]]
+    lines = _entry_lines(uow, wanted)
+    views = tuple(_view(row, lines) for row in rows)
+    shown = [line.seq for view in views for line in view.entries]
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(
+            AuditAction.MISUSE_SIGNALS_VIEWED,
+            query_terms=filters.as_terms(),
+            result_count=len(views),
+            result_ids=tuple(str(seq) for seq in dict.fromkeys(shown)),
+            details={"signal_ids": [v.id for v in views]},
+        ),
+    )
+    page = SignalsPage(filters, total, open_count or 0, views, quarterly(uow))
+    uow.commit()
+    return page
+
+
+def review_signal(
+    uow: UnitOfWork, actor: Actor, signal_id: int, finding: str, outcome: str
+) -> SignalView:
+    """The auditor's finding on a signal, recorded once and audited (DUP §9)."""
+    authorize(uow, actor, Permission.AUDIT_REVIEW)
+    row = uow.session.get(MisuseSignal, signal_id)
+    if row is None:
+        raise NotFound(f"There is no misuse signal {signal_id}.")
+    authorize(uow, actor, Permission.AUDIT_REVIEW, SignalSubject(row.id, row.subject_username))
+    if problem := finding_problem(finding, outcome):
+        raise InvalidInput(problem)
+    if row.state == SignalState.REVIEWED:
+        raise Conflict(f"This signal was already reviewed by {row.reviewer}.")
+    row.state, row.outcome, row.finding = str(SignalState.REVIEWED), outcome, finding.strip()
+    row.reviewer, row.reviewed_at = actor.username, uow.now()
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(
+            AuditAction.MISUSE_SIGNAL_REVIEWED,
+            details={
+                "signal_id": row.id,
+                "kind": row.kind,
+                "subject": row.subject_username,
+                "outcome": outcome,
+                "finding": row.finding,
+                "entry_seqs": [int(s) for s in row.entry_seqs],
+            },
+        ),
+    )
+    uow.commit()
+    return _view(row, {})
+
+
+def may_review(actor: Actor) -> bool:
+    """Whether the page offers this actor the review form (the service decides again)."""
+    return allowed(actor, Permission.AUDIT_REVIEW)
