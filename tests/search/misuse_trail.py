@@ -107,11 +107,12 @@ class Trail:
         at: datetime,
         plate: str | None = "7ABC123",
         why: Purpose | None = None,
+        search_id: int | None = None,
         **query: Any,
     ) -> int:
         """One search (page 1) by ``actor`` at ``at``; its audit entry's number."""
         found = terms(plate, end=at, **query)
-        return self.record(actor, at, search_event(found, why or purpose()))
+        return self.record(actor, at, search_event(found, why or purpose(), search_id=search_id))
 
     def activity(self, actor: Actor, at: datetime, search_id: int = 1) -> int:
         """Other work in the session: the person opens a read from a search."""

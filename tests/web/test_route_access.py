@@ -96,6 +96,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/audit"): AUDITORS,
     ("GET", "/audit/entries/{seq}"): AUDITORS,
     ("GET", "/audit/export.csv"): AUDITORS,
+    ("GET", "/audit/signals"): AUDITORS,
+    ("POST", "/audit/signals/{signal_id}/review"): AUDITORS,  # audit:review
     # JSON API
     ("POST", "/api/v1/reads"): CAMERAS,
     ("GET", "/api/v1/cameras"): DEPARTMENT_STAFF,
@@ -169,6 +171,8 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     assert ACCESS[("GET", "/admin/cameras")] == holders(Permission.CAMERAS_MANAGE)
     assert ACCESS[("GET", "/audit")] == holders(Permission.AUDIT_READ)
     assert ACCESS[("GET", "/audit/export.csv")] == holders(Permission.AUDIT_EXPORT)
+    review = ("POST", "/audit/signals/{signal_id}/review")
+    assert ACCESS[review] == holders(Permission.AUDIT_REVIEW)
     assert Permission.READS_INGEST in role_permissions(Role.CAMERA_SERVICE)
 
 
@@ -201,6 +205,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "token_id": "999999",
         "seq": "1",
         "change_id": "999999",
+        "signal_id": "999999",
         "code": "SJ-FX-001",
     }
 
