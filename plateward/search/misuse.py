@@ -25,7 +25,7 @@ from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Actor, Permission, allowed
 from plateward.core.settings import Settings
 from plateward.search import misuse_rules as rules
-from plateward.search.misuse_models import MisuseSignal
+from plateward.search.misuse_models import MisuseQuarter, MisuseSignal
 from plateward.search.misuse_quarters import (
     QuarterFigures,
     quarter_of,
@@ -229,6 +229,8 @@ def record_signals(uow: UnitOfWork, actor: Actor, sites: SiteSource = shipped_si
             (new if is_new else updated)[str(signal.kind)] += 1
             rows.append(row)
     uow.session.flush()
+    loaded_from = evidence.start - timedelta(days=uow.settings.misuse_baseline_days)
+    update_quarters(uow, evidence.searches, loaded_from)
     recorded = Recorded(new, updated, tuple(dict.fromkeys(r.id for r in rows)))
     if recorded.signal_ids:
         audit.record(
@@ -357,16 +359,73 @@ def _view(row: MisuseSignal, lines: dict[int, EntryLine]) -> SignalView:
     )
 
 
-def quarterly(uow: UnitOfWork, count: int = QUARTERS_SHOWN) -> tuple[QuarterFigures, ...]:
-    """The last ``count`` quarters (local time, this one included), oldest first."""
+def _quarter_bounds(year: int, quarter: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants a local quarter starts and ends."""
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return (
+        datetime.combine(first, time.min, tzinfo=zone),
+        datetime.combine(after, time.min, tzinfo=zone),
+    )
+
+
+def _shown_quarters(uow: UnitOfWork) -> list[tuple[int, int]]:
     zone = ZoneInfo(uow.settings.timezone)
-    now = uow.now()
-    quarters = quarters_ending(*quarter_of(now, zone), count)
-    year, first = quarters[0]
-    start = datetime.combine(date(year, 3 * first - 2, 1), time.min, tzinfo=zone)
-    searches = _searches(uow, start, now + timedelta(seconds=1))
+    return quarters_ending(*quarter_of(uow.now(), zone), QUARTERS_SHOWN)
+
+
+def update_quarters(uow: UnitOfWork, loaded: Sequence[SearchRecord], loaded_from: datetime) -> int:
+    """Count the shown quarters that are not counted for good yet: the current one again, a past
+    one once. ``loaded`` are the searches since ``loaded_from``; older quarters are read."""
+    zone, now = ZoneInfo(uow.settings.timezone), uow.now()
     pattern = uow.settings.misuse_case_number_pattern
-    return tuple(quarterly_figures(searches, quarters, zone, pattern))
+    counted = 0
+    for year, quarter in _shown_quarters(uow):
+        row = uow.session.get(MisuseQuarter, (year, quarter))
+        if row is not None and row.complete:
+            continue
+        start, end = _quarter_bounds(year, quarter, zone)
+        inside = (
+            [s for s in loaded if start <= s.at < end]
+            if start >= loaded_from
+            else _searches(uow, start, min(end, now))
+        )
+        (figures,) = quarterly_figures(inside, [(year, quarter)], zone, pattern)
+        if row is None:
+            row = MisuseQuarter(year=year, quarter=quarter)
+            uow.session.add(row)
+        row.searches, row.boilerplate, row.reused = (
+            figures.searches,
+            figures.boilerplate,
+            figures.reused,
+        )
+        row.no_case, row.flagged = figures.no_case, figures.flagged
+        row.complete, row.computed_at = end <= now, now
+        counted += 1
+    return counted
+
+
+def quarterly(uow: UnitOfWork) -> tuple[QuarterFigures, ...]:
+    """The last quarters' figures as the job last counted them, oldest first."""
+    shown = set(_shown_quarters(uow))
+    rows = {
+        (r.year, r.quarter): r
+        for r in uow.session.scalars(select(MisuseQuarter))
+        if (r.year, r.quarter) in shown
+    }
+    return tuple(
+        QuarterFigures(
+            r.year,
+            r.quarter,
+            r.searches,
+            r.boilerplate,
+            r.reused,
+            r.no_case,
+            r.flagged,
+            r.computed_at,
+        )
+        for _, r in sorted(rows.items())
+    )
 
 
 def _listed(uow: UnitOfWork, filters: SignalFilters) -> tuple[int, list[MisuseSignal]]:

@@ -40,3 +40,22 @@ class MisuseSignal(Base):
     reviewed_at: Mapped[datetime | None]
     finding: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(40))
+
+
+class MisuseQuarter(Base):
+    """One quarter's purpose-quality figures (search/misuse_quarters.py), kept by the daily job so
+    the auditor's page reads four rows instead of a year of searches. A quarter that had ended
+    when it was counted is ``complete`` and never counted again: the trail only grows at its
+    end, so a past quarter's searches cannot change."""
+
+    __tablename__ = "misuse_quarter_figures"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    quarter: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    searches: Mapped[int]
+    boilerplate: Mapped[int]
+    reused: Mapped[int]
+    no_case: Mapped[int]
+    flagged: Mapped[int]
+    complete: Mapped[bool]
+    computed_at: Mapped[datetime]

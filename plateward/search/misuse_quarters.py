@@ -32,6 +32,7 @@ class QuarterFigures:
     reused: int  # the same text given by the same person for another case
     no_case: int  # no valid case number
     flagged: int  # any of the three
+    computed_at: datetime | None = None  # when the job counted it (None: counted just now)
 
     @property
     def label(self) -> str:

@@ -158,16 +158,16 @@ def search_record(
 
 
 def distinct_searches(records: Iterable[SearchRecord]) -> list[SearchRecord]:
-    """Each search once: its first entry (paging through results writes one entry a page)."""
+    """Each search once, at its first page's entry: paging through results writes one entry a
+    page, and a search held for review and later run keeps its number."""
     seen: set[int] = set()
     distinct = []
     for record in sorted(records, key=lambda r: r.seq):
-        if record.search_id is None:
-            if record.page <= 1:
-                distinct.append(record)
-        elif record.search_id not in seen:
+        if record.page > 1 or record.search_id in seen:
+            continue
+        if record.search_id is not None:
             seen.add(record.search_id)
-            distinct.append(record)
+        distinct.append(record)
     return distinct
 
 

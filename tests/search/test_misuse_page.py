@@ -231,6 +231,8 @@ def test_the_quarterly_figures_count_poor_purposes(
     trail.search(RROE, nov(2), "5QTR000", purpose("N/A", "missing elder last seen driving"))
     trail.search(RROE, nov(3), "6QTR000", purpose("26-004001", "burglary on Hillsdale Ave"))
     sign_in(client, backend, "auditor")
+    assert "No figures yet" in client.get("/audit/signals").text
+    _run_job(db)
 
     page = client.get("/audit/signals").text
 
@@ -241,3 +243,26 @@ def test_the_quarterly_figures_count_poor_purposes(
     assert q4 and q4.groups() == ("2", "0", "0", "1", "1")
     assert '<td class="share">75%</td>' in page and '<td class="share">50%</td>' in page
     assert "<svg" in page and "2026 Q3: 75% of 4" in page
+
+
+def test_a_quarter_that_has_ended_is_counted_once(db: Database, clock: FrozenClock) -> None:
+    trail = Trail(db, clock)
+    summer = datetime(2026, 8, 10, 17, tzinfo=UTC)
+    trail.search(RROE, summer, "1QTR000", purpose("N/A", "missing elder last seen driving"))
+    _run_job(db)
+    with db.unit_of_work() as uow:
+        before = {(q.year, q.quarter): q for q in misuse.quarterly(uow)}
+
+    clock.advance(timedelta(days=1))
+    # (The trail only grows at its end; written here with a summer time, to show it is not read.)
+    trail.search(RROE, summer + timedelta(days=1), "2QTR000", purpose("N/A", "missing elder"))
+    trail.search(RROE, nov(20), "3QTR000", purpose("N/A", "missing elder last seen driving"))
+    _run_job(db)
+
+    with db.unit_of_work() as uow:
+        after = {(q.year, q.quarter): q for q in misuse.quarterly(uow)}
+    assert list(after) == [(2026, 1), (2026, 2), (2026, 3), (2026, 4)]
+    assert after[(2026, 3)] == before[(2026, 3)]  # ended: not counted again
+    assert (after[(2026, 3)].searches, after[(2026, 3)].no_case) == (1, 1)
+    assert (before[(2026, 4)].searches, after[(2026, 4)].searches) == (0, 1)
+    assert after[(2026, 4)].computed_at == clock.now()

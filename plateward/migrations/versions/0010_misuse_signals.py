@@ -1,4 +1,5 @@
-"""Misuse signals for auditors: patterns in the audit trail's searches, and their review.
+"""Misuse signals for auditors: patterns in the audit trail's searches, their review, and the
+quarterly purpose-quality figures.
 
 Revision ID: 0010
 Revises: 0009
@@ -45,9 +46,23 @@ def upgrade() -> None:
     op.create_index(
         "ix_misuse_signals_state_detected_at", "misuse_signals", ["state", "detected_at"]
     )
+    op.create_table(
+        "misuse_quarter_figures",
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("quarter", sa.Integer(), nullable=False),
+        sa.Column("searches", sa.Integer(), nullable=False),
+        sa.Column("boilerplate", sa.Integer(), nullable=False),
+        sa.Column("reused", sa.Integer(), nullable=False),
+        sa.Column("no_case", sa.Integer(), nullable=False),
+        sa.Column("flagged", sa.Integer(), nullable=False),
+        sa.Column("complete", sa.Boolean(), nullable=False),
+        sa.Column("computed_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("year", "quarter", name="pk_misuse_quarter_figures"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("misuse_quarter_figures")
     op.drop_index("ix_misuse_signals_state_detected_at", table_name="misuse_signals")
     op.drop_index("ix_misuse_signals_series", table_name="misuse_signals")
     op.drop_table("misuse_signals")
