@@ -1,4 +1,5 @@
-"""Misuse signals for auditors: record them daily from the audit trail, show them, review them.
+"""Misuse signals for auditors: the daily job records them from the audit trail, and counts the
+quarterly purpose-quality figures. The auditor's page and review are ``misuse_review.py``.
 
 DUP §9 — all access is logged with its purpose, and audits by a unit other than CDIC evaluate
 compliance. The daily ``misuse-signals`` job reads the searches the trail recorded and records
@@ -15,31 +16,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEntry, AuditEvent
 from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import Conflict, InvalidInput, NotFound
-from plateward.core.permissions import Actor, Permission, allowed
+from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
 from plateward.search import misuse_rules as rules
 from plateward.search.misuse_models import MisuseQuarter, MisuseSignal
-from plateward.search.misuse_quarters import (
-    QuarterFigures,
-    quarter_of,
-    quarterly_figures,
-    quarters_ending,
-)
+from plateward.search.misuse_quarters import quarter_of, quarterly_figures, quarters_ending
 from plateward.search.misuse_records import Activity, SearchRecord, distinct_searches, search_record
-from plateward.search.misuse_review import (
-    Outcome,
-    SignalFilters,
-    SignalState,
-    SignalSubject,
-    finding_problem,
-)
+from plateward.search.misuse_review_rules import SignalState
 from plateward.search.sensitive_sites import SiteSource, shipped_sites
 
 # Searches and attempts: a refused or held search still shows what the person looked for.
@@ -49,10 +38,7 @@ SEARCH_ACTIONS = (
     AuditAction.SEARCH_REVIEW_REQUESTED,
 )
 QUARTERS_SHOWN = 4
-ENTRIES_SHOWN = 50  # per signal on the page; the signal keeps them all
-SIGNALS_SHOWN = 100
 _CHUNK = 500  # bound parameters per IN list
-EMPTY: tuple[Any, ...] = (None, "", [], {})
 
 
 def thresholds(settings: Settings) -> rules.Thresholds:
@@ -61,7 +47,7 @@ def thresholds(settings: Settings) -> rules.Thresholds:
     return rules.Thresholds(**{name: getattr(settings, f"misuse_{name}") for name in names})
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for i in range(0, len(values), _CHUNK):
         yield values[i : i + _CHUNK]
 
@@ -107,7 +93,7 @@ def _activity(
 ) -> list[Activity]:
     """Everything these people did around the window: what makes a search part of a session."""
     found = []
-    for names in _chunks(sorted(usernames)):
+    for names in chunks(sorted(usernames)):
         rows = uow.session.execute(
             select(
                 AuditEntry.seq,
@@ -169,7 +155,7 @@ class Recorded:
 
 def _existing(uow: UnitOfWork, series: Sequence[str]) -> dict[str, list[MisuseSignal]]:
     found: dict[str, list[MisuseSignal]] = {}
-    for chunk in _chunks(sorted(set(series))):
+    for chunk in chunks(sorted(set(series))):
         for row in uow.session.scalars(select(MisuseSignal).where(MisuseSignal.series.in_(chunk))):
             found.setdefault(row.series, []).append(row)
     return found
@@ -252,113 +238,6 @@ def record_signals(uow: UnitOfWork, actor: Actor, sites: SiteSource = shipped_si
     return recorded
 
 
-# --- the auditor's page --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntryLine:
-    """One search behind a signal, as the auditor reads it (plates included: DUP §9 audits)."""
-
-    seq: int
-    at: datetime
-    username: str
-    name: str
-    action: str
-    outcome: str
-    plate: str | None
-    case_number: str | None
-    crime_type: str | None
-    justification: str | None
-    terms: dict[str, Any]
-    result_count: int | None
-
-    @property
-    def other_terms(self) -> list[tuple[str, Any]]:
-        """The query terms besides the plate that were set (window, area, cameras …)."""
-        return [(k, v) for k, v in sorted(self.terms.items()) if k != "plate" and v not in EMPTY]
-
-
-@dataclass(frozen=True)
-class SignalView:
-    id: int
-    kind: str
-    kind_label: str
-    subject_username: str | None
-    subject_person_id: int | None
-    case_number: str | None
-    period_start: datetime
-    period_end: datetime
-    explanation: str
-    detected_at: datetime
-    updated_at: datetime
-    state: str
-    reviewer: str | None
-    reviewed_at: datetime | None
-    finding: str | None
-    outcome: str | None
-    entry_count: int
-    entries: tuple[EntryLine, ...]
-
-    @property
-    def outcome_label(self) -> str:
-        return Outcome(self.outcome).label if self.outcome in set(Outcome) else ""
-
-
-@dataclass(frozen=True)
-class SignalsPage:
-    filters: SignalFilters
-    total: int
-    open_count: int
-    signals: tuple[SignalView, ...]
-    quarters: tuple[QuarterFigures, ...]
-
-
-def _entry_lines(uow: UnitOfWork, seqs: Sequence[int]) -> dict[int, EntryLine]:
-    lines = {}
-    for chunk in _chunks(sorted(set(seqs))):
-        for e in uow.session.scalars(select(AuditEntry).where(AuditEntry.seq.in_(chunk))):
-            terms, why = dict(e.query_terms or {}), dict(e.purpose or {})
-            lines[e.seq] = EntryLine(
-                seq=e.seq,
-                at=e.at,
-                username=e.actor_username,
-                name=e.actor_name,
-                action=e.action,
-                outcome=e.outcome,
-                plate=terms.get("plate") if isinstance(terms.get("plate"), str) else None,
-                case_number=e.case_number,
-                crime_type=why.get("crime_type"),
-                justification=why.get("justification"),
-                terms=terms,
-                result_count=e.result_count,
-            )
-    return lines
-
-
-def _view(row: MisuseSignal, lines: dict[int, EntryLine]) -> SignalView:
-    shown = [int(s) for s in row.entry_seqs][-ENTRIES_SHOWN:]
-    return SignalView(
-        id=row.id,
-        kind=row.kind,
-        kind_label=rules.SignalKind(row.kind).label if row.kind in set(rules.SignalKind) else "",
-        subject_username=row.subject_username,
-        subject_person_id=row.subject_person_id,
-        case_number=row.case_number,
-        period_start=row.period_start,
-        period_end=row.period_end,
-        explanation=row.explanation,
-        detected_at=row.detected_at,
-        updated_at=row.updated_at,
-        state=row.state,
-        reviewer=row.reviewer,
-        reviewed_at=row.reviewed_at,
-        finding=row.finding,
-        outcome=row.outcome,
-        entry_count=len(row.entry_seqs),
-        entries=tuple(lines[s] for s in reversed(shown) if s in lines),
-    )
-
-
 def _quarter_bounds(year: int, quarter: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants a local quarter starts and ends."""
     first = date(year, 3 * quarter - 2, 1)
@@ -369,7 +248,7 @@ def _quarter_bounds(year: int, quarter: int, zone: ZoneInfo) -> tuple[datetime, 
     )
 
 
-def _shown_quarters(uow: UnitOfWork) -> list[tuple[int, int]]:
+def shown_quarters(uow: UnitOfWork) -> list[tuple[int, int]]:
     zone = ZoneInfo(uow.settings.timezone)
     return quarters_ending(*quarter_of(uow.now(), zone), QUARTERS_SHOWN)
 
@@ -380,7 +259,7 @@ def update_quarters(uow: UnitOfWork, loaded: Sequence[SearchRecord], loaded_from
     zone, now = ZoneInfo(uow.settings.timezone), uow.now()
     pattern = uow.settings.misuse_case_number_pattern
     counted = 0
-    for year, quarter in _shown_quarters(uow):
+    for year, quarter in shown_quarters(uow):
         row = uow.session.get(MisuseQuarter, (year, quarter))
         if row is not None and row.complete:
             continue
@@ -403,110 +282,3 @@ def update_quarters(uow: UnitOfWork, loaded: Sequence[SearchRecord], loaded_from
         row.complete, row.computed_at = end <= now, now
         counted += 1
     return counted
-
-
-def quarterly(uow: UnitOfWork) -> tuple[QuarterFigures, ...]:
-    """The last quarters' figures as the job last counted them, oldest first."""
-    shown = set(_shown_quarters(uow))
-    rows = {
-        (r.year, r.quarter): r
-        for r in uow.session.scalars(select(MisuseQuarter))
-        if (r.year, r.quarter) in shown
-    }
-    return tuple(
-        QuarterFigures(
-            r.year,
-            r.quarter,
-            r.searches,
-            r.boilerplate,
-            r.reused,
-            r.no_case,
-            r.flagged,
-            r.computed_at,
-        )
-        for _, r in sorted(rows.items())
-    )
-
-
-def _listed(uow: UnitOfWork, filters: SignalFilters) -> tuple[int, list[MisuseSignal]]:
-    where = []
-    if filters.kind:
-        where.append(MisuseSignal.kind == filters.kind)
-    if filters.state:
-        where.append(MisuseSignal.state == filters.state)
-    total = uow.session.scalar(select(func.count()).select_from(MisuseSignal).where(*where))
-    open_first = case((MisuseSignal.state == str(SignalState.OPEN), 0), else_=1)
-    rows = uow.session.scalars(
-        select(MisuseSignal)
-        .where(*where)
-        .order_by(open_first, MisuseSignal.updated_at.desc(), MisuseSignal.id.desc())
-        .limit(SIGNALS_SHOWN)
-    ).all()
-    return total or 0, list(rows)
-
-
-def signals_page(uow: UnitOfWork, actor: Actor, filters: SignalFilters) -> SignalsPage:
-    """The signals (open first), the searches behind each, and the quarterly figures; looking
-    is audited with the entries shown (DUP §9: the auditors' own looks are in the trail)."""
-    authorize(uow, actor, Permission.AUDIT_READ)
-    total, rows = _listed(uow, filters)
-    open_count = uow.session.scalar(
-        select(func.count()).select_from(MisuseSignal).where(MisuseSignal.state == "open")
-    )
-    wanted = [int(s) for row in rows for s in row.entry_seqs[-ENTRIES_SHOWN:]]
-    lines = _entry_lines(uow, wanted)
-    views = tuple(_view(row, lines) for row in rows)
-    shown = [line.seq for view in views for line in view.entries]
-    audit.record(
-        uow,
-        actor,
-        AuditEvent(
-            AuditAction.MISUSE_SIGNALS_VIEWED,
-            query_terms=filters.as_terms(),
-            result_count=len(views),
-            result_ids=tuple(str(seq) for seq in dict.fromkeys(shown)),
-            details={"signal_ids": [v.id for v in views]},
-        ),
-    )
-    page = SignalsPage(filters, total, open_count or 0, views, quarterly(uow))
-    uow.commit()
-    return page
-
-
-def review_signal(
-    uow: UnitOfWork, actor: Actor, signal_id: int, finding: str, outcome: str
-) -> SignalView:
-    """The auditor's finding on a signal, recorded once and audited (DUP §9)."""
-    authorize(uow, actor, Permission.AUDIT_REVIEW)
-    row = uow.session.get(MisuseSignal, signal_id)
-    if row is None:
-        raise NotFound(f"There is no misuse signal {signal_id}.")
-    authorize(uow, actor, Permission.AUDIT_REVIEW, SignalSubject(row.id, row.subject_username))
-    if problem := finding_problem(finding, outcome):
-        raise InvalidInput(problem)
-    if row.state == SignalState.REVIEWED:
-        raise Conflict(f"This signal was already reviewed by {row.reviewer}.")
-    row.state, row.outcome, row.finding = str(SignalState.REVIEWED), outcome, finding.strip()
-    row.reviewer, row.reviewed_at = actor.username, uow.now()
-    audit.record(
-        uow,
-        actor,
-        AuditEvent(
-            AuditAction.MISUSE_SIGNAL_REVIEWED,
-            details={
-                "signal_id": row.id,
-                "kind": row.kind,
-                "subject": row.subject_username,
-                "outcome": outcome,
-                "finding": row.finding,
-                "entry_seqs": [int(s) for s in row.entry_seqs],
-            },
-        ),
-    )
-    uow.commit()
-    return _view(row, {})
-
-
-def may_review(actor: Actor) -> bool:
-    """Whether the page offers this actor the review form (the service decides again)."""
-    return allowed(actor, Permission.AUDIT_REVIEW)

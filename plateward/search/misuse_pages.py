@@ -15,8 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plateward.accounts.sessions import SessionState
 from plateward.core.permissions import Permission
-from plateward.search import misuse
-from plateward.search.misuse_review import MAX_FINDING, Outcome, SignalState, parse_signal_filters
+from plateward.search import misuse_review
+from plateward.search.misuse_review_rules import (
+    MAX_FINDING,
+    Outcome,
+    SignalState,
+    parse_signal_filters,
+)
 from plateward.search.misuse_rules import SignalKind
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.rendering import render
@@ -31,13 +36,13 @@ def signals_page(
     request: Request, uow: UowDep, state: Auditor, reviewed: int | None = None
 ) -> Response:
     filters = parse_signal_filters(request.query_params)
-    page = misuse.signals_page(uow, state.actor, filters)
+    page = misuse_review.signals_page(uow, state.actor, filters)
     context = {
         "page": page,
         "kinds": list(SignalKind),
         "states": list(SignalState),
         "outcomes": list(Outcome),
-        "may_review": misuse.may_review(state.actor),
+        "may_review": misuse_review.may_review(state.actor),
         "max_finding": MAX_FINDING,
         "reviewed": reviewed,
     }
@@ -52,7 +57,7 @@ def review_signal(
     finding: Annotated[str, Form(max_length=MAX_FINDING)] = "",
     outcome: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    misuse.review_signal(uow, state.actor, signal_id, finding, outcome)
+    misuse_review.review_signal(uow, state.actor, signal_id, finding, outcome)
     return RedirectResponse(
         f"/audit/signals?reviewed={signal_id}#signal-{signal_id}", status_code=303
     )

@@ -18,7 +18,7 @@ from plateward.core.database import Database
 from plateward.core.jobs import JobOutcome, Runner
 from plateward.core.permissions import Permission, Role
 from plateward.jobs_catalog import catalog
-from plateward.search import misuse
+from plateward.search import misuse, misuse_review
 from plateward.search.misuse_models import MisuseSignal
 from tests.search.misuse_trail import Trail, person, purpose, search_event, terms
 
@@ -166,7 +166,7 @@ def test_a_reviewed_signal_returns_only_with_searches_not_yet_reviewed(
     (reviewed,) = _signals(db, "plate_across_cases")
     auditor = person("auditor", Role.AUDITOR)
     with db.unit_of_work() as uow:
-        misuse.review_signal(
+        misuse_review.review_signal(
             uow, auditor, reviewed.id, "cases confirmed with the sergeant", "no_issue"
         )
 

@@ -18,7 +18,7 @@ from plateward.core.audit import AuditAction, AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
 from plateward.core.permissions import Actor, Permission, Role
-from plateward.search import misuse
+from plateward.search import misuse, misuse_review
 from plateward.search.misuse_models import MisuseSignal
 from tests.conftest import Backend, csrf_from, sign_in
 from tests.search.misuse_trail import Trail, person, purpose
@@ -251,7 +251,7 @@ def test_a_quarter_that_has_ended_is_counted_once(db: Database, clock: FrozenClo
     trail.search(RROE, summer, "1QTR000", purpose("N/A", "missing elder last seen driving"))
     _run_job(db)
     with db.unit_of_work() as uow:
-        before = {(q.year, q.quarter): q for q in misuse.quarterly(uow)}
+        before = {(q.year, q.quarter): q for q in misuse_review.quarterly(uow)}
 
     clock.advance(timedelta(days=1))
     # (The trail only grows at its end; written here with a summer time, to show it is not read.)
@@ -260,7 +260,7 @@ def test_a_quarter_that_has_ended_is_counted_once(db: Database, clock: FrozenClo
     _run_job(db)
 
     with db.unit_of_work() as uow:
-        after = {(q.year, q.quarter): q for q in misuse.quarterly(uow)}
+        after = {(q.year, q.quarter): q for q in misuse_review.quarterly(uow)}
     assert list(after) == [(2026, 1), (2026, 2), (2026, 3), (2026, 4)]
     assert after[(2026, 3)] == before[(2026, 3)]  # ended: not counted again
     assert (after[(2026, 3)].searches, after[(2026, 3)].no_case) == (1, 1)
