@@ -17,6 +17,29 @@ from plateward.core.permissions import Actor, ActorKind, Role
 from plateward.core.purpose import Purpose, PurposeCategory
 
 _SEARCH_IDS = itertools.count(1000)
+# Justifications of ordinary casework: each says why that search serves that case.
+SCENES = (
+    "burglary of the corner store on Main St, witness saw a grey sedan",
+    "car prowl in the Oakridge garage, victim's laptop tracked nearby",
+    "catalytic converter theft at the Tully Rd dealership, van on video",
+    "armed robbery of a courier on Senter Rd, getaway pickup described",
+    "hit and run on Alum Rock Ave, paint transfer matches a blue hatchback",
+    "stolen trailer from the Berryessa yard, towing truck seen by guard",
+    "assault outside the Willow St bar, suspect left in a white coupe",
+    "vandalism spree at the Capitol station lot, scooter rider followed",
+    "fraud ring cashing cheques at Bascom branches, driver waits outside",
+    "shoplifting crew at Eastridge, same minivan at three stores",
+    "residential burglary on Hillsdale Ave, neighbour camera caught a truck",
+    "arson of a dumpster behind Julian St shops, motorcycle left the scene",
+    "home invasion on Quimby Rd, victims describe a dark SUV",
+    "armed carjacking at the Blossom Hill light rail lot, vehicle recovered",
+    "mail theft from cluster boxes on Meridian Ave, sedan seen twice",
+    "stolen construction tools on Branham Ln, flatbed spotted by foreman",
+    "package thefts on Curtner Ave, delivery-van look-alike on doorbell video",
+    "smash and grab at the Santana Row jeweller, two cars used",
+    "bicycle shop burglary on First St, cargo van idling outside",
+    "extortion calls to a Story Rd restaurant, courier's car photographed",
+)
 
 
 def person(username: str, role: Role = Role.INVESTIGATOR, person_id: int | None = None) -> Actor:

@@ -20,22 +20,11 @@ from plateward.core.permissions import Permission, Role
 from plateward.jobs_catalog import catalog
 from plateward.search import misuse, misuse_review
 from plateward.search.misuse_models import MisuseSignal
-from tests.search.misuse_trail import Trail, person, purpose, search_event, terms
+from tests.search.misuse_trail import SCENES, Trail, person, purpose, search_event, terms
 
 RROE = person("rroe", Role.OFFICER)
 JDOE = person("jdoe")
 STALKED = "8STK123"
-SCENES = (
-    "burglary of the corner store on Main St, witness saw a grey sedan",
-    "car prowl in the Oakridge garage, victim's laptop tracked nearby",
-    "catalytic converter theft at the Tully Rd dealership, van on video",
-    "armed robbery of a courier on Senter Rd, getaway pickup described",
-    "hit and run on Alum Rock Ave, paint transfer matches a blue hatchback",
-    "stolen trailer from the Berryessa yard, towing truck seen by guard",
-    "assault outside the Willow St bar, suspect left in a white coupe",
-    "vandalism spree at the Capitol station lot, scooter rider followed",
-    "fraud ring cashing cheques at Bascom branches, driver waits outside",
-)
 
 
 def nov(day: int, hour: float = 10) -> datetime:

@@ -19,6 +19,7 @@ from plateward.search.misuse_rules import (
     detect,
 )
 from plateward.search.sensitive_sites import shipped_sites
+from tests.search.misuse_trail import SCENES
 
 ZONE = ZoneInfo("America/Los_Angeles")
 START = datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
@@ -92,30 +93,6 @@ def busy(searches: list[SearchRecord]) -> list[Activity]:
     ]
 
 
-_SCENES = (
-    "burglary of the corner store on Main St, witness saw a grey sedan",
-    "car prowl in the Oakridge garage, victim's laptop tracked nearby",
-    "catalytic converter theft at the Tully Rd dealership, van on video",
-    "armed robbery of a courier on Senter Rd, getaway pickup described",
-    "hit and run on Alum Rock Ave, paint transfer matches a blue hatchback",
-    "stolen trailer from the Berryessa yard, towing truck seen by guard",
-    "assault outside the Willow St bar, suspect left in a white coupe",
-    "vandalism spree at the Capitol station lot, scooter rider followed",
-    "fraud ring cashing cheques at Bascom branches, driver waits outside",
-    "shoplifting crew at Eastridge, same minivan at three stores",
-    "residential burglary on Hillsdale Ave, neighbour camera caught a truck",
-    "arson of a dumpster behind Julian St shops, motorcycle left the scene",
-    "home invasion on Quimby Rd, victims describe a dark SUV",
-    "armed carjacking at the Blossom Hill light rail lot, vehicle recovered",
-    "mail theft from cluster boxes on Meridian Ave, sedan seen twice",
-    "stolen construction tools on Branham Ln, flatbed spotted by foreman",
-    "package thefts on Curtner Ave, delivery-van look-alike on doorbell video",
-    "smash and grab at the Santana Row jeweller, two cars used",
-    "bicycle shop burglary on First St, cargo van idling outside",
-    "extortion calls to a Story Rd restaurant, courier's car photographed",
-)
-
-
 def casework() -> list[SearchRecord]:
     """A robbery unit's ordinary month: a detective searches one plate ten times for one case;
     colleagues search their own cases, during the day, in sessions."""
@@ -128,7 +105,7 @@ def casework() -> list[SearchRecord]:
                     day(3 + 4 * i + n % 3, 10 + n),
                     plate=f"{n}XYZ{i}00",
                     case=f"26-00{n}{i}55",
-                    justification=_SCENES[4 * n + i],
+                    justification=SCENES[4 * n + i],
                 )
             )
     return work
