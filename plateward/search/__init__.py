@@ -1,1 +1,0 @@
-"""Search: the query model, purpose-gated search of reads, and misuse signals for auditors."""
