@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # DUP §9 — audit trails are kept for a minimum of two years; configuration cannot go lower.
@@ -63,7 +63,6 @@ class Settings(BaseSettings):
     misuse_window_days: int = Field(default=30, ge=1, le=366)
     misuse_plate_case_count: int = Field(default=3, ge=2)
     misuse_plate_no_case_count: int = Field(default=2, ge=1)
-    misuse_case_number_pattern: str | None = None
     misuse_share_median_factor: float = Field(default=3.0, gt=1)
     misuse_share_min_fraction: float = Field(default=0.20, gt=0, le=1)
     misuse_share_min_searches: int = Field(default=20, ge=1)
@@ -80,24 +79,22 @@ class Settings(BaseSettings):
     misuse_baseline_days: int = Field(default=90, ge=0, le=730)
     misuse_session_gap_minutes: int = Field(default=30, ge=1, le=720)
     misuse_isolated_count: int = Field(default=5, ge=1)
+    # DUP update 2026 — every search names a case number in the agency's format; the example is
+    # what a refused case number is told to look like (it must match the pattern).
+    case_number_pattern: str = r"^\d{2}-\d{3,7}$"
+    case_number_example: str = "26-012345"
+    # DUP §2 — a search window is bounded: a case needs days or weeks, not the whole store.
+    search_max_window_days: int = Field(default=90, ge=1, le=366)
+    # At most this many reads are counted and paged per search; more is reported as capped.
+    search_result_cap: int = Field(default=5000, ge=50, le=100_000)
+    # Where camera images live (a read's image_ref is a path inside it); None: none are stored.
+    image_dir: Path | None = None
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod
     def _split_states(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(s.strip().upper() for s in value.split(",") if s.strip())
-        return value
-
-    @field_validator("misuse_case_number_pattern")
-    @classmethod
-    def _pattern_compiles(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        try:
-            re.compile(value)
-        except re.error as exc:
-            msg = f"the case number pattern is not a regular expression: {exc}"
-            raise ValueError(msg) from None
         return value
 
     @field_validator("audit_retention_days")
@@ -109,6 +106,18 @@ class Settings(BaseSettings):
             )
             raise ValueError(msg)
         return value
+
+    @model_validator(mode="after")
+    def _case_number_example_fits(self) -> Settings:
+        try:
+            pattern = re.compile(self.case_number_pattern)
+        except re.error as exc:
+            msg = f"case_number_pattern is not a regular expression: {exc}"
+            raise ValueError(msg) from None
+        if pattern.fullmatch(self.case_number_example) is None:
+            msg = "case_number_example must follow case_number_pattern"
+            raise ValueError(msg)
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -43,8 +43,11 @@ _CHUNK = 500  # bound parameters per IN list
 
 def thresholds(settings: Settings) -> rules.Thresholds:
     """The rules' thresholds from the settings ``misuse_*``."""
-    names = rules.Thresholds.__dataclass_fields__
-    return rules.Thresholds(**{name: getattr(settings, f"misuse_{name}") for name in names})
+    names = set(rules.Thresholds.__dataclass_fields__) - {"case_number_pattern"}
+    # DUP update 2026 — the department's case-number format, the one the search form enforces.
+    pattern = settings.case_number_pattern
+    values = {name: getattr(settings, f"misuse_{name}") for name in names}
+    return rules.Thresholds(**values, case_number_pattern=pattern)
 
 
 def chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -257,7 +260,7 @@ def update_quarters(uow: UnitOfWork, loaded: Sequence[SearchRecord], loaded_from
     """Count the shown quarters that are not counted for good yet: the current one again, a past
     one once. ``loaded`` are the searches since ``loaded_from``; older quarters are read."""
     zone, now = ZoneInfo(uow.settings.timezone), uow.now()
-    pattern = uow.settings.misuse_case_number_pattern
+    pattern = uow.settings.case_number_pattern
     counted = 0
     for year, quarter in shown_quarters(uow):
         row = uow.session.get(MisuseQuarter, (year, quarter))

@@ -19,6 +19,9 @@ from typing import Any
 
 from shapely.geometry import Point, Polygon
 
+from plateward.guard.justification import assess_justification
+from plateward.search.rules import EARTH_RADIUS_M, distance_m
+
 # --- what the trail recorded ---------------------------------------------------------------------
 
 
@@ -201,106 +204,6 @@ _PLACEHOLDER_CASES = frozenset(
         "xxx",
     }
 )
-# Words that say nothing about why this search serves this case: a justification made only of
-# these ("investigation", "welfare check", "follow up on case") is boilerplate.
-_GENERIC_WORDS = frozenset(
-    {
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "for",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "per",
-        "re",
-        "the",
-        "this",
-        "that",
-        "to",
-        "with",
-        "my",
-        "our",
-        "active",
-        "alpr",
-        "business",
-        "case",
-        "check",
-        "checks",
-        "crime",
-        "criminal",
-        "detail",
-        "details",
-        "enforcement",
-        "follow",
-        "followup",
-        "general",
-        "info",
-        "information",
-        "inquiry",
-        "intel",
-        "inv",
-        "invest",
-        "investigate",
-        "investigating",
-        "investigation",
-        "investigations",
-        "investigative",
-        "law",
-        "lead",
-        "leads",
-        "look",
-        "lookup",
-        "lpr",
-        "matter",
-        "misc",
-        "need",
-        "needed",
-        "official",
-        "ongoing",
-        "open",
-        "other",
-        "patrol",
-        "person",
-        "plate",
-        "police",
-        "possible",
-        "poss",
-        "purpose",
-        "purposes",
-        "query",
-        "ref",
-        "reference",
-        "regarding",
-        "related",
-        "report",
-        "request",
-        "requested",
-        "routine",
-        "rpt",
-        "search",
-        "sgt",
-        "subject",
-        "supervisor",
-        "suspect",
-        "suspicious",
-        "test",
-        "testing",
-        "training",
-        "up",
-        "vehicle",
-        "veh",
-        "verify",
-        "verification",
-        "welfare",
-        "work",
-    }
-)
 _DIGITS = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[^\w#]+")
 
@@ -312,10 +215,9 @@ def normalised(text: str | None) -> str:
 
 
 def is_generic(justification: str | None) -> bool:
-    """Boilerplate: nothing but stock words (and case numbers) that fit any search."""
-    words = [w for w in normalised(justification).split() if w != "#"]
-    content = {w for w in words if w not in _GENERIC_WORDS}
-    return len(content) < 2
+    """Boilerplate: text that says nothing about why this search serves this case, as the
+    prohibited-use guard judges it ("investigation", "welfare check", "follow up on case")."""
+    return assess_justification(justification or "").refusal is not None
 
 
 def lacks_case_number(case_number: str | None, pattern: str | None = None) -> bool:
@@ -348,22 +250,14 @@ def reused_seqs(searches: Sequence[SearchRecord], pattern: str | None = None) ->
 
 # --- geometry ------------------------------------------------------------------------------------
 
-_EARTH_RADIUS_M = 6_371_008.8
-_M_PER_DEGREE = math.pi * _EARTH_RADIUS_M / 180
+# A local flat projection around the area's first point: exact enough within a city.
+_M_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
 
 
 def _metres(point: tuple[float, float], origin: tuple[float, float]) -> tuple[float, float]:
-    """A local flat projection (metres east, north of ``origin``): exact enough within a city."""
+    """``point`` as metres east and north of ``origin``."""
     east = (point[1] - origin[1]) * _M_PER_DEGREE * math.cos(math.radians(origin[0]))
     return (east, (point[0] - origin[0]) * _M_PER_DEGREE)
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (latitude, longitude) points (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2
-    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _polygon(area: AreaTerms) -> Polygon:
