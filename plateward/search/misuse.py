@@ -39,6 +39,7 @@ SEARCH_ACTIONS = (
 )
 QUARTERS_SHOWN = 4
 _CHUNK = 500  # bound parameters per IN list
+_INSTANT = timedelta(microseconds=1)
 
 
 def thresholds(settings: Settings) -> rules.Thresholds:
@@ -123,7 +124,8 @@ def find_signals(
     """What the rules find in the window of ``window_days`` up to now (nothing is stored)."""
     end = uow.now()
     start = end - timedelta(days=t.window_days)
-    searches = _searches(uow, start - timedelta(days=t.baseline_days), end)
+    # Up to and including now: a search made this very instant is in the window.
+    searches = _searches(uow, start - timedelta(days=t.baseline_days), end + _INSTANT)
     gap = timedelta(minutes=t.session_gap_minutes)
     people = sorted({s.username for s in searches if s.at >= start})
     evidence = rules.Evidence(
@@ -270,7 +272,7 @@ def update_quarters(uow: UnitOfWork, loaded: Sequence[SearchRecord], loaded_from
         inside = (
             [s for s in loaded if start <= s.at < end]
             if start >= loaded_from
-            else _searches(uow, start, min(end, now))
+            else _searches(uow, start, min(end, now + _INSTANT))
         )
         (figures,) = quarterly_figures(inside, [(year, quarter)], zone, pattern)
         if row is None:

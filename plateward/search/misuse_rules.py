@@ -127,7 +127,7 @@ class Signal:
 class Evidence:
     """What the rules read: the distinct searches from before the window (they only describe each
     person's usual hours) to its ``end``, the people's other activity around the window, and the
-    sensitive sites. ``window`` is the searches from ``start`` to ``end``."""
+    sensitive sites. ``window`` is the searches from ``start`` to ``end`` (included)."""
 
     start: datetime
     end: datetime
@@ -137,7 +137,7 @@ class Evidence:
     window: tuple[SearchRecord, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        inside = tuple(s for s in self.searches if self.start <= s.at < self.end)
+        inside = tuple(s for s in self.searches if self.start <= s.at <= self.end)
         object.__setattr__(self, "window", inside)
 
 
