@@ -15,9 +15,10 @@ from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.checkpoints import checkpoint_if_moved
 from plateward.core.database import UnitOfWork
 from plateward.core.jobs import Job
-from plateward.core.permissions import Actor
+from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
 from plateward.reads import service as reads
+from plateward.search import misuse
 
 
 def prepare_partitions(uow: UnitOfWork, actor: Actor) -> str | None:
@@ -60,6 +61,12 @@ def sign_audit_head(uow: UnitOfWork, actor: Actor) -> str | None:
     return f"signed the trail up to entry {checkpoint.last_seq}"
 
 
+def record_misuse_signals(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §9 — the patterns of misuse found in the trail's searches, for the auditors (idempotent:
+    evidence already recorded is not recorded again). The summary counts kinds, never a plate."""
+    return misuse.record_signals(uow, actor).summary
+
+
 def catalog(settings: Settings) -> list[Job]:
     """The jobs to run, with the intervals the settings give them."""
     return [
@@ -70,5 +77,11 @@ def catalog(settings: Settings) -> list[Job]:
             "audit-checkpoint",
             timedelta(minutes=settings.audit_checkpoint_interval_minutes),
             sign_audit_head,
+        ),
+        Job(
+            "misuse-signals",
+            timedelta(days=1),
+            record_misuse_signals,
+            permissions=frozenset({Permission.AUDIT_READ}),
         ),
     ]

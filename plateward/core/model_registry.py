@@ -9,5 +9,6 @@ def import_all_models() -> None:
     import plateward.core.audit
     import plateward.core.jobs
     import plateward.reads.models
+    import plateward.search.misuse_models
     import plateward.search.models
     import plateward.sharing.models  # noqa: F401

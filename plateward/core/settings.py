@@ -58,6 +58,27 @@ class Settings(BaseSettings):
     # DUP §9 — the job runner signs the audit trail's head this often (when it has moved), so at
     # most this many minutes of entries are covered by the hash chain alone.
     audit_checkpoint_interval_minutes: int = Field(default=15, ge=1, le=1440)
+    # DUP §9 — misuse signals for auditors (search/misuse_rules.py): when a pattern in the
+    # searches the trail recorded becomes a signal. Each is described in docs/configuration.md.
+    misuse_window_days: int = Field(default=30, ge=1, le=366)
+    misuse_plate_case_count: int = Field(default=3, ge=2)
+    misuse_plate_no_case_count: int = Field(default=2, ge=1)
+    misuse_share_median_factor: float = Field(default=3.0, gt=1)
+    misuse_share_min_fraction: float = Field(default=0.20, gt=0, le=1)
+    misuse_share_min_searches: int = Field(default=20, ge=1)
+    misuse_boilerplate_count: int = Field(default=3, ge=1)
+    misuse_case_people_count: int = Field(default=6, ge=2)
+    misuse_case_search_min: int = Field(default=25, ge=2)
+    misuse_case_search_factor: float = Field(default=5.0, gt=1)
+    misuse_sensitive_site_distance_m: float = Field(default=150.0, ge=0, le=5000)
+    misuse_sweeping_area_km2: float = Field(default=5.0, gt=0)
+    misuse_sweeping_window_hours: int = Field(default=72, ge=1)
+    misuse_night_start_hour: int = Field(default=22, ge=0, le=23)
+    misuse_night_end_hour: int = Field(default=6, ge=0, le=23)
+    misuse_usual_hour_share: float = Field(default=0.10, ge=0, le=1)
+    misuse_baseline_days: int = Field(default=90, ge=0, le=730)
+    misuse_session_gap_minutes: int = Field(default=30, ge=1, le=720)
+    misuse_isolated_count: int = Field(default=5, ge=1)
     # DUP update 2026 — every search names a case number in the agency's format; the example is
     # what a refused case number is told to look like (it must match the pattern).
     case_number_pattern: str = r"^\d{2}-\d{3,7}$"

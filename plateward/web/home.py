@@ -98,6 +98,16 @@ FEATURES: tuple[Feature, ...] = (
         in_menu=True,
     ),
     Feature(
+        Permission.AUDIT_READ,
+        "Misuse signals",
+        "/audit/signals",
+        "Patterns in the searches worth a look (one plate across cases, boilerplate "
+        "justifications, sensitive sites, off-hours…), the searches behind each, your findings, "
+        "and the quarterly figures (DUP §9).",
+        "Review misuse signals",
+        in_menu=True,
+    ),
+    Feature(
         Permission.AUDIT_EXPORT,
         "Audit export",
         "/audit/export.csv",

@@ -99,6 +99,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/audit"): AUDITORS,
     ("GET", "/audit/entries/{seq}"): AUDITORS,
     ("GET", "/audit/export.csv"): AUDITORS,
+    ("GET", "/audit/signals"): AUDITORS,
+    ("POST", "/audit/signals/{signal_id}/review"): AUDITORS,  # audit:review
     # JSON API
     ("POST", "/api/v1/reads"): CAMERAS,
     ("GET", "/api/v1/cameras"): DEPARTMENT_STAFF,
@@ -183,6 +185,8 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     assert ACCESS[("GET", "/admin/cameras")] == holders(Permission.CAMERAS_MANAGE)
     assert ACCESS[("GET", "/audit")] == holders(Permission.AUDIT_READ)
     assert ACCESS[("GET", "/audit/export.csv")] == holders(Permission.AUDIT_EXPORT)
+    review = ("POST", "/audit/signals/{signal_id}/review")
+    assert ACCESS[review] == holders(Permission.AUDIT_REVIEW)
     assert ACCESS[("POST", "/api/v1/searches")] == holders(Permission.READS_SEARCH)
     assert ACCESS[("GET", "/api/v1/searches/{search_id}/export.csv")] == holders(
         Permission.READS_EXPORT
@@ -220,6 +224,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "token_id": "999999",
         "seq": "1",
         "change_id": "999999",
+        "signal_id": "999999",
         "code": "SJ-FX-001",
         "search_id": "999999",
         "read_id": "00000000-0000-0000-0000-000000000000",
