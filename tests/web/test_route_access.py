@@ -38,6 +38,9 @@ DEPARTMENT_STAFF = frozenset({OFFICER, INVESTIGATOR, LIEUTENANT, ADMIN})  # came
 ADMINS = frozenset({ADMIN})
 AUDITORS = frozenset({AUDITOR})
 CAMERAS = frozenset({CAMERA})
+SEARCHERS = frozenset({OFFICER, INVESTIGATOR, LIEUTENANT})  # reads:search
+EXPORTERS = frozenset({INVESTIGATOR, LIEUTENANT})  # reads:export
+REVIEWERS = frozenset({LIEUTENANT})  # searches:review
 
 # Routes that are not application routes to check: the static files and the API schema.
 NOT_CHECKED = {"/static", "/api/openapi.json"}
@@ -96,6 +99,17 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/audit"): AUDITORS,
     ("GET", "/audit/entries/{seq}"): AUDITORS,
     ("GET", "/audit/export.csv"): AUDITORS,
+    # reads:search — the search pages (DUP §2); reads:export; searches:review (lieutenants)
+    ("GET", "/search"): SEARCHERS,
+    ("POST", "/search"): SEARCHERS,
+    ("GET", "/search/{search_id}"): SEARCHERS,
+    ("POST", "/search/{search_id}/run"): SEARCHERS,
+    ("GET", "/search/{search_id}/reads/{read_id}"): SEARCHERS,
+    ("GET", "/search/{search_id}/reads/{read_id}/image"): SEARCHERS,
+    ("GET", "/search/{search_id}/export.csv"): EXPORTERS,
+    ("GET", "/search/reviews"): REVIEWERS,
+    ("POST", "/search/reviews/{search_id}/approve"): REVIEWERS,
+    ("POST", "/search/reviews/{search_id}/reject"): REVIEWERS,
     # JSON API
     ("POST", "/api/v1/reads"): CAMERAS,
     ("GET", "/api/v1/cameras"): DEPARTMENT_STAFF,
@@ -169,6 +183,9 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     assert ACCESS[("GET", "/admin/cameras")] == holders(Permission.CAMERAS_MANAGE)
     assert ACCESS[("GET", "/audit")] == holders(Permission.AUDIT_READ)
     assert ACCESS[("GET", "/audit/export.csv")] == holders(Permission.AUDIT_EXPORT)
+    assert ACCESS[("GET", "/search")] == holders(Permission.READS_SEARCH)
+    assert ACCESS[("GET", "/search/{search_id}/export.csv")] == holders(Permission.READS_EXPORT)
+    assert ACCESS[("GET", "/search/reviews")] == holders(Permission.SEARCHES_REVIEW)
     assert Permission.READS_INGEST in role_permissions(Role.CAMERA_SERVICE)
 
 
@@ -202,6 +219,8 @@ def _path_values(db: Database) -> dict[str, str]:
         "seq": "1",
         "change_id": "999999",
         "code": "SJ-FX-001",
+        "search_id": "999999",
+        "read_id": "999999",
     }
 
 
