@@ -375,6 +375,12 @@ def camera_codes(uow: UnitOfWork) -> dict[int, str]:
     return dict(uow.session.execute(select(Camera.id, Camera.code)).all())
 
 
+def camera_names(uow: UnitOfWork) -> dict[int, tuple[str, str]]:
+    """Camera id → (code, name), to say where a read was taken (search results, exports)."""
+    rows = uow.session.execute(select(Camera.id, Camera.code, Camera.name))
+    return {camera_id: (code, name) for camera_id, code, name in rows}
+
+
 def names_of(uow: UnitOfWork, code: str) -> tuple[str, ...]:
     """The names a sender may have used for the camera ``code``: its code and its vendor's id."""
     found = _find(uow, code)

@@ -39,6 +39,11 @@ class UnsupportedMediaType(InvalidInput):
     """The body is not in a media type the endpoint accepts (answered 415)."""
 
 
+class PurposeRefused(PermissionDenied):
+    """The prohibited-use guard refused the stated purpose (DUP §2, update 2026): answered 403
+    with the guard's message, the same whether or not any data exists."""
+
+
 class AcknowledgmentRequired(PermissionDenied):
     """The person has not accepted the current restriction statement in this session."""
 

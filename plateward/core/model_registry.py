@@ -9,4 +9,5 @@ def import_all_models() -> None:
     import plateward.core.audit
     import plateward.core.jobs
     import plateward.reads.models
+    import plateward.search.models
     import plateward.sharing.models  # noqa: F401

@@ -8,6 +8,7 @@ recorded as a structure in each audit entry (DUP §9: the purpose of each query 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -143,3 +144,66 @@ def purpose(
         _squeeze(justification),
         _squeeze(beneficiary_agency) or None,
     )
+
+
+# --- the crime-type picklist ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrimeType:
+    """One entry of the crime-type picklist: a California code, or a non-crime purpose (§2.2)."""
+
+    code: str
+    label: str
+
+    @property
+    def text(self) -> str:
+        """How the purpose records it: the code followed by its label."""
+        return f"{self.code} {self.label}"
+
+
+# DUP update 2026 — the crime type is a required field. The form offers these; the API also
+# accepts a free-text crime type (a statute not listed here), as long as it is not empty.
+CRIME_TYPES: tuple[CrimeType, ...] = (
+    CrimeType("PC 187", "Murder"),
+    CrimeType("PC 664/187", "Attempted murder"),
+    CrimeType("PC 207", "Kidnapping"),
+    CrimeType("PC 211", "Robbery"),
+    CrimeType("PC 215", "Carjacking"),
+    CrimeType("PC 245", "Assault with a deadly weapon"),
+    CrimeType("PC 246", "Shooting at an inhabited dwelling or vehicle"),
+    CrimeType("PC 261", "Rape"),
+    CrimeType("PC 273.5", "Corporal injury to a spouse or cohabitant"),
+    CrimeType("PC 422", "Criminal threats"),
+    CrimeType("PC 459", "Burglary"),
+    CrimeType("PC 487", "Grand theft"),
+    CrimeType("PC 496", "Receiving stolen property"),
+    CrimeType("PC 530.5", "Identity theft"),
+    CrimeType("PC 646.9", "Stalking"),
+    CrimeType("PC 29800", "Felon in possession of a firearm"),
+    CrimeType("HS 11352", "Transportation or sale of a controlled substance"),
+    CrimeType("VC 10851", "Vehicle theft"),
+    CrimeType("VC 20001", "Hit and run causing injury or death"),
+    CrimeType("VC 20002", "Hit and run, property damage"),
+    CrimeType("VC 23153", "DUI causing injury"),
+    CrimeType("VC 2800.2", "Evading a peace officer with reckless driving"),
+    CrimeType("VC 21453", "Red-light violation (traffic-intersection review, CVC 21455.5)"),
+    CrimeType("Amber Alert", "Child abduction (Amber Alert)"),
+    CrimeType("Silver Alert", "Missing senior or dependent adult (Silver Alert)"),
+    CrimeType("At-risk missing person", "At-risk missing person"),
+)
+
+
+def crime_type(code: str) -> CrimeType | None:
+    """The picklist entry with this code (case and spacing ignored), or None."""
+    wanted = " ".join(code.split()).casefold()
+    return next((c for c in CRIME_TYPES if c.code.casefold() == wanted), None)
+
+
+def check_case_number(case_number: str, pattern: str, example: str) -> None:
+    """DUP update 2026 — the case number follows the agency's format; ``InvalidInput`` if not."""
+    if re.fullmatch(pattern, case_number) is None:
+        raise InvalidInput(
+            f"the case number '{case_number[:MAX_CASE_NUMBER]}' does not follow the department's "
+            f"format: write it like {example}"
+        )

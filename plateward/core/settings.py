@@ -7,13 +7,14 @@ on first run into the data directory with owner-only permissions; they are never
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # DUP §9 — audit trails are kept for a minimum of two years; configuration cannot go lower.
@@ -58,6 +59,16 @@ class Settings(BaseSettings):
     # DUP §9 — the job runner signs the audit trail's head this often (when it has moved), so at
     # most this many minutes of entries are covered by the hash chain alone.
     audit_checkpoint_interval_minutes: int = Field(default=15, ge=1, le=1440)
+    # DUP update 2026 — every search names a case number in the agency's format; the example is
+    # what a refused case number is told to look like (it must match the pattern).
+    case_number_pattern: str = r"^\d{2}-\d{3,7}$"
+    case_number_example: str = "26-012345"
+    # DUP §2 — a search window is bounded: a case needs days or weeks, not the whole store.
+    search_max_window_days: int = Field(default=90, ge=1, le=366)
+    # At most this many reads are counted and paged per search; more is reported as capped.
+    search_result_cap: int = Field(default=5000, ge=50, le=100_000)
+    # Where camera images live (a read's image_ref is a path inside it); None: none are stored.
+    image_dir: Path | None = None
     # Police networks are often closed: maps use the agency's own tile server when one is set
     # (a Leaflet URL template, e.g. https://tiles.example.gov/{z}/{x}/{y}.png), and otherwise a
     # plain base drawn from data shipped with Plateward. Nothing else is ever fetched.
@@ -100,6 +111,18 @@ class Settings(BaseSettings):
             )
             raise ValueError(msg)
         return value
+
+    @model_validator(mode="after")
+    def _case_number_example_fits(self) -> Settings:
+        try:
+            pattern = re.compile(self.case_number_pattern)
+        except re.error as exc:
+            msg = f"case_number_pattern is not a regular expression: {exc}"
+            raise ValueError(msg) from None
+        if pattern.fullmatch(self.case_number_example) is None:
+            msg = "case_number_example must follow case_number_pattern"
+            raise ValueError(msg)
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.oversight.pages import router as oversight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
+    from plateward.search.api import router as search_api
     from plateward.web.jobs_pages import router as jobs_pages
     from plateward.web.pages import router as web_pages
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         oversight_pages,
         reads_api,
         cameras_api,
+        search_api,
         jobs_pages,
     ):
         app.include_router(router)

@@ -29,12 +29,14 @@ from plateward.core.errors import (
     PayloadTooLarge,
     PermissionDenied,
     PlatewardError,
+    PurposeRefused,
     UnsupportedMediaType,
 )
 from plateward.web import deps
 
 STATUS: dict[type[PlatewardError], int] = {
     NotAuthenticated: 401,
+    PurposeRefused: 403,  # the guard's refusal: one uniform answer, whatever the data holds
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
