@@ -4,12 +4,15 @@ draws, and the headers that keep a read's image inert (pure; no database, no web
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from plateward.search.rules import SearchQuery
+from plateward.search.rules import SearchQuery, from_terms
+
+if TYPE_CHECKING:
+    from plateward.search.service import ReadDetail
 
 # A page whose map shows an agency's tile server: images may come from that origin too. Every
 # other directive is the app's own (web/app.py): scripts and styles from this server only.
@@ -17,6 +20,16 @@ MAP_CSP = "default-src 'self'; img-src 'self' data: {tiles}; frame-ancestors 'no
 # A read's image opened on its own: nothing in it may run or load (an SVG can hold a script).
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 IMAGE_CSP = "default-src 'none'; sandbox"
+
+
+# A stored search's state in words, on the person's list of their searches.
+STATES = {
+    "run": "ran",
+    "pending_review": "waiting for a lieutenant's review",
+    "approved": "approved: you may run it",
+    "rejected": "rejected by a lieutenant",
+    "blocked": "refused: outside authorized use",
+}
 
 
 class Located(Protocol):
@@ -109,8 +122,21 @@ def terms_shown(query: SearchQuery, zone: str) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
-def read_details(read: Any, zone: str, labels: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+def summary_of(terms: dict[str, Any], zone: str) -> str:
+    """A stored search's terms on one line (its list of searches, the review queue)."""
+    try:
+        query = from_terms(terms)
+    except (KeyError, TypeError, ValueError):
+        return "—"
+    return " · ".join(
+        value if label in {"Plate", "From", "To"} else f"{label.lower()} {value}"
+        for label, value in terms_shown(query, zone)
+    )
+
+
+def read_details(detail: ReadDetail, zone: str) -> list[tuple[str, str]]:
     """A read's fields for its detail page, each that has a value."""
+    read = detail.read
     place = (
         f"{read.latitude:.5f}, {read.longitude:.5f}"
         if read.latitude is not None and read.longitude is not None
@@ -129,7 +155,9 @@ def read_details(read: Any, zone: str, labels: Sequence[tuple[str, str]] = ()) -
         ("Colour", read.color),
         ("Vehicle type", read.vehicle_type),
         ("Read confidence", confidence),
-        *((label, str(getattr(read, name, "") or "")) for label, name in labels),
+        ("Plate as read", detail.plate_raw if detail.plate_raw != read.plate else None),
+        ("Received", local(detail.received_at, zone)),
+        ("Originating agency", detail.originating_agency),
         ("Read id", read.id),
     ]
     return [(label, value) for label, value in rows if value]
@@ -137,7 +165,7 @@ def read_details(read: Any, zone: str, labels: Sequence[tuple[str, str]] = ()) -
 
 def image_headers(content_type: str) -> dict[str, str]:
     """A read's image is shown, never run: its own type, no sniffing, a closed CSP."""
-    svg = content_type.split(";")[0].strip() == "image/svg+xml"
+    svg = content_type.split(";", maxsplit=1)[0].strip() == "image/svg+xml"
     return {
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": SVG_CSP if svg else IMAGE_CSP,

@@ -71,9 +71,7 @@ def blank_form(now: datetime, zone: str, remembered: Purpose | None) -> SearchFo
     """A new search: the last 7 days, and the purpose of the person's last search if any —
     the form remembers the purpose for the next searches on the same case; each is still
     audited with it (DUP §9)."""
-    window = SearchForm(
-        start=local_input(now - DEFAULT_WINDOW, zone), end=local_input(now, zone)
-    )
+    window = SearchForm(start=local_input(now - DEFAULT_WINDOW, zone), end=local_input(now, zone))
     if remembered is None:
         return window
     return replace(

@@ -19,16 +19,18 @@ from plateward.core.errors import InvalidInput, PurposeRefused
 from plateward.core.permissions import Actor, Permission, allowed
 from plateward.core.purpose import PurposeCategory
 from plateward.search import service as search
-from plateward.search.form import SearchForm, blank_form, form_purpose, form_query
-from plateward.search.timeline import timeline
 from plateward.search.display import (
     MAP_CSP,
+    STATES,
     camera_points,
     hit_points,
     image_headers,
     read_details,
+    summary_of,
     terms_shown,
 )
+from plateward.search.form import SearchForm, blank_form, form_purpose, form_query
+from plateward.search.timeline import timeline
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.errors import status_of
 from plateward.web.rendering import render
@@ -101,6 +103,8 @@ def _form_page(
         "retention_days": settings.retention_days,
         "cameras": registry,
         "mine": search.my_searches(uow, actor),
+        "summary_of": lambda terms: summary_of(terms, settings.timezone),
+        "states": STATES,
         **_map_context(request, cameras=camera_points(registry)),
     }
     return _map_page(render(request, state, "search/search.html", context, status), request)
@@ -164,11 +168,14 @@ def reviews_page(request: Request, uow: UowDep, state: Reviewer, decided: int = 
     context = {
         "waiting": search.reviews_waiting(uow, state.actor),
         "decided": decided or None,
+        "summary_of": lambda terms: summary_of(terms, uow.settings.timezone),
     }
     return render(request, state, "search/reviews.html", context)
 
 
-def _decide(uow: UowDep, state: SessionState, search_id: int, approve: bool, reason: str) -> Response:
+def _decide(
+    uow: UowDep, state: SessionState, search_id: int, approve: bool, reason: str
+) -> Response:
     search.decide_review(uow, state.actor, search_id, approve, reason)
     return RedirectResponse(f"/search/reviews?decided={search_id}", status_code=303)
 
@@ -208,14 +215,14 @@ def read_page(
     request: Request, uow: UowDep, state: Searcher, search_id: int, read_id: str, page: int = 1
 ) -> Response:
     """One read of a search's results, with its image; opening it is audited (DUP §9)."""
-    read = search.read_detail(uow, state.actor, search_id, read_id)
+    detail = search.read_detail(uow, state.actor, search_id, read_id)
     zone = uow.settings.timezone
     context = {
-        "read": read,
+        "read": detail.read,
         "search_id": search_id,
         "page": page,
-        "details": read_details(read, zone),
-        **_map_context(request, hits=hit_points([read], zone, search_id)),
+        "details": read_details(detail, zone),
+        **_map_context(request, hits=hit_points([detail.read], zone, search_id)),
     }
     return _map_page(render(request, state, "search/read.html", context), request)
 

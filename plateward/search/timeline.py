@@ -92,7 +92,7 @@ def timeline(start: datetime, end: datetime, moments: Iterable[datetime], zone: 
     peak = max(counts)
     slot = WIDTH / len(starts)
     plot = PLOT_BOTTOM - PLOT_TOP
-    bars = []
+    bars: list[Bar] = []
     for begins, count in zip(starts, counts, strict=True):
         height = plot * count / peak if peak else 0.0
         when = begins.strftime("%Y-%m-%d %H:00" if hourly else "%Y-%m-%d")
