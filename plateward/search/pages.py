@@ -222,7 +222,11 @@ def read_page(
         "search_id": search_id,
         "page": page,
         "details": read_details(detail, zone),
-        **_map_context(request, hits=hit_points([detail.read], zone, search_id)),
+        **_map_context(
+            request,
+            cameras=camera_points(_cameras(uow, state.actor)),
+            hits=hit_points([detail.read], zone, search_id),
+        ),
     }
     return _map_page(render(request, state, "search/read.html", context), request)
 

@@ -12,7 +12,9 @@
 
   var BASE_STYLE = { limit: { color: "#8a94a6", weight: 1, dashArray: "4 4", fill: false },
                      street: { color: "#b9c1cf", weight: 3 } };
-  var AREA_STYLE = { color: "#1f4e8c", weight: 2, fillOpacity: 0.08 };
+  // Not interactive: clicks go through to the reads under it, and to the map when drawing.
+  var NEAR_ZOOM = 14;
+  var AREA_STYLE = { color: "#1f4e8c", weight: 2, fillOpacity: 0.08, interactive: false };
 
   function payloadOf(element) {
     var block = document.getElementById(element.dataset.payload || "");
@@ -32,9 +34,10 @@
               color: "#8a94a6", fillColor: gateway ? "#8a94a6" : "#fff", fillOpacity: 1 });
           },
           onEachFeature: function (f, featureLayer) {
-            var permanent = f.properties.kind === "street";
-            featureLayer.bindTooltip(f.properties.name, { permanent: permanent,
-              direction: "center", className: "map-label" + (permanent ? " street" : "") });
+            var street = f.properties.kind === "street";
+            featureLayer.bindTooltip(f.properties.name, { permanent: true,
+              direction: street ? "center" : "right", offset: street ? [0, 0] : [6, 0],
+              className: "map-label " + (street ? "street" : "place") });
           }
         }).addTo(map);
         layer.bringToBack();
@@ -51,28 +54,53 @@
       }));
   }
 
-  function hitPopup(hit) {
+  /* Reads from a fixed camera share its place: one marker per place (within ~10 m), sized by
+   * how many reads it holds, whose popup lists them with links to their detail pages. */
+  var MAX_LISTED = 25;
+
+  function placeOf(hit) { return hit.lat.toFixed(4) + "," + hit.lon.toFixed(4); }
+
+  function placePopup(group) {
     var box = document.createElement("div");
-    var plate = document.createElement("strong");
-    plate.textContent = hit.plate;
-    box.appendChild(plate);
-    box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode(hit.time + " · " + hit.camera));
-    box.appendChild(document.createElement("br"));
-    var link = document.createElement("a");
-    link.href = hit.href;
-    link.textContent = "Open this read";
-    box.appendChild(link);
+    var title = document.createElement("strong");
+    title.textContent = group.length + (group.length === 1 ? " read" : " reads") + " · " +
+      group[0].camera;
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    list.className = "map-reads";
+    group.slice(0, MAX_LISTED).forEach(function (hit) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = hit.href;
+      link.textContent = hit.plate;
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" " + hit.time));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    if (group.length > MAX_LISTED) {
+      box.appendChild(document.createTextNode("… and " + (group.length - MAX_LISTED) +
+        " more in the table"));
+    }
     return box;
   }
 
   function hitLayer(hits) {
-    return L.featureGroup(hits.filter(function (h) { return h.lat !== null && h.lon !== null; })
-      .map(function (h) {
-        return L.circleMarker([h.lat, h.lon], { radius: 6, weight: 1, color: "#7a1c20",
-          fillColor: "#a4262c", fillOpacity: 0.8, className: "hit-marker" })
-          .bindPopup(hitPopup(h));
-      }));
+    var places = {};
+    var order = [];
+    hits.filter(function (h) { return h.lat !== null && h.lon !== null; }).forEach(function (h) {
+      var key = placeOf(h);
+      if (!places[key]) { places[key] = []; order.push(key); }
+      places[key].push(h);
+    });
+    return L.featureGroup(order.map(function (key) {
+      var group = places[key];
+      var size = 6 + Math.min(8, 2 * Math.log2(group.length));
+      return L.circleMarker([group[0].lat, group[0].lon], { radius: size, weight: 1,
+        color: "#7a1c20", fillColor: "#a4262c", fillOpacity: 0.8, className: "hit-marker" })
+        .bindTooltip(group.length + (group.length === 1 ? " read" : " reads"))
+        .bindPopup(placePopup(group));
+    }));
   }
 
   function areaLayer(area) {
@@ -92,7 +120,7 @@
       var b = layer.getBounds();
       if (b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
     });
-    if (bounds) { map.fitBounds(bounds.pad(0.15), { maxZoom: 16 }); }
+    if (bounds) { map.fitBounds(bounds.pad(0.15), { maxZoom: 15 }); }
     return bounds !== null;
   }
 
@@ -187,10 +215,16 @@
   }
 
   function setup(element) {
+    if (element.dataset.started) { return; }  // one map, however many times the script loads
+    element.dataset.started = "true";
     var data = payloadOf(element);
     var map = L.map(element, { attributionControl: true, zoomSnap: 0.5 });
     map.attributionControl.setPrefix("Leaflet");
     map.setView([37.33, -121.89], 11);  // replaced by the data's bounds below
+    function markNear() {  // intersection names only once zoomed in
+      element.classList.toggle("near", map.getZoom() >= NEAR_ZOOM);
+    }
+    map.on("zoomend", markNear);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19,
         attribution: "Tiles: your agency's map server" }).addTo(map);
@@ -208,6 +242,7 @@
     if (!element.dataset.tiles && element.dataset.base) {
       drawBase(map, element.dataset.base, !fitted);
     }
+    markNear();
     element.dataset.ready = "true";  // for tests: the map has drawn its layers
   }
 
