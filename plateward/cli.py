@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from plateward.core.database import Database
 from plateward.core.errors import PlatewardError
 from plateward.core.settings import Settings
+from plateward.guard.cli import guard_app
 from plateward.setup_cli import init, people_app
+
+if TYPE_CHECKING:
+    # SQLAlchemy loads only for commands that open the database: `guard check` starts fast.
+    from plateward.core.database import Database
 
 app = typer.Typer(
     help="Plateward: an ALPR data platform that enforces its Data Usage Protocol in code.",
@@ -25,6 +29,7 @@ db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.command("init")(init)
 app.add_typer(people_app, name="people")
+app.add_typer(guard_app, name="guard")
 console = Console()
 
 DataDir = Annotated[
@@ -88,6 +93,8 @@ def _existing_database(settings: Settings, *, upgrade: bool = True) -> Database:
 
     Every command but ``db upgrade`` and ``demo`` opens the database this way.
     """
+    from plateward.core.database import Database
+
     problem = _missing_database(settings)
     if problem is not None:
         raise _refuse(problem)
@@ -95,6 +102,7 @@ def _existing_database(settings: Settings, *, upgrade: bool = True) -> Database:
 
 
 def _database(settings: Settings) -> Database:
+    from plateward.core.database import Database
     from plateward.core.migrate import upgrade
     from plateward.reads import service as reads
 
@@ -384,6 +392,7 @@ def cameras_import(
 def totp(username: str, data_dir: DataDir = None) -> None:
     """Print the current authenticator code for a demo account (demo data directories only)."""
     from plateward.accounts import sessions
+    from plateward.core.database import Database
     from plateward.demo.build import demo_accounts
 
     settings = _settings(data_dir)

@@ -26,7 +26,7 @@ Exporter = Annotated[Actor, Depends(api_caller_with(Permission.READS_EXPORT))]
 Reviewer = Annotated[Actor, Depends(api_caller_with(Permission.SEARCHES_REVIEW))]
 SearchId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The search's number.")]
 ReadId = Annotated[str, Path(min_length=1, max_length=64, description="The read's id (UUID).")]
-ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+ERRORS: dict[int | str, dict[str, Any]] = {400: {}, 401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]

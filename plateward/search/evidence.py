@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from plateward.core.purpose import Purpose
+from plateward.search.matching import ReadHit
 
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 SVG = "image/svg+xml"
@@ -36,24 +37,28 @@ class ExportFile:
 
 @dataclass(frozen=True)
 class ExportRow:
-    """One read as the export writes it (text as stored; numbers unformatted)."""
+    """One read as the export writes it, with the agency whose camera took it."""
 
-    read_id: str
-    captured_at: datetime
-    plate: str
-    plate_state: str | None
-    camera_code: str
-    camera_name: str | None
-    latitude: float | None
-    longitude: float | None
-    make: str | None
-    model: str | None
-    color: str | None
-    vehicle_type: str | None
-    confidence: float | None
+    read: ReadHit
     originating_agency: str
 
 
+# The export's columns, and the ReadHit field each is taken from (the last is the agency's).
+_HIT_COLUMNS = (
+    "id",
+    "captured_at",
+    "plate",
+    "plate_state",
+    "camera_code",
+    "camera_name",
+    "latitude",
+    "longitude",
+    "make",
+    "model",
+    "color",
+    "vehicle_type",
+    "confidence",
+)
 COLUMNS = (
     "read_id",
     "captured_at_utc",
@@ -77,12 +82,14 @@ def stored_image(image_dir: Path | None, image_ref: str | None) -> ReadImage | N
     if image_dir is None or not image_ref:
         return None
     root = image_dir.resolve()
-    path = (root / image_ref).resolve()
-    # An image_ref comes from a camera: it may not lead out of the image folder.
-    if not path.is_relative_to(root) or not path.is_file():
-        return None
-    content_type = IMAGE_TYPES.get(path.suffix.lower())
-    return ReadImage(content_type, path.read_bytes()) if content_type else None
+    # Vendors name an image by its file name or by a bare id (OpenALPR's uuid): try both.
+    for name in (image_ref, *(image_ref + suffix for suffix in IMAGE_TYPES)):
+        path = (root / name).resolve()
+        # An image_ref comes from a camera: it may not lead out of the image folder.
+        content_type = IMAGE_TYPES.get(path.suffix.lower())
+        if content_type and path.is_relative_to(root) and path.is_file():
+            return ReadImage(content_type, path.read_bytes())
+    return None
 
 
 def plate_svg(plate: str, state: str | None, captured_at: datetime) -> ReadImage:
@@ -127,33 +134,17 @@ def export_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for line in (
-        f"# NOT FOR REDISTRIBUTION — ALPR data of {owners}, DUP §10",
-        f"# Originating agency: {owners}",
-        f"# Plateward search {search_id}, exported {exported_at.isoformat()} by {exported_by}",
-        f"# Purpose: {purpose.category.label}; {purpose.crime_type}; case {purpose.case_number}",
+        f"NOT FOR REDISTRIBUTION — ALPR data of {owners}, DUP §10",
+        f"Originating agency: {owners}",
+        f"Plateward search {search_id}, exported {exported_at.isoformat()} by {exported_by}",
+        f"Purpose: {purpose.category.label}; {purpose.crime_type}; case {purpose.case_number}",
     ):
-        writer.writerow([_cell(line)])
+        # Comment lines, written as they are (not quoted) so they read plainly; whitespace runs
+        # (a line break in a stored name) are squeezed so each stays one line.
+        out.write("# " + " ".join(line.split()) + "\n")
     writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    r.read_id,
-                    r.captured_at,
-                    r.plate,
-                    r.plate_state,
-                    r.camera_code,
-                    r.camera_name,
-                    r.latitude,
-                    r.longitude,
-                    r.make,
-                    r.model,
-                    r.color,
-                    r.vehicle_type,
-                    r.confidence,
-                    r.originating_agency,
-                )
-            ]
-        )
+    for row in rows:
+        hit = row.read
+        values = [getattr(hit, name) for name in _HIT_COLUMNS]
+        writer.writerow([_cell(v) for v in (*values, row.originating_agency)])
     return ExportFile(f"plateward-search-{search_id}.csv", out.getvalue())

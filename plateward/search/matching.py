@@ -195,11 +195,12 @@ def hits(
         Read.captured_at >= min(times),
         Read.captured_at <= max(times),
     )
-    found = {row.id: _hit(row, cameras) for row in uow.session.execute(query)}
+    found = {row.id: hit_of(row, cameras) for row in uow.session.execute(query)}
     return [found[k[0]] for k in keys if k[0] in found]
 
 
-def _hit(row: Any, cameras: dict[int, tuple[str, str]]) -> ReadHit:
+def hit_of(row: Any, cameras: dict[int, tuple[str, str]]) -> ReadHit:
+    """The result row for a read (a ``Read``, or a row of its columns: the names are the same)."""
     code, name = cameras.get(row.camera_id, ("?", None))
     return ReadHit(
         id=str(row.id),
@@ -207,7 +208,7 @@ def _hit(row: Any, cameras: dict[int, tuple[str, str]]) -> ReadHit:
         plate=row.plate,
         plate_state=row.plate_state,
         camera_code=code,
-        camera_name=name,
+        camera_name=name or None,
         latitude=row.latitude,
         longitude=row.longitude,
         make=row.vehicle_make,

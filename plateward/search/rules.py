@@ -359,7 +359,7 @@ class SearchQuery:
         }
         if self.area is not None:
             terms["area_km2"] = round(self.area.area_km2(), 4)
-        return {k: v for k, v in terms.items() if v is not None and v != []}
+        return {k: v for k, v in terms.items() if v is not None}
 
 
 def _text_filter(value: str | None, label: str) -> str | None:

@@ -13,18 +13,28 @@ import math
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 
+from plateward import guard
 from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent, Outcome
 from plateward.core.authorization import authorize, record_refusal
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PurposeRefused
+from plateward.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PlatewardError,
+    PurposeRefused,
+)
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import CRIME_TYPES, CrimeType, Purpose, check_case_number
+from plateward.guard import Verdict
+from plateward.guard.justification import assess_justification
 from plateward.reads.models import Read
 from plateward.reads.visibility import ReadGate, read_gate
 from plateward.search import matching
@@ -41,9 +51,6 @@ from plateward.search.models import Search, SearchState
 from plateward.search.reviews import ReviewView, decide_review, reviews_waiting
 from plateward.search.rules import SearchQuery, WindowRules, bounded_window, from_terms
 from plateward.sharing import service as agencies
-
-if TYPE_CHECKING:
-    from plateward.guard import Verdict
 
 __all__ = [
     "CrimeType",
@@ -74,6 +81,8 @@ PAGE_SIZE = 50
 RECENT_JUSTIFICATIONS = 20
 NO_SUCH_SEARCH = "There is no such search of yours."
 NOT_IN_SEARCH = "That read is not among this search's results."
+# The rule a refused justification is recorded under (beside the guard's own rule ids).
+JUSTIFICATION_RULE = "justification.refused"
 
 
 @dataclass(frozen=True)
@@ -149,15 +158,14 @@ def search_reads(
     check_case_number(
         purpose.case_number, settings.case_number_pattern, settings.case_number_example
     )
-    # TEMPORARY lazy imports until the guard branch is merged (then they move to the top).
-    from plateward import guard
-    from plateward.guard.justification import assess_justification
-
     assessment = assess_justification(
         purpose.justification, _recent_justifications(uow, user_id, purpose.case_number)
     )
     if assessment.refusal is not None:
-        raise InvalidInput(assessment.refusal)
+        # Refused like the guard's denials, and recorded: boilerplate and reused justifications
+        # are what the 2025-26 stalking cases hid behind; auditors see each attempt.
+        refusal = guard.Verdict(guard.Decision.DENY, (JUSTIFICATION_RULE,), assessment.refusal)
+        _blocked(uow, actor, user_id, purpose, query, refusal, InvalidInput)
     # Invariant 2 — the guard decides before any query runs.
     verdict = guard.check_purpose(purpose)
     if verdict.decision is guard.Decision.DENY:
@@ -240,12 +248,13 @@ def _blocked(
     purpose: Purpose,
     query: SearchQuery,
     verdict: Verdict,
-) -> None:
+    error: type[PlatewardError] = PurposeRefused,
+) -> NoReturn:
     """Invariant 2 — record the refused request and answer uniformly, whatever the data holds."""
     search = _store(uow, user_id, purpose, query, verdict)
     _audit_search(uow, actor, AuditAction.SEARCH_BLOCKED, search, purpose, query, verdict.message)
     uow.commit()
-    raise PurposeRefused(verdict.message)
+    raise error(verdict.message)
 
 
 def _audit_search(
@@ -275,8 +284,6 @@ def _audit_search(
 def _store(
     uow: UnitOfWork, user_id: int, purpose: Purpose, query: SearchQuery, verdict: Verdict
 ) -> Search:
-    from plateward import guard
-
     state = {
         guard.Decision.ALLOW: SearchState.RUN,
         guard.Decision.REVIEW: SearchState.PENDING_REVIEW,
@@ -319,7 +326,11 @@ def _recent_justifications(uow: UnitOfWork, user_id: int, case_number: str) -> l
     """The person's latest justifications for OTHER cases (the same case may repeat its own)."""
     rows = uow.session.scalars(
         select(Search.purpose)
-        .where(Search.user_id == user_id, Search.case_number != case_number)
+        .where(
+            Search.user_id == user_id,
+            Search.case_number != case_number,
+            Search.state != SearchState.BLOCKED,
+        )
         .order_by(Search.id.desc())
         .limit(RECENT_JUSTIFICATIONS)
     )
@@ -397,33 +408,13 @@ def _audit_view(
     )
 
 
-def _hit_of(uow: UnitOfWork, read: Read) -> ReadHit:
-    code, name = cameras.camera_names(uow).get(read.camera_id, ("?", ""))
-    return ReadHit(
-        str(read.id),
-        read.captured_at,
-        read.plate,
-        read.plate_state,
-        code,
-        name or None,
-        read.latitude,
-        read.longitude,
-        read.vehicle_make,
-        read.vehicle_model,
-        read.vehicle_color,
-        read.vehicle_type,
-        read.confidence,
-        bool(read.image_ref),
-    )
-
-
 def read_detail(uow: UnitOfWork, actor: Actor, search_id: int, read_id: str) -> ReadDetail:
     """One read of one's search, in full; audited read.viewed tied to the search."""
     search, purpose, read = _read_in_search(uow, actor, search_id, read_id, Permission.READS_SEARCH)
     _audit_view(uow, actor, AuditAction.READ_VIEWED, search, purpose, (str(read.id),))
     detail = ReadDetail(
         search.id,
-        _hit_of(uow, read),
+        matching.hit_of(read, cameras.camera_names(uow)),
         read.plate_raw,
         read.received_at,
         agencies.agency_by_id(uow, read.source_agency_id).name,
@@ -456,7 +447,7 @@ def export_results(uow: UnitOfWork, actor: Actor, search_id: int) -> ExportFile:
     rows = _export_rows(uow, gate, found)
     owners = sorted({r.originating_agency for r in rows}) or [agencies.home_agency(uow).name]
     _audit_view(
-        uow, actor, AuditAction.SEARCH_EXPORTED, search, purpose, tuple(r.read_id for r in rows)
+        uow, actor, AuditAction.SEARCH_EXPORTED, search, purpose, tuple(r.read.id for r in rows)
     )
     file = export_csv(search.id, purpose, owners, uow.now(), actor.name, rows)
     uow.commit()
@@ -470,25 +461,7 @@ def _export_rows(uow: UnitOfWork, gate: ReadGate, found: Matches) -> list[Export
     for read in matching.reads_of(uow, gate, found.keys):
         if read.source_agency_id not in owners:
             owners[read.source_agency_id] = agencies.agency_by_id(uow, read.source_agency_id).name
-        code, name = names.get(read.camera_id, ("?", ""))
-        rows.append(
-            ExportRow(
-                str(read.id),
-                read.captured_at,
-                read.plate,
-                read.plate_state,
-                code,
-                name or None,
-                read.latitude,
-                read.longitude,
-                read.vehicle_make,
-                read.vehicle_model,
-                read.vehicle_color,
-                read.vehicle_type,
-                read.confidence,
-                owners[read.source_agency_id],
-            )
-        )
+        rows.append(ExportRow(matching.hit_of(read, names), owners[read.source_agency_id]))
     return rows
 
 

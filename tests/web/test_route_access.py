@@ -40,7 +40,7 @@ AUDITORS = frozenset({AUDITOR})
 CAMERAS = frozenset({CAMERA})
 SEARCHERS = frozenset({OFFICER, INVESTIGATOR, LIEUTENANT})  # reads:search
 EXPORTERS = frozenset({INVESTIGATOR, LIEUTENANT})  # reads:export
-REVIEWERS = frozenset({LIEUTENANT})  # searches:review
+LIEUTENANTS = frozenset({LIEUTENANT})  # searches:review
 
 # Routes that are not application routes to check: the static files and the API schema.
 NOT_CHECKED = {"/static", "/api/openapi.json"}
@@ -107,14 +107,25 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/search/{search_id}/reads/{read_id}"): SEARCHERS,
     ("GET", "/search/{search_id}/reads/{read_id}/image"): SEARCHERS,
     ("GET", "/search/{search_id}/export.csv"): EXPORTERS,
-    ("GET", "/search/reviews"): REVIEWERS,
-    ("POST", "/search/reviews/{search_id}/approve"): REVIEWERS,
-    ("POST", "/search/reviews/{search_id}/reject"): REVIEWERS,
+    ("GET", "/search/reviews"): LIEUTENANTS,
+    ("POST", "/search/reviews/{search_id}/approve"): LIEUTENANTS,
+    ("POST", "/search/reviews/{search_id}/reject"): LIEUTENANTS,
     # JSON API
     ("POST", "/api/v1/reads"): CAMERAS,
     ("GET", "/api/v1/cameras"): DEPARTMENT_STAFF,
     ("POST", "/api/v1/cameras"): ADMINS,
     ("PATCH", "/api/v1/cameras/{code}"): ADMINS,
+    # reads:search — a stated purpose, then one's own searches (DUP §2, §9)
+    ("POST", "/api/v1/searches"): SEARCHERS,
+    ("GET", "/api/v1/searches/{search_id}"): SEARCHERS,
+    ("POST", "/api/v1/searches/{search_id}/run"): SEARCHERS,
+    ("GET", "/api/v1/searches/{search_id}/reads/{read_id}"): SEARCHERS,
+    ("GET", "/api/v1/searches/{search_id}/reads/{read_id}/image"): SEARCHERS,
+    # reads:export
+    ("GET", "/api/v1/searches/{search_id}/export.csv"): EXPORTERS,
+    # searches:review — a supervisor decides ambiguous requests (DUP update 2026)
+    ("GET", "/api/v1/search-reviews"): LIEUTENANTS,
+    ("POST", "/api/v1/search-reviews/{search_id}"): LIEUTENANTS,
 }
 
 # Forms whose CSRF token comes from the sign-in page rather than from a session.
@@ -186,6 +197,11 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     assert ACCESS[("GET", "/search")] == holders(Permission.READS_SEARCH)
     assert ACCESS[("GET", "/search/{search_id}/export.csv")] == holders(Permission.READS_EXPORT)
     assert ACCESS[("GET", "/search/reviews")] == holders(Permission.SEARCHES_REVIEW)
+    assert ACCESS[("POST", "/api/v1/searches")] == holders(Permission.READS_SEARCH)
+    assert ACCESS[("GET", "/api/v1/searches/{search_id}/export.csv")] == holders(
+        Permission.READS_EXPORT
+    )
+    assert ACCESS[("GET", "/api/v1/search-reviews")] == holders(Permission.SEARCHES_REVIEW)
     assert Permission.READS_INGEST in role_permissions(Role.CAMERA_SERVICE)
 
 
@@ -220,7 +236,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "change_id": "999999",
         "code": "SJ-FX-001",
         "search_id": "999999",
-        "read_id": "999999",
+        "read_id": "00000000-0000-0000-0000-000000000000",
     }
 
 

@@ -1,0 +1,459 @@
+"""The curated lexicon of prohibited uses, and how a request's words are matched against it.
+
+Each prohibited class of DUP §3 (and the March 2026 update, and the sharing limits of DUP §10 and
+SB 34) has its own terms, in English and Spanish. A term is one or more words; a word ending in
+"*" matches any word it begins ("deport*": deported, deportation, deportación). Misspellings are
+caught by edit distance on the longer words, never on a real English word ("protect" is not a
+misspelt "protest").
+
+Terms are of three kinds, because a sensitive word is not always the point of the request:
+
+- MATTER: the prohibited matter itself ("immigration status", "overstay", "sell the data"); a
+  named crime does not make it authorized (illegal reentry is a crime, but a federal immigration
+  one that DUP §3.3 excludes).
+- AGENCY: an immigration authority (DUP §3.3: never shared with immigration authorities).
+- CONTEXT: a place, event or person that may be a target or merely where a crime happened
+  ("church", "protest", "immigrant", "clinic", "driveway"): the decision weighs the framing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from plateward.guard.normalize import Normalized, word_set
+
+
+class GuardClass(StrEnum):
+    """The prohibited classes, each with the protocol clause that excludes it."""
+
+    IMMIGRATION = "immigration"
+    REPRODUCTIVE = "reproductive"
+    FIRST_AMENDMENT = "first_amendment"
+    OUTSIDE_PUBLIC_VIEW = "outside_public_view"
+    COMMERCIAL = "commercial"
+    PERSONAL = "personal"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self][0]
+
+    @property
+    def clause(self) -> str:
+        return _LABELS[self][1]
+
+
+_LABELS = {
+    GuardClass.IMMIGRATION: (
+        "immigration enforcement or a person's immigration status",
+        "DUP §3.3; SB 54 and SB 34",
+    ),
+    GuardClass.REPRODUCTIVE: (
+        "reproductive health care",
+        "DUP update of March 2026 (platform blocking of reproductive-rights queries)",
+    ),
+    GuardClass.FIRST_AMENDMENT: (
+        "monitoring of activity protected by the First Amendment",
+        "DUP §3.2",
+    ),
+    GuardClass.OUTSIDE_PUBLIC_VIEW: ("data outside public view", "DUP §3.1"),
+    GuardClass.COMMERCIAL: ("commercial use or sale of the data", "DUP §3.5 and §10"),
+    GuardClass.PERSONAL: (
+        "personal use, not an authorized purpose",
+        "DUP §2 and §10 (only the listed authorized uses)",
+    ),
+}
+
+
+class Kind(StrEnum):
+    MATTER = "matter"
+    AGENCY = "agency"
+    CONTEXT = "context"
+
+
+@dataclass(frozen=True)
+class Term:
+    guard_class: GuardClass
+    kind: Kind
+    words: tuple[str, ...]
+    acronym_only: bool = False  # "ICE", "INS": only when written as an acronym or in context
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: Term
+    start: int  # token positions [start, end)
+    end: int
+    fuzzy: bool = False
+
+    @property
+    def guard_class(self) -> GuardClass:
+        return self.term.guard_class
+
+    @property
+    def kind(self) -> Kind:
+        return self.term.kind
+
+
+_KIND_LETTERS = {"M": Kind.MATTER, "A": Kind.AGENCY, "C": Kind.CONTEXT}
+
+# One term per line: "KIND words"; "!" before the words: acronym only.
+_TERMS: dict[GuardClass, str] = {
+    GuardClass.IMMIGRATION: """
+M immigration status|immigration enforcement|immigration violation*|immigration detainer
+M immigration hold|immigration officer*|immigration agent*|immigration authorit*
+M immigration raid*|immigration sweep*|immigration arrest*|immigration warrant*|immigration check*
+M immigration case*|immigration judge|immigration removal|immigration custody|immigration hearing*
+M immigration purpose*|immigration matter*|immigration reason*|immigration investigation*
+M immigration record*|immigration paper*|immigration document*|immigration law enforcement
+M deport*|removal order*|order of removal|removal proceeding*|expedited removal|removable
+M self deport*|illegal alien*|illegal immigrant*|illegals|illegal entry|illegal reentry
+M illegal re entry|unlawful entry|unlawful reentry|unlawful presence|unlawfully present
+M entered without inspection|entered illegally|entered the country illegally|crossed illegally
+M here illegally|country illegally|in the us illegally|in the country legally|here legally
+M not here legally|lawful status|legal status|citizenship status|residency status
+M overstay*|overstaid|visa violation*|visa status|expired visa*|visa expired|out of status
+M alien smuggling|harboring alien*|harbouring alien*|alien registration|alien number
+M 8 usc|title 8|8 cfr|usc 1325|usc 1326|usc 1324|section 1325|section 1326|section 1324
+M ina 212|ina 237|ina section|287 g|secure communities|i 247|i 247a|i 200|i 205
+M sin papeles|sin documentos|estatus migratorio|situacion migratoria|estado migratorio
+M status migratorio|calidad migratoria|entrada ilegal|estancia ilegal|visa vencida|migratori*
+M ilegales|papeles de inmigracion|lawful presence|legal presence|country of origin|nationality
+M work permit|work authorization|without/no/lacks/lacking ~1 papers
+M has/have/had/carry/carries ~2 papers|not a citizen|not a us citizen|no es ciudadano
+M if/whether ~3 is/are/was legal/illegal|is/are here illegally|esta/estan ~1 ilegal*
+M without ~2 legal status|without status|no legal status|sin estatus|notice to appear|removal case*
+M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
+A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
+A immigration and customs|enforcement and removal|la migra|migra|patrulla fronteriza
+A agentes de inmigracion|oficiales de inmigracion|immigration service*
+C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented
+C indocumentad*|green card|visa|asylum|asilo|refugee*|refugiad*|noncitizen*|non citizen*
+C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing|immigration court
+""",
+    GuardClass.REPRODUCTIVE: """
+M abortion|abortions|aborto|abortos|abortar|abortion pill*|abortion medication*|abortifacient*
+M terminate her pregnancy|terminated her pregnancy|end her pregnancy|ended her pregnancy
+M terminating her pregnancy|ending her pregnancy|termination of pregnancy|pregnancy termination
+M terminate a pregnancy|end a pregnancy|ending a pregnancy|terminated a pregnancy
+M interrupcion del embarazo|interrumpir el embarazo|interrumpio el embarazo|interrupcion voluntaria
+M mifepristone|misoprostol|plan c|reproductive right*|reproductive care|reproductive freedom
+M reproductive health care|reproductive healthcare|self managed abortion|derechos reproductivos
+M plan b|morning after pill*|emergency contracepti*|contracepti*|birth control|anticonceptiv*
+M gender affirming|transgender care|pildora del dia siguiente|late term
+C miscarr*|aborto espontaneo
+M pastilla* abortiva*|salud reproductiva|medication abortion|dobbs|roe v wade
+C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortion doctor*
+C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
+C womens clinic|women s health|womens health|ob gyn|obgyn|gynecolog*|pregnan*|embarazad*
+C embarazo|clinica|clinic|clinics|repro|ivf|fertility
+""",
+    GuardClass.FIRST_AMENDMENT: """
+M first amendment|1st amendment|1a activit*|free speech|protected activit*|protected speech
+M libertad de expresion|political activit*|religious activit*|religious observance
+C protest*|protesta*|protestor*|protester*|demonstration*|demonstrator*|manifestacion*
+C manifestante*|rally|rallies|mitin|march|marches|marchers|marcha|marchas|vigil|vigils|vigilia*
+C picket*|strike|strikers|on strike|huelga*|sit in|boycott*|boicot|occupy|petition*
+C town hall|campaign event*|campaign rally|political meeting*|political event*|political group*
+C political party|party meeting*|union meeting*|union hall|union member*|union organiz*
+C labor union*|labour union*|trade union*|union rep*|sindicat*|reunion politica|reunion sindical
+C church*|iglesia*|mosque*|mezquita*|masjid|synagogue*|sinagoga*|temple|temples|templo*
+C gurdwara*|chapel*|capilla*|cathedral*|catedral*|parish*|parroquia*|congregation*
+C congregant*|parishioner*|feligres*|worship*|worshipper*|worshiper*|culto|misa|sunday mass
+C friday prayer*|prayer service*|religious service*|church service*|religious*|religion
+C journalist*|periodista*|reporter*|reportero*|the press|members of the press|press pass
+C newspaper*|news crew*|activist*|activista*|organizer*|organizador*|advocacy group*
+C advocate*|black lives matter|blm|dsa|antifa|aclu|community organiz*|civil rights group*
+C dissident*|demonstrat*|attendee*|asistentes|attendance|jummah|jumma|juma|salat|namaz
+C shabbat|sabbath|yom kippur|rosh hashanah|passover|seder|ramadan|eid|diwali|vespers
+C bible study|sunday service*|prayer*|rezo*|oracion*|sanctuary|santuario|services at
+C newsroom|editor*|blogger*|podcaster*|press conference|council meeting*|school board meeting*
+C city council|public comment|speaking at|speak at|meeting of the|organizing meeting*
+""",
+    GuardClass.OUTSIDE_PUBLIC_VIEW: """
+M not visible from the street|not visible from a public|non public area*|not in public view
+M outside public view|out of public view|inside the garage|inside his garage|inside her garage
+M inside their garage|inside the home|inside the house|inside the residence|inside the property
+M over the fence|through the window*|behind the fence|behind the gate|private property camera*
+M into the backyard|into the garage|inside a private|interior of the|dentro de la casa
+M dentro del garaje|propiedad privada|no visible desde la calle
+M {CAMERA} ~4 inside/into/within/behind/over/through/dentro ~3 {PRIVATE_SPACE}
+M sees/see/seeing/aimed/pointed/points/aims/peers/peer ~2 into/over/inside/through/beyond
+M not/never/isn/isnt ~1 visible from/to ~2 street/road/public/sidewalk/outside/roadway
+M no/not/outside/out ~2 public view|not ~2 public area*|non public|nonpublic|no visible desde
+C driveway*|garage|garages|garaje|backyard*|back yard|patio trasero|gated|private property
+C private parking|private lot|carport|cochera|fenced|locked gate|closed garage|employee only
+C employees only|residents only|over the wall|over the fence
+""",
+    GuardClass.COMMERCIAL: """
+M sell the data|sell data|selling data|sale of data|sell the reads|sell reads|sell alpr
+M data sale*|data broker*|databroker*|resell*|monetiz*|for profit|marketing|advertis*
+M skip trac*|repo company|repo companies|repo agent*|repossession company|repossess*
+M debt collect*|collection agency|private investigator*|private detective*|pi firm
+M insurance company|insurance companies|insurer*|claims adjuster*|background check company
+M tenant screening|landlord|employer wants|customer list*|lead generation|vender los datos
+M venta de datos|aseguradora*|cobranza*|mercadotecnia|publicidad|compania de seguros
+M paying client*|client wants|for a client|commercial purpose*|commercial use|fines comerciales
+M pay ~2 for the information|will pay|paid for|pay the fee|for a fee|fee paid|for money
+M shopper*|foot traffic|traffic study|market research|market study|consumer data|zip code of
+M bail bond*|bondsman|bounty hunter*|collateral|unpaid ~2 fees|storage fees|skip trace*
+C landlord*|tenant*|employer|employers|hoa|homeowners association|parking vendor*
+M competitor*|marketing firm*|ad agency|license our|licence our|license the data|pagar*|pagara
+C insurance|repo|lender*|dealership*|rental company|towing company|tow company|customer*
+C client*|vendor*|business owner*|store owner*|mall owner*|company wants|company asks
+""",
+    GuardClass.PERSONAL: """
+M my ex|my ex wife|my ex husband|my ex girlfriend|my ex boyfriend|my wife|my husband
+M my girlfriend|my boyfriend|my daughter s boyfriend|my neighbor*|my neighbour*|my partner
+M my sister|my brother|my mother|my father|my son|my daughter|my friend|my landlord
+M personal reason*|personal matter|personal use|just curious|curiosity|for fun|mi ex
+M mi esposa|mi esposo|mi novia|mi novio|mi vecin*|asunto personal
+""",
+}
+
+
+# Alternatives shared by several terms, written once: "{CAMERA}" in a term stands for these.
+GROUPS = {
+    "CAMERA": "camera*/cam/cams/reader*/reads/read/lpr/alpr/plates/lens/camara*/lector*/lectura*",
+    "PRIVATE_SPACE": (
+        "garage*/home/house/residence/backyard/yard/apartment*/unit/building/structure/property/"
+        "estate/compound/carport/enclosure/wall/fence/window*/garaje/casa/patio/propiedad/gate"
+    ),
+}
+
+
+def parse_phrases(block: str) -> tuple[tuple[str, ...], ...]:
+    """Phrases separated by "|" or new lines, each a tuple of words ("{GROUP}" expanded)."""
+    for name, alternatives in GROUPS.items():
+        block = block.replace("{" + name + "}", alternatives)
+    return tuple(tuple(p.split()) for p in block.replace("\n", "|").split("|") if p.strip())
+
+
+def _parse_terms() -> tuple[Term, ...]:
+    terms: list[Term] = []
+    for guard_class, block in _TERMS.items():
+        for line in block.strip().splitlines():
+            kind, phrases = line.split(" ", 1)
+            for written in parse_phrases(phrases):
+                acronym_only = written[0].startswith("!")
+                words = (written[0].lstrip("!"), *written[1:])
+                terms.append(Term(guard_class, _KIND_LETTERS[kind], words, acronym_only))
+    return tuple(terms)
+
+
+TERMS = _parse_terms()
+
+# Words beside "ice" (or "ins") that make it the agency even when written in lower case.
+_AGENCY_CONTEXT = word_set(
+    "agent agents officer officers officials detainer detainers hold holds raid raids custody "
+    "agency request requested requests enforcement ero hsi deportation deport removal "
+    "facility arrest arrests warrant tip tipline field office dhs"
+)
+_MARCH_DATE_CONTEXT = word_set("in on since until by from early mid late of last next this during")
+_NOT_AGENCY_AFTER = word_set(
+    "skating skate skates rink cream hockey machine maker chest storm cube cubes box age "
+    "berg cold pack bucket sculpture rink's arena"
+)
+_FUZZY_MIN = 6  # shorter words are matched exactly: one edit turns "rally" into "tally"
+
+
+class PhraseIndex:
+    """Phrases indexed by their first word, so that each token is looked up, not compared with
+    every phrase: exact words in a dict, "stem*" words by prefix, misspellings only for tokens
+    that are not known words."""
+
+    def __init__(self, phrases: tuple[tuple[str, ...], ...]) -> None:
+        self.phrases = phrases
+        self.exact: dict[str, list[int]] = {}
+        self.stems: dict[str, list[int]] = {}
+        for i, words in enumerate(phrases):
+            for alternative in words[0].split("/"):
+                if alternative.endswith("*"):
+                    self.stems.setdefault(alternative[:-1], []).append(i)
+                else:
+                    self.exact.setdefault(alternative, []).append(i)
+
+    def candidates(self, variants: tuple[str, ...], known: frozenset[str] | None) -> list[int]:
+        found: dict[int, None] = {}
+        for variant in variants:
+            found.update(dict.fromkeys(self.exact.get(variant, ())))
+            for stem, ids in self.stems.items():
+                if variant.startswith(stem):
+                    found.update(dict.fromkeys(ids))
+            if known is None or variant in known or len(variant) < _FUZZY_MIN - 1:
+                continue
+            for word, ids in self.exact.items():
+                if _one_word(variant, word, known)[0]:
+                    found.update(dict.fromkeys(ids))
+            for stem, ids in self.stems.items():
+                if _one_word(variant, stem + "*", known)[0]:
+                    found.update(dict.fromkeys(ids))
+        return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _term_index() -> PhraseIndex:
+    return PhraseIndex(tuple(term.words for term in TERMS))
+
+
+def word_matches(token: str, pattern: str, known_words: frozenset[str] | None) -> tuple[bool, bool]:
+    """Whether ``token`` matches one lexicon word ("a/b" alternatives, "stem*"), and whether only
+    fuzzily (a misspelling: one edit, two in long words, never one of ``known_words``, never at
+    all when ``known_words`` is None)."""
+    results = [_one_word(token, alternative, known_words) for alternative in pattern.split("/")]
+    if any(ok and not fuzzy for ok, fuzzy in results):
+        return True, False
+    return (True, True) if any(ok for ok, _ in results) else (False, False)
+
+
+def _one_word(token: str, pattern: str, known_words: frozenset[str] | None) -> tuple[bool, bool]:
+    if pattern.endswith("*"):
+        stem = pattern[:-1]
+        if token.startswith(stem):
+            return True, False
+        if known_words is None or len(stem) < _FUZZY_MIN - 1 or token in known_words:
+            return False, False
+        if len(token) < len(stem) - 1:
+            return False, False
+        limit = 1 if len(stem) < 9 else 2
+        best = min(OSA.distance(token[:n], stem) for n in range(len(stem) - 1, len(stem) + 2))
+        return best <= limit, best <= limit
+    if token == pattern:
+        return True, False
+    if known_words is None or len(pattern) < _FUZZY_MIN or token in known_words:
+        return False, False
+    if abs(len(token) - len(pattern)) > 2:
+        return False, False
+    limit = 1 if len(pattern) < 9 else 2
+    close = OSA.distance(token, pattern, score_cutoff=limit) <= limit
+    return close, close
+
+
+def find_hits(text: Normalized, known_words: frozenset[str] = frozenset()) -> list[Hit]:
+    """Every lexicon term in ``text``; where terms overlap, the longest one."""
+    index = _term_index()
+    hits: list[Hit] = []
+    for start, token in enumerate(text.tokens):
+        for i in index.candidates(token.variants, known_words):
+            hit = _match_at(text, start, TERMS[i], known_words)
+            if hit is not None:
+                hits.append(hit)
+    hits.extend(_compound_hits(text))
+    return _longest(hits)
+
+
+def _match_at(text: Normalized, start: int, term: Term, known: frozenset[str]) -> Hit | None:
+    matched = _match_words(text, start, term.words, known)
+    if matched is None:
+        return None
+    end, fuzzy = matched
+    if term.acronym_only and not _acronym_in_context(text, start):
+        return None
+    if term.words == ("march",) and _march_is_a_date(text, start):
+        return None
+    if term.acronym_only and _not_the_agency(text, start):
+        return None
+    return Hit(term, start, end, fuzzy)
+
+
+def _match_words(
+    text: Normalized, at: int, words: tuple[str, ...], known: frozenset[str] | None
+) -> tuple[int, bool] | None:
+    """Match ``words`` from token ``at``; "~N" skips up to N tokens. Returns (end, fuzzy)."""
+    if not words:
+        return at, False
+    head, rest = words[0], words[1:]
+    if head.startswith("~"):
+        for skip in range(int(head[1:]) + 1):
+            matched = _match_words(text, at + skip, rest, known)
+            if matched is not None:
+                return matched
+        return None
+    if at >= len(text.tokens):
+        return None
+    results = [word_matches(v, head, known) for v in text.tokens[at].variants]
+    if not any(ok for ok, _ in results):
+        return None
+    matched = _match_words(text, at + 1, rest, known)
+    if matched is None:
+        return None
+    fuzzy = not any(ok and not fz for ok, fz in results)
+    return matched[0], matched[1] or fuzzy
+
+
+def find_phrases(
+    text: Normalized, phrases: PhraseIndex, known: frozenset[str] | None = None
+) -> list[tuple[int, int]]:
+    """The (start, end) token spans where any of ``phrases`` occurs (same syntax as terms);
+    exactly, unless ``known`` words are given (then misspellings too)."""
+    spans = []
+    for start, token in enumerate(text.tokens):
+        for i in phrases.candidates(token.variants, known):
+            matched = _match_words(text, start, phrases.phrases[i], known)
+            if matched is not None:
+                spans.append((start, matched[0]))
+    return spans
+
+
+def _not_the_agency(text: Normalized, at: int) -> bool:
+    """ "ICE-skating rink", "ice cream": the word, not the agency."""
+    after = text.words[at + 1] if at + 1 < len(text.tokens) else ""
+    return after in _NOT_AGENCY_AFTER
+
+
+def _acronym_in_context(text: Normalized, at: int) -> bool:
+    if text.tokens[at].acronym:
+        return True
+    near = {t.text for t in text.tokens[max(0, at - 2) : at + 3]}
+    return bool(near & _AGENCY_CONTEXT)
+
+
+def _march_is_a_date(text: Normalized, at: int) -> bool:
+    words = text.words
+    before = words[at - 1] if at > 0 else ""
+    after = words[at + 1] if at + 1 < len(words) else ""
+    return before in _MARCH_DATE_CONTEXT or after.isdigit() or after[:-2].isdigit()
+
+
+def _compound_hits(text: Normalized) -> list[Hit]:
+    """Words run together ("#deportthem", "immigrationstatus"): a MATTER or AGENCY stem of six
+    or more letters inside a long token that is not itself a lexicon word."""
+    hits = []
+    for position, token in enumerate(text.tokens):
+        if len(token.text) < 10:
+            continue
+        for stem, term in _compound_stems():
+            if "/" in stem or stem.startswith("~"):
+                continue
+            if stem in token.text and not token.text.startswith(stem):
+                hits.append(Hit(term, position, position + 1, fuzzy=True))
+                break
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _compound_stems() -> tuple[tuple[str, Term], ...]:
+    stems = []
+    for term in TERMS:
+        if term.kind is Kind.CONTEXT or len(term.words) != 1:
+            continue
+        stem = term.words[0].rstrip("*")
+        if len(stem) >= 6:
+            stems.append((stem, term))
+    return tuple(stems)
+
+
+def _longest(hits: list[Hit]) -> list[Hit]:
+    hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+    kept: list[Hit] = []
+    taken: set[int] = set()
+    for hit in hits:
+        span = set(range(hit.start, hit.end))
+        if span & taken:
+            continue
+        kept.append(hit)
+        taken |= span
+    return sorted(kept, key=lambda h: h.start)
