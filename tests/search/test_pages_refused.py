@@ -40,7 +40,9 @@ def test_a_boilerplate_justification_is_sent_back_with_a_helpful_message(
 
     assert page.status_code == 422
     assert 'id="search-error"' in page.text
-    assert entries(db, "search.run") == [] and entries(db, "search.blocked") == []
+    assert entries(db, "search.run") == []
+    (blocked,) = entries(db, "search.blocked")  # recorded, with the rule, before the 422
+    assert blocked.details["rules"] == ["justification.refused"]
 
 
 def test_a_refused_purpose_is_not_remembered_for_the_next_search(
