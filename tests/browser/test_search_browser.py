@@ -59,6 +59,20 @@ def _state_the_purpose(page: Page) -> None:
     )
 
 
+def _draw_a_polygon_then_clear_it(page: Page) -> None:
+    page.get_by_role("button", name="Polygon").click()
+    box = page.locator("#search-map").bounding_box()
+    assert box
+    for dx, dy in ((0.4, 0.4), (0.6, 0.4), (0.5, 0.6)):
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+    expect(page.locator("#area-status")).to_contain_text("Polygon with 3 corners")
+    corners = page.locator("input[name=polygon]").input_value().split(";")
+    assert len(corners) == 3 and all(len(c.split(",")) == 2 for c in corners)
+    page.get_by_role("button", name="Clear the area").click()
+    expect(page.locator("input[name=polygon]")).to_have_value("")
+    expect(page.locator("#area-status")).to_contain_text("No area drawn")
+
+
 def _draw_a_circle_near_story_and_king(page: Page) -> None:
     # Drawing: "Circle", then a click on the map sets the centre (the radius defaults to 500 m).
     page.get_by_role("button", name="Circle").click()
@@ -92,6 +106,7 @@ def test_an_investigator_searches_a_partial_plate_near_an_intersection_and_opens
 
     _state_the_purpose(page)
     page.get_by_label("Plate", exact=True).fill("7ABQ*")  # the window is last week by default
+    _draw_a_polygon_then_clear_it(page)
     _draw_a_circle_near_story_and_king(page)
     page.locator("#search-form").get_by_role("button", name="Search", exact=True).click()
 
