@@ -182,14 +182,22 @@ def search_reads(
 
 def search_page(uow: UnitOfWork, actor: Actor, search_id: int, page: int) -> SearchResults:
     """Another page of one's own search, the stored query run again (stable order)."""
-    authorize(uow, actor, Permission.READS_SEARCH, target=f"search:{search_id}")
+    search, purpose, plan = _search_that_ran(uow, actor, search_id, Permission.READS_SEARCH)
+    results = _run_page(uow, actor, search, plan, purpose, page)
+    uow.commit()
+    return results
+
+
+def _search_that_ran(
+    uow: UnitOfWork, actor: Actor, search_id: int, permission: Permission
+) -> tuple[Search, Purpose, Plan]:
+    """One's own search that ran, with its purpose and its stored query made ready to run."""
+    authorize(uow, actor, permission, target=f"search:{search_id}")
     search = _own_search(uow, actor, search_id)
     if search.state != SearchState.RUN:
         raise Conflict(_not_run(search))
-    query, purpose = from_terms(search.terms), Purpose.from_record(search.purpose)
-    results = _run_page(uow, actor, search, _plan(uow, query), purpose, page)
-    uow.commit()
-    return results
+    plan = _plan(uow, from_terms(search.terms))
+    return search, Purpose.from_record(search.purpose), plan
 
 
 def run_approved(uow: UnitOfWork, actor: Actor, search_id: int) -> SearchResults:
@@ -436,13 +444,8 @@ def read_image(uow: UnitOfWork, actor: Actor, search_id: int, read_id: str) -> R
 
 def export_results(uow: UnitOfWork, actor: Actor, search_id: int) -> ExportFile:
     """The search's results as CSV (reads:export), marked with the originating agency; audited."""
-    authorize(uow, actor, Permission.READS_EXPORT, target=f"search:{search_id}")
-    search = _own_search(uow, actor, search_id)
-    if search.state != SearchState.RUN:
-        raise Conflict(_not_run(search))
-    purpose = Purpose.from_record(search.purpose)
+    search, purpose, plan = _search_that_ran(uow, actor, search_id, Permission.READS_EXPORT)
     gate = read_gate(uow, actor)
-    plan = _plan(uow, from_terms(search.terms))
     found: Matches = matching.matching(uow, gate, plan, uow.settings.search_result_cap)
     rows = _export_rows(uow, gate, found)
     owners = sorted({r.originating_agency for r in rows}) or [agencies.home_agency(uow).name]
