@@ -12,6 +12,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -89,6 +90,10 @@ class Settings(BaseSettings):
     search_result_cap: int = Field(default=5000, ge=50, le=100_000)
     # Where camera images live (a read's image_ref is a path inside it); None: none are stored.
     image_dir: Path | None = None
+    # Police networks are often closed: maps use the agency's own tile server when one is set
+    # (a Leaflet URL template, e.g. https://tiles.example.gov/{z}/{x}/{y}.png), and otherwise a
+    # plain base drawn from data shipped with Plateward. Nothing else is ever fetched.
+    map_tiles_url: str = ""
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod
@@ -96,6 +101,27 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(s.strip().upper() for s in value.split(",") if s.strip())
         return value
+
+    @field_validator("map_tiles_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        value = value.strip()
+        if value and (
+            urlsplit(value).scheme not in {"http", "https"}
+            or not urlsplit(value).netloc
+            or not all(part in value for part in ("{z}", "{x}", "{y}"))
+        ):
+            msg = "map_tiles_url must be an http(s) URL template with {z}, {x} and {y}"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def map_tiles_origin(self) -> str | None:
+        """The tile server's origin, which the map pages' CSP lets images come from."""
+        if not self.map_tiles_url:
+            return None
+        parts = urlsplit(self.map_tiles_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @field_validator("audit_retention_days")
     @classmethod

@@ -97,6 +97,8 @@ class SearchResults:
     page_size: int
     pages: int
     warnings: tuple[str, ...] = ()
+    # When every counted match was captured (not only this page's): the timeline's data.
+    times: tuple[datetime, ...] = ()
 
     @property
     def capped_notice(self) -> str | None:
@@ -245,7 +247,16 @@ def _run_page(
         ),
     )
     return SearchResults(
-        search.id, plan.query, purpose, hits, total, found.capped, page, PAGE_SIZE, pages
+        search.id,
+        plan.query,
+        purpose,
+        hits,
+        total,
+        found.capped,
+        page,
+        PAGE_SIZE,
+        pages,
+        times=tuple(captured_at for _, captured_at in found.keys),
     )
 
 

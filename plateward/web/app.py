@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.reads.pages import router as reads_pages
     from plateward.search.api import router as search_api
     from plateward.search.misuse_pages import router as misuse_pages
+    from plateward.search.pages import router as search_pages
     from plateward.web.jobs_pages import router as jobs_pages
     from plateward.web.pages import router as web_pages
 
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         reads_pages,
         oversight_pages,
         misuse_pages,
+        search_pages,
         reads_api,
         cameras_api,
         search_api,

@@ -27,6 +27,23 @@ class Feature:
 
 FEATURES: tuple[Feature, ...] = (
     Feature(
+        Permission.READS_SEARCH,
+        "Search",
+        "/search",
+        "Search plate reads for a case: state its purpose, then see the reads as a table, on a "
+        "map and on a timeline, and open each read with its image (DUP §2, §9).",
+        "Search reads",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.SEARCHES_REVIEW,
+        "Search reviews",
+        "/search/reviews",
+        "Approve or reject the searches the prohibited-use guard could not decide and sent to "
+        "supervisor review (DUP §2, update 2026).",
+        "Review waiting searches",
+    ),
+    Feature(
         Permission.READS_MONITOR,
         "Reads",
         "/reads",

@@ -101,6 +101,17 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/audit/export.csv"): AUDITORS,
     ("GET", "/audit/signals"): AUDITORS,
     ("POST", "/audit/signals/{signal_id}/review"): AUDITORS,  # audit:review
+    # reads:search — the search pages (DUP §2); reads:export; searches:review (lieutenants)
+    ("GET", "/search"): SEARCHERS,
+    ("POST", "/search"): SEARCHERS,
+    ("GET", "/search/{search_id}"): SEARCHERS,
+    ("POST", "/search/{search_id}/run"): SEARCHERS,
+    ("GET", "/search/{search_id}/reads/{read_id}"): SEARCHERS,
+    ("GET", "/search/{search_id}/reads/{read_id}/image"): SEARCHERS,
+    ("GET", "/search/{search_id}/export.csv"): EXPORTERS,
+    ("GET", "/search/reviews"): LIEUTENANTS,
+    ("POST", "/search/reviews/{search_id}/approve"): LIEUTENANTS,
+    ("POST", "/search/reviews/{search_id}/reject"): LIEUTENANTS,
     # JSON API
     ("POST", "/api/v1/reads"): CAMERAS,
     ("GET", "/api/v1/cameras"): DEPARTMENT_STAFF,
@@ -187,6 +198,9 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     assert ACCESS[("GET", "/audit/export.csv")] == holders(Permission.AUDIT_EXPORT)
     review = ("POST", "/audit/signals/{signal_id}/review")
     assert ACCESS[review] == holders(Permission.AUDIT_REVIEW)
+    assert ACCESS[("GET", "/search")] == holders(Permission.READS_SEARCH)
+    assert ACCESS[("GET", "/search/{search_id}/export.csv")] == holders(Permission.READS_EXPORT)
+    assert ACCESS[("GET", "/search/reviews")] == holders(Permission.SEARCHES_REVIEW)
     assert ACCESS[("POST", "/api/v1/searches")] == holders(Permission.READS_SEARCH)
     assert ACCESS[("GET", "/api/v1/searches/{search_id}/export.csv")] == holders(
         Permission.READS_EXPORT
