@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from plateward.guard import crimes
 from plateward.guard.beneficiary import check_beneficiary
 from plateward.guard.findings import Findings
-from plateward.guard.lexicon import GuardClass, Hit, Kind, find_hits
+from plateward.guard.lexicon import GuardClass, Hit, Kind, Term, find_hits
 from plateward.guard.normalize import Normalized, normalize
 from plateward.guard.semantic import embedding, similarity
 from plateward.guard.types import Decision, GuardRequest, Verdict
@@ -71,8 +71,10 @@ def check(request: GuardRequest) -> Verdict:
     check_beneficiary(request.agency, parsed.justification, findings, parsed.specific_crime)
     hits = find_hits(parsed.text, embedding().words)
     targets = Targets(
-        crimes.group_targets(parsed.text),
-        [] if parsed.category in _NON_CRIME_USES else crimes.person_targets(parsed.text),
+        _unframed(parsed.text, crimes.group_targets(parsed.text)),
+        []
+        if parsed.category in _NON_CRIME_USES
+        else _unframed(parsed.text, crimes.person_targets(parsed.text)),
     )
     for guard_class in GuardClass:
         class_hits = [h for h in hits if h.guard_class is guard_class]
@@ -138,6 +140,11 @@ class Targets:
         return outside(self.group), outside(self.person)
 
 
+def _unframed(text: Normalized, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Target cues that are not the victims of the crime ("threats against worshippers")."""
+    return [(s, e) for s, e in spans if not crimes.victim_framed(text, s, e)]
+
+
 def _incidental(text: Normalized, hit: Hit) -> bool:
     return crimes.crime_next_to(text, hit.start, hit.end) or crimes.scene_next_to(
         text, hit.start, hit.end
@@ -157,6 +164,15 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
         return Decision.ALLOW if parsed.specific_crime else Decision.REVIEW
     incidental = _incidental(text, hit)
     group, person = targets.around(hit)
+    if hit.kind is Kind.INTENT:
+        # What the search is for, said without the prohibited word ("see if he's still in the
+        # country", "for the procedure", "run this for me"): a named crime may be a cover, so a
+        # supervisor looks; with none named it is refused.
+        return Decision.REVIEW if parsed.names_crime else Decision.DENY
+    if parsed.specific_crime and crimes.victim_framed(text, hit.start, hit.end):
+        return Decision.ALLOW  # whom the crime was done to: "assault on an off-duty ICE officer"
+    if hit.kind is Kind.AGENCY and _a_place(text, hit):
+        hit = Hit(Term(hit.guard_class, Kind.CONTEXT, hit.term.words), hit.start, hit.end)
     if hit.kind is not Kind.CONTEXT:
         return _matter_decision(parsed, hit, group or person)
     if parsed.specific_crime:
@@ -166,7 +182,7 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
             return Decision.REVIEW
         # A sensitive place or person that the request does not frame as the crime's scene or
         # victim is looked at by a supervisor: a crime code alone does not make it incidental.
-        return Decision.ALLOW if framed else Decision.REVIEW
+        return Decision.ALLOW if framed or crimes.names_victim(text) else Decision.REVIEW
     if parsed.names_crime:
         if group or person:
             return Decision.DENY
@@ -174,6 +190,14 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
     if group or person or crimes.weak_target(text):
         return Decision.DENY
     return Decision.REVIEW
+
+
+_PLACE_WORDS = frozenset(["office", "offices", "building", "facility", "center", "centre", "oficina"])
+
+
+def _a_place(text: Normalized, hit: Hit) -> bool:
+    """An agency's building as a landmark ("by the immigration services office")."""
+    return any(w in _PLACE_WORDS for w in text.words[hit.end : hit.end + 2])
 
 
 def _matter_decision(parsed: Request, hit: Hit, targeted: bool) -> Decision:
