@@ -71,7 +71,7 @@ class Outcome:
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for part in SPLITS[split]:
         with (DATA / f"{part}.jsonl").open(encoding="utf-8") as lines:
             rows.extend(json.loads(line) for line in lines if line.strip())

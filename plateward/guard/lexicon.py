@@ -217,9 +217,11 @@ M pay ~2 for the information|will pay|paid for|pay the fee|for a fee|fee paid|fo
 M shopper*|foot traffic|traffic study|market research|market study|consumer data|zip code of
 M bail bond*|bondsman|bounty hunter*|collateral|unpaid ~2 fees|storage fees|skip trace*
 C landlord*|tenant*|employer|employers|hoa|homeowners association|parking vendor*
-M competitor*|marketing firm*|ad agency|license our|licence our|license the data|pagar por|pagaria|pagaran|nos pagan
+M competitor*|marketing firm*|ad agency|license our|licence our|license the data|pagar por
+M pagaria|pagaran|nos pagan
 C insurance|repo|lender*|dealership*|rental company|towing company|tow company|customer*
-I owes ~2 payments|missed ~2 payments|behind on ~2 payments|the bank wants|lender wants|dealer wants
+I owes ~2 payments|missed ~2 payments|behind on ~2 payments|the bank wants|lender wants
+I dealer wants
 I get the car back for|recover the car for|for our client|for the client|for my client
 I financiera|dejo de pagar|dejado de pagar|recuperar el carro|recuperar el vehiculo|pagos atrasados
 I el banco quiere|prestamista|la agencia de autos|stopped paying|stopped making payments

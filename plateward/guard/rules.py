@@ -18,7 +18,7 @@ from plateward.guard import crimes
 from plateward.guard.beneficiary import check_beneficiary
 from plateward.guard.findings import Findings
 from plateward.guard.lexicon import GuardClass, Hit, Kind, Term, find_hits
-from plateward.guard.normalize import Normalized, normalize
+from plateward.guard.normalize import Normalized, normalize, word_set
 from plateward.guard.semantic import embedding, similarity
 from plateward.guard.types import Decision, GuardRequest, Verdict
 
@@ -192,7 +192,7 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
     return Decision.REVIEW
 
 
-_PLACE_WORDS = frozenset(["office", "offices", "building", "facility", "center", "centre", "oficina"])
+_PLACE_WORDS = word_set("office offices building facility center centre oficina")
 
 
 def _a_place(text: Normalized, hit: Hit) -> bool:
