@@ -131,9 +131,10 @@ M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|proces
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
 A immigration and customs|enforcement and removal|la migra|migra|patrulla fronteriza
 A agentes de inmigracion|oficiales de inmigracion|immigration service*
-I in/inside ~1 this/the/our ~1 country|supposed ~2 be ~1 in/here ~2 country|out of the/this country
+I still in ~2 country|in this country|in our country|supposed ~2 be ~1 in/here ~2 country
+I out of the/this country
 I back to his/her/their ~1 country|went/go/gone/goes/sent/send ~1 back ~2 country|still in the us
-I back to mexico|back home to|no status|any status|his/her/their status|his/her/their papers
+I back to mexico|no status|any status|his/her/their papers
 I the right people|take care of it|take care of him|take care of them
 I belongs/belong ~2 here|no business being here|where he came from|where she came from
 I en este pais|en el pais|fuera del pais|sus papeles|de vuelta a su pais|regresar a su pais
@@ -152,10 +153,10 @@ M reproductive health care|reproductive healthcare|self managed abortion|derecho
 M plan b|morning after pill*|emergency contracepti*|contracepti*|birth control|anticonceptiv*
 M gender affirming|transgender care|pildora del dia siguiente|late term
 C miscarr*|aborto espontaneo|fetal|fetus|stillbirth|stillborn|feto|mortinato
-I termination|terminated|terminating|the procedure|a procedure|her procedure|that procedure
+I termination|the procedure|her procedure|that procedure
 I out of state for|across state lines|another state for|otro estado para|el procedimiento
 I to reno/nevada/oregon/arizona/vegas/portland/phoenix ~3 for the/a/her/an
-I what she did with the pregnancy|still pregnant|no longer pregnant|got rid of
+I what she did with the pregnancy|still pregnant|no longer pregnant
 M pastilla* abortiva*|salud reproductiva|medication abortion|dobbs|roe v wade
 C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortion doctor*
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
@@ -236,8 +237,9 @@ M mi esposa|mi esposo|mi novia|mi novio|mi vecin*|asunto personal
 M next door|my driveway|my house|my street|my block|my car|my truck|my kid*|my family
 M my wife s|my husband s|my ex s|my sister s|my brother s|my daughter s|my son s|my niece
 M my nephew|my cousin|my tenant|my roommate|my date|my crush|mi casa|mi hija|mi hijo
-I out of curiosity|curious|personal interest|personally|something personal|as a favor|a favor
-I favor for|favour for|for fun|for me|for myself|just want to know
+I out of curiosity|just curious|curious where|curious who|personal interest|personally
+I something personal|as a favor|a favor
+I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for myself
 I celebrity|famous|influencer|date with|went out with|checking up on
 I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad
 """,

@@ -12,6 +12,7 @@ decides, audited) rather than silently passing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from plateward.guard import crimes
@@ -41,10 +42,15 @@ _NEGATIONS = frozenset(
 )
 _NEGATION_WINDOW = 3
 
-# Cosine margins over the closest permitted description (tuned on the development data only).
+# Cosine margins over the closest permitted description (tuned on dev.jsonl, probe.jsonl and
+# probe_extra.jsonl; never on the held-back parts).
 SEMANTIC_REVIEW = 0.12
-SEMANTIC_REVIEW_WITH_CRIME = 0.20
+SEMANTIC_REVIEW_WITH_CRIME = 0.16
 SEMANTIC_DENY = 0.30
+# One clause much closer to a prohibited purpose than to a permitted one, while the whole text
+# leans that way too, goes to review (a cover crime in one sentence, the real aim in another).
+SEMANTIC_CLAUSE_REVIEW = 0.25
+SEMANTIC_CLAUSE_FLOOR = 0.05
 MIN_JUSTIFICATION_WORDS = 3
 
 
@@ -58,6 +64,7 @@ class Request:
     text: Normalized  # crime type and justification together
     specific_crime: bool  # the crime type names a crime, or the use is a non-crime one of §2
     names_crime: bool  # a crime is named anywhere
+    clauses: tuple[tuple[str, ...], ...] = ()  # the justification's clauses, normalized
 
     @property
     def authorized_category(self) -> bool:
@@ -100,7 +107,19 @@ def parse(request: GuardRequest) -> Request:
         text=text,
         specific_crime=specific,
         names_crime=specific or crimes.names_crime(text),
+        clauses=clauses(request.justification),
     )
+
+
+_CLAUSE_BREAK = re.compile(r"[.;:!?\n()\u2014\u2013,]|\s-\s")
+_MIN_CLAUSE_WORDS = 4
+
+
+def clauses(text: str | None) -> tuple[tuple[str, ...], ...]:
+    """The clauses of a justification: a cover crime in one sentence, the real purpose in the
+    next ("PC 415. See where he goes so the right people can take care of it")."""
+    parts = (normalize(part).words for part in _CLAUSE_BREAK.split(text or ""))
+    return tuple(p for p in parts if len(p) >= _MIN_CLAUSE_WORDS)
 
 
 def _weigh(
@@ -219,11 +238,15 @@ def _negated(words: tuple[str, ...], start: int) -> bool:
 def _check_semantics(parsed: Request, findings: Findings) -> None:
     """Paraphrases that use none of the lexicon's words (layer 4)."""
     sim = similarity(parsed.text.words)
+    by_clause = [similarity(words) for words in parsed.clauses]
     review_at = SEMANTIC_REVIEW_WITH_CRIME if parsed.specific_crime else SEMANTIC_REVIEW
     for guard_class in sim.prohibited:
         if f"{guard_class.value}.lexicon" in findings.deny:
             continue
         margin = sim.margin(guard_class)
+        clause_margin = max((c.margin(guard_class) for c in by_clause), default=-1.0)
+        if clause_margin >= SEMANTIC_CLAUSE_REVIEW and margin >= SEMANTIC_CLAUSE_FLOOR:
+            margin = max(margin, review_at)
         rule = f"{guard_class.value}.semantic"
         reason = f"it reads like {guard_class.label} ({guard_class.clause})"
         if margin >= SEMANTIC_DENY and not parsed.names_crime:
