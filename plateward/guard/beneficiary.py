@@ -178,7 +178,10 @@ _HANDOFF = PhraseIndex(
     send|sent|sending|give|given|giving|share|shared|sharing|forward*|provide*|hand|handed
     help|helping|assist*|informally|for a|for the|for his|for her|for their|running this for
     cannot access|can t access|cant access|their system|report back|reported back|solicitud
-    pidio|pide|para la|para el|entregar|go to|goes to|going to
+    pidio|pide|para la|para el|entregar|go to|goes to|going to|my buddy|my contact|my friend
+    my pal|my guy|a buddy|a contact|a friend|buddy|contact at|friend at|for him|for them
+    will get|get these|get the results|gets the results|results go|receive|receives|favor
+    run this plate for|run it for|running it for|mi amigo|mi contacto|un amigo
     """
     )
 )
@@ -226,12 +229,29 @@ def _beneficiary_in(text: Normalized) -> Beneficiary | None:
     for start, end in find_phrases(text, _FEDERAL_IN_TEXT):
         if _near(handoffs, start, end):
             return Beneficiary.FEDERAL
-    words = text.words
     for start, end in find_phrases(text, _OTHER_STATE_INDEX):
-        around = set(words[max(0, start - 3) : end + 3])
-        if around & _LAW_ENFORCEMENT and _near(handoffs, start, end):
+        if _an_agency(text.words, start, end) and _near(handoffs, start, end):
             return Beneficiary.OUT_OF_STATE
     return None
+
+
+# Before a place, these make it where someone went, not who asks ("fled toward Reno").
+_DESTINATION = word_set("to toward towards into fled heading headed from via through across")
+_AGENCY_LINKS = word_set("in at from of with")
+
+
+def _an_agency(words: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether a place outside California names an agency there: "Reno PD", "a Nevada deputy",
+    "a detective in Phoenix" — not a destination ("suspect fled toward Reno; Sac PD wants")."""
+    if words[end : end + 1] and words[end] in _LAW_ENFORCEMENT:
+        return True
+    if start and words[start - 1] in _DESTINATION:
+        return False
+    if set(words[end + 1 : end + 2]) & _LAW_ENFORCEMENT:
+        return True  # "Las Vegas Metro police"
+    if not start or words[start - 1] not in _AGENCY_LINKS:
+        return False
+    return bool(set(words[max(0, start - 4) : start - 1]) & _LAW_ENFORCEMENT)
 
 
 def _near(spans: list[tuple[int, int]], start: int, end: int) -> bool:

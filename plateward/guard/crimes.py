@@ -39,6 +39,7 @@ CRIME_WORDS = word_set(
     hurto atraco agresion violacion incendio vandalismo fraude extorsion tiroteo disparos
     atropello desaparecido desaparecida lesiones amenazas drogas pandilla delito delitos victima
     spray painted tagged slurs smashed keyed slashed egged shattered swastika swastikas
+    lewd molested molesting indecent groping groped exposure
     """
 )
 
@@ -59,7 +60,8 @@ SCENE_WORDS = word_set(
     posing impersonating impersonated impersonation fake pretending claiming seen last
     injury injuries nearby next beside during after while struck hit killed found run ran
     sped followed punched kicked pushed beat preyed preying targeting slapped harassed chased
-    rammed spat turned escalated erupted became
+    rammed spat turned escalated erupted became took suspected reports says told called
+    complained
     """
 )
 
@@ -173,3 +175,37 @@ def scene_next_to(text: Normalized, start: int, end: int) -> bool:
     words = text.words
     around = words[max(0, start - 5) : start] + words[end : end + 4]
     return any(w in SCENE_WORDS for w in around)
+
+
+# A sensitive person or group as the one a crime was done to: "assault *on an off-duty ICE
+# officer*", "threats *against worshippers*", "a *repo agent assaulted* by the owner", "the
+# shooting death *of a deportation defense attorney*". DUP §2.1: that crime is investigated.
+_VICTIM_AFTER = word_set(
+    """
+    assaulted attacked robbed beaten stabbed shot killed murdered threatened harassed stalked
+    injured struck hit carjacked kidnapped scammed defrauded hurt punched kicked slashed
+    bitten run victimized targeted mugged pistol whipped agredido agredida asaltado asaltada
+    """
+)
+_VICTIM_LINKS = word_set("on against of to at toward towards contra")
+VICTIM_WORDS = word_set("victim victims victima victimas complainant survivor survivors")
+
+
+def victim_framed(text: Normalized, start: int, end: int) -> bool:
+    """Whether the words at [start, end) name whom a crime was done to (see above)."""
+    words = text.words
+    if any(w in _VICTIM_AFTER for w in words[end : end + 3]):
+        return True
+    # A crime word, then "on"/"against"/"of" at once or one word later, then the words within
+    # four more: "assault on an off-duty ICE officer", "shooting death of a ... attorney".
+    for link in range(max(0, start - 4), start):
+        if words[link] not in _VICTIM_LINKS:
+            continue
+        crime = words[max(0, link - 2) : link]
+        if any(w in CRIME_WORDS and w not in GENERIC_CRIME_TYPES for w in crime):
+            return True
+    return False
+
+
+def names_victim(text: Normalized) -> bool:
+    return any(w in VICTIM_WORDS for w in text.words)

@@ -72,6 +72,7 @@ class Kind(StrEnum):
     MATTER = "matter"
     AGENCY = "agency"
     CONTEXT = "context"
+    INTENT = "intent"
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Hit:
         return self.term.kind
 
 
-_KIND_LETTERS = {"M": Kind.MATTER, "A": Kind.AGENCY, "C": Kind.CONTEXT}
+_KIND_LETTERS = {"M": Kind.MATTER, "A": Kind.AGENCY, "C": Kind.CONTEXT, "I": Kind.INTENT}
 
 # One term per line: "KIND words"; "!" before the words: acronym only.
 _TERMS: dict[GuardClass, str] = {
@@ -130,6 +131,13 @@ M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|proces
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
 A immigration and customs|enforcement and removal|la migra|migra|patrulla fronteriza
 A agentes de inmigracion|oficiales de inmigracion|immigration service*
+I still in ~2 country|in this country|in our country|supposed ~2 be ~1 in/here ~2 country
+I out of the/this country
+I back to his/her/their ~1 country|went/go/gone/goes/sent/send ~1 back ~2 country|still in the us
+I back to mexico|no status|any status|his/her/their papers
+I the right people|take care of it|take care of him|take care of them
+I belongs/belong ~2 here|no business being here|where he came from|where she came from
+I en este pais|en el pais|fuera del pais|sus papeles|de vuelta a su pais|regresar a su pais
 C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented
 C indocumentad*|green card|visa|asylum|asilo|refugee*|refugiad*|noncitizen*|non citizen*
 C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing|immigration court
@@ -144,7 +152,11 @@ M mifepristone|misoprostol|plan c|reproductive right*|reproductive care|reproduc
 M reproductive health care|reproductive healthcare|self managed abortion|derechos reproductivos
 M plan b|morning after pill*|emergency contracepti*|contracepti*|birth control|anticonceptiv*
 M gender affirming|transgender care|pildora del dia siguiente|late term
-C miscarr*|aborto espontaneo
+C miscarr*|aborto espontaneo|fetal|fetus|stillbirth|stillborn|feto|mortinato
+I termination|the procedure|her procedure|that procedure
+I out of state for|across state lines|another state for|otro estado para|el procedimiento
+I to reno/nevada/oregon/arizona/vegas/portland/phoenix ~3 for the/a/her/an
+I what she did with the pregnancy|still pregnant|no longer pregnant
 M pastilla* abortiva*|salud reproductiva|medication abortion|dobbs|roe v wade
 C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortion doctor*
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
@@ -186,7 +198,12 @@ M not/never/isn/isnt ~1 visible from/to ~2 street/road/public/sidewalk/outside/r
 M no/not/outside/out ~2 public view|not ~2 public area*|non public|nonpublic|no visible desde
 C driveway*|garage|garages|garaje|backyard*|back yard|patio trasero|gated|private property
 C private parking|private lot|carport|cochera|fenced|locked gate|closed garage|employee only
-C employees only|residents only|over the wall|over the fence
+C employees only|residents only|over the wall|over the fence|underground parking
+C underground garage|parking garage|parking structure|subterranean|estacionamiento subterraneo
+M inside ~3 gated/garage*/underground|inside ~3 parking structure|within the gated
+I their/the/its ~2 garage/interior/private/underground ~1 camera*/cam/cams
+I lets us pull|let us pull|gave us access to their ~2 camera*|their private camera*
+I camera* inside the|security camera inside|camaras privadas
 """,
     GuardClass.COMMERCIAL: """
 M sell the data|sell data|selling data|sale of data|sell the reads|sell reads|sell alpr
@@ -201,8 +218,14 @@ M pay ~2 for the information|will pay|paid for|pay the fee|for a fee|fee paid|fo
 M shopper*|foot traffic|traffic study|market research|market study|consumer data|zip code of
 M bail bond*|bondsman|bounty hunter*|collateral|unpaid ~2 fees|storage fees|skip trace*
 C landlord*|tenant*|employer|employers|hoa|homeowners association|parking vendor*
-M competitor*|marketing firm*|ad agency|license our|licence our|license the data|pagar*|pagara
+M competitor*|marketing firm*|ad agency|license our|licence our|license the data|pagar por
+M pagaria|pagaran|nos pagan
 C insurance|repo|lender*|dealership*|rental company|towing company|tow company|customer*
+I owes ~2 payments|missed ~2 payments|behind on ~2 payments|the bank wants|lender wants
+I dealer wants
+I get the car back for|recover the car for|for our client|for the client|for my client
+I financiera|dejo de pagar|dejado de pagar|recuperar el carro|recuperar el vehiculo|pagos atrasados
+I el banco quiere|prestamista|la agencia de autos|stopped paying|stopped making payments
 C client*|vendor*|business owner*|store owner*|mall owner*|company wants|company asks
 """,
     GuardClass.PERSONAL: """
@@ -211,6 +234,14 @@ M my girlfriend|my boyfriend|my daughter s boyfriend|my neighbor*|my neighbour*|
 M my sister|my brother|my mother|my father|my son|my daughter|my friend|my landlord
 M personal reason*|personal matter|personal use|just curious|curiosity|for fun|mi ex
 M mi esposa|mi esposo|mi novia|mi novio|mi vecin*|asunto personal
+M next door|my driveway|my house|my street|my block|my car|my truck|my kid*|my family
+M my wife s|my husband s|my ex s|my sister s|my brother s|my daughter s|my son s|my niece
+M my nephew|my cousin|my tenant|my roommate|my date|my crush|mi casa|mi hija|mi hijo
+I out of curiosity|just curious|curious where|curious who|personal interest|personally
+I something personal|as a favor|a favor
+I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for myself
+I celebrity|famous|influencer|date with|went out with|checking up on
+I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad
 """,
 }
 
@@ -438,7 +469,7 @@ def _compound_hits(text: Normalized) -> list[Hit]:
 def _compound_stems() -> tuple[tuple[str, Term], ...]:
     stems = []
     for term in TERMS:
-        if term.kind is Kind.CONTEXT or len(term.words) != 1:
+        if term.kind not in (Kind.MATTER, Kind.AGENCY) or len(term.words) != 1:
             continue
         stem = term.words[0].rstrip("*")
         if len(stem) >= 6:

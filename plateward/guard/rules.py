@@ -12,13 +12,14 @@ decides, audited) rather than silently passing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from plateward.guard import crimes
 from plateward.guard.beneficiary import check_beneficiary
 from plateward.guard.findings import Findings
-from plateward.guard.lexicon import GuardClass, Hit, Kind, find_hits
-from plateward.guard.normalize import Normalized, normalize
+from plateward.guard.lexicon import GuardClass, Hit, Kind, Term, find_hits
+from plateward.guard.normalize import Normalized, normalize, word_set
 from plateward.guard.semantic import embedding, similarity
 from plateward.guard.types import Decision, GuardRequest, Verdict
 
@@ -41,10 +42,15 @@ _NEGATIONS = frozenset(
 )
 _NEGATION_WINDOW = 3
 
-# Cosine margins over the closest permitted description (tuned on the development data only).
+# Cosine margins over the closest permitted description (tuned on dev.jsonl, probe.jsonl and
+# probe_extra.jsonl; never on the held-back parts).
 SEMANTIC_REVIEW = 0.12
-SEMANTIC_REVIEW_WITH_CRIME = 0.20
+SEMANTIC_REVIEW_WITH_CRIME = 0.16
 SEMANTIC_DENY = 0.30
+# One clause much closer to a prohibited purpose than to a permitted one, while the whole text
+# leans that way too, goes to review (a cover crime in one sentence, the real aim in another).
+SEMANTIC_CLAUSE_REVIEW = 0.25
+SEMANTIC_CLAUSE_FLOOR = 0.05
 MIN_JUSTIFICATION_WORDS = 3
 
 
@@ -58,6 +64,7 @@ class Request:
     text: Normalized  # crime type and justification together
     specific_crime: bool  # the crime type names a crime, or the use is a non-crime one of §2
     names_crime: bool  # a crime is named anywhere
+    clauses: tuple[tuple[str, ...], ...] = ()  # the justification's clauses, normalized
 
     @property
     def authorized_category(self) -> bool:
@@ -71,8 +78,10 @@ def check(request: GuardRequest) -> Verdict:
     check_beneficiary(request.agency, parsed.justification, findings, parsed.specific_crime)
     hits = find_hits(parsed.text, embedding().words)
     targets = Targets(
-        crimes.group_targets(parsed.text),
-        [] if parsed.category in _NON_CRIME_USES else crimes.person_targets(parsed.text),
+        _unframed(parsed.text, crimes.group_targets(parsed.text)),
+        []
+        if parsed.category in _NON_CRIME_USES
+        else _unframed(parsed.text, crimes.person_targets(parsed.text)),
     )
     for guard_class in GuardClass:
         class_hits = [h for h in hits if h.guard_class is guard_class]
@@ -98,7 +107,19 @@ def parse(request: GuardRequest) -> Request:
         text=text,
         specific_crime=specific,
         names_crime=specific or crimes.names_crime(text),
+        clauses=clauses(request.justification),
     )
+
+
+_CLAUSE_BREAK = re.compile(r"[.;:!?\n()\u2014\u2013,]|\s-\s")
+_MIN_CLAUSE_WORDS = 4
+
+
+def clauses(text: str | None) -> tuple[tuple[str, ...], ...]:
+    """The clauses of a justification: a cover crime in one sentence, the real purpose in the
+    next ("PC 415. See where he goes so the right people can take care of it")."""
+    parts = (normalize(part).words for part in _CLAUSE_BREAK.split(text or ""))
+    return tuple(p for p in parts if len(p) >= _MIN_CLAUSE_WORDS)
 
 
 def _weigh(
@@ -138,6 +159,11 @@ class Targets:
         return outside(self.group), outside(self.person)
 
 
+def _unframed(text: Normalized, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Target cues that are not the victims of the crime ("threats against worshippers")."""
+    return [(s, e) for s, e in spans if not crimes.victim_framed(text, s, e)]
+
+
 def _incidental(text: Normalized, hit: Hit) -> bool:
     return crimes.crime_next_to(text, hit.start, hit.end) or crimes.scene_next_to(
         text, hit.start, hit.end
@@ -157,6 +183,15 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
         return Decision.ALLOW if parsed.specific_crime else Decision.REVIEW
     incidental = _incidental(text, hit)
     group, person = targets.around(hit)
+    if hit.kind is Kind.INTENT:
+        # What the search is for, said without the prohibited word ("see if he's still in the
+        # country", "for the procedure", "run this for me"): a named crime may be a cover, so a
+        # supervisor looks; with none named it is refused.
+        return Decision.REVIEW if parsed.names_crime else Decision.DENY
+    if parsed.specific_crime and crimes.victim_framed(text, hit.start, hit.end):
+        return Decision.ALLOW  # whom the crime was done to: "assault on an off-duty ICE officer"
+    if hit.kind is Kind.AGENCY and _a_place(text, hit):
+        hit = Hit(Term(hit.guard_class, Kind.CONTEXT, hit.term.words), hit.start, hit.end)
     if hit.kind is not Kind.CONTEXT:
         return _matter_decision(parsed, hit, group or person)
     if parsed.specific_crime:
@@ -166,7 +201,7 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
             return Decision.REVIEW
         # A sensitive place or person that the request does not frame as the crime's scene or
         # victim is looked at by a supervisor: a crime code alone does not make it incidental.
-        return Decision.ALLOW if framed else Decision.REVIEW
+        return Decision.ALLOW if framed or crimes.names_victim(text) else Decision.REVIEW
     if parsed.names_crime:
         if group or person:
             return Decision.DENY
@@ -174,6 +209,14 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
     if group or person or crimes.weak_target(text):
         return Decision.DENY
     return Decision.REVIEW
+
+
+_PLACE_WORDS = word_set("office offices building facility center centre oficina")
+
+
+def _a_place(text: Normalized, hit: Hit) -> bool:
+    """An agency's building as a landmark ("by the immigration services office")."""
+    return any(w in _PLACE_WORDS for w in text.words[hit.end : hit.end + 2])
 
 
 def _matter_decision(parsed: Request, hit: Hit, targeted: bool) -> Decision:
@@ -195,11 +238,15 @@ def _negated(words: tuple[str, ...], start: int) -> bool:
 def _check_semantics(parsed: Request, findings: Findings) -> None:
     """Paraphrases that use none of the lexicon's words (layer 4)."""
     sim = similarity(parsed.text.words)
+    by_clause = [similarity(words) for words in parsed.clauses]
     review_at = SEMANTIC_REVIEW_WITH_CRIME if parsed.specific_crime else SEMANTIC_REVIEW
     for guard_class in sim.prohibited:
         if f"{guard_class.value}.lexicon" in findings.deny:
             continue
         margin = sim.margin(guard_class)
+        clause_margin = max((c.margin(guard_class) for c in by_clause), default=-1.0)
+        if clause_margin >= SEMANTIC_CLAUSE_REVIEW and margin >= SEMANTIC_CLAUSE_FLOOR:
+            margin = max(margin, review_at)
         rule = f"{guard_class.value}.semantic"
         reason = f"it reads like {guard_class.label} ({guard_class.clause})"
         if margin >= SEMANTIC_DENY and not parsed.names_crime:

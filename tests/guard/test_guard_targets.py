@@ -28,6 +28,7 @@ PROHIBITED_CLASSES = {
     "outside_public_view",
     "commercial",
     "proxy_beneficiary",
+    "personal",
 }
 LEGITIMATE_CLASSES = {"crime", "missing_person", "traffic", "agency_support"}
 

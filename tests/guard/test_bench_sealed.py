@@ -1,0 +1,34 @@
+"""The sealed red-team part is reported as figures and ids only (tests/data/guard/README.md):
+nobody may read its requests, so bench/guard.py must never print one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_bench_prints_no_request_of_the_sealed_part() -> None:
+    run = subprocess.run(
+        [sys.executable, "bench/guard.py", "--split", "heldout2", "--repeat", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = (ROOT / "tests/data/guard/heldout2.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    printed = run.stdout + run.stderr
+    leaked = [r["id"] for r in rows if any(w in printed for w in _pieces(r["justification"]))]
+    assert not leaked, f"requests printed: {leaked}"  # ids only, never the text
+    assert json.loads(run.stdout.splitlines()[-1])["n"] == len(rows)
+
+
+def _pieces(text: str) -> list[str]:
+    """Runs of four words: a table may wrap a request across lines, never inside such a run
+    everywhere."""
+    words = text.split()
+    return [" ".join(words[i : i + 4]) for i in range(0, max(1, len(words) - 3), 2)]
