@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plateward.guard import crimes, learned
+from plateward.guard import crimes, framing, learned
 from plateward.guard.beneficiary import check_beneficiary
 from plateward.guard.findings import Findings
 from plateward.guard.lexicon import GuardClass, Hit, Kind, Term, find_hits
@@ -65,6 +65,7 @@ class Request:
     specific_crime: bool  # the crime type names a crime, or the use is a non-crime one of §2
     names_crime: bool  # a crime is named anywhere
     clauses: tuple[tuple[str, ...], ...] = ()  # the justification's clauses, normalized
+    clause_of: tuple[int, ...] = ()  # each token's sentence (framing.clause_ids)
 
     @property
     def authorized_category(self) -> bool:
@@ -96,7 +97,12 @@ def assess(request: GuardRequest) -> Signals:
     parsed = parse(request)
     findings = Findings()
     check_beneficiary(request.agency, parsed.justification, findings, parsed.specific_crime)
-    hits = find_hits(parsed.text, embedding().words)
+    # "Church St", "Union Ave": a street, not the church or the union.
+    hits = [
+        h
+        for h in find_hits(parsed.text, embedding().words)
+        if h.kind is Kind.INTENT or not framing.a_street(parsed.text, h.end)
+    ]
     targets = Targets(
         _unframed(parsed.text, crimes.group_targets(parsed.text)),
         []
@@ -128,6 +134,9 @@ def parse(request: GuardRequest) -> Request:
         specific_crime=specific,
         names_crime=specific or crimes.names_crime(text),
         clauses=clauses(request.justification),
+        clause_of=framing.clause_ids(
+            request.justification, len(text.tokens), len(extra) + len(crime_type.tokens)
+        ),
     )
 
 
@@ -154,7 +163,7 @@ def _weigh(
     # One hit framed as the scene or victim of the crime frames the class's other words too
     # ("burglary of the church office ... on the parish camera").
     framed = parsed.category in _NON_CRIME_USES or any(
-        _incidental(parsed.text, hit) for hit in hits
+        _incidental(parsed.text, hit) or _clause_framed(parsed, hit, targets) for hit in hits
     )
     decisions = [_hit_decision(parsed, hit, targets, framed) for hit in hits]
     if Decision.DENY in decisions:
@@ -182,6 +191,12 @@ class Targets:
 def _unframed(text: Normalized, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Target cues that are not the victims of the crime ("threats against worshippers")."""
     return [(s, e) for s, e in spans if not crimes.victim_framed(text, s, e)]
+
+
+def _clause_framed(parsed: Request, hit: Hit, targets: Targets) -> bool:
+    return framing.clause_framed(
+        parsed.text, parsed.clause_of, hit.start, hit.end, targets.group + targets.person
+    )
 
 
 def _incidental(text: Normalized, hit: Hit) -> bool:
@@ -213,6 +228,14 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
     if hit.kind is Kind.AGENCY and _a_place(text, hit):
         hit = Hit(Term(hit.guard_class, Kind.CONTEXT, hit.term.words), hit.start, hit.end)
     if hit.kind is not Kind.CONTEXT:
+        if (
+            parsed.specific_crime
+            and not (group or person)
+            and framing.clause_victim(
+                text, parsed.clause_of, hit.start, hit.end, targets.group + targets.person
+            )
+        ):
+            return Decision.ALLOW  # "repo agent's tow truck was stolen", "fire set at ICE's door"
         return _matter_decision(parsed, hit, group or person)
     if parsed.specific_crime:
         if group:
