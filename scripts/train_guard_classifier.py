@@ -35,7 +35,7 @@ from plateward.guard.rules import assess  # noqa: E402
 from plateward.guard.types import GuardRequest  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "guard"
-TUNABLE = ("dev", "heldout", "probe", "probe_extra", "heldout2")
+TUNABLE = ("dev", "heldout", "probe", "probe_extra", "heldout2", "heldout3")
 PENALTY = 3e-3
 STEPS = 300
 

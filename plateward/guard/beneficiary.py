@@ -74,6 +74,8 @@ cincinnati|nashville|memphis|louisville|new orleans|st louis|kansas city|oklahom
 omaha|minneapolis|st paul|milwaukee|indianapolis|charlotte|raleigh|richmond va|virginia beach
 honolulu|anchorage|washoe|clark county|multnomah|king county|harris county|cook county
 dade county|miami dade|texas rangers|metro pd las vegas|anchorage pd|juneau
+guadalajara|jalisco|monterrey|nuevo leon|michoacan|sinaloa|culiacan|mexico city|cdmx|oaxaca
+puebla|juarez|ciudad juarez|chihuahua|sonora|hermosillo|ensenada|mexicali|rosarito|guerrero
 """
 
 _CALIFORNIA = """
@@ -162,6 +164,7 @@ _FEDERAL_IN_TEXT = PhraseIndex(
     federal agencies|federal officer*|federal investigator*|federal prosecutor*|dea|atf|usms
     us marshal*|u s marshal*|marshals service|secret service|homeland security|dhs|hsi|cbp|ero
     border patrol|customs and border|immigration and customs|bureau s|the bureau|uspis|irs
+    postal inspector*|inspector postal|federal building|federal courthouse|federal case
     """
     )
 )
@@ -169,7 +172,8 @@ _LAW_ENFORCEMENT = word_set(
     "deputy deputies detective detectives police sheriff sheriffs pd trooper troopers agent "
     "agents officer officers investigator investigators prosecutor prosecutors da authorities "
     "agency department dps patrol bureau court judge case investigation warrant task force "
-    "policia fiscal"
+    "policia fiscal metro contact partner buddy friend colleague counterpart liaison amigo "
+    "contacto companero"
 )
 _HANDOFF = PhraseIndex(
     parse_phrases(
@@ -182,6 +186,9 @@ _HANDOFF = PhraseIndex(
     my pal|my guy|a buddy|a contact|a friend|buddy|contact at|friend at|for him|for them
     will get|get these|get the results|gets the results|results go|receive|receives|favor
     run this plate for|run it for|running it for|mi amigo|mi contacto|un amigo
+    results to|the results|emailed|emailed me|called me|texted me|reached out|waiting on
+    liaison|on their behalf|de parte de|me pidio|nos pidio|es para|son para|mandale|enviar
+    mandar|pasar a|their case|his case|her case|they want|who s with|now with
     """
     )
 )
@@ -213,6 +220,12 @@ def check_beneficiary(
                 "beneficiary.out_of_state",
                 f"a search for an agency outside California is a proxy search ({CLAUSE})",
             )
+    if commercial_requester(justification):
+        findings.add(
+            Decision.REVIEW,
+            "commercial.requester",
+            "the results would go to a private party (DUP §3.5 and §10)",
+        )
     if where is Beneficiary.UNKNOWN:
         findings.add(
             Decision.REVIEW,
@@ -220,6 +233,31 @@ def check_beneficiary(
             "the beneficiary agency is not recognized as a California safety department "
             f"({CLAUSE})",
         )
+
+
+# Private parties that may not receive the data (DUP §3.5 and §10): named as who asked or who gets
+# the results, the search serves them ("the State Farm adjuster asked me", "para su claim").
+_COMMERCIAL_IN_TEXT = PhraseIndex(
+    parse_phrases(
+        """
+    adjuster*|insurer*|insurance company|insurance carrier|state farm|allstate|geico|progressive
+    farmers insurance|usaa|aseguradora*|ajustador*|bondsman|bail bond*|bounty hunter*
+    repo company|repo agent*|repossess*|lender*|dealership*|financiera|private investigator*
+    landlord*|employer*|their client
+    his client|her client|claim|claims|reclamo|su claim
+    """
+    )
+)
+# What a police report hands to an insurer anyway: the report number, not the data.
+_REPORT_ONLY = PhraseIndex(parse_phrases("report number|case number|police report|numero de reporte"))
+
+
+def commercial_requester(text: Normalized) -> bool:
+    """A private party named next to a hand-off as who the search is for."""
+    if find_phrases(text, _REPORT_ONLY):
+        return False
+    handoffs = find_phrases(text, _HANDOFF)
+    return any(_near(handoffs, s, e) for s, e in find_phrases(text, _COMMERCIAL_IN_TEXT))
 
 
 def _beneficiary_in(text: Normalized) -> Beneficiary | None:
@@ -237,7 +275,7 @@ def _beneficiary_in(text: Normalized) -> Beneficiary | None:
 
 # Before a place, these make it where someone went, not who asks ("fled toward Reno").
 _DESTINATION = word_set("to toward towards into fled heading headed from via through across")
-_AGENCY_LINKS = word_set("in at from of with")
+_AGENCY_LINKS = word_set("in at from of with de del en")
 
 
 def _an_agency(words: tuple[str, ...], start: int, end: int) -> bool:

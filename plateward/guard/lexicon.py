@@ -138,6 +138,7 @@ I back to mexico|no status|any status|his/her/their papers
 I the right people|take care of it|take care of him|take care of them
 I belongs/belong ~2 here|no business being here|where he came from|where she came from
 I en este pais|en el pais|fuera del pais|sus papeles|de vuelta a su pais|regresar a su pais
+I authorized to work|allowed to work|work legally|permiso de trabajo|autorizado* para trabajar
 C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented
 C indocumentad*|green card|visa|asylum|asilo|refugee*|refugiad*|noncitizen*|non citizen*
 C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing|immigration court
@@ -157,6 +158,7 @@ I termination|the procedure|her procedure|that procedure
 I out of state for|across state lines|another state for|otro estado para|el procedimiento
 I to reno/nevada/oregon/arizona/vegas/portland/phoenix ~3 for the/a/her/an
 I what she did with the pregnancy|still pregnant|no longer pregnant
+I to terminate|out of state to|para terminar|interrumpir|fuera del estado para
 M pastilla* abortiva*|salud reproductiva|medication abortion|dobbs|roe v wade
 C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortion doctor*
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
@@ -203,7 +205,9 @@ C underground garage|parking garage|parking structure|subterranean|estacionamien
 M inside ~3 gated/garage*/underground|inside ~3 parking structure|within the gated
 I their/the/its ~2 garage/interior/private/underground ~1 camera*/cam/cams
 I lets us pull|let us pull|gave us access to their ~2 camera*|their private camera*
-I camera* inside the|security camera inside|camaras privadas
+I camera* inside the|security camera inside|camaras privadas|camara privada
+I indoor camera*|interior camera*|private footage|private camera*|camaras interiores
+I dentro del estacionamiento|estacionamiento cerrado|sin orden|without a warrant
 """,
     GuardClass.COMMERCIAL: """
 M sell the data|sell data|selling data|sale of data|sell the reads|sell reads|sell alpr
@@ -237,6 +241,9 @@ M mi esposa|mi esposo|mi novia|mi novio|mi vecin*|asunto personal
 M next door|my driveway|my house|my street|my block|my car|my truck|my kid*|my family
 M my wife s|my husband s|my ex s|my sister s|my brother s|my daughter s|my son s|my niece
 M my nephew|my cousin|my tenant|my roommate|my date|my crush|mi casa|mi hija|mi hijo
+M my mom|my mum|my dad|my mother s|my mom s|my dad s|mi mama|mi papa|mi madre|mi padre
+I handle it myself|deal with it myself|take care of it myself|lo resuelvo yo|yo me encargo
+I called in sick|calls in sick|calling in sick|sick leave|coworker*|co worker*|companero de trabajo
 I out of curiosity|just curious|curious where|curious who|personal interest|personally
 I something personal|as a favor|a favor
 I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for myself
