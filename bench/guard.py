@@ -38,10 +38,11 @@ SPLITS = {
     "tunable": ("dev", "probe", "probe_extra"),
     "heldout2": ("heldout2",),
     "heldout3": ("heldout3",),
+    "heldout4": ("heldout4",),
     "all": ("dev", "heldout"),
 }
 # Parts nobody may read: only figures and ids are printed, never a request's text (their README).
-SEALED = frozenset({"heldout3"})
+SEALED = frozenset({"heldout4"})
 TARGETS = {"recall": 0.99, "false_block_rate": 0.02, "legit_review_share": 0.10}
 # Wide when piped (the misclassified requests are long); the terminal width otherwise.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -160,7 +161,9 @@ def _print_wrong(outcomes: list[Outcome]) -> None:
 def main(
     split: Annotated[
         str,
-        typer.Option(help="dev, heldout, probe, extra, tunable, heldout2, heldout3 (sealed), all."),
+        typer.Option(
+            help="dev, heldout, probe, extra, tunable, heldout2, heldout3, heldout4 (sealed), all"
+        ),
     ] = "heldout",
     repeat: Annotated[int, typer.Option(help="Timed passes over the requests.")] = 5,
 ) -> None:

@@ -249,7 +249,9 @@ _COMMERCIAL_IN_TEXT = PhraseIndex(
     )
 )
 # What a police report hands to an insurer anyway: the report number, not the data.
-_REPORT_ONLY = PhraseIndex(parse_phrases("report number|case number|police report|numero de reporte"))
+_REPORT_ONLY = PhraseIndex(
+    parse_phrases("report number|case number|police report|numero de reporte")
+)
 
 
 def commercial_requester(text: Normalized) -> bool:

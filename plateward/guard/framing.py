@@ -66,7 +66,7 @@ def clause_ids(justification: str | None, tokens: int, offset: int) -> tuple[int
 
 
 def a_street(text: Normalized, end: int) -> bool:
-    """"Church St", "Union Ave", "Border Rd": a street named after the word, not the word."""
+    """ "Church St", "Union Ave", "Border Rd": a street named after the word, not the word."""
     return text.words[end : end + 1] != () and text.words[end] in STREET_SUFFIXES
 
 
@@ -110,7 +110,5 @@ def clause_victim(
     clause = ids[start]
     words = text.words
     span = [i for i, c in enumerate(ids) if c == clause]
-    passive = any(
-        words[i] in VICTIM_VERBS and i > 0 and words[i - 1] in _PASSIVE for i in span
-    )
+    passive = any(words[i] in VICTIM_VERBS and i > 0 and words[i - 1] in _PASSIVE for i in span)
     return passive or any(words[i] in REPORT_VERBS for i in span if end <= i < end + 4)

@@ -154,15 +154,23 @@ def prohibited_share(probs: np.ndarray) -> np.ndarray:
     return result
 
 
-def review_if_likely(signals: Signals, findings: Findings, model: Classifier | None = None) -> None:
+# At or under this probability of a prohibited use, the layer may clear a lexicon-only review of
+# a request whose rules found the sensitive word framed as a crime's victim or scene (rules.py).
+CLEAR_BELOW = 0.05
+
+
+def review_if_likely(
+    signals: Signals, findings: Findings, model: Classifier | None = None
+) -> float | None:
     """Send the request to review when the classifier (the committed one unless ``model``)
-    finds it likely prohibited."""
+    finds it likely prohibited; the probability, or None without a classifier."""
     model = model or classifier()
     if model is None:
-        return
+        return None
     probability, name = prohibited_probability(signals, model)
     if probability < model.threshold:
-        return
+        return probability
     guard_class = GuardClass(name)
     reason = f"it resembles {guard_class.label} ({guard_class.clause})"
     findings.add(Decision.REVIEW, f"{name}.learned", reason)
+    return probability

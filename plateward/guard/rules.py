@@ -78,8 +78,31 @@ def check(request: GuardRequest) -> Verdict:
     findings = signals.findings
     if not findings.deny:
         # The learned layer only ever sends to review: a rule layer must be confident to deny.
-        learned.review_if_likely(signals, findings)
+        probability = learned.review_if_likely(signals, findings)
+        if probability is not None and probability <= learned.CLEAR_BELOW:
+            _clear_framed_review(signals, findings)
     return _verdict(findings)
+
+
+def _clear_framed_review(signals: Signals, findings: Findings) -> None:
+    """A lexicon-only review of a request for the searcher's own (Californian) agency, naming a
+    specific crime, whose rules framed a sensitive word as that crime's victim or scene and in
+    which the learned layer is confident of legitimate work, runs (DUP §2.1): "the mosque's
+    worshippers were targeted by a driver". Never a deny, an intent cue or any other rule."""
+    parsed = signals.parsed
+    if not (findings.review and parsed.specific_crime):
+        return
+    if not all(rule.endswith(".lexicon") for rule in findings.review):
+        return
+    if any(hit.kind is Kind.INTENT for hit in signals.hits):
+        return
+    framed = crimes.names_victim(parsed.text) or any(
+        _clause_framed(parsed, hit, signals.targets)
+        or crimes.victim_framed(parsed.text, hit.start, hit.end)
+        for hit in signals.hits
+    )
+    if framed:
+        findings.review.clear()
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-SEALED = ROOT / "tests/data/guard/heldout3.jsonl"
+SEALED = ROOT / "tests/data/guard/heldout4.jsonl"
 
 
 @pytest.mark.skipif(not SEALED.exists(), reason="the sealed part is not written yet")
 def test_the_bench_prints_no_request_of_the_sealed_part() -> None:
     run = subprocess.run(
-        [sys.executable, "bench/guard.py", "--split", "heldout3", "--repeat", "0"],
+        [sys.executable, "bench/guard.py", "--split", "heldout4", "--repeat", "0"],
         cwd=ROOT,
         capture_output=True,
         text=True,
