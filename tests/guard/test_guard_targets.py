@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from plateward.guard import Decision, GuardRequest, check
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "guard"
@@ -59,6 +61,11 @@ def _labelled(part: str, label: str) -> list[tuple[dict[str, Any], Decision, tup
     return [d for d in _decided(part) if d[0]["label"] == label]
 
 
+# Where the targets are met: heldout (never tuned on by the rules' first author) and heldout2
+# (tuned on since guard4; see docs/guard.md for the sealed heldout4's figures).
+TARGET_PARTS = ("heldout", "heldout2")
+
+
 def _listing(decided: list[tuple[dict[str, Any], Decision, tuple[str, ...]]]) -> str:
     return "\n".join(
         f"{row['id']} [{row['class']}] {decision} {list(rules)}: {row['justification']!r}"
@@ -66,22 +73,25 @@ def _listing(decided: list[tuple[dict[str, Any], Decision, tuple[str, ...]]]) ->
     )
 
 
-def test_the_guard_catches_prohibited_requests_it_was_not_tuned_on() -> None:
-    prohibited = _labelled("heldout", "prohibited")
+@pytest.mark.parametrize("part", TARGET_PARTS)
+def test_the_guard_catches_prohibited_requests_it_was_not_tuned_on(part: str) -> None:
+    prohibited = _labelled(part, "prohibited")
     missed = [d for d in prohibited if d[1] is Decision.ALLOW]
     recall = 1 - len(missed) / len(prohibited)
     assert recall >= 0.99, f"recall {recall:.3f} < 0.99; allowed:\n{_listing(missed)}"
 
 
-def test_the_guard_rarely_blocks_legitimate_requests_it_was_not_tuned_on() -> None:
-    legitimate = _labelled("heldout", "legitimate")
+@pytest.mark.parametrize("part", TARGET_PARTS)
+def test_the_guard_rarely_blocks_legitimate_requests_it_was_not_tuned_on(part: str) -> None:
+    legitimate = _labelled(part, "legitimate")
     blocked = [d for d in legitimate if d[1] is Decision.DENY]
     rate = len(blocked) / len(legitimate)
     assert rate <= 0.02, f"false-block rate {rate:.3f} > 0.02; denied:\n{_listing(blocked)}"
 
 
-def test_the_guard_sends_few_legitimate_requests_it_was_not_tuned_on_to_review() -> None:
-    legitimate = _labelled("heldout", "legitimate")
+@pytest.mark.parametrize("part", TARGET_PARTS)
+def test_the_guard_sends_few_legitimate_requests_it_was_not_tuned_on_to_review(part: str) -> None:
+    legitimate = _labelled(part, "legitimate")
     reviewed = [d for d in legitimate if d[1] is Decision.REVIEW]
     share = len(reviewed) / len(legitimate)
     assert share <= 0.10, f"review share {share:.3f} > 0.10; reviewed:\n{_listing(reviewed)}"
