@@ -19,6 +19,7 @@ from plateward.setup_cli import init, people_app
 if TYPE_CHECKING:
     # SQLAlchemy loads only for commands that open the database: `guard check` starts fast.
     from plateward.core.database import Database
+    from plateward.core.jobs import JobRun, Runner
 
 app = typer.Typer(
     help="Plateward: an ALPR data platform that enforces its Data Usage Protocol in code.",
@@ -508,11 +509,15 @@ def jobs_run(
     tick: Annotated[
         float, typer.Option("--tick", min=0.1, help="Seconds between looks for due jobs.")
     ] = 5.0,
+    job: Annotated[
+        str | None,
+        typer.Option("--job", help="Run this one job now, due or not, and exit."),
+    ] = None,
 ) -> None:
     """Run due background jobs in a loop (or --once); safe beside serve and other runners."""
     import threading
 
-    from plateward.core.jobs import JobOutcome, JobRun, Runner
+    from plateward.core.jobs import JobOutcome, Runner
     from plateward.core.log import log_to_stderr
     from plateward.jobs_catalog import catalog
 
@@ -530,9 +535,12 @@ def jobs_run(
             highlight=False,
         )
 
+    if job is not None and job not in runner.jobs:
+        db.dispose()
+        raise _refuse(f"No job is called {job!r}; the jobs are {', '.join(sorted(runner.jobs))}.")
     try:
-        if once:
-            runs = runner.run_due()
+        if once or job is not None:
+            runs = runner.run_due() if job is None else _run_now(runner, job)
             for run in runs:
                 report(run)
             console.print(f"{len(runs)} job(s) ran.")
@@ -546,6 +554,13 @@ def jobs_run(
             console.print("Stopped.")
     finally:
         db.dispose()
+
+
+def _run_now(runner: Runner, name: str) -> list[JobRun]:
+    ran = runner.run_now(name)
+    if ran is None:
+        console.print(f"{name} is running elsewhere right now; try again when it is done.")
+    return [] if ran is None else [ran]
 
 
 @jobs_app.command("status")

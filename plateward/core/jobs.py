@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Integer, String, and_, or_, select, update
+from sqlalchemy import ColumnElement, Integer, String, and_, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -193,13 +193,23 @@ class Runner:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._scheduled = False
 
-    def run_due(self) -> list[JobRun]:
-        """Claim and run every job that is due now, each at most once; return what ran."""
+    def _schedule(self) -> None:
         if not self._scheduled:
             with self.db.unit_of_work() as uow:
                 schedule(uow, list(self.jobs.values()))
                 uow.commit()
             self._scheduled = True
+
+    def run_now(self, name: str) -> JobRun | None:
+        """Claim and run the job ``name`` now, due or not (an operator asked); None while
+        another runner holds it. Its next run is counted from this one."""
+        self._schedule()
+        claimed = self._claim_next(set(self.jobs) - {name}, due=False)
+        return None if claimed is None else self._run(*claimed)
+
+    def run_due(self) -> list[JobRun]:
+        """Claim and run every job that is due now, each at most once; return what ran."""
+        self._schedule()
         runs: list[JobRun] = []
         tried: set[str] = set()
         while (claimed := self._claim_next(tried)) is not None:
@@ -208,20 +218,20 @@ class Runner:
             runs.append(self._run(job, started))
         return runs
 
-    def _claimable(self, now: datetime, names: set[str]) -> ColumnElement[bool]:
+    def _claimable(self, now: datetime, names: set[str], due: bool) -> ColumnElement[bool]:
         return and_(
             JobRow.name.in_(sorted(names)),
-            JobRow.next_run_at <= now,
+            JobRow.next_run_at <= now if due else true(),
             or_(JobRow.claimed_by.is_(None), JobRow.lease_until < now),
         )
 
-    def _claim_next(self, tried: set[str]) -> tuple[Job, datetime] | None:
+    def _claim_next(self, tried: set[str], due: bool = True) -> tuple[Job, datetime] | None:
         names = set(self.jobs) - tried
         if not names:
             return None
         with self.db.unit_of_work() as uow:
             now = uow.now()
-            claimable = self._claimable(now, names)
+            claimable = self._claimable(now, names, due)
             # PostgreSQL: a row another runner is claiming right now is skipped, not waited on.
             # SQLite renders no lock clause; BEGIN IMMEDIATE has serialized us already.
             name = uow.session.scalars(

@@ -162,11 +162,14 @@ def run_search(request: Request, uow: UowDep, state: SearchPost, form: Posted) -
 
 # Declared before /search/{search_id}, whose number "reviews" is not.
 @router.get("/search/reviews", response_class=HTMLResponse)
-def reviews_page(request: Request, uow: UowDep, state: Reviewer, decided: int = 0) -> Response:
+def reviews_page(
+    request: Request, uow: UowDep, state: Reviewer, decided: int = 0, approved: bool = False
+) -> Response:
     """The lieutenant's queue: searches the guard sent to supervisor review."""
     context = {
         "waiting": search.reviews_waiting(uow, state.actor),
         "decided": decided or None,
+        "approved": approved,
         "summary_of": lambda terms: summary_of(terms, uow.settings.timezone),
     }
     return render(request, state, "search/reviews.html", context)
@@ -176,7 +179,8 @@ def _decide(
     uow: UowDep, state: SessionState, search_id: int, approve: bool, reason: str
 ) -> Response:
     search.decide_review(uow, state.actor, search_id, approve, reason)
-    return RedirectResponse(f"/search/reviews?decided={search_id}", status_code=303)
+    outcome = "&approved=1" if approve else ""
+    return RedirectResponse(f"/search/reviews?decided={search_id}{outcome}", status_code=303)
 
 
 @router.post("/search/reviews/{search_id}/approve")

@@ -37,6 +37,8 @@ MAX_FILTER_LENGTH = 60
 MAX_RADIUS_M = 50_000.0
 MIN_RADIUS_M = 1.0
 MAX_POLYGON_POINTS = 500
+# A polygon may sweep no more ground than the widest circle (DUP §2: one investigation's area).
+MAX_AREA_KM2 = math.pi * MAX_RADIUS_M**2 / 1e6
 EARTH_RADIUS_M = 6_371_008.8
 _METRES_PER_DEGREE = 111_320.0
 
@@ -208,6 +210,11 @@ class Area:
             raise InvalidInput("give either a circle (center and radius) or a polygon, not both")
         if self.polygon:
             _check_polygon(self.polygon)
+            if self.area_km2() > MAX_AREA_KM2:
+                raise InvalidInput(
+                    f"a polygon may cover at most {MAX_AREA_KM2:,.0f} km² (a circle of "
+                    f"{MAX_RADIUS_M / 1000:.0f} km); draw the area the case is about"
+                )
         elif self.center is None or self.radius_m is None:
             raise InvalidInput("an area is a center with a radius, or a polygon")
         else:

@@ -376,7 +376,9 @@ def _own_search(uow: UnitOfWork, actor: Actor, search_id: int) -> Search:
 def _not_run(search: Search) -> str:
     return {
         SearchState.PENDING_REVIEW: "This search waits for a supervisor's review.",
-        SearchState.APPROVED: "This search was approved: run it first.",
+        SearchState.APPROVED: (
+            "This search was approved: run it from My searches on the Search page."
+        ),
         SearchState.REJECTED: "A supervisor rejected this search; it cannot run.",
         SearchState.BLOCKED: "This search was refused as outside authorized use.",
     }.get(SearchState(search.state), "This search has not run.")

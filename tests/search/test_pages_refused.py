@@ -25,6 +25,7 @@ def test_a_prohibited_purpose_gets_the_guards_refusal_page(
     (blocked, _) = entries(db, "search.blocked")
     assert blocked.reason and blocked.reason in page.text.replace("&#39;", "'")
     assert "7ABQ101" not in page.text
+    assert page.text.count("Nothing was searched") == 1  # said once, by the guard's message
     # The same answer whether or not any read matches: it reveals nothing about the data.
     assert nothing.status_code == 403
     assert nothing.text.replace("9ZZZ999", "7ABQ*") == page.text

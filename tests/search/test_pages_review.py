@@ -107,3 +107,37 @@ def test_a_lieutenant_may_not_decide_their_own_request(
 
     assert _decide(client, search_id, "approve", "My own request") == 403
     assert entries(db, "search.review_approved") == []
+
+
+def test_the_queue_says_what_became_of_the_request_just_decided(
+    client: TestClient, other_browser: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "investigator")
+    sign_in(other_browser, backend, "lieutenant")
+    first = _pending_id(submit(client, plate="7ABQ*", **NEEDS_REVIEW).text)
+    second = _pending_id(submit(client, plate="7ABR*", **NEEDS_REVIEW).text)
+
+    for search_id, verdict in ((first, "approve"), (second, "reject")):
+        page = other_browser.get("/search/reviews")
+        after = other_browser.post(
+            f"/search/reviews/{search_id}/{verdict}",
+            data={"csrf_token": csrf_from(page.text), "reason": "Checked with the requester"},
+        )
+        assert after.status_code == 200, after.text
+        notice = after.text.split('id="decided">')[1].split("</p>")[0]
+        expected = "approved: its requester can now run it" if verdict == "approve" else "rejected"
+        assert f"Search #{search_id} {expected}" in notice, notice
+
+
+def test_an_approved_search_not_yet_run_says_where_to_run_it(
+    client: TestClient, other_browser: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "investigator")
+    sign_in(other_browser, backend, "lieutenant")
+    search_id = _pending_id(submit(client, plate="7ABQ*", **NEEDS_REVIEW).text)
+    assert _decide(other_browser, search_id, "approve", "Confirmed with the CPO") == 303
+
+    page = client.get(f"/search/{search_id}")
+
+    assert page.status_code == 409
+    assert "run it from My searches on the Search page" in page.text

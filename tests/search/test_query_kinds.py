@@ -188,6 +188,19 @@ def test_a_polygon_that_crosses_itself_is_refused(client: TestClient, backend: B
     assert "crosses itself" in response.json()["detail"]
 
 
+def test_a_polygon_wider_than_the_widest_circle_is_refused(
+    client: TestClient, backend: Backend
+) -> None:
+    sign_in(client, backend, "investigator")
+    # About 9,800 km² of ground: more than a circle of the largest radius (50 km) covers.
+    one_degree = [[37.0, -122.5], [37.0, -121.5], [38.0, -121.5], [38.0, -122.5]]
+
+    response = search(client, area={"polygon": one_degree})
+
+    assert response.status_code == 422
+    assert "a polygon may cover at most 7,854 km²" in response.json()["detail"]
+
+
 def test_vehicle_make_model_colour_and_type_match_whatever_their_case(
     client: TestClient, backend: Backend, ingest_token: str
 ) -> None:
