@@ -157,6 +157,11 @@ def prohibited_share(probs: np.ndarray) -> np.ndarray:
 # At or under this probability of a prohibited use, the layer may clear a lexicon-only review of
 # a request whose rules found the sensitive word framed as a crime's victim or scene (rules.py).
 CLEAR_BELOW = 0.05
+# At or over this probability of the same class the lexicon found (not framed as a victim or a
+# scene), the two layers corroborate each other and the request is denied (rules.py). In the
+# labelled parts no legitimate request with a lexicon review scores over 0.16; prohibited ones
+# with a matching lexicon review score 0.87 and up.
+DENY_CORROBORATED = 0.85
 
 
 def review_if_likely(

@@ -81,7 +81,33 @@ def check(request: GuardRequest) -> Verdict:
         probability = learned.review_if_likely(signals, findings)
         if probability is not None and probability <= learned.CLEAR_BELOW:
             _clear_framed_review(signals, findings)
+        _deny_corroborated(signals, findings)
     return _verdict(findings)
+
+
+def _deny_corroborated(signals: Signals, findings: Findings) -> None:
+    """A named crime does not launder a prohibited aim (DUP §3.3, the 2026 update's platform
+    blocking): "PC 211 — locate the driver for ICE, he has a removal order" is refused, not sent
+    to review. When the lexicon found a prohibited class's words that no framing made the crime's
+    victim or scene, among them an enforcing agency ("for ICE", "la migra") or a stated aim (an
+    intent cue), and the learned layer independently finds that same class very likely, the
+    layers agree on the aim and the request is denied. Short of that it still only goes to
+    review, so an incidental word in ordinary casework is never refused on its own."""
+    lexical = {rule.split(".", 1)[0] for rule in findings.review if rule.endswith(".lexicon")}
+    if not lexical:
+        return
+    probability, name = learned.prohibited_probability(signals)
+    if probability < learned.DENY_CORROBORATED or name not in lexical:
+        return
+    aimed = {Kind.AGENCY, Kind.INTENT}
+    if not any(hit.guard_class == name and hit.kind in aimed for hit in signals.hits):
+        return
+    guard_class = GuardClass(name)
+    findings.add(
+        Decision.DENY,
+        f"{name}.corroborated",
+        f"it is aimed at {guard_class.label} ({guard_class.clause}), whatever crime is named",
+    )
 
 
 def _clear_framed_review(signals: Signals, findings: Findings) -> None:
