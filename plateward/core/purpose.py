@@ -9,6 +9,7 @@ recorded as a structure in each audit entry (DUP §9: the purpose of each query 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -89,7 +90,10 @@ def _check_text(value: str, label: str, limit: int) -> None:
         raise InvalidInput(f"the {label} is required (DUP update, March 2026)")
     if len(value) > limit:
         raise InvalidInput(f"the {label} is limited to {limit} characters")
-    if not value.isprintable():
+    # Control characters (NUL, escapes) are refused; invisible *format* characters (zero-width
+    # spaces, joiners, bidi marks) are kept as typed, so the prohibited-use guard — which strips
+    # them itself — judges the real request and the audit trail keeps the evidence of the trick.
+    if any(unicodedata.category(c) == "Cc" for c in value):
         raise InvalidInput(f"the {label} may not contain control characters")
 
 

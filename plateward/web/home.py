@@ -42,6 +42,7 @@ FEATURES: tuple[Feature, ...] = (
         "Approve or reject the searches the prohibited-use guard could not decide and sent to "
         "supervisor review (DUP §2, update 2026).",
         "Review waiting searches",
+        in_menu=True,
     ),
     Feature(
         Permission.READS_MONITOR,

@@ -63,6 +63,8 @@ def test_a_justification_must_say_why() -> None:
 
 
 def test_control_characters_and_overlong_fields_are_refused() -> None:
+    # Invisible format characters (zero-width) are kept for the guard to judge; NUL is not.
+    assert purpose(**{**VALID, "justification": VALID["justification"] + "\u200b"})
     with pytest.raises(InvalidInput, match="control characters"):
         Purpose(
             PurposeCategory.MISSING_PERSON, "amber alert", "26-1\x00", "child taken from school"

@@ -96,3 +96,22 @@ def test_ordinary_crime_passes_the_guard(
     with db.unit_of_work() as uow:
         states = uow.session.scalars(select(Search.state)).all()
     assert states == ["run"]
+
+
+def test_invisible_characters_do_not_hide_a_prohibited_request_from_the_guard(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    sign_in(client, backend, "investigator")
+    hidden = "\u200b".join("ICE")  # I<zero-width space>C<zero-width space>E
+
+    response = search(
+        client,
+        plate="7ABC123",
+        crime_type="other",
+        justification=f"{hidden} asked us to find where the undocumented driver sleeps.",
+    )
+
+    assert response.status_code == 403
+    (entry,) = entries(db, "search.blocked")
+    assert entry.purpose is not None
+    assert "\u200b" in entry.purpose["justification"]  # the trail keeps the trick as typed
