@@ -267,7 +267,8 @@ def demo(
     """Build the synthetic San José (cameras, agencies, people, reads) and serve it."""
     from plateward.demo.build import build_city
 
-    settings = _settings(data_dir)
+    # The demo answers CLETS verifications itself (DUP §4.3; a department configures its own).
+    settings = _settings(data_dir).model_copy(update={"clets_adapter": "simulated"})
     db = _database(settings)
     try:
         with Progress(
@@ -510,6 +511,9 @@ def jobs_run(
     settings = _settings(data_dir)
     db = _existing_database(settings)
     log_to_stderr()
+    from plateward.hotlists.wiring import register_matcher
+
+    register_matcher(settings)  # batches this runner finishes are matched against hot lists
     runner = Runner(db, catalog(settings))
     colour = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.ABANDONED: "yellow"}
 

@@ -8,5 +8,6 @@ def import_all_models() -> None:
     import plateward.cameras.models
     import plateward.core.audit
     import plateward.core.jobs
+    import plateward.hotlists.models
     import plateward.reads.models
     import plateward.sharing.models  # noqa: F401

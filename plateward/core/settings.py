@@ -10,7 +10,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     # DUP §9 — the job runner signs the audit trail's head this often (when it has moved), so at
     # most this many minutes of entries are covered by the hash chain alone.
     audit_checkpoint_interval_minutes: int = Field(default=15, ge=1, le=1440)
+    # Hot lists (issue 14): how many confusable characters (0/O/D/Q, 1/I, 2/Z, 5/S, 8/B, 6/G) a
+    # "possible" match may differ by; 0 alerts on exact plates only.
+    hotlist_max_substitutions: int = Field(default=1, ge=0, le=2)
+    # DUP §4.3 — how officers verify an alert through CLETS: "manual" (the officer records the
+    # result of a radio or terminal query) or "simulated" (the demo's stand-in for the switch).
+    clets_adapter: Literal["manual", "simulated"] = "manual"
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

@@ -10,6 +10,8 @@ retention, the actor's camera scope and, later, holds. Reads in: ``ingest`` (rea
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -194,3 +196,43 @@ def monitor(uow: UnitOfWork, actor: Actor) -> Monitor:
 def count_reads(uow: UnitOfWork, actor: Actor) -> int:
     """How many reads the actor may see; a figure, not data (no plates), so not audited."""
     return int(uow.session.scalar(read_gate(uow, actor).count()) or 0)
+
+
+# --- for hot lists (issue 14): reads by id, through the gate --------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadFacts:
+    """What matching needs of a read: no image, no vehicle, nothing a person sees."""
+
+    id: uuid.UUID
+    captured_at: datetime
+    camera_id: int
+    plate: str
+    plate_state: str | None
+
+
+def read_facts(uow: UnitOfWork, actor: Actor, ids: Sequence[uuid.UUID]) -> list[ReadFacts]:
+    """The reads among ``ids`` the actor may see (matching runs as its own worker identity).
+
+    Not audited here: matching is not a person's access; the hits it records are.
+    """
+    if not ids:
+        return []
+    gate = read_gate(uow, actor)
+    query = gate.read_columns(
+        Read.id, Read.captured_at, Read.camera_id, Read.plate, Read.plate_state
+    ).where(Read.id.in_(list(ids)))
+    return [ReadFacts(*row) for row in uow.session.execute(query)]
+
+
+def reads_by_id(uow: UnitOfWork, actor: Actor, ids: Sequence[uuid.UUID]) -> dict[str, ReadView]:
+    """The reads among ``ids`` the actor may see now (retention, camera scope, holds), by id.
+
+    The caller audits the access in the same transaction (an alert view, say): this only reads.
+    """
+    if not ids:
+        return {}
+    codes = cameras.camera_codes(uow)
+    query = read_gate(uow, actor).reads().where(Read.id.in_(list(ids)))
+    return {str(r.id): _read_view(r, codes) for r in uow.session.scalars(query)}
