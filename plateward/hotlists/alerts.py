@@ -139,7 +139,7 @@ def _hits(
         .order_by(Hit.id.desc())
         .limit(limit)
     )
-    return [(h, e) for h, e in uow.session.execute(query).tuples()]
+    return [(h, e) for h, e in uow.session.execute(query)]
 
 
 def alerts(
