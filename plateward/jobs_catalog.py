@@ -17,6 +17,7 @@ from plateward.core.database import UnitOfWork
 from plateward.core.jobs import Job
 from plateward.core.permissions import Actor
 from plateward.core.settings import Settings
+from plateward.hotlists import service as hotlists
 from plateward.reads import service as reads
 
 
@@ -60,12 +61,20 @@ def sign_audit_head(uow: UnitOfWork, actor: Actor) -> str | None:
     return f"signed the trail up to entry {checkpoint.last_seq}"
 
 
+def expire_hotlist_entries(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §4.5 — entries past their expiry stop alerting (kept, never deleted); owners are
+    reminded a week ahead (hotlists/service.py, under ``job:hotlist-expiry``)."""
+    del actor  # the body records under its own narrow identity
+    return hotlists.expire_entries(uow)
+
+
 def catalog(settings: Settings) -> list[Job]:
     """The jobs to run, with the intervals the settings give them."""
     return [
         Job("partitions", timedelta(hours=1), prepare_partitions),
         Job("ingest-outbox", timedelta(minutes=1), finish_ingest_batches),
         Job("camera-health", timedelta(minutes=5), check_camera_health),
+        Job("hotlist-expiry", timedelta(hours=1), expire_hotlist_entries),
         Job(
             "audit-checkpoint",
             timedelta(minutes=settings.audit_checkpoint_interval_minutes),
