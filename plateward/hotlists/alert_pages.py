@@ -37,6 +37,7 @@ ReceiverForm = Annotated[SessionState, Depends(form_by_person_with(RECEIVE))]
 Manager = Annotated[SessionState, Depends(person_with(Permission.HOTLISTS_MANAGE))]
 HitId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PING_SECONDS = 15.0
+BATCH = 50  # alerts per look; a stream that fell behind catches up look by look
 
 
 def _step_choices() -> dict[str, object]:
@@ -59,9 +60,9 @@ def _row(request: Request, view: alerts.AlertView) -> str:
     return str(template.render(alert=view))
 
 
-def _fetch(db: Database, actor: Actor, after: int) -> list[alerts.AlertView]:
+def _fetch(db: Database, actor: Actor, after: int) -> alerts.NextAlerts:
     with db.unit_of_work() as uow:
-        return alerts.alerts(uow, actor, after, via="live")
+        return alerts.next_alerts(uow, actor, after, BATCH)
 
 
 @router.get("/alerts/stream")
@@ -87,9 +88,12 @@ async def alert_stream(
         seen = await bus.start()
         try:
             while True:
-                for view in reversed(await run_in_threadpool(_fetch, db, actor, after)):
-                    after = max(after, view.id)
+                found = await run_in_threadpool(_fetch, db, actor, after)
+                after = found.last_seen
+                for view in found.views:
                     yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
+                if found.more:
+                    continue  # it fell behind: catch up without a pause
                 left = deadline - asyncio.get_running_loop().time()
                 if left <= 0:
                     return

@@ -130,13 +130,13 @@ def _audit_view(uow: UnitOfWork, actor: Actor, views: list[AlertView], via: str)
 
 
 def _hits(
-    uow: UnitOfWork, *conditions: ColumnElement[bool], limit: int
+    uow: UnitOfWork, *conditions: ColumnElement[bool], limit: int, oldest_first: bool = False
 ) -> list[tuple[Hit, HotListEntry]]:
     query = (
         select(Hit, HotListEntry)
         .join(HotListEntry, HotListEntry.id == Hit.entry_id)
         .where(*conditions)
-        .order_by(Hit.id.desc())
+        .order_by(Hit.id if oldest_first else Hit.id.desc())
         .limit(limit)
     )
     return [(h, e) for h, e in uow.session.execute(query)]
@@ -152,6 +152,27 @@ def alerts(
         _audit_view(uow, actor, views, via)
     uow.commit()
     return views
+
+
+@dataclass(frozen=True)
+class NextAlerts:
+    views: list[AlertView]
+    last_seen: int  # the newest hit looked at, shown or not (hidden ones are passed over)
+    more: bool  # the look was full: more may be waiting
+
+
+def next_alerts(uow: UnitOfWork, actor: Actor, after: int, limit: int = 50) -> NextAlerts:
+    """For a live stream: the hits after ``after``, oldest first, so none is ever skipped; those
+    the officer may see are shown (and audited)."""
+    authorize(uow, actor, Permission.ALERTS_RECEIVE)
+    bounded = min(max(limit, 1), MAX_ALERTS)
+    found = _hits(uow, Hit.id > after, limit=bounded, oldest_first=True)
+    views = _views(uow, actor, found)
+    if views:
+        _audit_view(uow, actor, views, "live")
+    uow.commit()
+    last = max((h.id for h, _ in found), default=after)
+    return NextAlerts(views, last, len(found) == bounded)
 
 
 def _one(uow: UnitOfWork, actor: Actor, hit_id: int) -> AlertView:

@@ -15,9 +15,10 @@ per read against the day the read was taken, so an entry stops alerting the mome
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from plateward.core.database import UnitOfWork
@@ -42,9 +43,25 @@ class Index:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def clear(self) -> None:
-        self._by_skeleton = {}
-        self._by_id = {}
+    def load(self, entries: Iterable[IndexedEntry]) -> None:
+        """Replace the whole index at once (a process's first look, or the bench)."""
+        by_skeleton: dict[str, list[IndexedEntry]] = {}
+        by_id: dict[int, IndexedEntry] = {}
+        # A million entries are a million new objects: without the pause the cycle collector
+        # would walk them all again and again while they are being added (none is garbage).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for entry in entries:
+                if entry.alerting:
+                    key = entry.plate.translate(rules.SKELETON_TABLE)
+                    by_skeleton.setdefault(key, []).append(entry)
+                    by_id[entry.id] = entry
+            self._by_skeleton = {key: tuple(found) for key, found in by_skeleton.items()}
+            self._by_id = by_id
+        finally:
+            if collecting:
+                gc.enable()
 
     def put(self, entry: IndexedEntry) -> None:
         """Add, change or (when it no longer alerts) drop one entry."""
@@ -65,6 +82,19 @@ class Index:
             self._by_skeleton[key] = rest
         else:
             self._by_skeleton.pop(key, None)
+
+    def find(self, facts: Sequence[reads.ReadFacts], today: date) -> list[FoundHit]:
+        """The hits among a batch of reads (what the matcher stores)."""
+        found = []
+        # The hot loop: one translation and one look-up per read; the rest only for candidates.
+        candidates_of, table = self._by_skeleton.get, rules.SKELETON_TABLE
+        for read in facts:
+            if candidates_of(read.plate.translate(table)) is None:
+                continue
+            captured_on = read.captured_at.date()
+            for entry, match in self.match(read.plate, read.plate_state, captured_on, today):
+                found.append(FoundHit(read.id, read.captured_at, read.camera_id, entry.id, match))
+        return found
 
     def match(
         self, plate: str, plate_state: str | None, captured_on: date, today: date
@@ -112,27 +142,26 @@ class Matcher:
             return
         with self._lock:
             if current < self._version:  # another database, or one restored: start over
-                self.index.clear()
                 self._version = 0
-            for entry in service.changed_entries(uow, self._version):
-                self.index.put(entry)
+            changed = service.changed_entries(uow, self._version)
+            if self._version == 0:
+                self.index.load(changed)
+            else:
+                for entry in changed:
+                    self.index.put(entry)
             self._version = current
 
-    def find(self, uow: UnitOfWork, facts: list[reads.ReadFacts]) -> list[FoundHit]:
-        today = uow.now().date()
-        found = []
-        for read in facts:
-            captured_on = read.captured_at.date()
-            for entry, match in self.index.match(read.plate, read.plate_state, captured_on, today):
-                found.append(FoundHit(read.id, read.captured_at, read.camera_id, entry.id, match))
-        return found
+    def find(self, uow: UnitOfWork, facts: Sequence[reads.ReadFacts]) -> list[FoundHit]:
+        return self.index.find(facts, uow.now().date())
 
     def on_reads_stored(self, uow: UnitOfWork, batch: reads.StoredBatch) -> None:
         """The ingest hook: match the batch's reads and store their hits (idempotent)."""
         self.refresh(uow)
         if not len(self.index):
             return
-        facts = reads.read_facts(uow, service.MATCHER, batch.read_ids)
+        # Inline, the ingesting process hands over what it stored; from the job, the reads are
+        # read through the visibility gate (one query per batch, never one per read).
+        facts = list(batch.reads) or reads.read_facts(uow, service.MATCHER, batch.read_ids)
         created = service.record_hits(uow, self.find(uow, facts))
         if created:
             for listener in list(self._listeners):

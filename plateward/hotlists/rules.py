@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import IntEnum, StrEnum
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from plateward.core.errors import InvalidInput, PermissionDenied
 from plateward.core.purpose import (
@@ -123,7 +123,7 @@ def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
 def _choice(kind: type[E], value: str, label: str) -> E:
     for member in kind:
         if value.strip().lower() in (str(member.value), member.name.lower()):
-            return member
+            return cast(E, member)
     choices = ", ".join(m.name.lower() for m in kind)
     raise InvalidInput(f"the {label} must be one of: {choices}")
 

@@ -401,7 +401,7 @@ def version(uow: UnitOfWork) -> int:
     return int(uow.session.scalar(select(HotListState.version).where(HotListState.id == 1)) or 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexedEntry:
     """What the matcher keeps in memory of an entry (no synopsis, no people)."""
 
@@ -460,13 +460,9 @@ def record_hits(uow: UnitOfWork, found: Sequence[FoundHit]) -> list[int]:
         for f in found
     ]
     insert = pg_insert if uow.dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(Hit)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .returning(Hit.id, Hit.read_id, Hit.entry_id)
-    )
-    created = list(uow.session.execute(statement))
+    # One cached statement for any number of rows (a multi-VALUES literal would be compiled anew).
+    statement = insert(Hit).on_conflict_do_nothing().returning(Hit.id, Hit.read_id, Hit.entry_id)
+    created = [row for row in uow.session.execute(statement, rows) if row is not None]
     by_pair = {(f.read_id, f.entry_id): f for f in found}
     for hit_id, read_id, entry_id in created:
         f = by_pair[(read_id, entry_id)]

@@ -31,7 +31,7 @@ from plateward.reads.ingest import (
     store_batch,
 )
 from plateward.reads.models import QuarantinedRow, Read
-from plateward.reads.outbox import StoredBatch, dispatch_pending, on_reads_stored
+from plateward.reads.outbox import ReadFacts, StoredBatch, dispatch_pending, on_reads_stored
 from plateward.reads.rules import Quarantine
 from plateward.reads.visibility import ReadGate, read_gate, visible_since
 
@@ -39,6 +39,7 @@ __all__ = [
     "IngestReport",
     "Monitor",
     "QuarantineView",
+    "ReadFacts",
     "ReadView",
     "StoredBatch",
     "after_commit",
@@ -50,6 +51,8 @@ __all__ = [
     "on_reads_stored",
     "prepare_partitions",
     "quarantine",
+    "read_facts",
+    "reads_by_id",
     "store_batch",
     "visible_since",
 ]
@@ -199,17 +202,6 @@ def count_reads(uow: UnitOfWork, actor: Actor) -> int:
 
 
 # --- for hot lists (issue 14): reads by id, through the gate --------------------------------------
-
-
-@dataclass(frozen=True)
-class ReadFacts:
-    """What matching needs of a read: no image, no vehicle, nothing a person sees."""
-
-    id: uuid.UUID
-    captured_at: datetime
-    camera_id: int
-    plate: str
-    plate_state: str | None
 
 
 def read_facts(uow: UnitOfWork, actor: Actor, ids: Sequence[uuid.UUID]) -> list[ReadFacts]:
