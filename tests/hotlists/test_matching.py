@@ -4,20 +4,38 @@ state mismatch), once per read and entry, and stops matching when the entry expi
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from plateward.accounts import service as accounts
+from plateward.accounts.models import User
 from plateward.core.audit import AuditAction, AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
-from plateward.hotlists import service
+from plateward.core.permissions import Actor
+from plateward.hotlists import alerts, rules, service
 from plateward.hotlists.matcher import Index, Matcher
 from plateward.hotlists.service import IndexedEntry
+from plateward.hotlists.wiring import register_matcher
 from plateward.reads import service as reads
 from plateward.reads.models import IngestOutbox
+from plateward.reads.rules import RawRow
 from tests.conftest import NOW
-from tests.hotlists.conftest import People, alerts_of, ingest, listed, read_of
+from tests.hotlists.conftest import STOLEN_CAR, People, alerts_of, ingest, listed, read_of
+
+ENTRY = {
+    "plate": STOLEN_CAR["plate"],
+    "plate_state": "CA",
+    "vehicle_description": STOLEN_CAR["vehicle_description"],
+    "reason": "stolen_vehicle",
+    "crime_type": "10851 VC",
+    "case_numbers_text": STOLEN_CAR["case_numbers"],
+    "synopsis": STOLEN_CAR["synopsis"],
+    "priority": "high",
+    "expires_on": None,
+}
 
 
 def test_a_read_of_a_listed_plate_becomes_a_hit_and_an_alert(
@@ -155,3 +173,33 @@ def test_an_approval_in_another_process_reaches_this_matcher(people: People, db:
         version = service.version(uow)
 
     assert len(matcher.index) == 1 and version >= 2
+
+
+def _persona(db: Database, username: str) -> Actor:
+    with db.unit_of_work() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        assert user is not None
+        return replace(accounts.actor_for(uow, user), acknowledged=True)
+
+
+def test_a_batch_the_job_finishes_is_matched_in_the_jobs_process(db: Database) -> None:
+    investigator, lieutenant = _persona(db, "investigator"), _persona(db, "lieutenant")
+    with db.unit_of_work() as uow:
+        spec = rules.entry_spec(**ENTRY, today=NOW.date())
+        entry = service.propose_entry(uow, investigator, spec)
+        service.approve_entry(uow, lieutenant, entry.id)
+    # Stored where no matcher listens (a command-line import): the batch waits for the job.
+    with db.unit_of_work() as uow:
+        reads.ingest(uow, Actor.system("tests"), [RawRow.of("0", read_of("7STL123"))], "file")
+
+    remove = register_matcher(db.settings)  # what `plateward jobs run` does at start
+    try:
+        with db.unit_of_work() as uow:
+            finished = reads.dispatch_pending(uow)
+    finally:
+        remove()
+
+    assert finished == 1
+    with db.unit_of_work() as uow:
+        [alert] = alerts.alerts(uow, _persona(db, "officer"))
+    assert alert.read.plate == "7STL123" and alert.entry.id == entry.id
