@@ -11,7 +11,7 @@ within that time. Every alert delivered is audited (``alerts.alerts``).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Header, Path, Query, Request
@@ -84,6 +84,10 @@ async def alert_stream(
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         nonlocal after
+        if seconds == 0:  # what is new, then close: nothing to wait for
+            for view in (await run_in_threadpool(_fetch, db, actor, after)).views:
+                yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
+            return
         deadline = asyncio.get_running_loop().time() + seconds
         seen = await bus.start()
         try:
@@ -129,6 +133,20 @@ def alert_page(request: Request, uow: UowDep, state: Receiver, hit_id: HitId) ->
     return _alert_page(request, state, view, clets_automated=_clets(request).automated)
 
 
+def _worked(
+    request: Request, uow: UowDep, state: SessionState, hit_id: int, work: Callable[[], object]
+) -> Response:
+    """Record a step; back to the alert, or the alert again with why the step was refused."""
+    try:
+        work()
+    except InvalidInput as exc:
+        uow.rollback()
+        view = alerts.alert(uow, state.actor, hit_id)
+        automated = _clets(request).automated
+        return _alert_page(request, state, view, exc.detail, status_of(exc), automated)
+    return RedirectResponse(f"/alerts/{hit_id}", status_code=303)
+
+
 @router.post("/alerts/{hit_id}/steps", response_class=HTMLResponse)
 def record_step(
     request: Request,
@@ -139,26 +157,25 @@ def record_step(
     value: Annotated[str, Form(max_length=1000)] = "",
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    try:
-        alerts.record_step(uow, state.actor, hit_id, step, value, note)
-    except InvalidInput as exc:
-        uow.rollback()
-        view = alerts.alert(uow, state.actor, hit_id)
-        automated = _clets(request).automated
-        return _alert_page(request, state, view, exc.detail, status_of(exc), automated)
-    return RedirectResponse(f"/alerts/{hit_id}", status_code=303)
+    return _worked(
+        request,
+        uow,
+        state,
+        hit_id,
+        lambda: alerts.record_step(uow, state.actor, hit_id, step, value, note),
+    )
 
 
 @router.post("/alerts/{hit_id}/clets", response_class=HTMLResponse)
 def query_clets(request: Request, uow: UowDep, state: ReceiverForm, hit_id: HitId) -> Response:
-    try:
-        alerts.verify_with_clets(uow, state.actor, hit_id, _clets(request))
-    except InvalidInput as exc:
-        uow.rollback()
-        view = alerts.alert(uow, state.actor, hit_id)
-        automated = _clets(request).automated
-        return _alert_page(request, state, view, exc.detail, status_of(exc), automated)
-    return RedirectResponse(f"/alerts/{hit_id}", status_code=303)
+    clets = _clets(request)
+    return _worked(
+        request,
+        uow,
+        state,
+        hit_id,
+        lambda: alerts.verify_with_clets(uow, state.actor, hit_id, clets),
+    )
 
 
 @router.get("/admin/hotlists", response_class=HTMLResponse)

@@ -7,6 +7,7 @@ refused input shows the page again with the service's reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -163,6 +164,17 @@ def queue_page(request: Request, uow: UowDep, state: Approver) -> Response:
     return _queue_page(request, state, uow)
 
 
+def _decided(
+    request: Request, uow: UowDep, state: SessionState, decide: Callable[[], object]
+) -> Response:
+    """Decide an entry; back to the queue, or the queue again with why it was refused."""
+    try:
+        decide()
+    except (InvalidInput, PermissionDenied) as exc:
+        return _queue_page(request, state, uow, exc.detail, status_of(exc))
+    return RedirectResponse("/hotlists/queue", status_code=303)
+
+
 @router.post("/hotlists/{entry_id}/approve", response_class=HTMLResponse)
 def approve(
     request: Request,
@@ -171,11 +183,9 @@ def approve(
     entry_id: EntryId,
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    try:
-        service.approve_entry(uow, state.actor, entry_id, note)
-    except (InvalidInput, PermissionDenied) as exc:
-        return _queue_page(request, state, uow, exc.detail, status_of(exc))
-    return RedirectResponse("/hotlists/queue", status_code=303)
+    return _decided(
+        request, uow, state, lambda: service.approve_entry(uow, state.actor, entry_id, note)
+    )
 
 
 @router.post("/hotlists/{entry_id}/reject", response_class=HTMLResponse)
@@ -186,8 +196,6 @@ def reject(
     entry_id: EntryId,
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    try:
-        service.reject_entry(uow, state.actor, entry_id, reason)
-    except (InvalidInput, PermissionDenied) as exc:
-        return _queue_page(request, state, uow, exc.detail, status_of(exc))
-    return RedirectResponse("/hotlists/queue", status_code=303)
+    return _decided(
+        request, uow, state, lambda: service.reject_entry(uow, state.actor, entry_id, reason)
+    )

@@ -62,6 +62,12 @@ def decide(
     return lieutenant.post(f"/hotlists/{entry_id}/{verdict}", data=data, follow_redirects=False)
 
 
+def post_form(person: TestClient, page: str, path: str, **form: str) -> Response:
+    """Post a form as the page at ``page`` would, with its session's CSRF token."""
+    token = csrf_from(person.get(page).text)
+    return person.post(path, data={"csrf_token": token, **form}, follow_redirects=False)
+
+
 def listed(people: People, **changes: str) -> int:
     """An entry proposed by the investigator and approved by the lieutenant: it alerts."""
     entry_id = proposed_id(propose(people("investigator"), **changes))

@@ -13,6 +13,7 @@ from tests.hotlists.conftest import (
     decide,
     ingest,
     listed,
+    post_form,
     propose,
     proposed_id,
     read_of,
@@ -110,14 +111,9 @@ def test_the_author_removes_an_entry_and_it_stops_alerting(
 ) -> None:
     entry_id = listed(people)
     investigator = people("investigator")
-    page = investigator.get("/hotlists")
-    from tests.conftest import csrf_from
 
-    removed = investigator.post(
-        f"/hotlists/{entry_id}/remove",
-        data={"csrf_token": csrf_from(page.text), "reason": "Vehicle recovered by its owner"},
-        follow_redirects=False,
-    )
+    why = "Vehicle recovered by its owner"
+    removed = post_form(investigator, "/hotlists", f"/hotlists/{entry_id}/remove", reason=why)
     ingest(investigator, ingest_token, read_of())
 
     assert removed.status_code == 303
@@ -129,14 +125,9 @@ def test_the_author_removes_an_entry_and_it_stops_alerting(
 def test_only_the_author_removes_an_entry(people: People, db: Database) -> None:
     entry_id = listed(people)
     lieutenant = people("lieutenant")
-    from tests.conftest import csrf_from
 
-    page = lieutenant.get("/hotlists")
-    response = lieutenant.post(
-        f"/hotlists/{entry_id}/remove",
-        data={"csrf_token": csrf_from(page.text), "reason": "not mine to remove"},
-        follow_redirects=False,
-    )
+    why = "not mine to remove"
+    response = post_form(lieutenant, "/hotlists", f"/hotlists/{entry_id}/remove", reason=why)
 
     assert response.status_code == 403
     assert _actions(db, AuditAction.HOTLIST_ENTRY_REMOVED) == []

@@ -12,8 +12,8 @@ from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
 from plateward.core.jobs import JobOutcome, Runner
 from plateward.jobs_catalog import catalog
-from tests.conftest import NOW, csrf_from
-from tests.hotlists.conftest import People, listed
+from tests.conftest import NOW
+from tests.hotlists.conftest import People, listed, post_form
 
 
 def _run_expiry(db: Database) -> str | None:
@@ -54,13 +54,8 @@ def test_renewing_an_expired_entry_waits_for_a_lieutenant_again(
     clock.advance(timedelta(days=2))
     _run_expiry(db)
     investigator = people("investigator")
-    page = investigator.get("/hotlists")
 
-    renewed = investigator.post(
-        f"/hotlists/{entry_id}/renew",
-        data={"csrf_token": csrf_from(page.text), "expires_on": ""},
-        follow_redirects=False,
-    )
+    renewed = post_form(investigator, "/hotlists", f"/hotlists/{entry_id}/renew", expires_on="")
 
     assert renewed.status_code == 303
     assert f'id="entry-{entry_id}"' in people("lieutenant").get("/hotlists/queue").text
