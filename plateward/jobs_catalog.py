@@ -17,6 +17,7 @@ from plateward.core.database import UnitOfWork
 from plateward.core.jobs import Job
 from plateward.core.permissions import Actor
 from plateward.core.settings import Settings
+from plateward.hotlists import feeds as hotlist_feeds
 from plateward.hotlists import service as hotlists
 from plateward.reads import service as reads
 
@@ -68,6 +69,13 @@ def expire_hotlist_entries(uow: UnitOfWork, actor: Actor) -> str | None:
     return hotlists.expire_entries(uow)
 
 
+def sync_external_hotlists(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §4.6 — external lists kept synchronized; a lost connection raises the alarm after a
+    delay and the next success resyncs the whole list (hotlists/feeds.py)."""
+    del actor  # the body records under its own narrow identity, ``job:hotlist-feeds``
+    return hotlist_feeds.sync_feeds(uow)
+
+
 def catalog(settings: Settings) -> list[Job]:
     """The jobs to run, with the intervals the settings give them."""
     return [
@@ -75,6 +83,7 @@ def catalog(settings: Settings) -> list[Job]:
         Job("ingest-outbox", timedelta(minutes=1), finish_ingest_batches),
         Job("camera-health", timedelta(minutes=5), check_camera_health),
         Job("hotlist-expiry", timedelta(hours=1), expire_hotlist_entries),
+        Job("hotlist-feeds", timedelta(minutes=1), sync_external_hotlists),
         Job(
             "audit-checkpoint",
             timedelta(minutes=settings.audit_checkpoint_interval_minutes),

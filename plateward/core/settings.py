@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # DUP §4.3 — how officers verify an alert through CLETS: "manual" (the officer records the
     # result of a radio or terminal query) or "simulated" (the demo's stand-in for the switch).
     clets_adapter: Literal["manual", "simulated"] = "manual"
+    # DUP §4.6 — an external hot list unreachable this long raises the administrators' alarm.
+    hotlist_feed_alarm_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

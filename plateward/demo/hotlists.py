@@ -13,8 +13,9 @@ from plateward.accounts import service as accounts
 from plateward.accounts.models import User
 from plateward.core.database import Database, UnitOfWork
 from plateward.core.permissions import Actor
-from plateward.hotlists import rules
+from plateward.hotlists import feeds, rules
 from plateward.hotlists import service as hotlists
+from plateward.hotlists.adapters import DEMO_FEED
 
 # plate, reason, crime type, case number, synopsis, vehicle
 ENTRIES = (
@@ -53,6 +54,18 @@ def _person(uow: UnitOfWork, username: str) -> Actor | None:
     return replace(accounts.actor_for(uow, user), acknowledged=True)
 
 
+def subscribe_demo_feed(db: Database) -> None:
+    """The simulated Stolen Vehicle System (8SVS001-8SVS020), synced once now and every minute
+    by the ``hotlist-feeds`` job while the demo serves (DUP §4.6)."""
+    with db.unit_of_work() as uow:
+        admin = _person(uow, "admin")
+        if admin is None or feeds.feeds(uow, admin):
+            return
+        spec = feeds.FeedSpec("SVS", "simulated", DEMO_FEED, "stolen_vehicle", "V")
+        feed = feeds.subscribe_feed(uow, admin, spec)
+        feeds.sync_feed(uow, feed.id)
+
+
 def seed_hotlist(db: Database) -> int:
     """Idempotent: enter and approve the demo entries once. Returns how many were added."""
     with db.unit_of_work() as uow:
@@ -76,4 +89,5 @@ def seed_hotlist(db: Database) -> int:
             )
             entry = hotlists.propose_entry(uow, investigator, spec)
             hotlists.approve_entry(uow, lieutenant, entry.id, "Demo: approved at set-up")
+    subscribe_demo_feed(db)
     return len(ENTRIES)

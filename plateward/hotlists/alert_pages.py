@@ -23,7 +23,7 @@ from plateward.accounts.sessions import SessionState
 from plateward.core.database import Database
 from plateward.core.errors import InvalidInput
 from plateward.core.permissions import Actor, Permission
-from plateward.hotlists import alerts, rules
+from plateward.hotlists import alerts, feeds, rules
 from plateward.hotlists.adapters import Clets
 from plateward.hotlists.live import AlertBus
 from plateward.web.deps import UowDep, form_by_person_with, person_with
@@ -178,10 +178,27 @@ def query_clets(request: Request, uow: UowDep, state: ReceiverForm, hit_id: HitI
     )
 
 
-@router.get("/admin/hotlists", response_class=HTMLResponse)
-def captures_page(request: Request, uow: UowDep, state: Manager) -> Response:
+def captures_page(
+    request: Request,
+    state: SessionState,
+    uow: UowDep,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The administrator's page: captures, accuracy, and the external lists (DUP §4.6, §4.7)."""
     context = {
         "captures": alerts.captures(uow, state.actor),
         "accuracy": alerts.accuracy(uow, state.actor),
+        "feeds": feeds.feeds(uow, state.actor),
+        "feed_kinds": feeds.KINDS,
+        "categories": list(rules.ReasonCategory),
+        "error": error,
+        "form": form or {},
     }
-    return render(request, state, "hotlists/captures.html", context)
+    return render(request, state, "hotlists/captures.html", context, status)
+
+
+@router.get("/admin/hotlists", response_class=HTMLResponse)
+def captures(request: Request, uow: UowDep, state: Manager) -> Response:
+    return captures_page(request, state, uow)

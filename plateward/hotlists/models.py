@@ -16,9 +16,34 @@ from sqlalchemy.orm import Mapped, mapped_column
 from plateward.core.database import Base
 
 
+class HotListFeed(Base):
+    """An external hot list the department subscribes to (DUP §4.6), and how its sync stands."""
+
+    __tablename__ = "hotlist_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)  # the list's name, e.g. "SVS"
+    kind: Mapped[str] = mapped_column(String(16))  # ndjson | csv | doj | http | simulated
+    location: Mapped[str] = mapped_column(String(500))  # a path or an address
+    category: Mapped[str] = mapped_column(String(32))  # a ReasonCategory
+    code: Mapped[str] = mapped_column(String(8))  # its NCIC-style file code
+    enabled: Mapped[bool]
+    status: Mapped[str] = mapped_column(String(16))  # never | ok | lost | rejected
+    needs_full: Mapped[bool]  # the next sync replaces the whole list (first, or reconnected)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    lost_since: Mapped[datetime | None]
+    alarm_raised_at: Mapped[datetime | None]
+    entry_count: Mapped[int]
+
+
 class HotListEntry(Base):
     __tablename__ = "hotlist_entries"
-    __table_args__ = (Index("ix_hotlist_entries_status", "status"),)
+    __table_args__ = (
+        Index("ix_hotlist_entries_status", "status"),
+        UniqueConstraint("feed_id", "external_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     list_name: Mapped[str] = mapped_column(String(40))
@@ -52,6 +77,9 @@ class HotListEntry(Base):
     # The value of ``hotlist_state.version`` at this entry's last change: matchers load what
     # changed since the version they hold.
     change_seq: Mapped[int] = mapped_column(index=True)
+    # Entries of an external list: which feed, and the source's own record id.
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("hotlist_feeds.id"))
+    external_key: Mapped[str | None] = mapped_column(String(60))
 
 
 class HotListState(Base):

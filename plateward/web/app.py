@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.cameras.registry_pages import router as camera_registry_pages
     from plateward.hotlists.alert_pages import router as alert_pages
     from plateward.hotlists.api import router as hotlists_api
+    from plateward.hotlists.feed_pages import router as feed_pages
     from plateward.hotlists.pages import router as hotlist_pages
     from plateward.oversight.pages import router as oversight_pages
     from plateward.reads.api import router as reads_api
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         hotlist_pages,
         alert_pages,
         hotlists_api,
+        feed_pages,
     ):
         app.include_router(router)
     return app

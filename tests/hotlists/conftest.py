@@ -6,11 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from sqlalchemy import select
 
+from plateward.accounts import service as accounts
+from plateward.accounts.models import User
+from plateward.core.database import Database
+from plateward.core.permissions import Actor
 from tests.conftest import Backend, csrf_from, native_read, sign_in
 
 # DUP §4.8 — everything an entry must carry; the entering member comes from the account.
@@ -99,3 +105,11 @@ def read_of(plate: str = "7STL123", state: str | None = "CA", **extra: object) -
     else:
         row["plate_state"] = state
     return row
+
+
+def persona(db: Database, username: str) -> Actor:
+    """A persona as services see it once signed in and past the restrictions."""
+    with db.unit_of_work() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        assert user is not None
+        return replace(accounts.actor_for(uow, user), acknowledged=True)

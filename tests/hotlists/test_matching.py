@@ -4,13 +4,10 @@ state mismatch), once per read and entry, and stops matching when the entry expi
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from plateward.accounts import service as accounts
-from plateward.accounts.models import User
 from plateward.core.audit import AuditAction, AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
@@ -23,7 +20,7 @@ from plateward.reads import service as reads
 from plateward.reads.models import IngestOutbox
 from plateward.reads.rules import RawRow
 from tests.conftest import NOW
-from tests.hotlists.conftest import STOLEN_CAR, People, alerts_of, ingest, listed, read_of
+from tests.hotlists.conftest import STOLEN_CAR, People, alerts_of, ingest, listed, persona, read_of
 
 ENTRY = {
     "plate": STOLEN_CAR["plate"],
@@ -175,15 +172,8 @@ def test_an_approval_in_another_process_reaches_this_matcher(people: People, db:
     assert len(matcher.index) == 1 and version >= 2
 
 
-def _persona(db: Database, username: str) -> Actor:
-    with db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
-        assert user is not None
-        return replace(accounts.actor_for(uow, user), acknowledged=True)
-
-
 def test_a_batch_the_job_finishes_is_matched_in_the_jobs_process(db: Database) -> None:
-    investigator, lieutenant = _persona(db, "investigator"), _persona(db, "lieutenant")
+    investigator, lieutenant = persona(db, "investigator"), persona(db, "lieutenant")
     with db.unit_of_work() as uow:
         spec = rules.entry_spec(**ENTRY, today=NOW.date())
         entry = service.propose_entry(uow, investigator, spec)
@@ -201,5 +191,5 @@ def test_a_batch_the_job_finishes_is_matched_in_the_jobs_process(db: Database) -
 
     assert finished == 1
     with db.unit_of_work() as uow:
-        [alert] = alerts.alerts(uow, _persona(db, "officer"))
+        [alert] = alerts.alerts(uow, persona(db, "officer"))
     assert alert.read.plate == "7STL123" and alert.entry.id == entry.id

@@ -120,6 +120,8 @@ ACCESS |= {
     ("POST", "/alerts/{hit_id}/steps"): frozenset({OFFICER}),
     ("POST", "/alerts/{hit_id}/clets"): frozenset({OFFICER}),
     ("GET", "/admin/hotlists"): ADMINS,
+    ("POST", "/admin/hotlists/feeds"): ADMINS,
+    ("POST", "/admin/hotlists/feeds/{feed_id}/enabled"): ADMINS,
     ("POST", "/api/v1/hotlist-entries"): PROPOSERS,
     ("GET", "/api/v1/alerts"): frozenset({OFFICER}),
 }
@@ -231,6 +233,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "code": "SJ-FX-001",
         "entry_id": "999999",
         "hit_id": "999999",
+        "feed_id": "999999",
     }
 
 

@@ -23,6 +23,28 @@ branch_labels = None
 depends_on = None
 
 
+def _feeds() -> None:
+    op.create_table(
+        "hotlist_feeds",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("location", sa.String(500), nullable=False),
+        sa.Column("category", sa.String(32), nullable=False),
+        sa.Column("code", sa.String(8), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("needs_full", sa.Boolean(), nullable=False),
+        sa.Column("last_attempt_at", UTCDateTime()),
+        sa.Column("last_success_at", UTCDateTime()),
+        sa.Column("last_error", sa.String(500)),
+        sa.Column("lost_since", UTCDateTime()),
+        sa.Column("alarm_raised_at", UTCDateTime()),
+        sa.Column("entry_count", sa.Integer(), nullable=False),
+        sa.UniqueConstraint("name", name="uq_hotlist_feeds_name"),
+    )
+
+
 def _entries() -> None:
     op.create_table(
         "hotlist_entries",
@@ -54,6 +76,15 @@ def _entries() -> None:
         sa.Column("end_reason", sa.String(500)),
         sa.Column("reminded_at", UTCDateTime()),
         sa.Column("change_seq", sa.Integer(), nullable=False),
+        sa.Column(
+            "feed_id",
+            sa.Integer(),
+            sa.ForeignKey("hotlist_feeds.id", name="fk_hotlist_entries_feed_id_hotlist_feeds"),
+        ),
+        sa.Column("external_key", sa.String(60)),
+        sa.UniqueConstraint(
+            "feed_id", "external_key", name="uq_hotlist_entries_feed_id_external_key"
+        ),
     )
     op.create_index("ix_hotlist_entries_status", "hotlist_entries", ["status"])
     op.create_index("ix_hotlist_entries_change_seq", "hotlist_entries", ["change_seq"])
@@ -111,6 +142,7 @@ def _hits() -> None:
 
 
 def upgrade() -> None:
+    _feeds()
     _entries()
     _hits()
 
@@ -120,3 +152,4 @@ def downgrade() -> None:
     op.drop_table("hotlist_hits")
     op.drop_table("hotlist_state")
     op.drop_table("hotlist_entries")
+    op.drop_table("hotlist_feeds")
