@@ -513,7 +513,8 @@ def jobs_run(
     log_to_stderr()
     from plateward.hotlists.wiring import register_matcher
 
-    register_matcher(settings)  # batches this runner finishes are matched against hot lists
+    # Batches this runner finishes are matched against the hot lists (DESIGN: "reads in").
+    stop_matching = register_matcher(settings)
     runner = Runner(db, catalog(settings))
     colour = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.ABANDONED: "yellow"}
 
@@ -540,6 +541,7 @@ def jobs_run(
         except KeyboardInterrupt:
             console.print("Stopped.")
     finally:
+        stop_matching()
         db.dispose()
 
 
