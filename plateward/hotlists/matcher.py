@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
+from sqlalchemy import event
+
 from plateward.core.database import UnitOfWork
 from plateward.hotlists import rules, service
 from plateward.hotlists.rules import Match
@@ -163,6 +165,12 @@ class Matcher:
         # read through the visibility gate (one query per batch, never one per read).
         facts = list(batch.reads) or reads.read_facts(uow, service.MATCHER, batch.read_ids)
         created = service.record_hits(uow, self.find(uow, facts))
-        if created:
-            for listener in list(self._listeners):
-                listener(max(created))
+        if created and self._listeners:
+            # Stored with the batch's processed mark in one transaction (reads/outbox.py
+            # ``dispatch`` commits it); the live streams are told once it has committed.
+            newest = max(created)
+            event.listen(uow.session, "after_commit", lambda _s: self._tell(newest), once=True)
+
+    def _tell(self, newest: int) -> None:
+        for listener in list(self._listeners):
+            listener(newest)

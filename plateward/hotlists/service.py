@@ -441,8 +441,9 @@ class FoundHit:
 
 
 def record_hits(uow: UnitOfWork, found: Sequence[FoundHit]) -> list[int]:
-    """Store the hits a batch produced, once each (matching runs at least once per batch), audit
-    each new one, and commit. Returns the ids of the hits that are new."""
+    """Store the hits a batch produced, once each (matching runs at least once per batch), and
+    audit each new one, in the caller's transaction: the ingest hook's dispatch commits them with
+    the batch's processed mark. Returns the ids of the hits that are new."""
     if not found:
         return []
     rows = [
@@ -482,7 +483,6 @@ def record_hits(uow: UnitOfWork, found: Sequence[FoundHit]) -> list[int]:
                 },
             ),
         )
-    uow.commit()
     return [row[0] for row in created]
 
 
