@@ -3,7 +3,8 @@ administrator's captures page.
 
 ``/alerts/stream`` is a server-sent event stream (sse-starlette): the page's script opens it with
 the newest alert id it shows; each new alert the officer may see arrives as an ``alert`` event
-whose data is the table row to insert. A stream lives ``seconds`` (at most five minutes) and the
+whose data is the table row to insert; a ``ready`` event says it has caught up and is live. A
+stream lives ``seconds`` (at most five minutes) and the
 browser reconnects on its own with the last event id, so a session that ended stops receiving
 within that time. Every alert delivered is audited (``alerts.alerts``).
 """
@@ -36,7 +37,7 @@ Receiver = Annotated[SessionState, Depends(person_with(RECEIVE))]
 ReceiverForm = Annotated[SessionState, Depends(form_by_person_with(RECEIVE))]
 Manager = Annotated[SessionState, Depends(person_with(Permission.HOTLISTS_MANAGE))]
 HitId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-PING_SECONDS = 15.0
+PING_SECONDS = 15.0  # sse-starlette's comment line keeps proxies from closing a quiet stream
 BATCH = 50  # alerts per look; a stream that fell behind catches up look by look
 
 
@@ -84,26 +85,30 @@ async def alert_stream(
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         nonlocal after
-        if seconds == 0:  # what is new, then close: nothing to wait for
-            for view in (await run_in_threadpool(_fetch, db, actor, after)).views:
-                yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
-            return
-        deadline = asyncio.get_running_loop().time() + seconds
-        seen = await bus.start()
+        clock = asyncio.get_running_loop()
+        deadline = clock.time() + seconds
+        seen = await bus.start() if seconds else 0
+        ready = False
         try:
-            while True:
+            while True:  # what is new now, then again each time the bus says a hit was stored
                 found = await run_in_threadpool(_fetch, db, actor, after)
                 after = found.last_seen
                 for view in found.views:
                     yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
-                if found.more:
-                    continue  # it fell behind: catch up without a pause
-                left = deadline - asyncio.get_running_loop().time()
-                if left <= 0:
-                    return
-                seen = await bus.wait_beyond(seen, min(left, PING_SECONDS))
+                if seconds and not ready:
+                    ready = True  # caught up with what was stored before: live from here on
+                    yield ServerSentEvent(data="live", event="ready")
+                while not found.more:  # caught up: wait for a newer hit (sse-starlette pings)
+                    left = deadline - clock.time()
+                    if left <= 0:
+                        return
+                    newest = await bus.wait_beyond(seen, left)
+                    if newest > seen:
+                        seen = newest
+                        break
         finally:
-            bus.stop()
+            if seconds:
+                bus.stop()
 
     return EventSourceResponse(
         events(), ping=int(PING_SECONDS), headers={"Cache-Control": "no-store"}

@@ -34,9 +34,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stop_matching = start_matching(app, settings, db)  # hot lists: the ingest hook, alerts
+        # Hot lists: this process's matcher on the ingest hook, waking its live alert streams.
+        app.state.stop_matching = start_matching(app, settings, db)
         yield
-        stop_matching()
+        app.state.stop_matching()
         if database is None:
             db.dispose()
 

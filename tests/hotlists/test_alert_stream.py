@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx2
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -35,19 +36,57 @@ from tests.hotlists.conftest import decide, propose, proposed_id, read_of
 
 
 @dataclass
-class Live:
+class Server:
+    """One server process's app on a loopback port (several may share one database)."""
+
+    app: FastAPI
     url: str
+    uvicorn: uvicorn.Server
+    thread: threading.Thread
+    listener: socket.socket
+
+    def stop(self) -> None:
+        self.uvicorn.should_exit = True
+        self.thread.join(timeout=15)
+        assert not self.thread.is_alive(), "the server did not stop"
+        self.listener.close()
+
+
+def _serve(db: Database) -> Server:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    app = create_app(db.settings, db)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    return Server(app, url, server, thread, listener)
+
+
+@dataclass
+class Live:
+    db: Database
     backend: Backend
     clock: FrozenClock
+    servers: list[Server] = field(default_factory=list)
     clients: list[httpx2.Client] = field(default_factory=list)
 
-    def client(self) -> httpx2.Client:
-        client = httpx2.Client(base_url=self.url, timeout=20)
+    def serve(self) -> Server:
+        self.servers.append(_serve(self.db))
+        return self.servers[-1]
+
+    def client(self, server: Server | None = None) -> httpx2.Client:
+        url = (server or self.servers[0]).url
+        client = httpx2.Client(base_url=url, timeout=20)
         self.clients.append(client)
         return client
 
-    def person(self, username: str) -> httpx2.Client:
-        client = self.client()
+    def person(self, username: str, server: Server | None = None) -> httpx2.Client:
+        client = self.client(server)
         self.clock.advance(timedelta(seconds=30))  # a fresh authenticator step for each sign-in
         code = totp_code(self.backend, username, self.clock.now())
         response = post_login(client, username, password=PASSWORD, code=code)  # type: ignore[arg-type]
@@ -71,28 +110,15 @@ def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
     token, secrets = _seed(engine, settings)
     clock = FrozenClock(NOW)
     db = Database(engine, settings, clock, sessionmaker(engine, expire_on_commit=False))
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(settings, db), log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    live = Live("", Backend(request.param, engine, token, secrets), clock)
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
+    live = Live(db, Backend(request.param, engine, token, secrets), clock)
+    live.serve()
     try:
-        port = listener.getsockname()[1]
-        live.url = f"http://127.0.0.1:{port}"
         yield live
     finally:
         for client in live.clients:
             client.close()  # an open stream would hold the server's shutdown
-        server.should_exit = True
-        thread.join(timeout=15)
-        assert not thread.is_alive(), "the server did not stop"
-        listener.close()
+        for server in live.servers:
+            server.stop()
         if request.param == "sqlite":
             engine.dispose()
 
@@ -118,15 +144,43 @@ def test_an_open_stream_receives_the_alert_of_a_read_ingested_after_it_opened(li
     with officer.stream("GET", "/alerts/stream?seconds=30") as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
+        events = _events(response)
+        assert next(events)["event"] == "ready"
         stored = camera.post(
             "/api/v1/reads",
             json={"reads": [read_of("7STL123")]},
             headers={"Authorization": f"Bearer {live.backend.ingest_token}"},
         )
         assert stored.status_code == 200, stored.text
-        event = next(e for e in _events(response) if e.get("event") == "alert")
+        event = next(e for e in events if e.get("event") == "alert")
 
     assert "7STL123" in event["data"] and "SJ-2026-004211" in event["data"]
     assert event["id"].isdigit()
     # An investigator holds no alerts:receive: the stream refuses them.
     assert live.person("investigator").get("/alerts/stream?seconds=0").status_code == 403
+
+
+def test_an_alert_stored_by_another_server_process_reaches_the_officers_stream(
+    live: Live,
+) -> None:
+    """Fan-out across processes: the database is the source of truth. The officer's server has
+    no matcher of its own here, so only its alert bus's look at the hits table can wake it."""
+    officers_server, cameras_server = live.servers[0], live.serve()
+    officers_server.app.state.stop_matching()
+    entry_id = proposed_id(propose(live.person("investigator", cameras_server)))  # type: ignore[arg-type]
+    assert decide(live.person("lieutenant", cameras_server), entry_id).status_code == 303  # type: ignore[arg-type]
+    officer = live.person("officer", officers_server)
+    camera = live.client(cameras_server)
+
+    with officer.stream("GET", "/alerts/stream?seconds=30") as response:
+        events = _events(response)
+        assert next(events)["event"] == "ready"  # caught up: what follows is live
+        stored = camera.post(
+            "/api/v1/reads",
+            json={"reads": [read_of("7STL123")]},
+            headers={"Authorization": f"Bearer {live.backend.ingest_token}"},
+        )
+        assert stored.status_code == 200, stored.text
+        event = next(e for e in events if e.get("event") == "alert")
+
+    assert "7STL123" in event["data"]

@@ -7,7 +7,9 @@
   if (!status || !table || !window.EventSource) { return; }
   var body = table.tBodies[0];
   var source = new EventSource("/alerts/stream?after=" + encodeURIComponent(status.dataset.newest || "0"));
-  source.onopen = function () { status.textContent = "Live: new alerts appear here as they happen."; };
+  source.addEventListener("ready", function () {
+    status.textContent = "Live: new alerts appear here as they happen.";
+  });
   source.onerror = function () { status.textContent = "Reconnecting for live alerts…"; };
   source.addEventListener("alert", function (event) {
     var holder = document.createElement("tbody");
