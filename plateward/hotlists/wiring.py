@@ -26,6 +26,7 @@ def install(app: FastAPI, settings: Settings, db: Database) -> None:
     """What the alert pages use: the process's alert bus and the CLETS adapter."""
     app.state.alert_bus = AlertBus(db)
     app.state.clets = clets_for(settings)
+    app.state.matchers = []  # the removers of the matchers this app's start-ups registered
 
 
 def register_matcher(
@@ -42,4 +43,13 @@ def start_matching(app: FastAPI, settings: Settings, db: Database) -> Callable[[
     """At the app's start-up: a matcher whose hits wake this process's live alert streams."""
     del db
     bus: AlertBus = app.state.alert_bus
-    return register_matcher(settings, bus.poke)
+    remove = register_matcher(settings, bus.poke)
+    app.state.matchers.append(remove)
+    return remove
+
+
+def stop_matching(app: FastAPI) -> None:
+    """Take this app's matchers off the ingest hook (its live streams still work, through the
+    alert bus's look at the hits table)."""
+    for remove in app.state.matchers:
+        remove()

@@ -34,10 +34,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Hot lists: this process's matcher on the ingest hook, waking its live alert streams.
-        app.state.stop_matching = start_matching(app, settings, db)
+        stop_matching = start_matching(app, settings, db)  # hot lists: the ingest hook, alerts
         yield
-        app.state.stop_matching()
+        stop_matching()
         if database is None:
             db.dispose()
 

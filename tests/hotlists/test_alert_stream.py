@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database, make_engine
+from plateward.hotlists.wiring import stop_matching
 from plateward.web.app import create_app
 from tests.conftest import (
     NOW,
@@ -135,24 +136,31 @@ def _events(response: httpx2.Response) -> Iterator[dict[str, str]]:
         event[field] = event.get(field, "") + value.removeprefix(" ")
 
 
+def _alert_after_ingest(
+    officer: httpx2.Client, camera: httpx2.Client, token: str
+) -> dict[str, str]:
+    """Open the officer's stream, wait until it is live, ingest a listed plate: its alert event."""
+    with officer.stream("GET", "/alerts/stream?seconds=30") as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = _events(response)
+        assert next(events)["event"] == "ready"  # caught up: what follows is live
+        stored = camera.post(
+            "/api/v1/reads",
+            json={"reads": [read_of("7STL123")]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert stored.status_code == 200, stored.text
+        return next(e for e in events if e.get("event") == "alert")
+
+
 def test_an_open_stream_receives_the_alert_of_a_read_ingested_after_it_opened(live: Live) -> None:
     entry_id = proposed_id(propose(live.person("investigator")))  # type: ignore[arg-type]
     assert decide(live.person("lieutenant"), entry_id).status_code == 303  # type: ignore[arg-type]
     officer = live.person("officer")
     camera = live.client()
 
-    with officer.stream("GET", "/alerts/stream?seconds=30") as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        events = _events(response)
-        assert next(events)["event"] == "ready"
-        stored = camera.post(
-            "/api/v1/reads",
-            json={"reads": [read_of("7STL123")]},
-            headers={"Authorization": f"Bearer {live.backend.ingest_token}"},
-        )
-        assert stored.status_code == 200, stored.text
-        event = next(e for e in events if e.get("event") == "alert")
+    event = _alert_after_ingest(officer, camera, live.backend.ingest_token)
 
     assert "7STL123" in event["data"] and "SJ-2026-004211" in event["data"]
     assert event["id"].isdigit()
@@ -166,21 +174,12 @@ def test_an_alert_stored_by_another_server_process_reaches_the_officers_stream(
     """Fan-out across processes: the database is the source of truth. The officer's server has
     no matcher of its own here, so only its alert bus's look at the hits table can wake it."""
     officers_server, cameras_server = live.servers[0], live.serve()
-    officers_server.app.state.stop_matching()
+    stop_matching(officers_server.app)
     entry_id = proposed_id(propose(live.person("investigator", cameras_server)))  # type: ignore[arg-type]
     assert decide(live.person("lieutenant", cameras_server), entry_id).status_code == 303  # type: ignore[arg-type]
     officer = live.person("officer", officers_server)
     camera = live.client(cameras_server)
 
-    with officer.stream("GET", "/alerts/stream?seconds=30") as response:
-        events = _events(response)
-        assert next(events)["event"] == "ready"  # caught up: what follows is live
-        stored = camera.post(
-            "/api/v1/reads",
-            json={"reads": [read_of("7STL123")]},
-            headers={"Authorization": f"Bearer {live.backend.ingest_token}"},
-        )
-        assert stored.status_code == 200, stored.text
-        event = next(e for e in events if e.get("event") == "alert")
+    event = _alert_after_ingest(officer, camera, live.backend.ingest_token)
 
     assert "7STL123" in event["data"]
