@@ -276,7 +276,8 @@ def demo(
     """Build the synthetic San José (cameras, agencies, people, reads) and serve it."""
     from plateward.demo.build import build_city
 
-    settings = _settings(data_dir)
+    # The demo answers CLETS verifications itself (DUP §4.3; a department configures its own).
+    settings = _settings(data_dir).model_copy(update={"clets_adapter": "simulated"})
     db = _database(settings)
     try:
         with Progress(
@@ -524,6 +525,10 @@ def jobs_run(
     settings = _settings(data_dir)
     db = _existing_database(settings)
     log_to_stderr()
+    from plateward.hotlists.wiring import register_matcher
+
+    # Batches this runner finishes are matched against the hot lists (DESIGN: "reads in").
+    stop_matching = register_matcher(settings)
     runner = Runner(db, catalog(settings))
     colour = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.ABANDONED: "yellow"}
 
@@ -553,6 +558,7 @@ def jobs_run(
         except KeyboardInterrupt:
             console.print("Stopped.")
     finally:
+        stop_matching()
         db.dispose()
 
 

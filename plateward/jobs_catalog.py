@@ -17,6 +17,8 @@ from plateward.core.database import UnitOfWork
 from plateward.core.jobs import Job
 from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
+from plateward.hotlists import feeds as hotlist_feeds
+from plateward.hotlists import service as hotlists
 from plateward.reads import service as reads
 from plateward.search import misuse
 
@@ -65,6 +67,18 @@ def record_misuse_signals(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §9 — the patterns of misuse found in the trail's searches, for the auditors (idempotent:
     evidence already recorded is not recorded again). The summary counts kinds, never a plate."""
     return misuse.record_signals(uow, actor).summary
+def expire_hotlist_entries(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §4.5 — entries past their expiry stop alerting (kept, never deleted); owners are
+    reminded a week ahead (hotlists/service.py, under ``job:hotlist-expiry``)."""
+    del actor  # the body records under its own narrow identity
+    return hotlists.expire_entries(uow)
+
+
+def sync_external_hotlists(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §4.6 — external lists kept synchronized; a lost connection raises the alarm after a
+    delay and the next success resyncs the whole list (hotlists/feeds.py)."""
+    del actor  # the body records under its own narrow identity, ``job:hotlist-feeds``
+    return hotlist_feeds.sync_feeds(uow)
 
 
 def catalog(settings: Settings) -> list[Job]:
@@ -73,6 +87,8 @@ def catalog(settings: Settings) -> list[Job]:
         Job("partitions", timedelta(hours=1), prepare_partitions),
         Job("ingest-outbox", timedelta(minutes=1), finish_ingest_batches),
         Job("camera-health", timedelta(minutes=5), check_camera_health),
+        Job("hotlist-expiry", timedelta(hours=1), expire_hotlist_entries),
+        Job("hotlist-feeds", timedelta(minutes=1), sync_external_hotlists),
         Job(
             "audit-checkpoint",
             timedelta(minutes=settings.audit_checkpoint_interval_minutes),

@@ -385,3 +385,24 @@ def names_of(uow: UnitOfWork, code: str) -> tuple[str, ...]:
     """The names a sender may have used for the camera ``code``: its code and its vendor's id."""
     found = _find(uow, code)
     return (found.code, found.vendor_ref) if found.vendor_ref else (found.code,)
+
+
+@dataclass(frozen=True)
+class CameraPlace:
+    """Where a camera stands, for pages that show a read's place (hot-list alerts)."""
+
+    code: str
+    name: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+
+
+def camera_places(uow: UnitOfWork) -> dict[int, CameraPlace]:
+    """Every camera's place by id: no data about reads, like ``camera_codes``."""
+    rows = uow.session.execute(
+        select(
+            Camera.id, Camera.code, Camera.name, Camera.location, Camera.latitude, Camera.longitude
+        )
+    )
+    return {r[0]: CameraPlace(*r[1:]) for r in rows}

@@ -109,6 +109,24 @@ class AuditAction(StrEnum):
     STATEMENT_ACCEPTED = "statement.accepted"
     STATEMENT_PUBLISHED = "statement.published"
     TRAINING_RECORDED = "training.recorded"
+    # Hot lists and alerts (issue 14)
+    ALERT_STEP_RECORDED = "alert.step_recorded"
+    ALERT_DISPOSED = "alert.disposed"
+    ALERT_VIEWED = "alert.viewed"
+    HOTLIST_CAPTURES_VIEWED = "hotlist.captures_viewed"
+    HOTLIST_FEED_CHANGED = "hotlist.feed_changed"
+    HOTLIST_FEED_LOST = "hotlist.feed_lost"
+    HOTLIST_FEED_REJECTED = "hotlist.feed_rejected"
+    HOTLIST_FEED_RESTORED = "hotlist.feed_restored"
+    HOTLIST_FEED_SYNCED = "hotlist.feed_synced"
+    HOTLIST_ENTRY_APPROVED = "hotlist.entry_approved"
+    HOTLIST_ENTRY_EXPIRED = "hotlist.entry_expired"
+    HOTLIST_ENTRY_PROPOSED = "hotlist.entry_proposed"
+    HOTLIST_ENTRY_REJECTED = "hotlist.entry_rejected"
+    HOTLIST_ENTRY_REMINDED = "hotlist.entry_reminded"
+    HOTLIST_ENTRY_REMOVED = "hotlist.entry_removed"
+    HOTLIST_ENTRY_RENEWED = "hotlist.entry_renewed"
+    HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
 
 
 class Outcome(StrEnum):
@@ -137,6 +155,10 @@ RESULT_KINDS: dict[AuditAction, RecordKind] = {
     AuditAction.QUARANTINE_RELEASED: RecordKind.QUARANTINED_ROW,
     AuditAction.AUDIT_SEARCHED: RecordKind.AUDIT_ENTRY,
     AuditAction.AUDIT_ENTRY_VIEWED: RecordKind.AUDIT_ENTRY,
+    # Hot lists (issue 14): an alert shows its read, so its views name reads.
+    AuditAction.ALERT_VIEWED: RecordKind.READ,
+    AuditAction.HOTLIST_CAPTURES_VIEWED: RecordKind.READ,
+    AuditAction.HOTLIST_HIT_RECORDED: RecordKind.READ,
 }
 
 

@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import plateward.cameras.models
     import plateward.core.audit
     import plateward.core.jobs
+    import plateward.hotlists.models
     import plateward.reads.models
     import plateward.search.misuse_models
     import plateward.search.models

@@ -55,6 +55,11 @@ class Permission(StrEnum):
     READS_MONITOR = "reads:monitor"
     READS_SEARCH = "reads:search"
     SEARCHES_REVIEW = "searches:review"
+    # Hot lists and alerts (issue 14)
+    ALERTS_RECEIVE = "alerts:receive"
+    HOTLISTS_APPROVE = "hotlists:approve"
+    HOTLISTS_MANAGE = "hotlists:manage"
+    HOTLISTS_PROPOSE = "hotlists:propose"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -124,6 +129,10 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.READS_MONITOR: "Watch the newest reads",
     Permission.READS_SEARCH: "Search reads for an authorized purpose",
     Permission.SEARCHES_REVIEW: "Approve or reject searches sent to supervisor review",
+    Permission.ALERTS_RECEIVE: "Receive and work hot-list alerts",
+    Permission.HOTLISTS_APPROVE: "Approve or reject department hot-list entries",
+    Permission.HOTLISTS_MANAGE: "See hot-list captures, dispositions and accuracy",
+    Permission.HOTLISTS_PROPOSE: "Propose department hot-list entries",
 }
 
 
@@ -136,6 +145,10 @@ DATA_PERMISSIONS = frozenset(
         Permission.READS_MONITOR,
         Permission.READS_SEARCH,
         Permission.SEARCHES_REVIEW,
+        Permission.ALERTS_RECEIVE,
+        Permission.HOTLISTS_APPROVE,
+        Permission.HOTLISTS_MANAGE,
+        Permission.HOTLISTS_PROPOSE,
     }
 )
 
@@ -161,6 +174,27 @@ _ROLE_CEILING: dict[Role, frozenset[Permission]] = {
         {Permission.CAMERAS_VIEW, Permission.AUDIT_READ, Permission.AUDIT_REVIEW}
     ),
 }
+
+
+# Hot lists (issue 14). DUP §4.2-4.5 — officers receive and work alerts; investigators propose
+# entries (an officer designee through a class); lieutenants enter and approve them (never their
+# own entry); the system administrator receives each capture and its disposition (§4.7).
+# Investigators and lieutenants may receive alerts through a class of access.
+_HOTLIST_ROLES: dict[Role, frozenset[Permission]] = {
+    Role.OFFICER: frozenset({Permission.ALERTS_RECEIVE}),
+    Role.INVESTIGATOR: frozenset({Permission.HOTLISTS_PROPOSE}),
+    Role.LIEUTENANT: frozenset({Permission.HOTLISTS_APPROVE, Permission.HOTLISTS_PROPOSE}),
+    Role.ADMINISTRATOR: frozenset({Permission.HOTLISTS_MANAGE}),
+}
+_HOTLIST_CEILING: dict[Role, frozenset[Permission]] = {
+    Role.OFFICER: frozenset({Permission.HOTLISTS_PROPOSE}),
+    Role.INVESTIGATOR: frozenset({Permission.ALERTS_RECEIVE}),
+    Role.LIEUTENANT: frozenset({Permission.ALERTS_RECEIVE}),
+}
+for _role, _granted in _HOTLIST_ROLES.items():
+    _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
+for _role, _granted in _HOTLIST_CEILING.items():
+    _ROLE_CEILING[_role] = _ROLE_CEILING.get(_role, frozenset()) | _granted
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:

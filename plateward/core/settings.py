@@ -11,7 +11,7 @@ import re
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -94,6 +94,14 @@ class Settings(BaseSettings):
     # (a Leaflet URL template, e.g. https://tiles.example.gov/{z}/{x}/{y}.png), and otherwise a
     # plain base drawn from data shipped with Plateward. Nothing else is ever fetched.
     map_tiles_url: str = ""
+    # Hot lists (issue 14): how many confusable characters (0/O/D/Q, 1/I, 2/Z, 5/S, 8/B, 6/G) a
+    # "possible" match may differ by; 0 alerts on exact plates only.
+    hotlist_max_substitutions: int = Field(default=1, ge=0, le=2)
+    # DUP §4.3 — how officers verify an alert through CLETS: "manual" (the officer records the
+    # result of a radio or terminal query) or "simulated" (the demo's stand-in for the switch).
+    clets_adapter: Literal["manual", "simulated"] = "manual"
+    # DUP §4.6 — an external hot list unreachable this long raises the administrators' alarm.
+    hotlist_feed_alarm_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

@@ -24,6 +24,7 @@ from plateward.cameras.service import CameraSpec
 from plateward.core.database import Database, UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.demo import city
+from plateward.demo.hotlists import seed_hotlist
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
 from plateward.sharing import service as agencies
@@ -171,6 +172,7 @@ def build_city(
                 stored += reads.ingest(uow, operator, batch, "demo").stored
             if progress:
                 progress(len(batch))
+    seed_hotlist(db)  # approved entries whose plates the printed sample batch carries
     with db.unit_of_work() as uow:
         total = reads.count_reads(uow, operator)
     return DemoCity(people, token, stored, total)

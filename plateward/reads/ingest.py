@@ -11,6 +11,7 @@ missing one as a fallback, on a connection of its own, before it streams (reads/
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -25,8 +26,16 @@ from plateward.core.errors import PayloadTooLarge
 from plateward.core.permissions import Actor, Permission
 from plateward.reads import outbox, storage
 from plateward.reads.models import QuarantinedRow
-from plateward.reads.outbox import StoredBatch
-from plateward.reads.rules import IngestPolicy, RawRow, Rejection, Triage, printable, screen
+from plateward.reads.outbox import ReadFacts, StoredBatch
+from plateward.reads.rules import (
+    IngestPolicy,
+    RawRow,
+    ReadCandidate,
+    Rejection,
+    Triage,
+    printable,
+    screen,
+)
 from plateward.sharing import service as agencies
 
 
@@ -39,6 +48,8 @@ class IngestReport:
     rejected: list[Rejection]
     # The reads this batch stored, in the order they were stored; never a duplicate.
     read_ids: tuple[uuid.UUID, ...]
+    # Their facts, kept in memory for the after-commit hook when this process has callbacks.
+    reads: tuple[ReadFacts, ...] = ()
 
     @property
     def stored(self) -> int:
@@ -96,7 +107,8 @@ def after_commit(uow: UnitOfWork, report: IngestReport) -> None:
     Without a callback in this process the batch is left to the ``dispatch_pending`` job.
     """
     if report.read_ids and outbox.has_callbacks():
-        outbox.dispatch(uow, StoredBatch(report.batch_id, report.channel, report.read_ids))
+        batch = StoredBatch(report.batch_id, report.channel, report.read_ids, report.reads)
+        outbox.dispatch(uow, batch)
 
 
 def store_batch(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str) -> IngestReport:
@@ -125,7 +137,10 @@ def store_batch(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str)
             policy.latest_acceptable.astimezone(UTC).date(),
         ),
     )
-    candidates = screen(rows, refs, policy, result)
+    candidates: Iterable[ReadCandidate] = screen(rows, refs, policy, result)
+    facts: dict[uuid.UUID, ReadFacts] = {}
+    if outbox.has_callbacks():
+        candidates = _remembered(candidates, facts)
     read_ids = tuple(storage.insert_reads(uow.session, candidates, agency_id, uow.now()))
     _quarantine(uow, actor, batch_id, channel, result.rejections)
     duplicates = result.duplicates_in_batch + len(result.candidates) - len(read_ids)
@@ -145,7 +160,19 @@ def store_batch(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str)
         ),
     )
     outbox.record(uow, StoredBatch(batch_id, channel, read_ids))
-    return IngestReport(batch_id, channel, len(rows), duplicates, result.rejections, read_ids)
+    stored = tuple(facts[i] for i in read_ids) if facts else ()
+    return IngestReport(
+        batch_id, channel, len(rows), duplicates, result.rejections, read_ids, stored
+    )
+
+
+def _remembered(
+    candidates: Iterable[ReadCandidate], facts: dict[uuid.UUID, ReadFacts]
+) -> Iterator[ReadCandidate]:
+    """The candidates, noting what the after-commit hook needs of each (matching, issue 14)."""
+    for c in candidates:
+        facts[c.id] = ReadFacts(c.id, c.captured_at, c.camera_id, c.plate, c.plate_state)
+        yield c
 
 
 def prepare_partitions(uow: UnitOfWork) -> list[str]:

@@ -40,13 +40,30 @@ CLAIM_LEASE = timedelta(minutes=5)
 KEEP_PROCESSED = timedelta(days=1)
 
 
+@dataclass(frozen=True, slots=True)
+class ReadFacts:
+    """What matching needs of a stored read: no image, no vehicle, nothing a person sees."""
+
+    id: uuid.UUID
+    captured_at: datetime
+    camera_id: int
+    plate: str
+    plate_state: str | None
+
+
 @dataclass(frozen=True)
 class StoredBatch:
-    """What a callback hears: one committed batch and the ids of the reads it stored."""
+    """What a callback hears: one committed batch and the ids of the reads it stored.
+
+    ``reads`` holds those reads' facts when the ingesting process dispatches the batch itself
+    (it has them in memory, so matching needs no query); it is empty when the job finishes a
+    batch from its outbox row, and a callback then reads them through the visibility gate.
+    """
 
     batch_id: str
     channel: str
     read_ids: tuple[uuid.UUID, ...]
+    reads: tuple[ReadFacts, ...] = ()
 
 
 ReadsStoredCallback = Callable[[UnitOfWork, StoredBatch], None]

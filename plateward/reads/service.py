@@ -10,6 +10,8 @@ retention, the actor's camera scope and, later, holds. Reads in: ``ingest`` (rea
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +31,7 @@ from plateward.reads.ingest import (
     store_batch,
 )
 from plateward.reads.models import QuarantinedRow, Read
-from plateward.reads.outbox import StoredBatch, dispatch_pending, on_reads_stored
+from plateward.reads.outbox import ReadFacts, StoredBatch, dispatch_pending, on_reads_stored
 from plateward.reads.rules import Quarantine
 from plateward.reads.visibility import ReadGate, read_gate, visible_since
 
@@ -37,6 +39,7 @@ __all__ = [
     "IngestReport",
     "Monitor",
     "QuarantineView",
+    "ReadFacts",
     "ReadView",
     "StoredBatch",
     "after_commit",
@@ -48,6 +51,8 @@ __all__ = [
     "on_reads_stored",
     "prepare_partitions",
     "quarantine",
+    "read_facts",
+    "reads_by_id",
     "store_batch",
     "visible_since",
 ]
@@ -194,3 +199,32 @@ def monitor(uow: UnitOfWork, actor: Actor) -> Monitor:
 def count_reads(uow: UnitOfWork, actor: Actor) -> int:
     """How many reads the actor may see; a figure, not data (no plates), so not audited."""
     return int(uow.session.scalar(read_gate(uow, actor).count()) or 0)
+
+
+# --- for hot lists (issue 14): reads by id, through the gate --------------------------------------
+
+
+def read_facts(uow: UnitOfWork, actor: Actor, ids: Sequence[uuid.UUID]) -> list[ReadFacts]:
+    """The reads among ``ids`` the actor may see (matching runs as its own worker identity).
+
+    Not audited here: matching is not a person's access; the hits it records are.
+    """
+    if not ids:
+        return []
+    gate = read_gate(uow, actor)
+    query = gate.read_columns(
+        Read.id, Read.captured_at, Read.camera_id, Read.plate, Read.plate_state
+    ).where(Read.id.in_(list(ids)))
+    return [ReadFacts(*row) for row in uow.session.execute(query)]
+
+
+def reads_by_id(uow: UnitOfWork, actor: Actor, ids: Sequence[uuid.UUID]) -> dict[str, ReadView]:
+    """The reads among ``ids`` the actor may see now (retention, camera scope, holds), by id.
+
+    The caller audits the access in the same transaction (an alert view, say): this only reads.
+    """
+    if not ids:
+        return {}
+    codes = cameras.camera_codes(uow)
+    query = read_gate(uow, actor).reads().where(Read.id.in_(list(ids)))
+    return {str(r.id): _read_view(r, codes) for r in uow.session.scalars(query)}

@@ -30,9 +30,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or Settings()
     db = database or Database.from_settings(settings)
 
+    from plateward.hotlists.wiring import start_matching
+
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop_matching = start_matching(app, settings, db)  # hot lists: the ingest hook, alerts
         yield
+        stop_matching()
         if database is None:
             db.dispose()
 
@@ -48,6 +52,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = db
     app.state.templates = make_templates(settings.timezone)
+    from plateward.hotlists.wiring import install as install_hotlists
+
+    install_hotlists(app, settings, db)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     errors.install(app)  # every error is answered from web/errors.py
 
@@ -69,6 +76,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.cameras.api import router as cameras_api
     from plateward.cameras.pages import router as cameras_pages
     from plateward.cameras.registry_pages import router as camera_registry_pages
+    from plateward.hotlists.alert_pages import router as alert_pages
+    from plateward.hotlists.api import router as hotlists_api
+    from plateward.hotlists.feed_pages import router as feed_pages
+    from plateward.hotlists.pages import router as hotlist_pages
     from plateward.oversight.pages import router as oversight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
@@ -94,6 +105,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         cameras_api,
         search_api,
         jobs_pages,
+        hotlist_pages,
+        alert_pages,
+        hotlists_api,
+        feed_pages,
     ):
         app.include_router(router)
     return app

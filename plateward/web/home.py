@@ -150,6 +150,40 @@ FEATURES: tuple[Feature, ...] = (
         in_menu=True,
         unless=Permission.CAMERAS_MANAGE,  # administrators have the registry page itself
     ),
+    # Hot lists and alerts (issue 14)
+    Feature(
+        Permission.ALERTS_RECEIVE,
+        "Alerts",
+        "/alerts",
+        "Hot-list alerts as they happen: confirm the plate, verify through CLETS, record the "
+        "disposition (DUP §4.2-4.4).",
+        "Watch for alerts",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.HOTLISTS_PROPOSE,
+        "Hot lists",
+        "/hotlists",
+        "Enter a vehicle for your case; it alerts once a lieutenant approves it (DUP §4.5).",
+        "Propose a hot-list entry",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.HOTLISTS_APPROVE,
+        "Hot-list approvals",
+        "/hotlists/queue",
+        "Approve or reject the hot-list entries investigators proposed (never your own).",
+        "Review hot-list entries",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.HOTLISTS_MANAGE,
+        "Captures",
+        "/admin/hotlists",
+        "Every hot-list capture and its disposition, misread and confirmation rates (DUP §4.7).",
+        "See hot-list captures",
+        in_menu=True,
+    ),
     Feature(
         None,
         "My account",

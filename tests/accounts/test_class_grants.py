@@ -39,10 +39,11 @@ def test_the_class_form_offers_only_the_chosen_roles_grants_by_name(
     sign_in(client, backend, "admin")
 
     officer, page = _offered(client, "officer")
-    assert officer == ["reads:monitor"]  # officers hold cameras:view by their role already
+    # Officers hold cameras:view by their role already; a designee may propose hot-list entries.
+    assert sorted(officer) == ["hotlists:propose", "reads:monitor"]
     assert "Watch the newest reads" in page
     investigator, _ = _offered(client, "investigator")
-    assert sorted(investigator) == ["quarantine:view", "reads:monitor"]
+    assert sorted(investigator) == ["alerts:receive", "quarantine:view", "reads:monitor"]
     # A role no class adds anything to, and no role chosen: nothing to tick.
     assert _offered(client, "auditor")[0] == []
     nothing, page = _offered(client, "")
@@ -103,7 +104,10 @@ def test_a_class_for_a_role_records_it_in_the_audit_trail(db: Database, operator
 
 
 def test_the_grant_rules_follow_the_role_ceilings() -> None:
-    assert grant_choices(Role.OFFICER) == [(Permission.READS_MONITOR, "Watch the newest reads")]
+    assert grant_choices(Role.OFFICER) == [
+        (Permission.HOTLISTS_PROPOSE, "Propose department hot-list entries"),
+        (Permission.READS_MONITOR, "Watch the newest reads"),
+    ]
     assert grant_choices(Role.PRIVACY_OFFICER) == [
         (Permission.AUDIT_READ, "Read the audit trail"),
         (Permission.AUDIT_REVIEW, "Review misuse signals and record findings"),

@@ -47,7 +47,7 @@ def test_after_sign_in_and_the_restrictions_a_person_lands_on_their_home(
     assert home.status_code == 200
     assert "Welcome, Test Officer" in home.text
     assert 'href="/login"' not in home.text  # not the public page's sign-in card
-    assert _home_links(client) == {"/search", "/cameras", "/account"}
+    assert _home_links(client) == {"/search", "/cameras", "/alerts", "/account"}
 
 
 def test_the_home_lists_what_each_role_can_do(client: TestClient, backend: Backend) -> None:

@@ -130,6 +130,31 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/search-reviews/{search_id}"): LIEUTENANTS,
 }
 
+# Hot lists (issue 14): hotlists:propose (investigators, lieutenants), hotlists:approve
+# (lieutenants), alerts:receive (officers), hotlists:manage (administrators).
+PROPOSERS = frozenset({INVESTIGATOR, LIEUTENANT})
+ACCESS |= {
+    ("GET", "/hotlists"): PROPOSERS,
+    ("POST", "/hotlists"): PROPOSERS,
+    ("POST", "/hotlists/{entry_id}/remove"): PROPOSERS,
+    ("POST", "/hotlists/{entry_id}/renew"): PROPOSERS,
+    ("GET", "/hotlists/queue"): frozenset({LIEUTENANT}),
+    ("POST", "/hotlists/{entry_id}/approve"): frozenset({LIEUTENANT}),
+    ("POST", "/hotlists/{entry_id}/reject"): frozenset({LIEUTENANT}),
+    ("GET", "/alerts"): frozenset({OFFICER}),
+    ("GET", "/alerts/stream"): frozenset({OFFICER}),
+    ("GET", "/alerts/{hit_id}"): frozenset({OFFICER}),
+    ("POST", "/alerts/{hit_id}/steps"): frozenset({OFFICER}),
+    ("POST", "/alerts/{hit_id}/clets"): frozenset({OFFICER}),
+    ("GET", "/admin/hotlists"): ADMINS,
+    ("POST", "/admin/hotlists/feeds"): ADMINS,
+    ("POST", "/admin/hotlists/feeds/{feed_id}/enabled"): ADMINS,
+    ("POST", "/api/v1/hotlist-entries"): PROPOSERS,
+    ("GET", "/api/v1/alerts"): frozenset({OFFICER}),
+}
+# A live event stream stays open: it is asked to answer what is new and close.
+STREAMS = {"/alerts/stream": "?seconds=0"}
+
 # Forms whose CSRF token comes from the sign-in page rather than from a session.
 PRE_SESSION_FORMS = {"/login"}
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -207,6 +232,10 @@ def test_the_table_agrees_with_the_role_permissions() -> None:
     )
     assert ACCESS[("GET", "/api/v1/search-reviews")] == holders(Permission.SEARCHES_REVIEW)
     assert Permission.READS_INGEST in role_permissions(Role.CAMERA_SERVICE)
+    assert ACCESS[("GET", "/hotlists")] == holders(Permission.HOTLISTS_PROPOSE)
+    assert ACCESS[("GET", "/hotlists/queue")] == holders(Permission.HOTLISTS_APPROVE)
+    assert ACCESS[("GET", "/alerts")] == holders(Permission.ALERTS_RECEIVE)
+    assert ACCESS[("GET", "/admin/hotlists")] == holders(Permission.HOTLISTS_MANAGE)
 
 
 # --- calling each route as each caller ----------------------------------------------------------
@@ -242,6 +271,9 @@ def _path_values(db: Database) -> dict[str, str]:
         "code": "SJ-FX-001",
         "search_id": "999999",
         "read_id": "00000000-0000-0000-0000-000000000000",
+        "entry_id": "999999",
+        "hit_id": "999999",
+        "feed_id": "999999",
     }
 
 
@@ -266,7 +298,7 @@ def refused(response: Response) -> bool:
 
 def _call(client: TestClient, method: str, path: str, url: str, session_csrf: str) -> Response:
     if method == "GET":
-        return client.get(url, follow_redirects=False)
+        return client.get(url + STREAMS.get(path, ""), follow_redirects=False)
     if path.startswith("/api/"):
         return client.request(method, url, json={"reads": []}, follow_redirects=False)
     csrf = csrf_from(client.get("/login").text) if path in PRE_SESSION_FORMS else session_csrf

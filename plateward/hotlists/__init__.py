@@ -1,0 +1,1 @@
+"""Hot lists: department entries and their approval, the in-memory matcher, hits and alerts."""

@@ -1,0 +1,209 @@
+"""The officer's Alerts page (live, without reload), one alert worked step by step, and the
+administrator's captures page.
+
+``/alerts/stream`` is a server-sent event stream (sse-starlette): the page's script opens it with
+the newest alert id it shows; each new alert the officer may see arrives as an ``alert`` event
+whose data is the table row to insert; a ``ready`` event says it has caught up and is live. A
+stream lives ``seconds`` (at most five minutes) and the
+browser reconnects on its own with the last event id, so a session that ended stops receiving
+within that time. Every alert delivered is audited (``alerts.alerts``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Header, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
+
+from plateward.accounts.sessions import SessionState
+from plateward.core.database import Database
+from plateward.core.errors import InvalidInput
+from plateward.core.permissions import Actor, Permission
+from plateward.hotlists import alerts, feeds, rules
+from plateward.hotlists.adapters import Clets
+from plateward.hotlists.live import AlertBus
+from plateward.web.deps import UowDep, form_by_person_with, person_with
+from plateward.web.errors import status_of
+from plateward.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+RECEIVE = Permission.ALERTS_RECEIVE
+Receiver = Annotated[SessionState, Depends(person_with(RECEIVE))]
+ReceiverForm = Annotated[SessionState, Depends(form_by_person_with(RECEIVE))]
+Manager = Annotated[SessionState, Depends(person_with(Permission.HOTLISTS_MANAGE))]
+HitId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PING_SECONDS = 15.0  # sse-starlette's comment line keeps proxies from closing a quiet stream
+BATCH = 50  # alerts per look; a stream that fell behind catches up look by look
+
+
+def _step_choices() -> dict[str, object]:
+    return {
+        "visuals": list(rules.Visual),
+        "verifications": list(rules.Verification),
+        "occupants": list(rules.Occupant),
+    }
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(request: Request, uow: UowDep, state: Receiver) -> Response:
+    shown = alerts.alerts(uow, state.actor, 0, via="page")
+    context = {"alerts": shown, "newest": max((a.id for a in shown), default=0)}
+    return render(request, state, "hotlists/alerts.html", context)
+
+
+def _row(request: Request, view: alerts.AlertView) -> str:
+    template = request.app.state.templates.get_template("hotlists/_alert_row.html")
+    return str(template.render(alert=view))
+
+
+def _fetch(db: Database, actor: Actor, after: int) -> alerts.NextAlerts:
+    with db.unit_of_work() as uow:
+        return alerts.next_alerts(uow, actor, after, BATCH)
+
+
+@router.get("/alerts/stream")
+async def alert_stream(
+    request: Request,
+    state: Receiver,
+    uow: UowDep,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    seconds: Annotated[int, Query(ge=0, le=300)] = 60,
+    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+) -> Response:
+    """New alerts as they are stored; ``seconds=0`` answers what is new and closes."""
+    uow.session.close()  # the stream holds no connection between its looks
+    if last_event_id and last_event_id.isdigit():
+        after = max(after, int(last_event_id))
+    bus: AlertBus = request.app.state.alert_bus
+    db: Database = request.app.state.database
+    actor = state.actor
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        nonlocal after
+        clock = asyncio.get_running_loop()
+        deadline = clock.time() + seconds
+        seen = await bus.start() if seconds else 0
+        ready = False
+        try:
+            while True:  # what is new now, then again each time the bus says a hit was stored
+                found = await run_in_threadpool(_fetch, db, actor, after)
+                after = found.last_seen
+                for view in found.views:
+                    yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
+                if seconds and not ready:
+                    ready = True  # caught up with what was stored before: live from here on
+                    yield ServerSentEvent(data="live", event="ready")
+                while not found.more:  # caught up: wait for a newer hit (sse-starlette pings)
+                    left = deadline - clock.time()
+                    if left <= 0:
+                        return
+                    newest = await bus.wait_beyond(seen, left)
+                    if newest > seen:
+                        seen = newest
+                        break
+        finally:
+            if seconds:
+                bus.stop()
+
+    return EventSourceResponse(
+        events(), ping=int(PING_SECONDS), headers={"Cache-Control": "no-store"}
+    )
+
+
+def _alert_page(
+    request: Request,
+    state: SessionState,
+    view: alerts.AlertView,
+    error: str | None = None,
+    status: int = 200,
+    clets_automated: bool = False,
+) -> Response:
+    context = {"alert": view, "error": error, "clets_automated": clets_automated, **_step_choices()}
+    return render(request, state, "hotlists/alert.html", context, status)
+
+
+def _clets(request: Request) -> Clets:
+    clets: Clets = request.app.state.clets
+    return clets
+
+
+@router.get("/alerts/{hit_id}", response_class=HTMLResponse)
+def alert_page(request: Request, uow: UowDep, state: Receiver, hit_id: HitId) -> Response:
+    view = alerts.alert(uow, state.actor, hit_id)
+    return _alert_page(request, state, view, clets_automated=_clets(request).automated)
+
+
+def _worked(
+    request: Request, uow: UowDep, state: SessionState, hit_id: int, work: Callable[[], object]
+) -> Response:
+    """Record a step; back to the alert, or the alert again with why the step was refused."""
+    try:
+        work()
+    except InvalidInput as exc:
+        uow.rollback()
+        view = alerts.alert(uow, state.actor, hit_id)
+        automated = _clets(request).automated
+        return _alert_page(request, state, view, exc.detail, status_of(exc), automated)
+    return RedirectResponse(f"/alerts/{hit_id}", status_code=303)
+
+
+@router.post("/alerts/{hit_id}/steps", response_class=HTMLResponse)
+def record_step(
+    request: Request,
+    uow: UowDep,
+    state: ReceiverForm,
+    hit_id: HitId,
+    step: Annotated[str, Form(max_length=20)] = "",
+    value: Annotated[str, Form(max_length=1000)] = "",
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    return _worked(
+        request,
+        uow,
+        state,
+        hit_id,
+        lambda: alerts.record_step(uow, state.actor, hit_id, step, value, note),
+    )
+
+
+@router.post("/alerts/{hit_id}/clets", response_class=HTMLResponse)
+def query_clets(request: Request, uow: UowDep, state: ReceiverForm, hit_id: HitId) -> Response:
+    clets = _clets(request)
+    return _worked(
+        request,
+        uow,
+        state,
+        hit_id,
+        lambda: alerts.verify_with_clets(uow, state.actor, hit_id, clets),
+    )
+
+
+def captures_page(
+    request: Request,
+    state: SessionState,
+    uow: UowDep,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The administrator's page: captures, accuracy, and the external lists (DUP §4.6, §4.7)."""
+    context = {
+        "captures": alerts.captures(uow, state.actor),
+        "accuracy": alerts.accuracy(uow, state.actor),
+        "feeds": feeds.feeds(uow, state.actor),
+        "feed_kinds": feeds.KINDS,
+        "categories": list(rules.ReasonCategory),
+        "error": error,
+        "form": form or {},
+    }
+    return render(request, state, "hotlists/captures.html", context, status)
+
+
+@router.get("/admin/hotlists", response_class=HTMLResponse)
+def captures(request: Request, uow: UowDep, state: Manager) -> Response:
+    return captures_page(request, state, uow)

@@ -1,0 +1,125 @@
+"""JSON routes for hot lists: propose an entry (hotlists:propose), read new alerts
+(alerts:receive, audited like the page), for in-car terminals and department tools."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from plateward.core.permissions import Actor, Permission
+from plateward.hotlists import alerts, rules, service
+from plateward.web.deps import UowDep, api_caller_with
+
+router = APIRouter(prefix="/api/v1", tags=["hot lists"])
+Proposer = Annotated[Actor, Depends(api_caller_with(Permission.HOTLISTS_PROPOSE))]
+Receiver = Annotated[Actor, Depends(api_caller_with(Permission.ALERTS_RECEIVE))]
+ERRORS: dict[int | str, dict[str, Any]] = {400: {}, 401: {}, 403: {}, 404: {}, 422: {}}
+
+
+class EntryIn(BaseModel):
+    """A hot-list entry to propose (DUP §4.8); it alerts once a lieutenant approves it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plate: str = Field(min_length=1, max_length=40)
+    plate_state: str = Field(min_length=2, max_length=5)
+    vehicle_description: str = Field(min_length=1, max_length=200)
+    reason: rules.ReasonCategory
+    crime_type: str = Field(min_length=1, max_length=120)
+    case_numbers: list[str] = Field(min_length=1, max_length=rules.MAX_CASE_NUMBERS)
+    synopsis: str = Field(min_length=10, max_length=1000)
+    priority: str = Field(default="normal", pattern="^(high|normal|low)$")
+    expires_on: date | None = None
+
+
+class EntryOut(BaseModel):
+    id: int
+    status: str
+    plate: str
+    plate_state: str
+    reason: str
+    case_numbers: list[str]
+    expires_on: date
+    entered_by: str
+    guard: str
+
+    @classmethod
+    def of(cls, e: service.EntryView) -> EntryOut:
+        return cls(
+            id=e.id,
+            status=e.status,
+            plate=e.plate,
+            plate_state=e.plate_state,
+            reason=e.reason.value,
+            case_numbers=list(e.case_numbers),
+            expires_on=e.expires_on,
+            entered_by=e.entered_by,
+            guard=e.guard_decision,
+        )
+
+
+@router.post("/hotlist-entries", status_code=201, responses=ERRORS)
+def propose_entry(body: EntryIn, uow: UowDep, actor: Proposer) -> EntryOut:
+    spec = rules.entry_spec(
+        plate=body.plate,
+        plate_state=body.plate_state,
+        vehicle_description=body.vehicle_description,
+        reason=body.reason.value,
+        crime_type=body.crime_type,
+        case_numbers_text=",".join(body.case_numbers),
+        synopsis=body.synopsis,
+        priority=body.priority,
+        expires_on=body.expires_on,
+        today=uow.now().date(),
+        fold_states=uow.settings.plate_fold_states,
+    )
+    return EntryOut.of(service.propose_entry(uow, actor, spec))
+
+
+class AlertOut(BaseModel):
+    id: int
+    priority: int
+    match: str
+    state: str
+    created_at: datetime
+    plate: str
+    plate_state: str | None
+    captured_at: datetime
+    camera: str
+    place: str | None
+    list: str
+    reason: str
+    crime_type: str
+    case_numbers: list[str]
+    stage: str
+
+    @classmethod
+    def of(cls, a: alerts.AlertView) -> AlertOut:
+        return cls(
+            id=a.id,
+            priority=a.priority,
+            match=a.match_kind,
+            state=a.state_relation,
+            created_at=a.created_at,
+            plate=a.read.plate,
+            plate_state=a.read.plate_state,
+            captured_at=a.read.captured_at,
+            camera=a.read.camera,
+            place=a.place.location if a.place else None,
+            list=a.entry.list_name,
+            reason=a.entry.reason.value,
+            crime_type=a.entry.crime_type,
+            case_numbers=list(a.entry.case_numbers),
+            stage=a.state.stage,
+        )
+
+
+@router.get("/alerts", responses=ERRORS)
+def list_alerts(
+    uow: UowDep, actor: Receiver, after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+) -> list[AlertOut]:
+    """Alerts newer than ``after`` (a hit id), newest first; the answer is audited."""
+    return [AlertOut.of(a) for a in alerts.alerts(uow, actor, after, via="api")]
