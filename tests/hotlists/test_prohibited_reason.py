@@ -49,7 +49,7 @@ def test_the_lieutenant_sees_the_guards_concern_before_approving(people: People)
         propose(
             people("investigator"),
             crime_type="459 PC",
-            synopsis="Burglary suspect; vehicle registered to an immigrant family",
+            synopsis="Burglary suspect; the owner may be an undocumented immigrant",
         )
     )
 
