@@ -18,8 +18,10 @@ migrations' set, definition for definition.
 from __future__ import annotations
 
 import random
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +29,7 @@ from itertools import accumulate
 from typing import Any
 
 import psycopg
+import reindex
 
 from plateward.cameras import service as cameras
 from plateward.cameras.service import CameraSpec
@@ -43,6 +46,10 @@ SEED = 7
 # at NIGHT_UTC_HOUR (03:00 in California).
 SWING = 0.7
 NIGHT_UTC_HOUR = 11
+# The busiest vehicle (a taxi, a delivery van on camera-dense streets) is read about this often a
+# day. The demo's Zipf law gives that at a million reads a month; at tens of millions the same law
+# would have one vehicle read thousands of times a day, so its offset grows to keep the head real.
+TOP_READS_PER_DAY = 100
 MOBILE_SPREAD = 0.04  # degrees: where a patrol car's reads fall around the city centre
 FIXED_SPREAD = 0.0003  # degrees: GPS noise on a fixed camera's reads
 _CITY_CENTRE = (37.3382, -121.8863)
@@ -67,9 +74,16 @@ class Generated:
 
 
 def generate(
-    db: Database, conninfo: str, count: int, camera_count: int, end: datetime, progress: Progress
+    db: Database,
+    conninfo: str,
+    count: int,
+    camera_count: int,
+    end: datetime,
+    progress: Progress,
+    jobs: int = 2,
 ) -> Generated:
-    """Register places, then fill ``reads`` with ``count`` reads over the DAYS days before end."""
+    """Register places, then fill ``reads`` with ``count`` reads over the DAYS days before end,
+    ``jobs`` statements at a time."""
     pool = city.pool_size_for(count)
     out = Generated(count, pool, 0)
     with _phase(out, "places"):
@@ -81,18 +95,79 @@ def generate(
         with _phase(out, "vehicles"):
             _vehicle_pool(conn, pool, out.cameras)
         with _phase(out, "drop indexes"):
-            definitions = _index_definitions(conn)
-            _drop_indexes(conn, definitions)
+            indexes = reindex.read_indexes(conn)
+            reindex.drop(conn, indexes)
         with _phase(out, "insert"):
-            _insert_days(conn, count, pool, end, progress)
+            days = _day_statements(conn, count, pool, end)
+            _parallel(conninfo, jobs, days, progress, "insert")
         with _phase(out, "build indexes"):
-            _build_indexes(conn, definitions, progress)
+            built = [(sql, 1) for sql in reindex.partition_statements(indexes)]
+            _parallel(conninfo, jobs, built, progress, "indexes", setup=_BUILD_SETTINGS)
+            for sql in reindex.attach_statements(indexes):
+                conn.execute(sql)
         with _phase(out, "vacuum analyze"):
             conn.execute("DROP TABLE bench_vehicles, bench_cameras")
             conn.execute("DROP FUNCTION bench_misread")
-            conn.execute("VACUUM (ANALYZE) reads")
-        _check(conn, definitions, count)
+            vacuums = [(f"VACUUM (ANALYZE) {name}", 1) for name in _partitions(conn)]
+            _parallel(conninfo, jobs, vacuums, progress, "vacuum")
+        reindex.check(conn, indexes)
+        _check(conn, count)
     return out
+
+
+# A session setting for the index builds only: sort in memory (the server's default is small).
+_BUILD_SETTINGS = ("SET maintenance_work_mem = '512MB'",)
+
+Statement = tuple[Any, int]  # (SQL text or (SQL, parameters), weight for the progress bar)
+
+
+def _parallel(
+    conninfo: str,
+    jobs: int,
+    statements: Sequence[Statement],
+    progress: Progress,
+    phase: str,
+    *,
+    setup: Sequence[str] = (),
+) -> None:
+    """Run ``statements`` on ``jobs`` connections of their own, each taking the next one."""
+    pending = iter(statements)
+    lock = threading.Lock()
+    total = sum(weight for _, weight in statements)
+    done = [0]
+    failed = threading.Event()
+
+    def worker() -> None:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            for sql in setup:
+                conn.execute(sql)
+            while not failed.is_set():
+                with lock:
+                    item = next(pending, None)
+                if item is None:
+                    return
+                statement, weight = item
+                sql, parameters = statement if isinstance(statement, tuple) else (statement, None)
+                try:
+                    conn.execute(sql, parameters)
+                except BaseException:
+                    failed.set()
+                    raise
+                with lock:
+                    done[0] += weight
+                    progress(phase, done[0], total)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as executor:
+        for future in [executor.submit(worker) for _ in range(max(1, jobs))]:
+            future.result()
+
+
+def _partitions(conn: psycopg.Connection[Any]) -> list[str]:
+    rows = conn.execute(
+        "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'reads'::regclass "
+        "ORDER BY 1"
+    ).fetchall()
+    return [name for (name,) in rows]
 
 
 @contextmanager
@@ -244,18 +319,19 @@ FROM (
 """
 
 
-def _insert_days(
-    conn: psycopg.Connection[Any], count: int, pool: int, end: datetime, progress: Progress
-) -> None:
+def _day_statements(
+    conn: psycopg.Connection[Any], count: int, pool: int, end: datetime
+) -> list[Statement]:
     """DAYS statements of one day each, ending at ``end``, ``count`` reads in all."""
     start = end - timedelta(days=DAYS)
     cameras_row = conn.execute("SELECT count(*) FROM bench_cameras").fetchone()
     exponent = 1 - city.ZIPF_EXPONENT
+    offset = zipf_offset(count, pool)
     base = {
         "pool": pool,
-        "offset": city.ZIPF_OFFSET,
-        "c0": city.ZIPF_OFFSET**exponent,
-        "c1": (pool + city.ZIPF_OFFSET) ** exponent,
+        "offset": offset,
+        "c0": offset**exponent,
+        "c1": (pool + offset) ** exponent,
         "inv": 1 / exponent,
         "cameras": cameras_row[0] if cameras_row else 1,
         "home": city.HOME_SHARE,
@@ -264,15 +340,35 @@ def _insert_days(
         "fold": sorted(_fold_states()),
         **_skeleton_translation(),
     }
+    statements: list[Statement] = []
     done = 0
     for day in range(DAYS):
         rows = count * (day + 1) // DAYS - done
         day_start = start + timedelta(days=day)
         hour = (day_start.hour + day_start.minute / 60) / 24
         phi = (NIGHT_UTC_HOUR / 24 - hour) % 1
-        conn.execute(_DAY_SQL, {**base, "day": day, "m": rows, "day_start": day_start, "phi": phi})
+        parameters = {**base, "day": day, "m": rows, "day_start": day_start, "phi": phi}
+        statements.append(((_DAY_SQL, parameters), rows))
         done += rows
-        progress("insert", done, count)
+    return statements
+
+
+def zipf_offset(count: int, pool: int) -> float:
+    """The Zipf offset (at least the demo's) at which the busiest vehicle of ``pool`` is read
+    TOP_READS_PER_DAY times a day out of ``count`` reads over DAYS days."""
+    s = city.ZIPF_EXPONENT
+
+    def top_per_day(offset: float) -> float:
+        mass = (offset ** (1 - s) - (pool + offset) ** (1 - s)) / (s - 1)
+        return float(offset**-s / mass * count / DAYS)
+
+    low, high = float(city.ZIPF_OFFSET), 1e9
+    if top_per_day(low) <= TOP_READS_PER_DAY:
+        return low
+    for _ in range(100):  # bisection: fewer top reads as the offset grows
+        middle = (low * high) ** 0.5
+        low, high = (middle, high) if top_per_day(middle) > TOP_READS_PER_DAY else (low, middle)
+    return high
 
 
 def _fold_states() -> frozenset[str]:
@@ -287,66 +383,11 @@ def _skeleton_translation() -> dict[str, str]:
     return {"sk_from": "".join(a for a, _ in changed), "sk_to": "".join(b for _, b in changed)}
 
 
-# --- the indexes ---------------------------------------------------------------------------------
+# --- checks --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Definition:
-    name: str
-    sql: str
-    constraint: bool  # a primary key or unique constraint (ALTER TABLE … ADD CONSTRAINT)
-
-
-def _index_definitions(conn: psycopg.Connection[Any]) -> list[_Definition]:
-    rows = conn.execute(
-        "SELECT i.relname, coalesce(pg_get_constraintdef(k.oid), pg_get_indexdef(i.oid)), "
-        "k.oid IS NOT NULL FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-        "LEFT JOIN pg_constraint k ON k.conindid = i.oid AND k.conrelid = x.indrelid "
-        "WHERE x.indrelid = 'reads'::regclass ORDER BY i.relname"
-    ).fetchall()
-    return [_Definition(name, sql, constraint) for name, sql, constraint in rows]
-
-
-def _drop_indexes(conn: psycopg.Connection[Any], definitions: list[_Definition]) -> None:
-    for d in definitions:
-        if d.constraint:
-            conn.execute(f'ALTER TABLE reads DROP CONSTRAINT "{d.name}"')
-        else:
-            conn.execute(f'DROP INDEX "{d.name}"')
-
-
-def _build_indexes(
-    conn: psycopg.Connection[Any], definitions: list[_Definition], progress: Progress
-) -> None:
-    # A session setting for the builds only (sorting in memory, not the server's default).
-    conn.execute("SET maintenance_work_mem = '1GB'")
-    for n, d in enumerate(definitions, 1):
-        if d.constraint:
-            conn.execute(f'ALTER TABLE reads ADD CONSTRAINT "{d.name}" {d.sql}')
-        else:
-            # pg_get_indexdef names a partitioned table's own index "ON ONLY reads"; built that
-            # way it would cover no partition.
-            conn.execute(d.sql.replace(" ON ONLY ", " ON ", 1))
-        progress("indexes", n, len(definitions))
-    conn.execute("RESET maintenance_work_mem")
-
-
-def _check(conn: psycopg.Connection[Any], definitions: list[_Definition], count: int) -> None:
-    """The rebuilt indexes are the migrations' own; plates are stored as ingest stores them."""
-    if _index_definitions(conn) != definitions:
-        raise RuntimeError("the rebuilt indexes of reads differ from the migrations' indexes")
-    # Every partition carries each index, and each partitioned index is valid (complete).
-    missing = conn.execute(
-        "SELECT count(*) FROM pg_inherits p JOIN pg_class t ON t.oid = p.inhrelid "
-        "WHERE p.inhparent = 'reads'::regclass AND (SELECT count(*) FROM pg_index x "
-        "WHERE x.indrelid = t.oid AND x.indisvalid) <> %s",
-        (len(definitions),),
-    ).fetchone()
-    invalid = conn.execute(
-        "SELECT count(*) FROM pg_index WHERE indrelid = 'reads'::regclass AND NOT indisvalid"
-    ).fetchone()
-    if (missing and missing[0]) or (invalid and invalid[0]):
-        raise RuntimeError("some partitions of reads lack an index")
+def _check(conn: psycopg.Connection[Any], count: int) -> None:
+    """Every read is there, and plates are stored as ingest stores them."""
     stored = conn.execute("SELECT count(*) FROM reads").fetchone()
     if stored is None or stored[0] != count:
         raise RuntimeError(f"{stored} reads stored, {count} generated")
