@@ -38,7 +38,8 @@ united states department|us government|u s government|federal government|federal
 federal agencies|federal task force|hhs|oig|inspector general|us park police|park police
 national park service|bia|bureau of indian|bureau of land management|blm rangers|fws
 federal protective service|fps|diplomatic security|interpol|europol|federal reserve police
-amtrak police|pentagon force protection|la migra|migra|fbi s|feds
+amtrak police|pentagon force protection|la migra|migra|fbi s|feds|drug enforcement
+bureau of alcohol|alcohol tobacco|federal bureau of investigation|marshals|customs|us army
 """
 
 # States and state-level names other than California, and their postal codes as written in

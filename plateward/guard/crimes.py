@@ -59,7 +59,7 @@ SCENE_WORDS = word_set(
     posing impersonating impersonated impersonation fake pretending claiming seen last
     injury injuries nearby next beside during after while struck hit killed found run ran
     sped followed punched kicked pushed beat preyed preying targeting slapped harassed chased
-    rammed spat
+    rammed spat turned escalated erupted became
     """
 )
 
@@ -165,7 +165,7 @@ def crime_next_to(text: Normalized, start: int, end: int) -> bool:
     """A crime word just before or after the sensitive words ("burglary at the synagogue",
     "assault on an immigrant", "clinic arson"): the place or person is the scene or victim."""
     words = text.words
-    around = words[max(0, start - 6) : start] + words[end : end + 3]
+    around = words[max(0, start - 6) : start] + words[end : end + 4]
     return any(w in CRIME_WORDS and w not in GENERIC_CRIME_TYPES for w in around)
 
 

@@ -141,9 +141,10 @@ def normalize(text: str | None) -> Normalized:
 def _chunk_tokens(chunk: str) -> list[Token]:
     """Split one whitespace-separated chunk into word tokens."""
     parts = [p for p in _LETTER_SEPARATORS.split(chunk) if p]
-    if len(parts) >= 2 and all(len(p) == 1 and p.isalpha() for p in parts):
-        # "I.C.E." or "d-e-p-o-r-t": one word spelled out letter by letter.
-        word = "".join(parts).lower()
+    spelled = all(len(p) == 1 and (p.isalpha() or p in _LEET_CHARS) for p in parts)
+    if len(parts) >= 2 and spelled and sum(p.isalpha() for p in parts) >= 2:
+        # "I.C.E.", "1.C.E." or "d-e-p-o-r-t": one word spelled out letter by letter.
+        word = _decode("".join(parts).lower(), "i")
         return [Token(word, (word,), acronym=True)]
     tokens = []
     for part in parts:

@@ -45,6 +45,7 @@ _NEGATION_WINDOW = 3
 SEMANTIC_REVIEW = 0.12
 SEMANTIC_REVIEW_WITH_CRIME = 0.20
 SEMANTIC_DENY = 0.30
+MIN_JUSTIFICATION_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,13 @@ def _check_completeness(parsed: Request, request: GuardRequest, findings: Findin
             Decision.REVIEW,
             "purpose.no_crime",
             "the request names no crime (DUP §9: each query states the presumed crime)",
+        )
+    if len(parsed.justification.words) < MIN_JUSTIFICATION_WORDS:
+        findings.add(
+            Decision.REVIEW,
+            "justification.weak",
+            "the justification does not say why this search serves the case (DUP update, "
+            "March 2026: a required field)",
         )
     if parsed.category == "agency_support" and not (request.agency or "").strip():
         findings.add(

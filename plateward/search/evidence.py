@@ -59,22 +59,9 @@ _HIT_COLUMNS = (
     "vehicle_type",
     "confidence",
 )
-COLUMNS = (
-    "read_id",
-    "captured_at_utc",
-    "plate",
-    "plate_state",
-    "camera_code",
-    "camera_name",
-    "latitude",
-    "longitude",
-    "make",
-    "model",
-    "color",
-    "vehicle_type",
-    "confidence",
-    "originating_agency",
-)
+# The CSV header names two fields differently from the hit, to say what they hold.
+_HEADER_NAMES = {"id": "read_id", "captured_at": "captured_at_utc"}
+COLUMNS = (*(_HEADER_NAMES.get(n, n) for n in _HIT_COLUMNS), "originating_agency")
 
 
 def stored_image(image_dir: Path | None, image_ref: str | None) -> ReadImage | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 
 from plateward.core.database import UnitOfWork
 from plateward.plates.rules import skeleton
@@ -29,8 +29,9 @@ from plateward.search.rules import (
     plate_variants,
 )
 
-# Rows read per round trip while checking candidates in Python.
-_BATCH = 2000
+# From this length on, a plate's one-edit neighbours all keep a trigram similarity of at least
+# 0.33 (a middle substitution in five characters leaves 3 of 9 trigrams shared).
+_TRIGRAM_REACH = 5
 
 
 @dataclass(frozen=True)
@@ -116,13 +117,15 @@ class Plan:
 
     def _fuzzy_prefilter(self, plate: str) -> ColumnElement[bool]:
         same_skeleton = Read.plate_skeleton == skeleton(plate)
-        if self.dialect == "postgresql":
+        near_length = func.length(Read.plate).between(len(plate) - 1, len(plate) + 1)
+        if self.dialect == "postgresql" and len(plate) >= _TRIGRAM_REACH:
             # Both arms use an index: ix_reads_plate_skeleton, and the trigram index
             # ix_reads_plate_trgm for "%" (similarity above pg_trgm's threshold, 0.3 by
-            # default), which every one-edit neighbour of a plate of four or more reaches.
+            # default), which every one-edit neighbour of a plate of five or more reaches.
             return or_(same_skeleton, Read.plate.op("%")(plate))
-        # SQLite has neither: narrow by length, then check each candidate in Python.
-        return or_(same_skeleton, func.length(Read.plate).between(len(plate) - 1, len(plate) + 1))
+        # SQLite has neither, and a shorter plate's neighbours may share too few trigrams:
+        # narrow by length within the window, then check each candidate in Python.
+        return or_(same_skeleton, near_length)
 
     def accepts(self, plate: str, latitude: float | None, longitude: float | None) -> bool:
         """The exact test of what the SQL conditions only narrowed."""
@@ -150,17 +153,32 @@ def matching(uow: UnitOfWork, gate: ReadGate, plan: Plan, cap: int) -> Matches:
         rows = uow.session.execute(query.limit(cap + 1)).all()
         keys = [(row[0], row[1]) for row in rows]
         return Matches(keys[:cap], len(keys) > cap)
-    keys = []
-    result = uow.session.execute(query.execution_options(yield_per=_BATCH))
-    try:
-        for read_id, captured_at, plate, latitude, longitude in result:
+    return _checked(uow, query, plan, cap)
+
+
+def _checked(uow: UnitOfWork, query: Select[Any], plan: Plan, cap: int) -> Matches:
+    """Candidates read in chunks of the result order (keyset: after the last one seen), each
+    checked in Python, until more than ``cap`` match or none are left. Plain queries, not a
+    server-side cursor: PostgreSQL plans a cursor for its first rows, which is slower here."""
+    keys: list[tuple[uuid.UUID, datetime]] = []
+    chunk, after = cap + 1, None
+    while True:
+        page = query if after is None else query.where(_after(*after))
+        rows = uow.session.execute(page.limit(chunk)).all()
+        for read_id, captured_at, plate, latitude, longitude in rows:
             if plan.accepts(plate, latitude, longitude):
                 keys.append((read_id, captured_at))
-                if len(keys) > cap:
-                    break
-    finally:
-        result.close()
-    return Matches(keys[:cap], len(keys) > cap)
+        if len(keys) > cap or len(rows) < chunk:
+            return Matches(keys[:cap], len(keys) > cap)
+        after = (rows[-1][1], rows[-1][0])
+
+
+def _after(captured_at: datetime, read_id: uuid.UUID) -> ColumnElement[bool]:
+    """Rows after (captured_at, id) in the order captured_at DESC, id ASC."""
+    return or_(
+        Read.captured_at < captured_at,
+        and_(Read.captured_at == captured_at, Read.id > read_id),
+    )
 
 
 _HIT_COLUMNS = (

@@ -13,7 +13,7 @@ import math
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 
@@ -23,10 +23,18 @@ from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent, Outcome
 from plateward.core.authorization import authorize, record_refusal
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PurposeRefused
+from plateward.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PlatewardError,
+    PurposeRefused,
+)
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import CRIME_TYPES, CrimeType, Purpose, check_case_number
 from plateward.guard import Verdict
+from plateward.guard.justification import assess_justification
 from plateward.reads.models import Read
 from plateward.reads.visibility import ReadGate, read_gate
 from plateward.search import matching
@@ -73,6 +81,8 @@ PAGE_SIZE = 50
 RECENT_JUSTIFICATIONS = 20
 NO_SUCH_SEARCH = "There is no such search of yours."
 NOT_IN_SEARCH = "That read is not among this search's results."
+# The rule a refused justification is recorded under (beside the guard's own rule ids).
+JUSTIFICATION_RULE = "justification.refused"
 
 
 @dataclass(frozen=True)
@@ -148,14 +158,14 @@ def search_reads(
     check_case_number(
         purpose.case_number, settings.case_number_pattern, settings.case_number_example
     )
-    # TEMPORARY lazy import until the guard's justification checks land (then it moves up).
-    from plateward.guard.justification import assess_justification
-
     assessment = assess_justification(
         purpose.justification, _recent_justifications(uow, user_id, purpose.case_number)
     )
     if assessment.refusal is not None:
-        raise InvalidInput(assessment.refusal)
+        # Refused like the guard's denials, and recorded: boilerplate and reused justifications
+        # are what the 2025-26 stalking cases hid behind; auditors see each attempt.
+        refusal = guard.Verdict(guard.Decision.DENY, (JUSTIFICATION_RULE,), assessment.refusal)
+        _blocked(uow, actor, user_id, purpose, query, refusal, InvalidInput)
     # Invariant 2 — the guard decides before any query runs.
     verdict = guard.check_purpose(purpose)
     if verdict.decision is guard.Decision.DENY:
@@ -172,14 +182,22 @@ def search_reads(
 
 def search_page(uow: UnitOfWork, actor: Actor, search_id: int, page: int) -> SearchResults:
     """Another page of one's own search, the stored query run again (stable order)."""
-    authorize(uow, actor, Permission.READS_SEARCH, target=f"search:{search_id}")
+    search, purpose, plan = _search_that_ran(uow, actor, search_id, Permission.READS_SEARCH)
+    results = _run_page(uow, actor, search, plan, purpose, page)
+    uow.commit()
+    return results
+
+
+def _search_that_ran(
+    uow: UnitOfWork, actor: Actor, search_id: int, permission: Permission
+) -> tuple[Search, Purpose, Plan]:
+    """One's own search that ran, with its purpose and its stored query made ready to run."""
+    authorize(uow, actor, permission, target=f"search:{search_id}")
     search = _own_search(uow, actor, search_id)
     if search.state != SearchState.RUN:
         raise Conflict(_not_run(search))
-    query, purpose = from_terms(search.terms), Purpose.from_record(search.purpose)
-    results = _run_page(uow, actor, search, _plan(uow, query), purpose, page)
-    uow.commit()
-    return results
+    plan = _plan(uow, from_terms(search.terms))
+    return search, Purpose.from_record(search.purpose), plan
 
 
 def run_approved(uow: UnitOfWork, actor: Actor, search_id: int) -> SearchResults:
@@ -238,12 +256,13 @@ def _blocked(
     purpose: Purpose,
     query: SearchQuery,
     verdict: Verdict,
-) -> None:
+    error: type[PlatewardError] = PurposeRefused,
+) -> NoReturn:
     """Invariant 2 — record the refused request and answer uniformly, whatever the data holds."""
     search = _store(uow, user_id, purpose, query, verdict)
     _audit_search(uow, actor, AuditAction.SEARCH_BLOCKED, search, purpose, query, verdict.message)
     uow.commit()
-    raise PurposeRefused(verdict.message)
+    raise error(verdict.message)
 
 
 def _audit_search(
@@ -315,7 +334,11 @@ def _recent_justifications(uow: UnitOfWork, user_id: int, case_number: str) -> l
     """The person's latest justifications for OTHER cases (the same case may repeat its own)."""
     rows = uow.session.scalars(
         select(Search.purpose)
-        .where(Search.user_id == user_id, Search.case_number != case_number)
+        .where(
+            Search.user_id == user_id,
+            Search.case_number != case_number,
+            Search.state != SearchState.BLOCKED,
+        )
         .order_by(Search.id.desc())
         .limit(RECENT_JUSTIFICATIONS)
     )
@@ -421,13 +444,8 @@ def read_image(uow: UnitOfWork, actor: Actor, search_id: int, read_id: str) -> R
 
 def export_results(uow: UnitOfWork, actor: Actor, search_id: int) -> ExportFile:
     """The search's results as CSV (reads:export), marked with the originating agency; audited."""
-    authorize(uow, actor, Permission.READS_EXPORT, target=f"search:{search_id}")
-    search = _own_search(uow, actor, search_id)
-    if search.state != SearchState.RUN:
-        raise Conflict(_not_run(search))
-    purpose = Purpose.from_record(search.purpose)
+    search, purpose, plan = _search_that_ran(uow, actor, search_id, Permission.READS_EXPORT)
     gate = read_gate(uow, actor)
-    plan = _plan(uow, from_terms(search.terms))
     found: Matches = matching.matching(uow, gate, plan, uow.settings.search_result_cap)
     rows = _export_rows(uow, gate, found)
     owners = sorted({r.originating_agency for r in rows}) or [agencies.home_agency(uow).name]

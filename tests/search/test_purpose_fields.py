@@ -77,8 +77,13 @@ def test_a_boilerplate_justification_is_refused_and_nothing_runs(
     response = search(client, justification="investigation", plate="7ABC123")
 
     assert response.status_code == 422
-    assert response.json()["detail"]
+    assert "say why this search serves this case" in response.json()["detail"]
     assert entries(db, "search.run") == []
+    # The attempt stays in the trail with its text, for the auditors' misuse signals.
+    (attempt,) = entries(db, "search.blocked")
+    assert attempt.details["rules"] == ["justification.refused"]
+    assert attempt.purpose is not None
+    assert attempt.purpose["justification"] == "investigation"
 
 
 def test_a_justification_copied_from_another_case_is_refused(

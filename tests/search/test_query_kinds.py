@@ -109,6 +109,18 @@ def test_fuzzy_finds_confusable_misreads_and_plates_one_edit_away(
     assert plates(search(client, plate="55BC128", fuzzy=True)) == ["5SBC128"]
 
 
+def test_fuzzy_finds_the_neighbours_of_a_short_plate_too(
+    client: TestClient, backend: Backend, ingest_token: str
+) -> None:
+    # Four characters, the second changed: too few trigrams in common for pg_trgm's "%".
+    push(
+        client, ingest_token, native_read(plate="7QBD"), native_read(plate="7QBDXY", minutes_ago=9)
+    )
+    sign_in(client, backend, "investigator")
+
+    assert plates(search(client, plate="7XBD", fuzzy=True)) == ["7QBD"]
+
+
 def test_fuzzy_takes_a_whole_plate(client: TestClient, backend: Backend) -> None:
     sign_in(client, backend, "investigator")
 
