@@ -20,8 +20,9 @@ its audit entry, the commit), by a bench investigator, over random plates, patte
   (``audit._write_buffer``), over the searches' whole time; the guard's and the query's likewise.
 
 ``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of the reads statements of each kind's slowest
-search; ``--keep`` leaves the database for a look; ``--no-jit`` runs the searches with
-``SET LOCAL jit = off``.
+search; ``--keep`` leaves the database for a look; ``--set NAME=VALUE`` (repeatable) runs every
+search with ``SET LOCAL NAME = VALUE`` in its transaction, to measure a change of settings through
+the same path (e.g. ``--set plan_cache_mode=force_custom_plan --set jit=off``).
 
 The last line printed is one JSON object; nothing here asserts on timings.
 """
@@ -46,7 +47,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from plateward import guard
 from plateward.accounts import service as people
@@ -68,7 +69,11 @@ DEFAULT_PG_URL = os.environ.get(
     os.environ.get("PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
 )
 TARGETS_MS = {"exact": 50, "partial": 500, "fuzzy": 500}
-SEQSCAN_OFF = ("enable_indexscan", "enable_bitmapscan", "enable_indexonlyscan")
+SEQSCAN = (
+    ("enable_indexscan", "off"),
+    ("enable_bitmapscan", "off"),
+    ("enable_indexonlyscan", "off"),
+)
 # Wide enough for the table when the output goes to a file (rich would use 80 columns).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
@@ -77,18 +82,21 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
 @contextmanager
-def _database(url: str, name: str, *, keep: bool) -> Iterator[tuple[Database, str]]:
+def _database(url: str, name: str, *, keep: bool, reuse: bool) -> Iterator[tuple[Database, str]]:
     """A database of its own, dropped at the end: the audit's append lock is a per-database
-    advisory lock, which the test suites' schemas in the shared database would contend for."""
+    advisory lock, which the test suites' schemas in the shared database would contend for.
+    With ``reuse`` the database a ``--keep`` run left is searched again as it is."""
     base = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-    with base.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    if not reuse:
+        with base.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine_url = base.url.set(database=name)
     settings = Settings(database_url=engine_url.render_as_string(hide_password=False))
     db = Database.from_settings(settings, SystemClock())
     try:
-        upgrade(db.engine)
+        if not reuse:
+            upgrade(db.engine)
         yield db, engine_url.set(drivername="postgresql").render_as_string(hide_password=False)
     finally:
         db.dispose()
@@ -98,29 +106,34 @@ def _database(url: str, name: str, *, keep: bool) -> Iterator[tuple[Database, st
         base.dispose()
 
 
+INVESTIGATOR = "bench.investigator"
+
+
 def _investigator(db: Database) -> Actor:
-    """A trained investigator who has accepted the restrictions, created as the demo does."""
+    """A trained investigator who has accepted the restrictions, created as the demo does (or
+    the one a kept database holds)."""
     operator = Actor.system("bench")
     with db.unit_of_work() as uow:
-        spec = people.PersonSpec(
-            "bench.investigator",
-            "Bench Investigator",
-            Role.INVESTIGATOR,
-            "Robbery Unit",
-            city.HOME_AGENCY_ORI,
-            "bench-password-not-secret-1",
-            "9999",
-        )
-        person = people.create_person(uow, operator, spec, pre_enrolled=True)
-        today = uow.now().date()
-        person_id = person.id
-        people.record_training(uow, operator, person_id, "ALPR", today, today + timedelta(days=365))
-        uow.commit()
-    with db.unit_of_work() as uow:
-        user = uow.session.get(User, person_id)
-        version = people.current_statement(uow).version
+        user = uow.session.scalar(select(User).where(User.username == INVESTIGATOR))
+        if user is None:
+            spec = people.PersonSpec(
+                INVESTIGATOR,
+                "Bench Investigator",
+                Role.INVESTIGATOR,
+                "Robbery Unit",
+                city.HOME_AGENCY_ORI,
+                "bench-password-not-secret-1",
+                "9999",
+            )
+            person = people.create_person(uow, operator, spec, pre_enrolled=True)
+            today = uow.now().date()
+            expires = today + timedelta(days=365)
+            people.record_training(uow, operator, person.id, "ALPR", today, expires)
+            uow.commit()
+            user = uow.session.get(User, person.id)
         if user is None:
             raise RuntimeError("the bench investigator was not created")
+        version = people.current_statement(uow).version
         return people.actor_for(uow, user, acknowledged_version=version)
 
 
@@ -184,19 +197,22 @@ def _stopwatch() -> Iterator[Stopwatch]:
 
 @dataclass(frozen=True)
 class Bench:
-    """Who searches where, and the planner settings switched off in every search's transaction."""
+    """Who searches where, and the settings every search's transaction starts with."""
 
     db: Database
     actor: Actor
-    off: tuple[str, ...] = ()
+    settings: tuple[tuple[str, str], ...] = ()
 
 
 def _run(bench: Bench, plan: searches.Planned, watch: Stopwatch, *, seqscan: bool) -> Timed:
     watch.parts.clear()
     started = time.perf_counter()
     with bench.db.unit_of_work() as uow:
-        for setting in (SEQSCAN_OFF if seqscan else ()) + bench.off:
-            uow.session.execute(text(f"SET LOCAL {setting} = off"))
+        for name, value in (SEQSCAN if seqscan else ()) + bench.settings:
+            # set_config(..., true) is SET LOCAL: it ends with the search's transaction.
+            uow.session.execute(
+                text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
+            )
         results = search.search_reads(uow, bench.actor, plan.purpose, plan.query)
     total = time.perf_counter() - started
     if not isinstance(results, search.SearchResults):
@@ -386,19 +402,27 @@ def main(
     seqscan: Annotated[int, typer.Option(help="Searches per kind run again without indexes.")] = 5,
     camera_count: Annotated[int, typer.Option("--cameras", help="Cameras registered.")] = 300,
     jobs: Annotated[int, typer.Option(help="Statements run at once while generating.")] = 2,
-    jit: Annotated[
-        bool, typer.Option(help="--no-jit: searches run with SET LOCAL jit = off.")
-    ] = True,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="NAME=VALUE: SET LOCAL in every search (repeatable)."),
+    ] = None,
     explain: Annotated[bool, typer.Option(help="EXPLAIN each kind's slowest search.")] = False,
     keep: Annotated[bool, typer.Option(help="Leave the database for a look (psql).")] = False,
+    reuse: Annotated[
+        bool, typer.Option(help="Search the database a --keep run left, without generating.")
+    ] = False,
     database: Annotated[
         str, typer.Option(help="The bench's own database (dropped and created).")
     ] = DATABASE,
     pg_url: Annotated[str, typer.Option(help="PostgreSQL URL.")] = DEFAULT_PG_URL,
 ) -> None:
-    with _database(pg_url, database, keep=keep) as (db, conninfo):
-        generated = _generate(db, conninfo, reads_count, camera_count, jobs)
-        bench = Bench(db, _investigator(db), () if jit else ("jit",))
+    settings = tuple(_name_value(s) for s in setting or ())
+    with _database(pg_url, database, keep=keep or reuse, reuse=reuse) as (db, conninfo):
+        generated = (
+            _reused(db) if reuse else _generate(db, conninfo, reads_count, camera_count, jobs)
+        )
+        reads_count = generated.reads
+        bench = Bench(db, _investigator(db), settings)
         planned = searches.plan(db, reads_count, queries, db.clock.now())
         load_before = os.getloadavg()[0]
         timed, pairs = _measure(bench, planned, seqscan)
@@ -411,11 +435,14 @@ def main(
         "reads": reads_count,
         "cameras": generated.cameras,
         "vehicles": generated.vehicles,
-        "generation_s": round(generated.total_s, 1),
-        "generation_s_per_million": round(generated.total_s / (reads_count / 1e6), 1),
+        # None when --reuse searched a kept database: nothing was generated.
+        "generation_s": round(generated.total_s, 1) if generated.seconds else None,
+        "generation_s_per_million": (
+            round(generated.total_s / (reads_count / 1e6), 1) if generated.seconds else None
+        ),
         "generation_phases_s": {k: round(v, 1) for k, v in generated.seconds.items()},
         "queries_per_kind": queries,
-        "jit": jit,
+        "settings": dict(settings),
         **_figures(timed, pairs),
         # The machine's 1-minute load average as the searches began and ended: on a shared
         # machine, compare runs only under similar load.
@@ -423,6 +450,22 @@ def main(
         "targets_p95_ms": TARGETS_MS,
     }
     print(json.dumps(figures))
+
+
+def _reused(db: Database) -> bigcity.Generated:
+    """What a kept database holds (its generation was timed by the run that made it)."""
+    with db.unit_of_work() as uow:
+        count = uow.session.scalar(text("SELECT count(*) FROM reads")) or 0
+        cameras = uow.session.scalar(text("SELECT count(*) FROM cameras")) or 0
+    console.print(f"Searching the kept database again: {count:,} reads, {cameras} cameras")
+    return bigcity.Generated(count, city.pool_size_for(count), cameras)
+
+
+def _name_value(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise typer.BadParameter(f"--set takes NAME=VALUE, not {text!r}")
+    return name.strip(), value.strip()
 
 
 def _generate(
