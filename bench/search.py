@@ -31,37 +31,33 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import bigcity
+import psycopg
 import searches
+import timing
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import event, select, text
 
-from plateward import guard
 from plateward.accounts import service as people
 from plateward.accounts.models import User
-from plateward.core import audit
 from plateward.core.clock import SystemClock
 from plateward.core.database import Database, make_engine
 from plateward.core.migrate import upgrade
 from plateward.core.permissions import Actor, Role
 from plateward.core.settings import Settings
 from plateward.demo import city
-from plateward.guard import justification
-from plateward.search import matching
-from plateward.search import service as search
 
 DATABASE = "plateward_bench_search"
 DEFAULT_PG_URL = os.environ.get(
@@ -69,11 +65,6 @@ DEFAULT_PG_URL = os.environ.get(
     os.environ.get("PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
 )
 TARGETS_MS = {"exact": 50, "partial": 500, "fuzzy": 500}
-SEQSCAN = (
-    ("enable_indexscan", "off"),
-    ("enable_bitmapscan", "off"),
-    ("enable_indexonlyscan", "off"),
-)
 # Wide enough for the table when the output goes to a file (rich would use 80 columns).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
@@ -137,143 +128,6 @@ def _investigator(db: Database) -> Actor:
         return people.actor_for(uow, user, acknowledged_version=version)
 
 
-# --- timing --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Timed:
-    """One search: its whole time and the parts spent in the query, the audit and the guard."""
-
-    kind: str
-    total: float
-    parts: dict[str, float]
-    results: int
-    seqscan: bool = False
-
-
-@dataclass
-class Stopwatch:
-    """Times calls of named module functions by part, outermost call only (record() recurses)."""
-
-    parts: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    depth: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-    def wrap(self, part: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            self.depth[part] += 1
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self.depth[part] -= 1
-                if self.depth[part] == 0:
-                    self.parts[part] += time.perf_counter() - started
-
-        return timed
-
-
-_TIMED = (
-    ("query", matching, "matching"),
-    ("query", matching, "hits"),
-    ("audit", audit, "record"),
-    ("audit", audit, "_write_buffer"),
-    ("guard", guard, "check_purpose"),
-    ("guard", justification, "assess_justification"),
-)
-
-
-@contextmanager
-def _stopwatch() -> Iterator[Stopwatch]:
-    watch = Stopwatch()
-    originals = [(module, name, getattr(module, name)) for _, module, name in _TIMED]
-    for (part, module, name), (_, _, original) in zip(_TIMED, originals, strict=True):
-        setattr(module, name, watch.wrap(part, original))
-    try:
-        yield watch
-    finally:
-        for module, name, original in originals:
-            setattr(module, name, original)
-
-
-@dataclass(frozen=True)
-class Bench:
-    """Who searches where, and the settings every search's transaction starts with."""
-
-    db: Database
-    actor: Actor
-    settings: tuple[tuple[str, str], ...] = ()
-
-
-def _run(bench: Bench, plan: searches.Planned, watch: Stopwatch, *, seqscan: bool) -> Timed:
-    watch.parts.clear()
-    started = time.perf_counter()
-    with bench.db.unit_of_work() as uow:
-        for name, value in (SEQSCAN if seqscan else ()) + bench.settings:
-            # set_config(..., true) is SET LOCAL: it ends with the search's transaction.
-            uow.session.execute(
-                text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
-            )
-        results = search.search_reads(uow, bench.actor, plan.purpose, plan.query)
-    total = time.perf_counter() - started
-    if not isinstance(results, search.SearchResults):
-        raise RuntimeError(f"the guard sent a bench purpose to review: {results.message}")
-    return Timed(plan.kind, total, dict(watch.parts), results.total, seqscan)
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One query run with its indexes and without, in the order A B B A (load drifts cancel)."""
-
-    kind: str
-    indexed: tuple[Timed, Timed]
-    sequential: tuple[Timed, Timed]
-
-    def ratio(self, part: str | None = None) -> float:
-        """Indexed time over sequential time: of the whole search, or of one part of it."""
-
-        def seconds(t: Timed) -> float:
-            return t.total if part is None else t.parts.get(part, 0.0)
-
-        indexed = sum(seconds(t) for t in self.indexed)
-        sequential = sum(seconds(t) for t in self.sequential)
-        return indexed / sequential if sequential else float("nan")
-
-
-def _measure(
-    bench: Bench, planned: list[searches.Planned], seqscan_each: int
-) -> tuple[list[Timed], list[Pair]]:
-    timed: list[Timed] = []
-    pairs: list[Pair] = []
-    baseline = _baseline(planned, seqscan_each)
-    with _stopwatch() as watch, _progress() as progress:
-        for plan in planned[:20]:  # warm the guard's model, plans and caches
-            _run(bench, plan, watch, seqscan=False)
-        task = progress.add_task("searches", total=len(planned))
-        for plan in planned:
-            timed.append(_run(bench, plan, watch, seqscan=False))
-            progress.advance(task)
-        task = progress.add_task("with and without indexes", total=len(baseline))
-        for plan in baseline:
-            first = _run(bench, plan, watch, seqscan=False)
-            sequential = (
-                _run(bench, plan, watch, seqscan=True),
-                _run(bench, plan, watch, seqscan=True),
-            )
-            pairs.append(
-                Pair(plan.kind, (first, _run(bench, plan, watch, seqscan=False)), sequential)
-            )
-            progress.advance(task)
-    return timed, pairs
-
-
-def _baseline(planned: list[searches.Planned], each: int) -> list[searches.Planned]:
-    """The first ``each`` planned searches of every kind, to run again without indexes."""
-    chosen: list[searches.Planned] = []
-    for kind in searches.KINDS:
-        chosen += [p for p in planned if p.kind == kind][:each]
-    return chosen
-
-
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -296,7 +150,7 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def _figures(timed: list[Timed], pairs: list[Pair]) -> dict[str, Any]:
+def _figures(timed: list[timing.Timed], pairs: list[timing.Pair]) -> dict[str, Any]:
     by_kind = {k: [t for t in timed if t.kind == k] for k in searches.KINDS}
     figures: dict[str, Any] = {
         f"{kind}_p95_ms": _ms(_p95([t.total for t in runs])) for kind, runs in by_kind.items()
@@ -327,7 +181,7 @@ def _median(values: list[float], digits: int) -> float | None:
     return round(statistics.median(values), digits) if values else None
 
 
-def _kind_table(timed: list[Timed], pairs: list[Pair]) -> Table:
+def _kind_table(timed: list[timing.Timed], pairs: list[timing.Pair]) -> Table:
     table = Table(title="Searches through search_reads (ms)")
     columns = ("kind", "runs", "median", "p95", "max", "query median", "query p95", "audit median")
     for column in (*columns, "results"):
@@ -341,7 +195,7 @@ def _kind_table(timed: list[Timed], pairs: list[Pair]) -> Table:
     return table
 
 
-def _row(runs: list[Timed]) -> list[str]:
+def _row(runs: list[timing.Timed]) -> list[str]:
     totals = [t.total for t in runs]
     queries = [t.parts.get("query", 0.0) for t in runs]
     return [
@@ -359,24 +213,58 @@ def _row(runs: list[Timed]) -> list[str]:
 # --- explaining the slowest search of a kind ------------------------------------------------------
 
 
-def _explain(bench: Bench, timed: list[Timed], planned: list[searches.Planned]) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) the reads statements of each kind's slowest search."""
+def _explain(
+    bench: timing.Bench, timed: list[timing.Timed], planned: list[searches.Planned]
+) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) the reads statements of each kind's slowest search, twice:
+    planned for its own values (a statement sent once), and with the generic plan a prepared
+    statement may switch to (psycopg prepares a statement sent five times on a connection, and
+    PostgreSQL may then keep one plan for all values)."""
     for kind in searches.KINDS:
         runs = [(t, p) for t, p in zip(timed, planned, strict=True) if t.kind == kind]
         slowest = max(runs, key=lambda r: r[0].total)[1]
         console.rule(f"{kind}: {slowest.query.plate} ({slowest.query.terms()['start']} …)")
-        with bench.db.unit_of_work() as uow:
-            for statement, parameters in _statements(bench, slowest):
-                plan = (
-                    uow.session.connection()
-                    .exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
-                    .all()
-                )
-                # Plain print: plans are wide, and rich would wrap them.
-                print(statement, parameters, *(row[0] for row in plan), sep="\n")
+        for statement, parameters in _statements(bench, slowest):
+            with bench.db.unit_of_work() as uow:
+                driver = uow.session.connection().connection.driver_connection
+                if not isinstance(driver, psycopg.Connection):
+                    raise TypeError("the bench runs on psycopg")
+                custom = driver.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                custom_plan = [row[0] for row in custom.fetchall()]
+                generic_plan = _generic_plan(driver, statement, parameters)
+            # Plain print: plans are wide, and rich would wrap them.
+            print(statement, parameters, "-- custom plan:", *custom_plan, sep="\n")
+            print("-- generic plan:", *generic_plan, sep="\n")
 
 
-def _statements(bench: Bench, plan: searches.Planned) -> list[tuple[str, Any]]:
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _generic_plan(driver: psycopg.Connection[Any], statement: str, parameters: Any) -> list[str]:
+    """The plan PostgreSQL keeps for a prepared ``statement`` whatever its values."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    prepared = _PLACEHOLDER.sub(number, statement).replace("%%", "%")
+    driver.execute("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
+    driver.execute(f"PREPARE bench_generic AS {prepared}")
+    try:
+        values = ", ".join(["%s"] * len(names))
+        cursor = psycopg.ClientCursor(driver)  # the values written into the EXECUTE
+        cursor.execute(
+            f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_generic({values})",
+            [parameters[n] for n in names],
+        )
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        driver.execute("DEALLOCATE bench_generic")
+
+
+def _statements(bench: timing.Bench, plan: searches.Planned) -> list[tuple[str, Any]]:
     """The statements over reads that one search sends, with their parameters."""
     statements: list[tuple[str, Any]] = []
 
@@ -386,8 +274,8 @@ def _statements(bench: Bench, plan: searches.Planned) -> list[tuple[str, Any]]:
 
     event.listen(bench.db.engine, "before_cursor_execute", capture)
     try:
-        with _stopwatch() as watch:
-            _run(bench, plan, watch, seqscan=False)
+        with timing.stopwatch() as watch:
+            timing.run(bench, plan, watch, seqscan=False)
     finally:
         event.remove(bench.db.engine, "before_cursor_execute", capture)
     return statements
@@ -422,10 +310,11 @@ def main(
             _reused(db) if reuse else _generate(db, conninfo, reads_count, camera_count, jobs)
         )
         reads_count = generated.reads
-        bench = Bench(db, _investigator(db), settings)
+        bench = timing.Bench(db, _investigator(db), settings)
         planned = searches.plan(db, reads_count, queries, db.clock.now())
         load_before = os.getloadavg()[0]
-        timed, pairs = _measure(bench, planned, seqscan)
+        with _progress() as progress:
+            timed, pairs = timing.measure(bench, planned, seqscan, progress)
         load_after = os.getloadavg()[0]
         if explain:
             _explain(bench, timed, planned)
