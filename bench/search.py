@@ -22,7 +22,9 @@ its audit entry, the commit), by a bench investigator, over random plates, patte
 ``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of the reads statements of each kind's slowest
 search; ``--keep`` leaves the database for a look; ``--set NAME=VALUE`` (repeatable) runs every
 search with ``SET LOCAL NAME = VALUE`` in its transaction, to measure a change of settings through
-the same path (e.g. ``--set plan_cache_mode=force_custom_plan --set jit=off``).
+the same path; ``--versus NAME=VALUE`` (repeatable) runs each search both as the code is and with
+those settings, in the order A B B A, and adds their figures under ``"versus"`` (e.g. ``--versus
+plan_cache_mode=force_custom_plan --versus jit=off``).
 
 The last line printed is one JSON object; nothing here asserts on timings.
 """
@@ -150,7 +152,25 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def _figures(timed: list[timing.Timed], pairs: list[timing.Pair]) -> dict[str, Any]:
+def _figures(measured: timing.Measured) -> dict[str, Any]:
+    figures = _times(measured.timed)
+    for kind in searches.KINDS:
+        mine = [p for p in measured.seqscan if p.kind == kind]
+        # The query (reads SQL and the checks on its rows), with indexes over without.
+        figures[f"{kind}_over_seqscan"] = _median([p.ratio("query") for p in mine], 4)
+        figures[f"{kind}_search_over_seqscan"] = _median([p.ratio() for p in mine], 4)
+        figures[f"{kind}_seqscan_median_ms"] = _median(
+            [_ms(statistics.mean(t.total for t in p.b)) for p in mine], 2
+        )
+    timed = measured.timed
+    total = sum(t.total for t in timed)
+    for part in ("audit", "guard", "query"):
+        figures[f"{part}_share"] = round(sum(t.parts.get(part, 0.0) for t in timed) / total, 4)
+    return figures
+
+
+def _times(timed: list[timing.Timed]) -> dict[str, Any]:
+    """p95 and median of the whole search, by kind."""
     by_kind = {k: [t for t in timed if t.kind == k] for k in searches.KINDS}
     figures: dict[str, Any] = {
         f"{kind}_p95_ms": _ms(_p95([t.total for t in runs])) for kind, runs in by_kind.items()
@@ -159,21 +179,19 @@ def _figures(timed: list[timing.Timed], pairs: list[timing.Pair]) -> dict[str, A
     figures["partial_p95_ms"] = _ms(
         _p95([t.total for t in by_kind["partial"] + by_kind["wildcard"]])
     )
-    figures |= {
+    return figures | {
         f"{kind}_median_ms": _ms(statistics.median(t.total for t in runs))
         for kind, runs in by_kind.items()
     }
+
+
+def _versus(measured: timing.Measured, settings: dict[str, str]) -> dict[str, Any]:
+    """The same searches with ``settings``: their times, and their time over the code's as it
+    is, search by search (median; below 1 is faster)."""
+    figures = {"settings": settings, **_times([t for p in measured.versus for t in p.b])}
     for kind in searches.KINDS:
-        mine = [p for p in pairs if p.kind == kind]
-        # The query (reads SQL and the checks on its rows), with indexes over without.
-        figures[f"{kind}_over_seqscan"] = _median([p.ratio("query") for p in mine], 4)
-        figures[f"{kind}_search_over_seqscan"] = _median([p.ratio() for p in mine], 4)
-        figures[f"{kind}_seqscan_median_ms"] = _median(
-            [_ms(statistics.mean(t.total for t in p.sequential)) for p in mine], 2
-        )
-    total = sum(t.total for t in timed)
-    for part in ("audit", "guard", "query"):
-        figures[f"{part}_share"] = round(sum(t.parts.get(part, 0.0) for t in timed) / total, 4)
+        ratios = [1 / p.ratio() for p in measured.versus if p.kind == kind]
+        figures[f"{kind}_over_as_is"] = _median(ratios, 4)
     return figures
 
 
@@ -181,13 +199,19 @@ def _median(values: list[float], digits: int) -> float | None:
     return round(statistics.median(values), digits) if values else None
 
 
-def _kind_table(timed: list[timing.Timed], pairs: list[timing.Pair]) -> Table:
+def _kind_table(measured: timing.Measured, versus: str) -> Table:
     table = Table(title="Searches through search_reads (ms)")
+    if versus:
+        table.caption = f"--versus: {versus}"
     columns = ("kind", "runs", "median", "p95", "max", "query median", "query p95", "audit median")
     for column in (*columns, "results"):
         table.add_column(column, justify="left" if column == "kind" else "right")
-    sequential = [t for p in pairs for t in p.sequential]
-    for label, runs_of in (("", timed), (" without indexes", sequential)):
+    groups = (
+        ("", measured.timed),
+        (" --versus", [t for p in measured.versus for t in p.b]),
+        (" without indexes", [t for p in measured.seqscan for t in p.b]),
+    )
+    for label, runs_of in groups:
         for kind in searches.KINDS:
             runs = [t for t in runs_of if t.kind == kind]
             if runs:
@@ -213,16 +237,13 @@ def _row(runs: list[timing.Timed]) -> list[str]:
 # --- explaining the slowest search of a kind ------------------------------------------------------
 
 
-def _explain(
-    bench: timing.Bench, timed: list[timing.Timed], planned: list[searches.Planned]
-) -> None:
+def _explain(bench: timing.Bench, timed: list[timing.Timed]) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) the reads statements of each kind's slowest search, twice:
     planned for its own values (a statement sent once), and with the generic plan a prepared
     statement may switch to (psycopg prepares a statement sent five times on a connection, and
     PostgreSQL may then keep one plan for all values)."""
     for kind in searches.KINDS:
-        runs = [(t, p) for t, p in zip(timed, planned, strict=True) if t.kind == kind]
-        slowest = max(runs, key=lambda r: r[0].total)[1]
+        slowest = max((t for t in timed if t.kind == kind), key=lambda t: t.total).plan
         console.rule(f"{kind}: {slowest.query.plate} ({slowest.query.terms()['start']} …)")
         for statement, parameters in _statements(bench, slowest):
             with bench.db.unit_of_work() as uow:
@@ -294,6 +315,10 @@ def main(
         list[str] | None,
         typer.Option("--set", help="NAME=VALUE: SET LOCAL in every search (repeatable)."),
     ] = None,
+    versus: Annotated[
+        list[str] | None,
+        typer.Option(help="NAME=VALUE: each search also run so, paired A B B A (repeatable)."),
+    ] = None,
     explain: Annotated[bool, typer.Option(help="EXPLAIN each kind's slowest search.")] = False,
     keep: Annotated[bool, typer.Option(help="Leave the database for a look (psql).")] = False,
     reuse: Annotated[
@@ -305,20 +330,22 @@ def main(
     pg_url: Annotated[str, typer.Option(help="PostgreSQL URL.")] = DEFAULT_PG_URL,
 ) -> None:
     settings = tuple(_name_value(s) for s in setting or ())
+    other = tuple(_name_value(s) for s in versus or ())
     with _database(pg_url, database, keep=keep or reuse, reuse=reuse) as (db, conninfo):
         generated = (
             _reused(db) if reuse else _generate(db, conninfo, reads_count, camera_count, jobs)
         )
         reads_count = generated.reads
         bench = timing.Bench(db, _investigator(db), settings)
+        against = timing.Bench(db, bench.actor, settings + other) if other else None
         planned = searches.plan(db, reads_count, queries, db.clock.now())
         load_before = os.getloadavg()[0]
         with _progress() as progress:
-            timed, pairs = timing.measure(bench, planned, seqscan, progress)
+            measured = timing.measure(bench, planned, seqscan, progress, against)
         load_after = os.getloadavg()[0]
         if explain:
-            _explain(bench, timed, planned)
-    console.print(_kind_table(timed, pairs))
+            _explain(bench, measured.timed)
+    console.print(_kind_table(measured, ", ".join(versus or ())))
     figures = {
         "bench": "search",
         "reads": reads_count,
@@ -332,12 +359,14 @@ def main(
         "generation_phases_s": {k: round(v, 1) for k, v in generated.seconds.items()},
         "queries_per_kind": queries,
         "settings": dict(settings),
-        **_figures(timed, pairs),
+        **_figures(measured),
         # The machine's 1-minute load average as the searches began and ended: on a shared
         # machine, compare runs only under similar load.
         "load_average": [round(load_before, 1), round(load_after, 1)],
         "targets_p95_ms": TARGETS_MS,
     }
+    if other:
+        figures["versus"] = _versus(measured, dict(other))
     print(json.dumps(figures))
 
 

@@ -40,11 +40,14 @@ SEQSCAN = (
 class Timed:
     """One search: its whole time and the parts spent in the query, the audit and the guard."""
 
-    kind: str
+    plan: searches.Planned
     total: float
     parts: dict[str, float]
     results: int
-    seqscan: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.plan.kind
 
 
 @dataclass
@@ -113,53 +116,73 @@ def run(bench: Bench, plan: searches.Planned, watch: Stopwatch, *, seqscan: bool
     total = time.perf_counter() - started
     if not isinstance(results, search.SearchResults):
         raise RuntimeError(f"the guard sent a bench purpose to review: {results.message}")
-    return Timed(plan.kind, total, dict(watch.parts), results.total, seqscan)
+    return Timed(plan, total, dict(watch.parts), results.total)
 
 
 @dataclass(frozen=True)
 class Pair:
-    """One query run with its indexes and without, in the order A B B A (load drifts cancel)."""
+    """One query run two ways, in the order A B B A (a drift of the load cancels out)."""
 
     kind: str
-    indexed: tuple[Timed, Timed]
-    sequential: tuple[Timed, Timed]
+    a: tuple[Timed, Timed]
+    b: tuple[Timed, Timed]
 
     def ratio(self, part: str | None = None) -> float:
-        """Indexed time over sequential time: of the whole search, or of one part of it."""
+        """A's time over B's: of the whole search, or of one part of it."""
 
         def seconds(t: Timed) -> float:
             return t.total if part is None else t.parts.get(part, 0.0)
 
-        indexed = sum(seconds(t) for t in self.indexed)
-        sequential = sum(seconds(t) for t in self.sequential)
-        return indexed / sequential if sequential else float("nan")
+        a = sum(seconds(t) for t in self.a)
+        b = sum(seconds(t) for t in self.b)
+        return a / b if b else float("nan")
+
+
+@dataclass
+class Measured:
+    timed: list[Timed] = field(default_factory=list)  # every search as the code is
+    seqscan: list[Pair] = field(default_factory=list)  # A: with indexes, B: without
+    versus: list[Pair] = field(default_factory=list)  # A: as the code is, B: other settings
 
 
 def measure(
-    bench: Bench, planned: list[searches.Planned], seqscan_each: int, progress: Progress
-) -> tuple[list[Timed], list[Pair]]:
-    timed: list[Timed] = []
-    pairs: list[Pair] = []
+    bench: Bench,
+    planned: list[searches.Planned],
+    seqscan_each: int,
+    progress: Progress,
+    versus: Bench | None = None,
+) -> Measured:
+    """Every planned search (twice, paired with ``versus`` when given), then ``seqscan_each``
+    of each kind with their indexes and without."""
+    out = Measured()
     again = baseline(planned, seqscan_each)
     with stopwatch() as watch:
         for plan in planned[:20]:  # warm the guard's model, plans and caches
             run(bench, plan, watch, seqscan=False)
+            if versus is not None:
+                run(versus, plan, watch, seqscan=False)
         task = progress.add_task("searches", total=len(planned))
         for plan in planned:
-            timed.append(run(bench, plan, watch, seqscan=False))
+            if versus is None:
+                out.timed.append(run(bench, plan, watch, seqscan=False))
+            else:
+                pair = _abba(plan, watch, (bench, False), (versus, False))
+                out.versus.append(pair)
+                out.timed += pair.a
             progress.advance(task)
         task = progress.add_task("with and without indexes", total=len(again))
         for plan in again:
-            first = run(bench, plan, watch, seqscan=False)
-            sequential = (
-                run(bench, plan, watch, seqscan=True),
-                run(bench, plan, watch, seqscan=True),
-            )
-            pairs.append(
-                Pair(plan.kind, (first, run(bench, plan, watch, seqscan=False)), sequential)
-            )
+            out.seqscan.append(_abba(plan, watch, (bench, False), (bench, True)))
             progress.advance(task)
-    return timed, pairs
+    return out
+
+
+def _abba(
+    plan: searches.Planned, watch: Stopwatch, a: tuple[Bench, bool], b: tuple[Bench, bool]
+) -> Pair:
+    first = run(a[0], plan, watch, seqscan=a[1])
+    second = (run(b[0], plan, watch, seqscan=b[1]), run(b[0], plan, watch, seqscan=b[1]))
+    return Pair(plan.kind, (first, run(a[0], plan, watch, seqscan=a[1])), second)
 
 
 def baseline(planned: list[searches.Planned], each: int) -> list[searches.Planned]:
