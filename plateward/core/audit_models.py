@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -97,24 +98,6 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class AuditEntryRecord(Base):
-    """One record an entry returned: answers "who saw read X" by index, not by scanning JSON.
-
-    Filled from the entry's (hashed) ``result_ids`` in the same insert as the entry. No foreign
-    key: it would cost a look-up per row on the append path, and TRUNCATE of the trail must
-    still meet the append-only guard first.
-    """
-
-    __tablename__ = "audit_entry_records"
-    __table_args__ = (
-        Index("ix_audit_entry_records_record_id_record_kind", "record_id", "record_kind"),
-    )
-
-    entry_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    record_kind: Mapped[str] = mapped_column(String(40), primary_key=True)
-    record_id: Mapped[str] = mapped_column(String(120), primary_key=True)
-
-
 class AuditCheckpoint(Base):
     """A signed statement that the chain up to ``last_seq`` ended in ``last_hash``.
 
@@ -158,7 +141,41 @@ JSON_FIELDS = ("query_terms", "purpose", "result_ids", "details")
 
 
 def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
+    """The definition: SHA-256 of the canonical text of the hashed fields and ``prev_hash``."""
     return hashlib.sha256(canonical({**fields, "prev_hash": prev_hash}).encode()).hexdigest()
+
+
+# The hashed text's keys in canonical (sorted) order fall in three runs around the two values only
+# the chain knows: the keys before "prev_hash", those between it and "seq", and "seq" (the last).
+_BEFORE_PREV = tuple(sorted(k for k in HASHED_FIELDS if k < "prev_hash"))
+_BEFORE_SEQ = tuple(sorted(k for k in HASHED_FIELDS if "prev_hash" < k < "seq"))
+assert max(HASHED_FIELDS) == "seq"  # noqa: S101 — the split below relies on it
+
+
+@dataclass(frozen=True)
+class HashedText:
+    """An entry's hashed text, less the previous hash and its number: ``head`` + prev_hash +
+    ``middle`` + seq + ``}`` is exactly ``canonical({**fields, "prev_hash": prev_hash})``.
+
+    So an entry can be chained by whoever holds the append lock (the database, on PostgreSQL)
+    without serializing it again; ``entry_hash`` stays the definition verification uses.
+    """
+
+    head: str
+    middle: str
+
+    def text(self, prev_hash: str, seq: int) -> str:
+        return f"{self.head}{prev_hash}{self.middle}{seq}}}"
+
+    def hash(self, prev_hash: str, seq: int) -> str:
+        return hashlib.sha256(self.text(prev_hash, seq).encode()).hexdigest()
+
+
+def hashed_text(fields: dict[str, Any]) -> HashedText:
+    """``fields``: every hashed field but ``seq``, in canonical form (as ``hashed_fields``)."""
+    before = canonical({k: fields[k] for k in _BEFORE_PREV})
+    between = canonical({k: fields[k] for k in _BEFORE_SEQ})
+    return HashedText(before[:-1] + ',"prev_hash":"', '",' + between[1:-1] + ',"seq":')
 
 
 def hashed_fields(entry: AuditEntry) -> dict[str, Any]:
