@@ -1,20 +1,22 @@
-"""The audit trail: typed events, one append-only hash-chained table, and its verification.
+"""The audit trail: typed events appended to one append-only, hash-chained table.
 
 DUP §9 — all access is logged with date/time, the query terms, the name and department of the
 person, and the purpose; trails are kept at least two years. Each entry's hash covers its canonical
-form and the previous entry's hash, so an edit, a deletion or a reordering breaks the chain.
+form and the previous entry's hash, so an edit, a deletion or a reordering breaks the chain
+(verified by ``audit_verify``, re-exported here). ``record`` adds an entry to the caller's
+transaction; the transaction's entries join the chain, in one round trip under the append lock,
+when it commits.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Table, TextClause, event, insert, select
+from sqlalchemy import Table, TextClause, event, insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.sql import visitors
 
@@ -27,9 +29,9 @@ from plateward.core.audit_models import (
     AuditEntry,
     canonical,
     entry_hash,
-    hashed_fields,
     hashed_text,
 )
+from plateward.core.audit_verify import ChainStatus, EntryCheck, stream, verify_chain, walk
 from plateward.core.database import UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.core.purpose import Purpose
@@ -42,16 +44,20 @@ __all__ = [
     "AuditEntry",
     "AuditEvent",
     "ChainStatus",
+    "EntryCheck",
     "Outcome",
     "RecordKind",
     "RecordedEntry",
     "entry_hash",
     "record",
+    "stream",
     "verify_chain",
+    "walk",
 ]
 
-# DUP §9 — every thousandth entry triggers a signed checkpoint, so at most a thousand entries at
-# the tail are ever covered by the hash chain alone (besides the scheduled checkpoints).
+# DUP §9 — a transaction whose entries reach a multiple of a thousand signs its last one, so at
+# most about a thousand entries at the tail are covered by the hash chain alone (besides the
+# scheduled checkpoints).
 CHECKPOINT_EVERY = 1000
 # Appends are serialized so the chain stays linear: on PostgreSQL by pg_advisory_xact_lock with
 # the key 0x504C4154 (migration 0002's audit_locked_head, which 0011's audit_append calls), on
@@ -432,75 +438,3 @@ def checkpoint_event(checkpoint: audit_signing.Checkpoint) -> AuditEvent:
             "signature": checkpoint.signature,
         },
     )
-
-
-@dataclass(frozen=True)
-class ChainStatus:
-    ok: bool
-    entries: int
-    first_bad_seq: int | None = None
-    problem: str | None = None
-    checkpoints: int = 0
-
-
-# A further test of each entry during the walk: returns the problem, or None when the entry passes.
-EntryCheck = Callable[[AuditEntry], str | None]
-
-
-def _case_number_problem(entry: AuditEntry) -> str | None:
-    """The indexed case number must be the one in the hashed purpose (it is not hashed itself)."""
-    purpose = entry.purpose if isinstance(entry.purpose, dict) else {}
-    named = purpose.get("case_number")
-    if entry.case_number != (None if named is None else str(named)[:120]):
-        return "the indexed case number differs from the entry's purpose"
-    return None
-
-
-def walk(
-    entries: Iterable[AuditEntry],
-    check: EntryCheck | None = None,
-    *,
-    after: int = 0,
-    prev: str = GENESIS_HASH,
-) -> ChainStatus:
-    """Check each entry's number, link and hash, starting after entry ``after`` ending in ``prev``.
-
-    ``entries`` counts the chain up to the last entry walked (``after`` plus those walked).
-    """
-    expected_seq, count = after + 1, after
-    for entry in entries:
-        count += 1
-        if entry.seq != expected_seq:
-            return ChainStatus(False, count, expected_seq, f"entry {expected_seq} is missing")
-        if entry.prev_hash != prev:
-            return ChainStatus(False, count, entry.seq, "link to the previous entry is broken")
-        if entry_hash(hashed_fields(entry), prev) != entry.hash:
-            return ChainStatus(False, count, entry.seq, "entry content does not match its hash")
-        if problem := _case_number_problem(entry):
-            return ChainStatus(False, count, entry.seq, problem)
-        if check is not None and (problem := check(entry)):
-            return ChainStatus(False, count, entry.seq, problem)
-        prev, expected_seq = entry.hash, expected_seq + 1
-    return ChainStatus(True, count)
-
-
-def stream(session: Session, after: int = 0, batch: int = 5000) -> Iterator[AuditEntry]:
-    """The entries after ``after`` in order, read in batches so a long trail stays in bounds."""
-    while True:
-        rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        after = rows[-1].seq
-        session.expunge_all()
-
-
-def verify_chain(session: Session, check: EntryCheck | None = None) -> ChainStatus:
-    """Walk the whole trail; the first edited, missing or reordered entry is named.
-
-    ``check`` adds a test of each linked entry: ``checkpoints.verify_trail`` compares entries
-    with their signed checkpoints through it.
-    """
-    return walk(stream(session), check)
