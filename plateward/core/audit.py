@@ -287,9 +287,7 @@ _HEAD_SQL = "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"
 # PostgreSQL (migration 0011): takes the append lock, reads the head, chains each entry's hashed
 # text onto it (SHA-256 in the database), inserts the columns parsed from that very text, and
 # returns each entry's place. One statement, one round trip.
-_APPEND_PG = (
-    "SELECT appended_seq, appended_prev_hash, appended_hash FROM audit_append(%s::jsonb)"
-)
+_APPEND_PG = "SELECT appended_seq, appended_prev_hash, appended_hash FROM audit_append(%s::jsonb)"
 # The append lock, then the head (migration 0002): on SQLite the write lock of BEGIN IMMEDIATE.
 _LOCKED_HEAD_PG = "SELECT seq, hash FROM audit_locked_head()"
 

@@ -1,13 +1,14 @@
 """The audit trail's tables and its canonical hashing: what ``audit`` and ``checkpoints`` share.
 
 Both modules import from here and never from each other's direction upward: ``audit`` appends
-and walks the chain, ``checkpoints`` signs it (and appends its own entry through ``audit``).
+(``audit_verify`` walks the chain), ``checkpoints`` signs it (and appends its own entry through
+``audit``).
 
 The structured fields (query terms, purpose, result ids, details) are JSON columns (JSONB on
 PostgreSQL) so auditors can query them. The hash still covers the same canonical *text* as when
-they were stored as text (migration 0003): ``canonical`` dumps a value with sorted keys, and
-``record`` stores exactly what that text loads back to, so dumping the stored value again gives
-the text that was hashed.
+they were stored as text (migration 0003): ``canonical`` dumps a value with sorted keys, and what
+is stored is what that text loads back to (on PostgreSQL the database parses it from the very
+text it hashes), so dumping the stored value again gives the text that was hashed.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ class AuditEntry(Base):
     query_terms: Mapped[dict[str, Any]] = mapped_column(_json())
     purpose: Mapped[dict[str, Any] | None] = mapped_column(_json())
     result_count: Mapped[int | None]
+    # "Who saw record X": on PostgreSQL the GIN index ix_audit_entries_result_ids (jsonb_path_ops,
+    # migration 0011), declared there only: on SQLite it would be a plain, useless index.
     result_ids: Mapped[list[Any]] = mapped_column(_json())
     details: Mapped[dict[str, Any]] = mapped_column(_json())
     # The purpose's case number, copied out so "every access under case X" is an index look-up.

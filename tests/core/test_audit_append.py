@@ -74,7 +74,7 @@ def test_entries_with_awkward_content_verify(db: Database) -> None:
         kind=ActorKind.PERSON,
         id=7,
         username="j\x00doe",
-        name="Zoë \"Z\" O'Brien",
+        name='Zoë "Z" O\'Brien',
         role=Role.INVESTIGATOR,
         badge="12\t34",
         unit=None,
