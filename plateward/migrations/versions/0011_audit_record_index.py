@@ -80,8 +80,9 @@ BEGIN
 END $$
 """
 
-# A frozen copy of core.audit.RESULT_KINDS as of this revision, for the downgrade's rebuild: the
-# kind of record each action's result ids name; any other action names them by its subject.
+# A frozen copy of core.audit.RESULT_KINDS as of this revision (with the hot lists' actions, which
+# land beside it), for the downgrade's rebuild: the kind of record each action's result ids name;
+# any other action names them by its subject.
 _KIND_SQL = """CASE {action}
     WHEN 'reads.monitored' THEN 'read'
     WHEN 'search.run' THEN 'read'
@@ -93,6 +94,9 @@ _KIND_SQL = """CASE {action}
     WHEN 'quarantine.released' THEN 'quarantined_row'
     WHEN 'audit.searched' THEN 'audit_entry'
     WHEN 'audit.entry_viewed' THEN 'audit_entry'
+    WHEN 'alert.viewed' THEN 'read'
+    WHEN 'hotlist.captures_viewed' THEN 'read'
+    WHEN 'hotlist.hit_recorded' THEN 'read'
     ELSE {subject} END"""
 
 
