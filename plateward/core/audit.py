@@ -1,33 +1,37 @@
-"""The audit trail: typed events, one append-only hash-chained table, and its verification.
+"""The audit trail: typed events appended to one append-only, hash-chained table.
 
 DUP §9 — all access is logged with date/time, the query terms, the name and department of the
 person, and the purpose; trails are kept at least two years. Each entry's hash covers its canonical
-form and the previous entry's hash, so an edit, a deletion or a reordering breaks the chain.
+form and the previous entry's hash, so an edit, a deletion or a reordering breaks the chain
+(verified by ``audit_verify``, re-exported here). ``record`` adds an entry to the caller's
+transaction; the transaction's entries join the chain, in one round trip under the append lock,
+when it commits.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import Table, TextClause, event, insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.sql import visitors
 
 from plateward.core import audit_signing
 from plateward.core.audit_models import (
     GENESIS_HASH,
     HASHED_FIELDS,
+    JSON_FIELDS,
     AuditCheckpoint,
     AuditEntry,
-    AuditEntryRecord,
     canonical,
     entry_hash,
-    hashed_fields,
+    hashed_text,
 )
+from plateward.core.audit_verify import ChainStatus, EntryCheck, stream, verify_chain, walk
 from plateward.core.database import UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.core.purpose import Purpose
@@ -38,21 +42,26 @@ __all__ = [
     "AuditAction",
     "AuditCheckpoint",
     "AuditEntry",
-    "AuditEntryRecord",
     "AuditEvent",
     "ChainStatus",
+    "EntryCheck",
     "Outcome",
     "RecordKind",
+    "RecordedEntry",
     "entry_hash",
     "record",
+    "stream",
     "verify_chain",
+    "walk",
 ]
 
-# DUP §9 — every thousandth entry triggers a signed checkpoint, so at most a thousand entries at
-# the tail are ever covered by the hash chain alone (besides the scheduled checkpoints).
+# DUP §9 — a transaction whose entries reach a multiple of a thousand signs its last one, so at
+# most about a thousand entries at the tail are covered by the hash chain alone (besides the
+# scheduled checkpoints).
 CHECKPOINT_EVERY = 1000
 # Appends are serialized so the chain stays linear: on PostgreSQL by pg_advisory_xact_lock with
-# the key 0x504C4154 (see migration 0002's audit_locked_head), on SQLite by BEGIN IMMEDIATE.
+# the key 0x504C4154 (migration 0002's audit_locked_head, which 0011's audit_append calls), on
+# SQLite by BEGIN IMMEDIATE.
 
 
 class AuditAction(StrEnum):
@@ -135,7 +144,7 @@ class Outcome(StrEnum):
 
 
 class RecordKind(StrEnum):
-    """What the ``result_ids`` of an entry name, for ``audit_entry_records``."""
+    """What the ``result_ids`` of an entry name ("who saw read X")."""
 
     READ = "read"
     QUARANTINED_ROW = "quarantined_row"
@@ -182,9 +191,6 @@ class AuditEvent:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-_COLUMNS = (*HASHED_FIELDS, "case_number", "prev_hash", "hash")
-
-
 def _storable(value: Any) -> Any:
     """NUL, which JSONB cannot hold, becomes the visible escape ``\\x00`` in keys and strings."""
     if isinstance(value, str):
@@ -196,13 +202,24 @@ def _storable(value: Any) -> Any:
     return value
 
 
-def _stored(value: Any) -> Any:
-    """The JSON value a field is stored as: what its canonical text loads back to.
+def _json_text(value: Any) -> str:
+    """The canonical text a structured field is hashed and stored as.
 
-    Dumping the stored value again gives the same canonical text, so the hash written now is the
-    hash recomputed from the database later (tuples become lists, other keys become strings).
+    Keys become strings and NUL an escape first, so the text loads back to a value that dumps to
+    the same text: the hash written now is the hash recomputed from the database later.
     """
-    return json.loads(canonical(_storable(value)))
+    return canonical(_storable(value))
+
+
+def _ids_text(ids: tuple[str, ...]) -> str:
+    """The result ids' canonical text: always strings, so "who saw record X" matches them whole."""
+    try:
+        plain = "\x00" not in "".join(ids)  # the common case: strings without NUL
+    except TypeError:
+        plain = False
+    if plain:
+        return canonical(list(ids))
+    return canonical(_storable([str(i) for i in ids]))
 
 
 def _text(value: str | None) -> str | None:
@@ -212,103 +229,146 @@ def _text(value: str | None) -> str | None:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
 
 
+class RecordedEntry:
+    """An entry ``record`` added to the transaction: its fields at once, its place in the chain
+    (``seq``, ``prev_hash``, ``hash``) once the transaction's entries are appended.
+
+    They are appended under the append lock at the commit, before a query that reads the trail,
+    or when ``seq``, ``prev_hash`` or ``hash`` is first read. Other columns read as ``AuditEntry``
+    would give them (the structured fields as structures).
+    """
+
+    def __init__(
+        self, session: Session, at: datetime, fields: dict[str, Any], case_number: str | None
+    ) -> None:
+        self._session = session
+        self._fields = fields  # hashed fields but seq; structured ones as their canonical text
+        self.at = at
+        self.case_number = case_number
+        self.hashed = hashed_text(fields)
+        self._place: tuple[int, str, str] | None = None
+
+    def chain(self, seq: int, prev_hash: str, digest: str) -> None:
+        self._place = (seq, prev_hash, digest)
+
+    def _chained(self) -> tuple[int, str, str]:
+        if self._place is None:
+            _write_buffer(self._session)
+        if self._place is None:
+            msg = "this audit entry was rolled back with its transaction"
+            raise RuntimeError(msg)
+        return self._place
+
+    @property
+    def seq(self) -> int:
+        return self._chained()[0]
+
+    @property
+    def prev_hash(self) -> str:
+        return self._chained()[1]
+
+    @property
+    def hash(self) -> str:
+        return self._chained()[2]
+
+    def __getattr__(self, name: str) -> Any:
+        fields = self.__dict__.get("_fields", {})
+        if name not in fields:
+            raise AttributeError(name)
+        value = fields[name]
+        return json.loads(value) if name in JSON_FIELDS and value is not None else value
+
+    def row(self) -> dict[str, Any]:
+        """Its columns, structured fields as the values their canonical text loads back to."""
+        values = {name: getattr(self, name) for name in self._fields}
+        seq, prev_hash, digest = self._chained()
+        return {
+            **values,
+            "at": self.at,
+            "seq": seq,
+            "case_number": self.case_number,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        }
+
+
+@dataclass
+class _Pending:
+    """A transaction's entries not yet appended (and the unit of work that recorded them)."""
+
+    uow: UnitOfWork
+    transaction: SessionTransaction
+    entries: list[RecordedEntry]
+
+
+# Entries wait in the session until the commit (or a query of the trail), then are appended in one
+# round trip under the append lock: still the caller's transaction (invariant 1), and the lock is
+# held only from then to the commit, not while the use case does its other work.
+_BUFFER = "audit_buffer"
 _HEAD_SQL = "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"
-# One round trip on PostgreSQL: the function (migration 0002) takes the append lock
-# (pg_advisory_xact_lock) and then reads the chain's head under it.
+# PostgreSQL (migration 0011): takes the append lock, reads the head, chains each entry's hashed
+# text onto it (SHA-256 in the database), inserts the columns parsed from that very text, and
+# returns each entry's place. One statement, one round trip.
+_APPEND_PG = "SELECT appended_seq, appended_prev_hash, appended_hash FROM audit_append(%s::jsonb)"
+# The append lock, then the head (migration 0002): on SQLite the write lock of BEGIN IMMEDIATE.
 _LOCKED_HEAD_PG = "SELECT seq, hash FROM audit_locked_head()"
 
 
-def _head(session: Session, dialect: str) -> tuple[int, str]:
-    """The chain's last (seq, hash), read once per transaction under the append lock.
+def _append_pg(session: Session, entries: list[RecordedEntry]) -> None:
+    payload = json.dumps([[e.hashed.head, e.hashed.middle] for e in entries], ensure_ascii=False)
+    # Straight on the driver's connection, in the session's transaction: the statement is fixed
+    # and runs on every access, and SQLAlchemy's execution layer would add ~30 µs to it.
+    driver = session.connection().connection.driver_connection
+    placed = driver.execute(_APPEND_PG, (payload,)).fetchall()  # type: ignore[union-attr]
+    for entry, (seq, prev_hash, digest) in zip(entries, placed, strict=True):
+        entry.chain(seq, prev_hash, digest)
 
-    The lock (PostgreSQL advisory, or SQLite's write lock from BEGIN IMMEDIATE) is held until the
-    transaction ends, so within it the head only moves by our own appends: it is cached there.
-    """
-    transaction = session.get_transaction()
-    cached = session.info.get("audit_head")
-    if cached is not None and cached[0] is transaction and session.get_nested_transaction() is None:
-        return cached[1], cached[2]
+
+def _append_sqlite(session: Session, entries: list[RecordedEntry]) -> None:
     connection = session.connection()
-    if dialect == "postgresql":
-        row = connection.exec_driver_sql(_LOCKED_HEAD_PG).first()
-    else:
-        row = connection.exec_driver_sql(_HEAD_SQL).first()
-    return (row[0], row[1]) if row else (0, GENESIS_HASH)
-
-
-def locked_head(uow: UnitOfWork) -> tuple[int, str]:
-    """The chain's (seq, hash), holding the append lock until the transaction ends."""
-    return _head(uow.session, uow.dialect)
-
-
-def _remember(session: Session, seq: int, digest: str) -> None:
-    session.info["audit_head"] = (session.get_transaction(), seq, digest)
-
-
-# Entries wait in the session until its next ORM query or its commit, then go in one multi-row
-# INSERT: still the caller's transaction (invariant 1), with one round trip however many.
-_BUFFER = "audit_buffer"
-# PostgreSQL: the buffered entries and their records in one statement, one round trip. Rows and
-# records travel as two JSON texts that the server expands (jsonb_populate_recordset), so the
-# driver sends two strings instead of adapting one array per column, element by element.
-_APPEND_PG = text(
-    f"WITH appended AS (INSERT INTO audit_entries ({', '.join(_COLUMNS)}) "  # noqa: S608 — fixed names
-    f"SELECT {', '.join(_COLUMNS)} FROM jsonb_populate_recordset("
-    "NULL::audit_entries, CAST(:rows AS jsonb))) "
-    "INSERT INTO audit_entry_records (entry_seq, record_kind, record_id) "
-    "SELECT (r->>0)::integer, r->>1, r->>2 FROM jsonb_array_elements(CAST(:records AS jsonb)) r"
-)
-_PG_JSON = frozenset({"query_terms", "purpose", "result_ids", "details"})
-
-
-def _pg_value(column: str, value: Any) -> Any:
-    if value is None or column in _PG_JSON:
-        return value  # a structure: it becomes the jsonb value itself
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def _append_pg(session: Session, rows: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
-    payload = [{c: _pg_value(c, r[c]) for c in _COLUMNS} for r in rows]
-    triples = [[r["entry_seq"], r["record_kind"], r["record_id"]] for r in records]
-    session.connection().execute(
-        _APPEND_PG,
-        {"rows": json.dumps(payload, ensure_ascii=False), "records": json.dumps(triples)},
-    )
-
-
-def _buffer(session: Session) -> list[dict[str, Any]]:
-    transaction = session.get_transaction()
-    held = session.info.get(_BUFFER)
-    if held is None or held[0] is not transaction:
-        held = session.info[_BUFFER] = (transaction, [])
-    rows: list[dict[str, Any]] = held[1]
-    return rows
+    head = connection.exec_driver_sql(_HEAD_SQL).first()
+    seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
+    for entry in entries:
+        seq += 1
+        digest = entry.hashed.hash(prev, seq)
+        entry.chain(seq, prev, digest)
+        prev = digest
+    connection.execute(insert(AuditEntry.__table__), [e.row() for e in entries])  # type: ignore[arg-type]
 
 
 def _write_buffer(session: Session) -> None:
-    held = session.info.pop(_BUFFER, None)
-    if held is None or not held[1]:
+    """Append the transaction's waiting entries; sign the head if they crossed a thousand."""
+    pending: _Pending | None = session.info.pop(_BUFFER, None)
+    if pending is None or not pending.entries:
         return
-    if held[0] is not session.get_transaction():
+    if pending.transaction is not session.get_transaction():
         # Never drop an entry silently: a buffer always belongs to the open transaction.
         msg = "audit entries were buffered outside the current transaction"
         raise RuntimeError(msg)
-    rows = held[1]
-    records = [
-        {"entry_seq": row["seq"], "record_kind": kind, "record_id": record_id}
-        for row in rows
-        for kind in (result_kind(row["action"]),)
-        for record_id in dict.fromkeys(str(i)[:120] for i in row["result_ids"])
-    ]
+    entries = pending.entries
     if session.get_bind().dialect.name == "postgresql":
-        _append_pg(session, rows, records)
-        return
-    connection = session.connection()
-    connection.execute(insert(AuditEntry.__table__), rows)  # type: ignore[arg-type]
-    if records:
-        connection.execute(insert(AuditEntryRecord.__table__), records)  # type: ignore[arg-type]
+        _append_pg(session, entries)
+    else:
+        _append_sqlite(session, entries)
+    first, last = entries[0].seq, entries[-1]
+    if last.seq // CHECKPOINT_EVERY > (first - 1) // CHECKPOINT_EVERY:
+        # DUP §9 — at least one signature per thousand entries, in the same transaction: if the
+        # use case rolls back, so does its checkpoint. Without a readable key nothing is appended.
+        # It signs the transaction's last entry; the entry recording it follows.
+        uow = pending.uow
+        checkpoint = audit_signing.sign(uow, uow.settings.audit_signing_key, last.seq, last.hash)
+        record(uow, CHECKPOINT_WORKER, checkpoint_event(checkpoint))
+        _write_buffer(session)
+
+
+def _reads_the_trail(statement: Any) -> bool:
+    """Whether a statement may read audit_entries (text is assumed to)."""
+    for element in visitors.iterate(statement):
+        if isinstance(element, TextClause):
+            return True
+        if isinstance(element, Table) and element.name == AuditEntry.__tablename__:
+            return True
+    return False
 
 
 @event.listens_for(Session, "before_commit")
@@ -318,52 +378,67 @@ def _before_commit(session: Session) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _before_query(state: ORMExecuteState) -> None:
-    _write_buffer(state.session)
+    if _BUFFER in state.session.info and _reads_the_trail(state.statement):
+        _write_buffer(state.session)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _after_transaction(session: Session, transaction: SessionTransaction) -> None:
-    held = session.info.get(_BUFFER)
-    if held is not None and held[0] is transaction:  # rolled back (a commit wrote it already)
+    pending = session.info.get(_BUFFER)
+    if pending is not None and pending.transaction is transaction:  # rolled back, never written
         session.info.pop(_BUFFER, None)
 
 
-def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> AuditEntry:
-    """Append one entry in the caller's transaction: it commits or rolls back with the use case."""
+def locked_head(uow: UnitOfWork) -> tuple[int, str]:
+    """The chain's (seq, hash) with this transaction's entries appended, holding the append lock
+    until the transaction ends."""
     session = uow.session
-    seq, prev = _head(session, uow.dialect)
-    entry = AuditEntry(
-        seq=seq + 1,
-        at=uow.now(),
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_username=_text(actor.username),
-        actor_name=_text(actor.name),
-        actor_badge=_text(actor.badge),
-        actor_unit=_text(actor.unit),
-        actor_agency=_text(actor.agency_name),
-        actor_role=str(actor.role),
-        client_address=_text(actor.client_address),
-        action=str(event.action),
-        outcome=str(event.outcome),
-        reason=_text(event.reason),
-        query_terms=_stored(event.query_terms),
-        purpose=_stored(event.purpose.as_record()) if event.purpose is not None else None,
-        result_count=event.result_count,
-        result_ids=_stored(list(event.result_ids)),
-        details=_stored(event.details),
-        case_number=event.purpose.case_number if event.purpose is not None else None,
-        prev_hash=prev,
-        hash="",
-    )
-    entry.hash = entry_hash(hashed_fields(entry), prev)
-    _buffer(session).append({k: getattr(entry, k) for k in _COLUMNS})
-    _remember(session, entry.seq, entry.hash)
-    if entry.seq % CHECKPOINT_EVERY == 0:
-        # One signature and two rows per thousand entries, in the same transaction: if the use
-        # case rolls back, so does its checkpoint. Without a readable key nothing is appended.
-        checkpoint = audit_signing.sign(uow, uow.settings.audit_signing_key, entry.seq, entry.hash)
-        record(uow, CHECKPOINT_WORKER, checkpoint_event(checkpoint))
+    _write_buffer(session)
+    sql = _LOCKED_HEAD_PG if uow.dialect == "postgresql" else _HEAD_SQL
+    row = session.connection().exec_driver_sql(sql).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def _pending(uow: UnitOfWork) -> list[RecordedEntry]:
+    session = uow.session
+    transaction = session.get_transaction()
+    if transaction is None:  # record() is the transaction's first step
+        session.connection()
+        transaction = session.get_transaction()
+    pending: _Pending | None = session.info.get(_BUFFER)
+    if pending is None or pending.transaction is not transaction:
+        assert transaction is not None  # noqa: S101 — session.connection() began it
+        pending = session.info[_BUFFER] = _Pending(uow, transaction, [])
+    return pending.entries
+
+
+def record(uow: UnitOfWork, actor: Actor, event: AuditEvent) -> RecordedEntry:
+    """Add one entry to the caller's transaction: it commits or rolls back with the use case."""
+    at = uow.now().astimezone(UTC)
+    purpose = event.purpose.as_record() if event.purpose is not None else None
+    fields = {
+        "at": at.isoformat(timespec="microseconds"),
+        "actor_kind": str(actor.kind),
+        "actor_id": actor.id,
+        "actor_username": _text(actor.username),
+        "actor_name": _text(actor.name),
+        "actor_badge": _text(actor.badge),
+        "actor_unit": _text(actor.unit),
+        "actor_agency": _text(actor.agency_name),
+        "actor_role": str(actor.role),
+        "client_address": _text(actor.client_address),
+        "action": str(event.action),
+        "outcome": str(event.outcome),
+        "reason": _text(event.reason),
+        "query_terms": _json_text(event.query_terms),
+        "purpose": None if purpose is None else _json_text(purpose),
+        "result_count": event.result_count,
+        "result_ids": _ids_text(event.result_ids),
+        "details": _json_text(event.details),
+    }
+    case_number = event.purpose.case_number if event.purpose is not None else None
+    entry = RecordedEntry(uow.session, at, fields, case_number)
+    _pending(uow).append(entry)
     return entry
 
 
@@ -383,75 +458,3 @@ def checkpoint_event(checkpoint: audit_signing.Checkpoint) -> AuditEvent:
             "signature": checkpoint.signature,
         },
     )
-
-
-@dataclass(frozen=True)
-class ChainStatus:
-    ok: bool
-    entries: int
-    first_bad_seq: int | None = None
-    problem: str | None = None
-    checkpoints: int = 0
-
-
-# A further test of each entry during the walk: returns the problem, or None when the entry passes.
-EntryCheck = Callable[[AuditEntry], str | None]
-
-
-def _case_number_problem(entry: AuditEntry) -> str | None:
-    """The indexed case number must be the one in the hashed purpose (it is not hashed itself)."""
-    purpose = entry.purpose if isinstance(entry.purpose, dict) else {}
-    named = purpose.get("case_number")
-    if entry.case_number != (None if named is None else str(named)[:120]):
-        return "the indexed case number differs from the entry's purpose"
-    return None
-
-
-def walk(
-    entries: Iterable[AuditEntry],
-    check: EntryCheck | None = None,
-    *,
-    after: int = 0,
-    prev: str = GENESIS_HASH,
-) -> ChainStatus:
-    """Check each entry's number, link and hash, starting after entry ``after`` ending in ``prev``.
-
-    ``entries`` counts the chain up to the last entry walked (``after`` plus those walked).
-    """
-    expected_seq, count = after + 1, after
-    for entry in entries:
-        count += 1
-        if entry.seq != expected_seq:
-            return ChainStatus(False, count, expected_seq, f"entry {expected_seq} is missing")
-        if entry.prev_hash != prev:
-            return ChainStatus(False, count, entry.seq, "link to the previous entry is broken")
-        if entry_hash(hashed_fields(entry), prev) != entry.hash:
-            return ChainStatus(False, count, entry.seq, "entry content does not match its hash")
-        if problem := _case_number_problem(entry):
-            return ChainStatus(False, count, entry.seq, problem)
-        if check is not None and (problem := check(entry)):
-            return ChainStatus(False, count, entry.seq, problem)
-        prev, expected_seq = entry.hash, expected_seq + 1
-    return ChainStatus(True, count)
-
-
-def stream(session: Session, after: int = 0, batch: int = 5000) -> Iterator[AuditEntry]:
-    """The entries after ``after`` in order, read in batches so a long trail stays in bounds."""
-    while True:
-        rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        after = rows[-1].seq
-        session.expunge_all()
-
-
-def verify_chain(session: Session, check: EntryCheck | None = None) -> ChainStatus:
-    """Walk the whole trail; the first edited, missing or reordered entry is named.
-
-    ``check`` adds a test of each linked entry: ``checkpoints.verify_trail`` compares entries
-    with their signed checkpoints through it.
-    """
-    return walk(stream(session), check)

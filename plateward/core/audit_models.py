@@ -1,19 +1,21 @@
 """The audit trail's tables and its canonical hashing: what ``audit`` and ``checkpoints`` share.
 
 Both modules import from here and never from each other's direction upward: ``audit`` appends
-and walks the chain, ``checkpoints`` signs it (and appends its own entry through ``audit``).
+(``audit_verify`` walks the chain), ``checkpoints`` signs it (and appends its own entry through
+``audit``).
 
 The structured fields (query terms, purpose, result ids, details) are JSON columns (JSONB on
 PostgreSQL) so auditors can query them. The hash still covers the same canonical *text* as when
-they were stored as text (migration 0003): ``canonical`` dumps a value with sorted keys, and
-``record`` stores exactly what that text loads back to, so dumping the stored value again gives
-the text that was hashed.
+they were stored as text (migration 0003): ``canonical`` dumps a value with sorted keys, and what
+is stored is what that text loads back to (on PostgreSQL the database parses it from the very
+text it hashes), so dumping the stored value again gives the text that was hashed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -88,6 +90,8 @@ class AuditEntry(Base):
     query_terms: Mapped[dict[str, Any]] = mapped_column(_json())
     purpose: Mapped[dict[str, Any] | None] = mapped_column(_json())
     result_count: Mapped[int | None]
+    # "Who saw record X": on PostgreSQL the GIN index ix_audit_entries_result_ids (jsonb_path_ops,
+    # migration 0011), declared there only: on SQLite it would be a plain, useless index.
     result_ids: Mapped[list[Any]] = mapped_column(_json())
     details: Mapped[dict[str, Any]] = mapped_column(_json())
     # The purpose's case number, copied out so "every access under case X" is an index look-up.
@@ -95,24 +99,6 @@ class AuditEntry(Base):
     case_number: Mapped[str | None] = mapped_column(String(120))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-
-class AuditEntryRecord(Base):
-    """One record an entry returned: answers "who saw read X" by index, not by scanning JSON.
-
-    Filled from the entry's (hashed) ``result_ids`` in the same insert as the entry. No foreign
-    key: it would cost a look-up per row on the append path, and TRUNCATE of the trail must
-    still meet the append-only guard first.
-    """
-
-    __tablename__ = "audit_entry_records"
-    __table_args__ = (
-        Index("ix_audit_entry_records_record_id_record_kind", "record_id", "record_kind"),
-    )
-
-    entry_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    record_kind: Mapped[str] = mapped_column(String(40), primary_key=True)
-    record_id: Mapped[str] = mapped_column(String(120), primary_key=True)
 
 
 class AuditCheckpoint(Base):
@@ -158,7 +144,41 @@ JSON_FIELDS = ("query_terms", "purpose", "result_ids", "details")
 
 
 def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
+    """The definition: SHA-256 of the canonical text of the hashed fields and ``prev_hash``."""
     return hashlib.sha256(canonical({**fields, "prev_hash": prev_hash}).encode()).hexdigest()
+
+
+# The hashed text's keys in canonical (sorted) order fall in three runs around the two values only
+# the chain knows: the keys before "prev_hash", those between it and "seq", and "seq" (the last).
+_BEFORE_PREV = tuple(sorted(k for k in HASHED_FIELDS if k < "prev_hash"))
+_BEFORE_SEQ = tuple(sorted(k for k in HASHED_FIELDS if "prev_hash" < k < "seq"))
+assert max(HASHED_FIELDS) == "seq"  # noqa: S101 — the split below relies on it
+
+
+@dataclass(frozen=True)
+class HashedText:
+    """An entry's hashed text, less the previous hash and its number: ``head`` + prev_hash +
+    ``middle`` + seq + ``}`` is exactly ``canonical({**fields, "prev_hash": prev_hash})``.
+
+    So an entry can be chained by whoever holds the append lock (the database, on PostgreSQL)
+    without serializing it again; ``entry_hash`` stays the definition verification uses.
+    """
+
+    head: str
+    middle: str
+
+    def text(self, prev_hash: str, seq: int) -> str:
+        return f"{self.head}{prev_hash}{self.middle}{seq}}}"
+
+    def hash(self, prev_hash: str, seq: int) -> str:
+        return hashlib.sha256(self.text(prev_hash, seq).encode()).hexdigest()
+
+
+def hashed_text(fields: dict[str, Any]) -> HashedText:
+    """``fields``: every hashed field but ``seq``, in canonical form (as ``hashed_fields``)."""
+    before = canonical({k: fields[k] for k in _BEFORE_PREV})
+    between = canonical({k: fields[k] for k in _BEFORE_SEQ})
+    return HashedText(before[:-1] + ',"prev_hash":"', '",' + between[1:-1] + ',"seq":')
 
 
 def hashed_fields(entry: AuditEntry) -> dict[str, Any]:

@@ -13,10 +13,24 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select, union
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from plateward.core import audit
-from plateward.core.audit import AuditAction, AuditEntry, AuditEntryRecord, AuditEvent, RecordKind
+from plateward.core.audit import AuditAction, AuditEntry, AuditEvent, RecordKind
 from plateward.core.audit_models import canonical
 from plateward.core.authorization import authorize
 from plateward.core.checkpoints import latest_checkpoint, public_key_hex, verify_since_checkpoint
@@ -115,21 +129,43 @@ def _contains(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
 _TERMS_TEXT = cast(AuditEntry.query_terms, Text) + cast(AuditEntry.details, Text)
 
 
-def _term(term: str) -> ColumnElement[bool]:
+def _term(uow: UnitOfWork, term: str) -> ColumnElement[bool]:
     """Any part of the terms or details, or a whole result id: two indexed look-ups, united."""
     return AuditEntry.seq.in_(
         union(
             select(AuditEntry.seq).where(_contains(_TERMS_TEXT, term)),
-            select(AuditEntryRecord.entry_seq).where(AuditEntryRecord.record_id == term),
+            select(AuditEntry.seq).where(_returned(uow, term)),
         )
     )
 
 
-def _records(kind: str, record_id: str) -> Select[int]:
-    query = select(AuditEntryRecord.entry_seq).where(AuditEntryRecord.record_id == record_id)
-    if kind:
-        query = query.where(AuditEntryRecord.record_kind == kind)
-    return query
+def _returned(uow: UnitOfWork, record_id: str) -> ColumnElement[bool]:
+    """The entry's (hashed) result ids hold this id, whole.
+
+    PostgreSQL: containment, answered by the GIN index ix_audit_entries_result_ids (migration
+    0011). SQLite: the ids are read from each entry's JSON text (no index there).
+    """
+    if uow.dialect == "postgresql":
+        wanted = cast(literal(canonical([record_id])), JSONB)
+        return AuditEntry.result_ids.op("@>", return_type=Boolean)(wanted)
+    ids = func.json_each(AuditEntry.result_ids).table_valued("value")
+    return exists().where(ids.c.value == record_id)
+
+
+def _of_kind(kind: str) -> ColumnElement[bool]:
+    """Entries whose result ids name records of this kind: the kind follows from the action."""
+    typed = [str(a) for a, k in audit.RESULT_KINDS.items() if k == kind]
+    untyped = and_(
+        or_(AuditEntry.action == kind, AuditEntry.action.startswith(f"{kind}.", autoescape=True)),
+        AuditEntry.action.not_in([str(a) for a in audit.RESULT_KINDS]),
+    )
+    return or_(AuditEntry.action.in_(typed), untyped) if typed else untyped
+
+
+def returned_record(uow: UnitOfWork, kind: str, record_id: str) -> ColumnElement[bool]:
+    """The entries that returned this record (of this kind, when one is given)."""
+    returned = _returned(uow, record_id)
+    return and_(returned, _of_kind(kind)) if kind else returned
 
 
 def _conditions(uow: UnitOfWork, f: TrailFilters) -> list[ColumnElement[bool]]:
@@ -148,15 +184,15 @@ def _conditions(uow: UnitOfWork, f: TrailFilters) -> list[ColumnElement[bool]]:
     if end is not None:
         where.append(AuditEntry.at < end)
     if f.term:
-        where.append(_term(f.term))
+        where.append(_term(uow, f.term))
     if f.case_number:
         # Indexed (ix_audit_entries_case_number): the whole case number, as recorded.
         where.append(AuditEntry.case_number == f.case_number)
     if f.purpose:
         where.append(_contains(cast(AuditEntry.purpose, Text), f.purpose))
     if f.record_id:
-        # "Who saw record X": the indexed audit_entry_records, filled from the result ids.
-        where.append(AuditEntry.seq.in_(_records(f.record_kind, f.record_id)))
+        # "Who saw record X": the entries whose hashed result ids hold it (indexed on PostgreSQL).
+        where.append(returned_record(uow, f.record_kind, f.record_id))
     if f.outcome:
         where.append(AuditEntry.outcome == f.outcome)
     if f.action:
@@ -311,7 +347,7 @@ def who_saw(
 ) -> TrailPage:
     """Every entry that returned the record (e.g. read X), newest first; the question is audited.
 
-    DUP §9 — the trail records what was returned; this answers it from the indexed records.
+    DUP §9 — the trail records what was returned; this answers it from the entries' result ids.
     """
     filters = rules.record_filters(record_kind, record_id, RECORD_KINDS)
     return search_trail(uow, actor, filters, page)

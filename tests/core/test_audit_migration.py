@@ -2,6 +2,9 @@
 
 The structured fields became JSON (JSONB on PostgreSQL) and the hash stayed over the same
 canonical text, so no entry's hash changes. Entries are written here as revision 0002 wrote them.
+
+Migration 0011: the records 0003 indexed in audit_entry_records are still found by "who saw
+record X" once that table is gone (answered from the entries' result ids).
 """
 
 from __future__ import annotations
@@ -16,13 +19,23 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, s
 from sqlalchemy.orm import Session
 
 from plateward.core import audit
-from plateward.core.audit import AuditAction, AuditEntry, AuditEntryRecord, AuditEvent
+from plateward.core.audit import AuditAction, AuditEntry, AuditEvent
 from plateward.core.audit_models import GENESIS_HASH, canonical, entry_hash
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database, UTCDateTime, make_engine
 from plateward.core.migrate import downgrade, upgrade
-from plateward.core.permissions import Actor
+from plateward.core.permissions import Actor, ActorKind, Role
+from plateward.oversight import service as oversight
 from tests.conftest import NOW, make_settings
+
+AUDITOR = Actor(kind=ActorKind.PERSON, id=None, username="ia", name="I. Auditor", role=Role.AUDITOR)
+# What 0003 indexed for the entries below: (entry, kind, record id).
+_INDEXED_BY_0003 = [
+    (1, "read", "read-1"),
+    (1, "read", "read-2"),
+    (3, "audit_entry", "40"),
+    (3, "audit_entry", "41"),
+]
 
 # The audit table as revision 0002 left it: the structured fields are canonical JSON text.
 _OLD = Table(
@@ -117,17 +130,31 @@ def _assert_upgraded_trail_verifies(engine: Engine) -> None:
         assert first.query_terms["note"] == "José — ünïcode"
         assert first.case_number == "26-004417"
         assert session.get(AuditEntry, 3).case_number is None  # type: ignore[union-attr]
-        records = session.execute(
-            select(
-                AuditEntryRecord.entry_seq, AuditEntryRecord.record_kind, AuditEntryRecord.record_id
-            )
+
+
+def _assert_indexed_by_0003(engine: Engine) -> None:
+    with engine.connect() as conn:
+        records = conn.execute(
+            text("SELECT entry_seq, record_kind, record_id FROM audit_entry_records")
         ).all()
-    assert sorted(records) == [
-        (1, "read", "read-1"),
-        (1, "read", "read-2"),
-        (3, "audit_entry", "40"),
-        (3, "audit_entry", "41"),
-    ]
+    assert sorted(tuple(r) for r in records) == _INDEXED_BY_0003
+
+
+def _assert_still_answered(engine: Engine, tmp_path: Path) -> None:
+    """Each record 0003 indexed is found by who_saw, with its kind and without."""
+    url = engine.url.render_as_string(hide_password=False)
+    db = Database.from_settings(make_settings(tmp_path, url), FrozenClock(NOW))
+    try:
+        for seq, kind, record_id in _INDEXED_BY_0003:
+            with db.unit_of_work() as uow:
+                typed = oversight.who_saw(uow, AUDITOR, kind, record_id)
+                kindless = oversight.who_saw(uow, AUDITOR, "", record_id)
+            assert seq in [row.seq for row in typed.rows]
+            assert seq in [row.seq for row in kindless.rows]
+        with db.unit_of_work() as uow:
+            assert oversight.who_saw(uow, AUDITOR, "audit_entry", "read-1").rows == ()
+    finally:
+        db.dispose()
 
 
 @pytest.fixture
@@ -137,24 +164,32 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def test_a_sqlite_trail_written_before_0003_verifies_after_it(sqlite_engine: Engine) -> None:
+def test_a_sqlite_trail_written_before_0003_verifies_after_it(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
     upgrade(sqlite_engine, "0002")
     _write_as_0002(sqlite_engine)
 
+    upgrade(sqlite_engine, "0010")
+    _assert_indexed_by_0003(sqlite_engine)
     upgrade(sqlite_engine)
 
     _assert_upgraded_trail_verifies(sqlite_engine)
+    _assert_still_answered(sqlite_engine, tmp_path)
 
 
 def test_a_postgresql_trail_written_before_0003_verifies_after_it(
-    fresh_postgresql: Engine,
+    fresh_postgresql: Engine, tmp_path: Path
 ) -> None:
     downgrade(fresh_postgresql, "0002")
     _write_as_0002(fresh_postgresql)
 
+    upgrade(fresh_postgresql, "0010")
+    _assert_indexed_by_0003(fresh_postgresql)
     upgrade(fresh_postgresql)
 
     _assert_upgraded_trail_verifies(fresh_postgresql)
+    _assert_still_answered(fresh_postgresql, tmp_path)
     with fresh_postgresql.connect() as conn:
         kind = conn.execute(
             text(

@@ -214,6 +214,24 @@ def test_a_checkpoint_is_written_every_thousand_entries(db: Database, operator: 
     assert _verify(db).ok
 
 
+def test_a_transaction_crossing_a_thousand_signs_its_last_entry(
+    db: Database, operator: Actor
+) -> None:
+    with db.unit_of_work() as uow:
+        head = uow.session.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc())) or 0
+    target = (head // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY
+
+    _append(db, operator, target - head + 5)  # one transaction, across the thousand
+
+    with db.unit_of_work() as uow:
+        (checkpoint,) = uow.session.scalars(select(AuditCheckpoint)).all()
+        after = uow.session.get(AuditEntry, target + 6)
+    assert checkpoint.last_seq == target + 5  # covers every entry before its own
+    assert after is not None
+    assert after.action == AuditAction.AUDIT_CHECKPOINT_WRITTEN
+    assert _verify(db).ok
+
+
 def test_the_signing_key_is_generated_privately_into_the_data_dir(tmp_path: Path) -> None:
     key = Settings(data_dir=tmp_path).audit_signing_key
 

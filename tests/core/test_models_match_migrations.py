@@ -17,9 +17,12 @@ from plateward.core.database import Base, Database
 from plateward.core.model_registry import import_all_models
 
 # The only differences that are not drift, each for a documented reason:
-# - a GIN trigram index that exists on PostgreSQL only (migration 0001, docs/architecture.md):
-#   declared on the model it would become a plain, useless index on SQLite.
-POSTGRESQL_ONLY_INDEXES = frozenset({"ix_reads_plate_trgm", "ix_audit_entries_terms_trgm"})
+# - GIN indexes that exist on PostgreSQL only (trigram: migrations 0001 and 0003,
+#   docs/architecture.md; the audit entries' result ids: 0011): declared on a model each would
+#   become a plain, useless index on SQLite.
+POSTGRESQL_ONLY_INDEXES = frozenset(
+    {"ix_reads_plate_trgm", "ix_audit_entries_terms_trgm", "ix_audit_entries_result_ids"}
+)
 
 
 def _partitions(connection: Connection) -> frozenset[str]:

@@ -7,9 +7,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, text
 
 from plateward.core import audit
-from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.audit import AuditAction, AuditEntry, AuditEvent
 from plateward.core.database import Database
 from plateward.core.errors import InvalidInput, PermissionDenied
 from plateward.core.permissions import Actor, ActorKind, Role
@@ -126,3 +127,17 @@ def test_releasing_a_quarantined_row_counts_as_seeing_it(db: Database) -> None:
     with db.unit_of_work() as uow:
         page = oversight.who_saw(uow, AUDITOR, "quarantined_row", "7")
     assert released in [row.seq for row in page.rows]
+
+
+def test_who_saw_is_answered_by_the_result_ids_index_on_postgresql(
+    db: Database, backend: Backend
+) -> None:
+    if backend.name != "postgresql":
+        pytest.skip("SQLite reads the result ids without an index")
+    _saw(db, JANE, READ_X)
+    with db.unit_of_work() as uow:
+        uow.session.execute(text("SET LOCAL enable_seqscan = off"))
+        query = select(AuditEntry.seq).where(oversight.returned_record(uow, "read", READ_X))
+        sql = query.compile(uow.session.get_bind(), compile_kwargs={"literal_binds": True})
+        plan = "\n".join(uow.session.execute(text(f"EXPLAIN {sql}")).scalars())
+    assert "ix_audit_entries_result_ids" in plan
