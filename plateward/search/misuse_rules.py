@@ -361,11 +361,13 @@ def off_hours(
         usual = sum(_near_hour(hour, h) for h in others) / len(others) if others else 0.0
         if usual >= t.usual_hour_share:
             continue
-        counted = _n(len(others), "other search", "other searches")
-        text = (
-            f"a search at {s.at.astimezone(zone):%H:%M} local time; {100 * usual:.0f}% of the "
-            f"person's {counted} fall within an hour of it"
-        )
+        local = f"a search at {s.at.astimezone(zone):%H:%M} local time"
+        if others:
+            counted = _n(len(others), "other search", "other searches")
+            share = f"{100 * usual:.0f}%"
+            text = f"{local}; {share} of the person's {counted} fall within an hour of it"
+        else:
+            text = f"{local}, the person's only search: no usual hours to compare it with"
         signals.append(_signal(SignalKind.OFF_HOURS, [s], text, f"search:{s.seq}"))
     return signals
 

@@ -287,6 +287,15 @@ def test_a_night_search_outside_the_persons_usual_hours_is_a_signal() -> None:
     assert "02:30 local time" in signals[0].explanation
 
 
+def test_a_lone_night_search_says_there_are_no_usual_hours_to_compare() -> None:
+    alone = search("newhire", day(21, 3.0), plate="8STK123")
+
+    (signal,) = [s for s in found([alone], busy([alone])) if s.kind == "off_hours"]
+
+    assert "only search" in signal.explanation
+    assert "0%" not in signal.explanation
+
+
 def test_a_night_shift_officers_night_searches_are_their_usual_hours() -> None:
     nights = [search("nshift", day(2 + i % 20, 22 + i % 6)) for i in range(21)]
 
