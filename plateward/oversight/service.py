@@ -125,7 +125,7 @@ def _contains(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
 
 
 # The query terms and details as one text: on PostgreSQL exactly the expression of the trigram
-# index ix_audit_entries_terms_trgm (migration 0003), so a plate search uses it.
+# index ix_audit_entries_terms_trgm (migration 0007a), so a plate search uses it.
 _TERMS_TEXT = cast(AuditEntry.query_terms, Text) + cast(AuditEntry.details, Text)
 
 

@@ -1,0 +1,41 @@
+"""Sign-in throttling by client address: runs of failures per (account, address) and per address.
+
+Revision 0007 landed as an empty, reserved slot, and a landed revision is never edited: a
+database already past 0007 would never run it again. This work therefore comes after 0007.
+
+Revision ID: 0007d
+Revises: 0007c
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from plateward.core.database import UTCDateTime
+
+revision = "0007d"
+down_revision = "0007c"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sign_in_throttles",
+        sa.Column("scope", sa.String(16), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("client_address", sa.String(64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("first_failure_at", UTCDateTime(), nullable=False),
+        sa.Column("last_failure_at", UTCDateTime(), nullable=False),
+        sa.Column("locked_until", UTCDateTime()),
+        sa.PrimaryKeyConstraint(
+            "scope", "user_id", "client_address", name=op.f("pk_sign_in_throttles")
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("sign_in_throttles")
