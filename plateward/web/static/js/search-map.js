@@ -41,7 +41,7 @@
           }
         }).addTo(map);
         layer.bringToBack();
-        if (fitWhenEmpty) { map.fitBounds(layer.getBounds()); }
+        if (fitWhenEmpty) { map.fitBounds(layer.getBounds(), { animate: false }); }
       });
   }
 
@@ -120,7 +120,7 @@
       var b = layer.getBounds();
       if (b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
     });
-    if (bounds) { map.fitBounds(bounds.pad(0.15), { maxZoom: 15 }); }
+    if (bounds) { map.fitBounds(bounds.pad(0.15), { maxZoom: 15, animate: false }); }
     return bounds !== null;
   }
 
