@@ -22,6 +22,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import sessionmaker
 
@@ -38,6 +39,12 @@ from plateward.demo.build import _register_places
 from plateward.reads import service as reads
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+# Property tests explore new examples on every local run; CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci)
+# replays the same examples every time, so a submission's result does not depend on the draw.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
 PG_URL = os.environ.get("PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # One schema per test process, so parallel runs (a developer and CI) never collide.
 PG_SCHEMA = f"plateward_test_{os.getpid()}"
