@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +28,7 @@ from plateward.core.permissions import Actor, Permission
 from plateward.hotlists import alerts, feeds, rules
 from plateward.hotlists.adapters import Clets
 from plateward.hotlists.live import AlertBus
+from plateward.search.display import MAP_CSP
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.errors import status_of
 from plateward.web.rendering import render
@@ -115,6 +117,40 @@ async def alert_stream(
     )
 
 
+def _where(view: alerts.AlertView) -> tuple[float, float] | None:
+    """Where the read was taken: its own coordinates (a mobile unit's), else its camera's."""
+    read, place = view.read, view.place
+    if read.latitude is not None and read.longitude is not None:
+        return read.latitude, read.longitude
+    if place is not None and place.latitude is not None and place.longitude is not None:
+        return place.latitude, place.longitude
+    return None
+
+
+def alert_map(view: alerts.AlertView, zone: str) -> dict[str, object]:
+    """The alert page's map data, drawn by /static/js/search-map.js like the search maps: the
+    camera, and the read where it was taken (offline base map, nothing loaded from outside)."""
+    place, where = view.place, _where(view)
+    camera = (
+        [{"code": place.code, "name": place.name, "lat": place.latitude, "lon": place.longitude}]
+        if place is not None and place.latitude is not None and place.longitude is not None
+        else []
+    )
+    if where is None:
+        return {"cameras": camera, "hits": []}
+    zone_time = view.read.captured_at.astimezone(ZoneInfo(zone))
+    read = {
+        "id": view.read.id,
+        "lat": where[0],
+        "lon": where[1],
+        "plate": view.read.plate,
+        "time": zone_time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "camera": view.read.camera,
+        "href": f"/alerts/{view.id}",
+    }
+    return {"cameras": camera, "hits": [read]}
+
+
 def _alert_page(
     request: Request,
     state: SessionState,
@@ -123,8 +159,20 @@ def _alert_page(
     status: int = 200,
     clets_automated: bool = False,
 ) -> Response:
-    context = {"alert": view, "error": error, "clets_automated": clets_automated, **_step_choices()}
-    return render(request, state, "hotlists/alert.html", context, status)
+    settings = request.app.state.settings
+    context = {
+        "alert": view,
+        "error": error,
+        "clets_automated": clets_automated,
+        "map_data": alert_map(view, settings.timezone),
+        "tiles_url": settings.map_tiles_url,
+        **_step_choices(),
+    }
+    response = render(request, state, "hotlists/alert.html", context, status)
+    tiles = settings.map_tiles_origin
+    if tiles:  # the agency's own tile server, when one is configured, may send the images
+        response.headers["Content-Security-Policy"] = MAP_CSP.format(tiles=tiles)
+    return response
 
 
 def _clets(request: Request) -> Clets:

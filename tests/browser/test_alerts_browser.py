@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from plateward.core.permissions import Actor
 from plateward.reads import service as reads
@@ -25,6 +25,18 @@ def _camera_reports(live_server: LiveServer, plate: str) -> None:
         reads.ingest(
             uow, Actor.system("tests"), [RawRow.of("0", {**row, "plate_state": "CA"})], "api"
         )
+
+
+def _expect_the_read_on_the_map(page: Page) -> None:
+    """The alert shows where the read was taken: its camera and the read on the offline map."""
+    expect(page.locator("#alert-map[data-ready=true]")).to_have_count(1)
+    expect(page.locator("#alert-map path.camera-marker")).to_have_count(1)
+    marker = page.locator("#alert-map path.hit-marker")
+    expect(marker).to_have_count(1)
+    marker.hover()  # the map was fitted without animation: the marker stays where it is
+    expect(page.locator("#alert-map .leaflet-tooltip", has_text="1 read")).to_be_visible()
+    # The offline base map (streets and their names) came from this server.
+    expect(page.locator("#alert-map .map-label.street").first).to_be_attached()
 
 
 def test_an_officer_receives_a_live_alert_and_works_it_to_a_disposition(
@@ -47,6 +59,7 @@ def test_an_officer_receives_a_live_alert_and_works_it_to_a_disposition(
     expect(row).to_be_visible()
     expect(row).to_contain_text("Stolen vehicle")
     row.get_by_role("link", name="Work alert").click()
+    _expect_the_read_on_the_map(page)
 
     page.get_by_label("plate matches").check()
     page.get_by_role("button", name="Record visual confirmation").click()

@@ -120,7 +120,8 @@
       var b = layer.getBounds();
       if (b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
     });
-    if (bounds) { map.fitBounds(bounds.pad(0.15), { maxZoom: 15 }); }
+    // Not animated: the markers are where they will stay once the map says it is ready.
+    if (bounds) { map.fitBounds(bounds.pad(0.15), { maxZoom: 15, animate: false }); }
     return bounds !== null;
   }
 
