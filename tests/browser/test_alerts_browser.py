@@ -51,13 +51,18 @@ def test_an_officer_receives_a_live_alert_and_works_it_to_a_disposition(
     accept_restrictions(page)
     expect(page).to_have_url(f"{base}/alerts")
     expect(page.locator("#live-status")).to_contain_text("Live")
+    live_map = page.locator("#alerts-map[data-ready=true]")
+    expect(live_map).to_have_count(1)
+    before = int(live_map.get_attribute("data-reads") or "0")
 
     _camera_reports(live_server, "8DMO001")
 
-    # No reload: the row arrives over the page's event stream.
+    # No reload: the row arrives over the page's event stream, and its read joins the map.
     row = page.locator("#alerts tbody tr", has_text="SJ-2026-010851")
     expect(row).to_be_visible()
     expect(row).to_contain_text("Stolen vehicle")
+    expect(live_map).to_have_attribute("data-reads", str(before + 1))
+    expect(page.locator("#alerts-map path.hit-marker").first).to_be_attached()
     row.get_by_role("link", name="Work alert").click()
     _expect_the_read_on_the_map(page)
 

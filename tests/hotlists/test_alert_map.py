@@ -12,8 +12,8 @@ from plateward.core.database import Database
 from tests.hotlists.conftest import People, alerts_of, ingest, listed, read_of
 
 
-def _map_data(page: str) -> dict[str, list[dict[str, object]]]:
-    block = re.search(r'<script type="application/json" id="alert-map-data">(.*?)</script>', page)
+def _map_data(page: str, name: str = "alert-map") -> dict[str, list[dict[str, object]]]:
+    block = re.search(rf'<script type="application/json" id="{name}-data">(.*?)</script>', page)
     assert block, "the alert page has no map data"
     data: dict[str, list[dict[str, object]]] = json.loads(block.group(1))
     return data
@@ -75,3 +75,20 @@ def test_the_map_is_drawn_by_a_static_script_only(people: People, ingest_token: 
     scripts = re.findall(r"<script([^>]*)>", page)
     assert scripts  # the map's scripts are there
     assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
+
+
+def test_the_alerts_page_maps_every_alert_shown_and_marks_each_row_with_its_place(
+    people: People, ingest_token: str, db: Database
+) -> None:
+    listed(people)
+    officer = people("officer")
+    ingest(officer, ingest_token, read_of(camera="SJ-FX-002"), read_of(camera="SJ-FX-003"))
+
+    page = officer.get("/alerts").text
+
+    data = _map_data(page, "alerts-map")
+    assert sorted(str(c["code"]) for c in data["cameras"]) == ["SJ-FX-002", "SJ-FX-003"]
+    assert len(data["hits"]) == 2
+    # A live row carries its place, so the page's script adds it to the map as it arrives.
+    lat, lon = _place(db, "SJ-FX-003")
+    assert f'data-lat="{lat}" data-lon="{lon}"' in page

@@ -231,7 +231,8 @@
         attribution: "Tiles: your agency's map server" }).addTo(map);
     }
     var cameras = cameraLayer(data.cameras || []).addTo(map);
-    var hits = hitLayer(data.hits || []).addTo(map);
+    var shown = (data.hits || []).slice();
+    var hits = hitLayer(shown).addTo(map);
     var state = { area: null };
     if (element.dataset.form) {
       setupDrawing(map, element, state);
@@ -244,6 +245,16 @@
       drawBase(map, element.dataset.base, !fitted);
     }
     markNear();
+    element.dataset.reads = String(shown.length);
+    // A page that learns of more reads after loading (the live Alerts page) adds them here.
+    element.addRead = function (hit) {
+      if (hit.lat === null || hit.lon === null || isNaN(hit.lat) || isNaN(hit.lon)) { return; }
+      shown.push(hit);
+      map.removeLayer(hits);
+      hits = hitLayer(shown).addTo(map);
+      fitTo(map, [hits]);
+      element.dataset.reads = String(shown.length);
+    };
     element.dataset.ready = "true";  // for tests: the map has drawn its layers
   }
 
