@@ -52,6 +52,7 @@ def start_matching(app: FastAPI, settings: Settings, db: Database) -> Callable[[
     _load(matcher, db)
     remove = reads.on_reads_stored(matcher.on_reads_stored)
     app.state.matchers.append(remove)
+    app.state.matcher = matcher  # the latest start-up's (what its pages may ask of it)
     return remove
 
 
