@@ -136,6 +136,8 @@ class AuditAction(StrEnum):
     HOTLIST_ENTRY_REMOVED = "hotlist.entry_removed"
     HOTLIST_ENTRY_RENEWED = "hotlist.entry_renewed"
     HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
+    # Historical hits (issue 14): an entry checked against stored reads (a search)
+    HOTLIST_HISTORY_CHECKED = "hotlist.history_checked"
 
 
 class Outcome(StrEnum):

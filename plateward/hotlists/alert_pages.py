@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,9 +25,11 @@ from plateward.accounts.sessions import SessionState
 from plateward.core.database import Database
 from plateward.core.errors import InvalidInput
 from plateward.core.permissions import Actor, Permission
+from plateward.core.settings import Settings
 from plateward.hotlists import alerts, feeds, rules
 from plateward.hotlists.adapters import Clets
 from plateward.hotlists.live import AlertBus
+from plateward.search.display import MAP_CSP
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.errors import status_of
 from plateward.web.rendering import render
@@ -52,8 +55,14 @@ def _step_choices() -> dict[str, object]:
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(request: Request, uow: UowDep, state: Receiver) -> Response:
     shown = alerts.alerts(uow, state.actor, 0, via="page")
-    context = {"alerts": shown, "newest": max((a.id for a in shown), default=0)}
-    return render(request, state, "hotlists/alerts.html", context)
+    settings = request.app.state.settings
+    context = {
+        "alerts": shown,
+        "newest": max((a.id for a in shown), default=0),
+        "map_data": alerts_map(shown, settings.timezone),
+        "tiles_url": settings.map_tiles_url,
+    }
+    return _with_tiles(render(request, state, "hotlists/alerts.html", context), settings)
 
 
 def _row(request: Request, view: alerts.AlertView) -> str:
@@ -115,6 +124,62 @@ async def alert_stream(
     )
 
 
+def _where(view: alerts.AlertView) -> tuple[float, float] | None:
+    """Where the read was taken: its own coordinates (a mobile unit's), else its camera's."""
+    read, place = view.read, view.place
+    if read.latitude is not None and read.longitude is not None:
+        return read.latitude, read.longitude
+    if place is not None and place.latitude is not None and place.longitude is not None:
+        return place.latitude, place.longitude
+    return None
+
+
+Point = dict[str, object]
+
+
+def _points(view: alerts.AlertView, zone: str) -> tuple[Point | None, Point | None]:
+    """The alert's camera and its read as the map script draws them (either may be unknown)."""
+    place, where = view.place, _where(view)
+    camera: Point | None = (
+        {"code": place.code, "name": place.name, "lat": place.latitude, "lon": place.longitude}
+        if place is not None and place.latitude is not None and place.longitude is not None
+        else None
+    )
+    if where is None:
+        return camera, None
+    zone_time = view.read.captured_at.astimezone(ZoneInfo(zone))
+    read: Point = {
+        "id": view.read.id,
+        "lat": where[0],
+        "lon": where[1],
+        "plate": view.read.plate,
+        "time": zone_time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "camera": view.read.camera,
+        "href": f"/alerts/{view.id}",
+    }
+    return camera, read
+
+
+def alert_map(view: alerts.AlertView, zone: str) -> dict[str, list[Point]]:
+    """One alert's map data, drawn by /static/js/search-map.js like the search maps: the
+    camera, and the read where it was taken (offline base map, nothing loaded from outside)."""
+    return alerts_map([view], zone)
+
+
+def alerts_map(shown: list[alerts.AlertView], zone: str) -> dict[str, list[Point]]:
+    """The map data of these alerts: their cameras (once each) and their reads; the Alerts
+    page's script adds the reads of new alerts as they arrive."""
+    cameras: dict[object, Point] = {}
+    reads: list[Point] = []
+    for view in shown:
+        camera, read = _points(view, zone)
+        if camera is not None:
+            cameras[camera["code"]] = camera
+        if read is not None:
+            reads.append(read)
+    return {"cameras": list(cameras.values()), "hits": reads}
+
+
 def _alert_page(
     request: Request,
     state: SessionState,
@@ -123,8 +188,26 @@ def _alert_page(
     status: int = 200,
     clets_automated: bool = False,
 ) -> Response:
-    context = {"alert": view, "error": error, "clets_automated": clets_automated, **_step_choices()}
-    return render(request, state, "hotlists/alert.html", context, status)
+    settings = request.app.state.settings
+    context = {
+        "alert": view,
+        "error": error,
+        "clets_automated": clets_automated,
+        "map_data": alert_map(view, settings.timezone),
+        "tiles_url": settings.map_tiles_url,
+        **_step_choices(),
+    }
+    return _with_tiles(render(request, state, "hotlists/alert.html", context, status), settings)
+
+
+def _with_tiles(response: Response, settings: Settings) -> Response:
+    """A page with a map: the agency's own tile server, when one is configured, may send the
+    images (as on the search pages)."""
+    if settings.map_tiles_origin:
+        response.headers["Content-Security-Policy"] = MAP_CSP.format(
+            tiles=settings.map_tiles_origin
+        )
+    return response
 
 
 def _clets(request: Request) -> Clets:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from plateward.core.permissions import Actor, Permission
-from plateward.hotlists import alerts, rules, service
+from plateward.hotlists import alerts, history, rules, service
 from plateward.web.deps import UowDep, api_caller_with
 
 router = APIRouter(prefix="/api/v1", tags=["hot lists"])
@@ -77,6 +78,76 @@ def propose_entry(body: EntryIn, uow: UowDep, actor: Proposer) -> EntryOut:
         fold_states=uow.settings.plate_fold_states,
     )
     return EntryOut.of(service.propose_entry(uow, actor, spec))
+
+
+class HistoryCheckIn(BaseModel):
+    """Check an approved entry against stored reads: a search for the entry's own purpose."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_number: str | None = Field(default=None, max_length=60)  # one of the entry's; first
+    possible: bool = False  # confusable misreads too
+
+
+class StoredReadOut(BaseModel):
+    id: str
+    captured_at: datetime
+    plate: str
+    plate_state: str | None
+    camera_code: str
+    camera_name: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+class HistoryCheckOut(BaseModel):
+    """The check's search: ``run`` with its first page of reads (the rest through
+    ``/api/v1/searches/{search_id}``), or ``pending_review`` with the guard's message."""
+
+    check_id: int
+    entry_id: int
+    search_id: int
+    state: str
+    total: int | None
+    capped: bool
+    reads: list[StoredReadOut]
+    message: str | None
+
+
+@router.post(
+    "/hotlist-entries/{entry_id}/history-checks",
+    response_model=HistoryCheckOut,
+    status_code=201,
+    responses={202: {"model": HistoryCheckOut}, **ERRORS},
+)
+def check_history(
+    body: HistoryCheckIn,
+    uow: UowDep,
+    actor: Proposer,
+    entry_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> Any:
+    """Historical hits of one's own approved entry: a search of the stored reads for its plate,
+    with the entry's purpose; guard-checked and audited like any search (DUP §2, §9)."""
+    outcome = history.check_stored_reads(
+        uow, actor, entry_id, case_number=body.case_number, possible=body.possible
+    )
+    found = outcome.results
+    answer = HistoryCheckOut(
+        check_id=outcome.check.id,
+        entry_id=outcome.check.entry_id,
+        search_id=outcome.check.search_id,
+        state=outcome.check.state,
+        total=found.total if found else None,
+        capped=found.capped if found else False,
+        reads=[
+            StoredReadOut(**{name: getattr(h, name) for name in StoredReadOut.model_fields})
+            for h in (found.hits if found else [])
+        ],
+        message=outcome.pending.message if outcome.pending else None,
+    )
+    if outcome.pending is not None:
+        return JSONResponse(answer.model_dump(mode="json"), status_code=202)
+    return answer
 
 
 class AlertOut(BaseModel):

@@ -33,6 +33,7 @@ class AlertBus:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watchers = 0
         self._poller: asyncio.Task[None] | None = None
+        self._poked_at = float("-inf")  # when this process last stored a hit (loop time)
 
     @property
     def newest(self) -> int:
@@ -49,18 +50,28 @@ class AlertBus:
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop is closing: nobody listens
-                loop.call_soon_threadsafe(self._advance, newest)
+                loop.call_soon_threadsafe(self._poked, newest)
+
+    def _poked(self, newest: int) -> None:
+        self._poked_at = asyncio.get_running_loop().time()
+        self._advance(newest)
 
     def _read_newest(self) -> int:
         with self._db.unit_of_work() as uow:
             return service.newest_hit_id(uow)
 
     async def _poll(self) -> None:
+        loop = asyncio.get_running_loop()
         while self._watchers > 0:
-            try:
-                self._advance(await to_thread.run_sync(self._read_newest))
-            except Exception:  # a database hiccup must not end the streams; try again
-                log.exception("could not read the newest hit id")
+            # A poke since the last look already woke the streams, and each of them fetches
+            # every hit after the last it showed, other processes' included: no look needed.
+            # This keeps a busy process from taking the database's write lock (SQLite) ten
+            # times a second for a number it already has.
+            if loop.time() - self._poked_at >= self._poll_seconds:
+                try:
+                    self._advance(await to_thread.run_sync(self._read_newest))
+                except Exception:  # a database hiccup must not end the streams; try again
+                    log.exception("could not read the newest hit id")
             await asyncio.sleep(self._poll_seconds)
         self._poller = None
 

@@ -143,6 +143,8 @@ class Matcher:
         if current == self._version:
             return
         with self._lock:
+            if current == self._version:  # another thread brought it up to date meanwhile
+                return
             if current < self._version:  # another database, or one restored: start over
                 self._version = 0
             changed = service.changed_entries(uow, self._version)

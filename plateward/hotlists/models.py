@@ -127,3 +127,21 @@ class AlertStep(Base):
     by_id: Mapped[int | None]
     by_name: Mapped[str] = mapped_column(String(200))
     by_badge: Mapped[str | None] = mapped_column(String(40))
+
+
+class HistoryCheck(Base):
+    """A check of an entry against stored reads: a search made for the entry's purpose (DUP §2,
+    §9), tied here to the entry it was made for. The search itself, its terms, purpose and
+    results, is the search service's (``searches``)."""
+
+    __tablename__ = "hotlist_history_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("hotlist_entries.id"), index=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("searches.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime]
+    case_number: Mapped[str] = mapped_column(String(60))
+    possible: Mapped[bool]  # confusable misreads too (the search's fuzzy match)
+    state: Mapped[str] = mapped_column(String(16))  # the search's state when it was made
+    result_count: Mapped[int | None]

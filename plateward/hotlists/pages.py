@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from plateward.accounts.sessions import SessionState
 from plateward.core.errors import InvalidInput, PermissionDenied
 from plateward.core.permissions import Permission
-from plateward.hotlists import rules, service
+from plateward.hotlists import history, rules, service
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.errors import status_of
 from plateward.web.rendering import render
@@ -46,12 +46,16 @@ def _entries_page(
     form: dict[str, str] | None = None,
     error: str | None = None,
     status: int = 200,
+    check_error: str | None = None,
 ) -> Response:
+    mine = service.my_entries(uow, state.actor)
     context = {
-        "mine": service.my_entries(uow, state.actor),
+        "mine": mine,
+        "checks": history.checks_of(uow, state.actor, [e.id for e in mine]),
         "active": service.active_entries(uow, state.actor, PROPOSE),
         "form": form or {"plate_state": "CA", "priority": "normal"},
         "error": error,
+        "check_error": check_error,
         "today": uow.now().date(),
         **_choices(),
     }
@@ -142,6 +146,29 @@ def renew(
 ) -> Response:
     service.renew_entry(uow, state.actor, entry_id, _date(expires_on, "expiry"))
     return RedirectResponse("/hotlists", status_code=303)
+
+
+@router.post("/hotlists/{entry_id}/history", response_class=HTMLResponse)
+def check_history(
+    request: Request,
+    uow: UowDep,
+    state: ProposerForm,
+    entry_id: EntryId,
+    case_number: Annotated[str, Form(max_length=60)] = "",
+    possible: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """Historical hits: the entry's plate searched in the stored reads, for the entry's purpose
+    (a search, audited as one); its first page shown here, the rest on the search's pages."""
+    try:
+        outcome = history.check_stored_reads(
+            uow, state.actor, entry_id, case_number=case_number, possible=bool(possible)
+        )
+    except (InvalidInput, PermissionDenied) as exc:
+        return _entries_page(request, state, uow, check_error=exc.detail, status=status_of(exc))
+    if outcome.pending is not None:
+        return render(request, state, "search/pending.html", {"pending": outcome.pending}, 202)
+    context = {"check": outcome.check, "results": outcome.results}
+    return render(request, state, "hotlists/history.html", context)
 
 
 # --- the lieutenant's queue ---------------------------------------------------------------------

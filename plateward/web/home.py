@@ -164,7 +164,8 @@ FEATURES: tuple[Feature, ...] = (
         Permission.HOTLISTS_PROPOSE,
         "Hot lists",
         "/hotlists",
-        "Enter a vehicle for your case; it alerts once a lieutenant approves it (DUP §4.5).",
+        "Enter a vehicle for your case; it alerts once a lieutenant approves it (DUP §4.5), "
+        "and can then be checked against stored reads (a search, audited).",
         "Propose a hot-list entry",
         in_menu=True,
     ),

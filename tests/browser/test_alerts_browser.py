@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from plateward.core.permissions import Actor
 from plateward.reads import service as reads
@@ -27,6 +27,18 @@ def _camera_reports(live_server: LiveServer, plate: str) -> None:
         )
 
 
+def _expect_the_read_on_the_map(page: Page) -> None:
+    """The alert shows where the read was taken: its camera and the read on the offline map."""
+    expect(page.locator("#alert-map[data-ready=true]")).to_have_count(1)
+    expect(page.locator("#alert-map path.camera-marker")).to_have_count(1)
+    marker = page.locator("#alert-map path.hit-marker")
+    expect(marker).to_have_count(1)
+    marker.hover()  # the map was fitted without animation: the marker stays where it is
+    expect(page.locator("#alert-map .leaflet-tooltip", has_text="1 read")).to_be_visible()
+    # The offline base map (streets and their names) came from this server.
+    expect(page.locator("#alert-map .map-label.street").first).to_be_attached()
+
+
 def test_an_officer_receives_a_live_alert_and_works_it_to_a_disposition(
     browser: Browser, live_server: LiveServer
 ) -> None:
@@ -39,14 +51,20 @@ def test_an_officer_receives_a_live_alert_and_works_it_to_a_disposition(
     accept_restrictions(page)
     expect(page).to_have_url(f"{base}/alerts")
     expect(page.locator("#live-status")).to_contain_text("Live")
+    live_map = page.locator("#alerts-map[data-ready=true]")
+    expect(live_map).to_have_count(1)
+    before = int(live_map.get_attribute("data-reads") or "0")
 
     _camera_reports(live_server, "8DMO001")
 
-    # No reload: the row arrives over the page's event stream.
+    # No reload: the row arrives over the page's event stream, and its read joins the map.
     row = page.locator("#alerts tbody tr", has_text="SJ-2026-010851")
     expect(row).to_be_visible()
     expect(row).to_contain_text("Stolen vehicle")
+    expect(live_map).to_have_attribute("data-reads", str(before + 1))
+    expect(page.locator("#alerts-map path.hit-marker").first).to_be_attached()
     row.get_by_role("link", name="Work alert").click()
+    _expect_the_read_on_the_map(page)
 
     page.get_by_label("plate matches").check()
     page.get_by_role("button", name="Record visual confirmation").click()

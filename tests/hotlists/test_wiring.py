@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 from plateward.reads import outbox
 from tests.conftest import run_cli
+from tests.hotlists.conftest import People, listed
 
 
 def test_jobs_run_registers_a_matcher_only_while_it_runs(data_dir: Path) -> None:
@@ -17,3 +20,15 @@ def test_jobs_run_registers_a_matcher_only_while_it_runs(data_dir: Path) -> None
 
     assert "hotlist-feeds" in output and "hotlist-expiry" in output
     assert outbox.has_callbacks() == before
+
+
+def test_a_server_holds_the_hot_lists_before_the_first_read_arrives(
+    people: People, client: TestClient
+) -> None:
+    listed(people)
+
+    with TestClient(client.app) as restarted:  # a server starting over this database
+        index = restarted.app.state.matcher.index  # type: ignore[attr-defined]
+
+        # Loaded at start-up: the first batch (and its alert) does not wait for the load.
+        assert len(index) == 1

@@ -151,6 +151,9 @@ ACCESS |= {
     ("POST", "/admin/hotlists/feeds/{feed_id}/enabled"): ADMINS,
     ("POST", "/api/v1/hotlist-entries"): PROPOSERS,
     ("GET", "/api/v1/alerts"): frozenset({OFFICER}),
+    # Historical hits (issue 14): the entry's author, who also holds reads:search
+    ("POST", "/hotlists/{entry_id}/history"): PROPOSERS,
+    ("POST", "/api/v1/hotlist-entries/{entry_id}/history-checks"): PROPOSERS,
 }
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}

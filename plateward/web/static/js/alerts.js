@@ -20,5 +20,11 @@
     body.insertBefore(row, body.firstChild);
     var none = document.getElementById("no-alerts");
     if (none) { none.remove(); }
+    var map = document.getElementById("alerts-map");
+    if (map && map.addRead && row.dataset.lat) {  // the read where it was taken, on the map
+      map.addRead({ lat: parseFloat(row.dataset.lat), lon: parseFloat(row.dataset.lon),
+        plate: row.dataset.plate, time: row.dataset.time, camera: row.dataset.camera,
+        href: "/alerts/" + row.dataset.alert });
+    }
   });
 })();

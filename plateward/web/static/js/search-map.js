@@ -41,7 +41,7 @@
           }
         }).addTo(map);
         layer.bringToBack();
-        if (fitWhenEmpty) { map.fitBounds(layer.getBounds(), { animate: false }); }
+        if (fitWhenEmpty) { map.fitBounds(layer.getBounds()); }
       });
   }
 
@@ -120,6 +120,7 @@
       var b = layer.getBounds();
       if (b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
     });
+    // Not animated: the markers are where they will stay once the map says it is ready.
     if (bounds) { map.fitBounds(bounds.pad(0.15), { maxZoom: 15, animate: false }); }
     return bounds !== null;
   }
@@ -230,7 +231,8 @@
         attribution: "Tiles: your agency's map server" }).addTo(map);
     }
     var cameras = cameraLayer(data.cameras || []).addTo(map);
-    var hits = hitLayer(data.hits || []).addTo(map);
+    var shown = (data.hits || []).slice();
+    var hits = hitLayer(shown).addTo(map);
     var state = { area: null };
     if (element.dataset.form) {
       setupDrawing(map, element, state);
@@ -243,6 +245,16 @@
       drawBase(map, element.dataset.base, !fitted);
     }
     markNear();
+    element.dataset.reads = String(shown.length);
+    // A page that learns of more reads after loading (the live Alerts page) adds them here.
+    element.addRead = function (hit) {
+      if (hit.lat === null || hit.lon === null || isNaN(hit.lat) || isNaN(hit.lon)) { return; }
+      shown.push(hit);
+      map.removeLayer(hits);
+      hits = hitLayer(shown).addTo(map);
+      fitTo(map, [hits]);
+      element.dataset.reads = String(shown.length);
+    };
     element.dataset.ready = "true";  // for tests: the map has drawn its layers
   }
 
