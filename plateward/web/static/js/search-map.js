@@ -41,7 +41,7 @@
           }
         }).addTo(map);
         layer.bringToBack();
-        if (fitWhenEmpty) { map.fitBounds(layer.getBounds()); }
+        if (fitWhenEmpty) { map.fitBounds(layer.getBounds(), { animate: false }); }
       });
   }
 
