@@ -70,9 +70,39 @@ def _row(request: Request, view: alerts.AlertView) -> str:
     return str(template.render(alert=view))
 
 
-def _fetch(db: Database, actor: Actor, after: int) -> alerts.NextAlerts:
+def _fetch(db: Database, actor: Actor, after: int, skip: frozenset[int]) -> alerts.NextAlerts:
     with db.unit_of_work() as uow:
-        return alerts.next_alerts(uow, actor, after, BATCH)
+        return alerts.next_alerts(uow, actor, after, BATCH, skip=skip)
+
+
+class _Horizon:
+    """What a stream has looked at: every hit id up to ``floor``, and the ids above it (with when).
+
+    On PostgreSQL hit ids are taken when a read is matched but become visible when its ingest
+    commits, so a lower id can appear after a higher one was shown. The stream therefore keeps
+    asking for ids above a floor that trails ``GRACE_SECONDS`` behind what it has seen, and skips
+    the ones it already looked at: a late hit is still sent, once, and none twice.
+    """
+
+    GRACE_SECONDS = 30.0
+    MAX_RECENT = 2_000
+
+    def __init__(self, floor: int) -> None:
+        self.floor = floor
+        self.recent: dict[int, float] = {}
+
+    def skip(self) -> frozenset[int]:
+        return frozenset(self.recent)
+
+    def looked(self, ids: tuple[int, ...], now: float) -> None:
+        for hit_id in ids:
+            self.recent[hit_id] = now
+        old = [i for i, seen in self.recent.items() if seen <= now - self.GRACE_SECONDS]
+        if len(self.recent) - len(old) > self.MAX_RECENT:  # bound the skip list under a flood
+            old = sorted(self.recent)[: len(self.recent) - self.MAX_RECENT]
+        if old:
+            self.floor = max(self.floor, *old)
+            self.recent = {i: t for i, t in self.recent.items() if i > self.floor}
 
 
 @router.get("/alerts/stream")
@@ -93,15 +123,15 @@ async def alert_stream(
     actor = state.actor
 
     async def events() -> AsyncIterator[ServerSentEvent]:
-        nonlocal after
         clock = asyncio.get_running_loop()
         deadline = clock.time() + seconds
         seen = await bus.start() if seconds else 0
+        horizon = _Horizon(after)
         ready = False
         try:
             while True:  # what is new now, then again each time the bus says a hit was stored
-                found = await run_in_threadpool(_fetch, db, actor, after)
-                after = found.last_seen
+                found = await run_in_threadpool(_fetch, db, actor, horizon.floor, horizon.skip())
+                horizon.looked(found.looked, clock.time())
                 for view in found.views:
                     yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
                 if seconds and not ready:

@@ -159,20 +159,29 @@ class NextAlerts:
     views: list[AlertView]
     last_seen: int  # the newest hit looked at, shown or not (hidden ones are passed over)
     more: bool  # the look was full: more may be waiting
+    looked: tuple[int, ...] = ()  # every hit id looked at, shown or not
 
 
-def next_alerts(uow: UnitOfWork, actor: Actor, after: int, limit: int = 50) -> NextAlerts:
-    """For a live stream: the hits after ``after``, oldest first, so none is ever skipped; those
-    the officer may see are shown (and audited)."""
+def next_alerts(
+    uow: UnitOfWork,
+    actor: Actor,
+    after: int,
+    limit: int = 50,
+    *,
+    skip: frozenset[int] = frozenset(),
+) -> NextAlerts:
+    """For a live stream: the hits after ``after`` but those in ``skip`` (already looked at),
+    oldest first, so none is ever skipped; those the officer may see are shown (and audited)."""
     authorize(uow, actor, Permission.ALERTS_RECEIVE)
     bounded = min(max(limit, 1), MAX_ALERTS)
-    found = _hits(uow, Hit.id > after, limit=bounded, oldest_first=True)
+    conditions = [Hit.id > after] + ([Hit.id.not_in(sorted(skip))] if skip else [])
+    found = _hits(uow, *conditions, limit=bounded, oldest_first=True)
     views = _views(uow, actor, found)
     if views:
         _audit_view(uow, actor, views, "live")
     uow.commit()
-    last = max((h.id for h, _ in found), default=after)
-    return NextAlerts(views, last, len(found) == bounded)
+    looked = tuple(h.id for h, _ in found)
+    return NextAlerts(views, max(looked, default=after), len(found) == bounded, looked)
 
 
 def _one(uow: UnitOfWork, actor: Actor, hit_id: int) -> AlertView:

@@ -1,10 +1,13 @@
 """Live alerts: wakes every open alert stream of this process when a hit is stored anywhere.
 
 The hits table is the source of truth, so the fan-out works with several server processes on
-one machine: the bus of each process watches the newest hit id (one indexed ``max(id)`` query
-every ``POLL_SECONDS`` while at least one stream is open, on SQLite and PostgreSQL alike), and a
-hit stored by this very process wakes its streams at once (``poke``, from the matcher). Each stream
-then asks the alerts service for what is new *for its officer*, through the read gate, audited.
+one machine: the bus of each process watches the recent hits (one indexed query of the newest id
+and the number of hits above a recent floor, every ``POLL_SECONDS`` while at least one stream is
+open, on SQLite and PostgreSQL alike), and a hit stored by this very process wakes its streams at
+once (``poke``, from the matcher). The bus counts changes in a version number, not in hit ids: on
+PostgreSQL two ingests may commit in the other order than they took their ids, so a hit can appear
+below the newest id, and the count catches it. Each stream then asks the alerts service for what is
+new *for its officer*, through the read gate, audited (``alert_pages.alert_stream``).
 A broker can replace the polling later (the scale-out work) without changing the streams.
 """
 
@@ -22,13 +25,16 @@ from plateward.hotlists import service
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
+WINDOW = 10_000  # the watermark counts the hits among the last this many ids
 
 
 class AlertBus:
     def __init__(self, db: Database, poll_seconds: float = POLL_SECONDS) -> None:
         self._db = db
         self._poll_seconds = poll_seconds
-        self._newest = -1  # unknown until the first look
+        self._watermark: tuple[int, int] | None = None  # (newest id, hits above the floor)
+        self._floor = 0
+        self._version = 0
         self._changed = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watchers = 0
@@ -36,61 +42,73 @@ class AlertBus:
         self._poked_at = float("-inf")  # when this process last stored a hit (loop time)
 
     @property
-    def newest(self) -> int:
-        return self._newest
+    def version(self) -> int:
+        """Grows each time a hit is seen stored; streams wait for it to move."""
+        return self._version
 
-    def _advance(self, newest: int) -> None:
-        if newest > self._newest:
-            self._newest = newest
-            self._changed.set()
-            self._changed = asyncio.Event()
+    def _bump(self) -> None:
+        self._version += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def _observe(self, watermark: tuple[int, int], floor: int) -> None:
+        # A new floor makes the count incomparable with the last: wake the streams anyway (a
+        # needless look finds nothing new; a missed one would hold an alert back).
+        if (watermark, floor) != (self._watermark, self._floor):
+            if self._watermark is not None:
+                self._bump()
+            self._watermark, self._floor = watermark, floor
 
     def poke(self, newest: int) -> None:
         """From any thread: a hit up to ``newest`` was just stored in this process."""
+        del newest  # any stored hit is news, whatever its id
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop is closing: nobody listens
-                loop.call_soon_threadsafe(self._poked, newest)
+                loop.call_soon_threadsafe(self._poked)
 
-    def _poked(self, newest: int) -> None:
+    def _poked(self) -> None:
         self._poked_at = asyncio.get_running_loop().time()
-        self._advance(newest)
+        self._bump()
 
-    def _read_newest(self) -> int:
+    def _look(self) -> tuple[tuple[int, int], int]:
+        newest = self._watermark[0] if self._watermark else None
         with self._db.unit_of_work() as uow:
-            return service.newest_hit_id(uow)
+            if newest is None:
+                newest = service.newest_hit_id(uow)
+            floor = max(newest - WINDOW, 0) // WINDOW * WINDOW  # moves in steps, not every hit
+            return service.hit_watermark(uow, floor), floor
 
     async def _poll(self) -> None:
         loop = asyncio.get_running_loop()
         while self._watchers > 0:
             # A poke since the last look already woke the streams, and each of them fetches
-            # every hit after the last it showed, other processes' included: no look needed.
-            # This keeps a busy process from taking the database's write lock (SQLite) ten
-            # times a second for a number it already has.
+            # every hit it has not shown, other processes' included: no look needed. This keeps
+            # a busy process from taking the database's write lock (SQLite) ten times a second.
             if loop.time() - self._poked_at >= self._poll_seconds:
                 try:
-                    self._advance(await to_thread.run_sync(self._read_newest))
+                    self._observe(*await to_thread.run_sync(self._look))
                 except Exception:  # a database hiccup must not end the streams; try again
-                    log.exception("could not read the newest hit id")
+                    log.exception("could not look at the newest hits")
             await asyncio.sleep(self._poll_seconds)
         self._poller = None
 
     async def start(self) -> int:
-        """Register a stream; returns the newest hit id now."""
+        """Register a stream; returns the bus's version now."""
         self._loop = asyncio.get_running_loop()
         self._watchers += 1
-        if self._newest < 0:
-            self._advance(await to_thread.run_sync(self._read_newest))
+        if self._watermark is None:
+            self._observe(*await to_thread.run_sync(self._look))
         if self._poller is None:
             self._poller = asyncio.create_task(self._poll())
-        return self._newest
+        return self._version
 
     def stop(self) -> None:
         self._watchers = max(self._watchers - 1, 0)
 
     async def wait_beyond(self, seen: int, timeout: float) -> int:
-        """Wait until a hit newer than ``seen`` exists (or ``timeout``); the newest id."""
-        if self._newest <= seen:
+        """Wait until the version moves past ``seen`` (or ``timeout``); the version then."""
+        if self._version <= seen:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
-        return self._newest
+        return self._version

@@ -489,3 +489,13 @@ def record_hits(uow: UnitOfWork, found: Sequence[FoundHit]) -> list[int]:
 def newest_hit_id(uow: UnitOfWork) -> int:
     """The highest hit id: the live alert streams wake when it moves (a number, not data)."""
     return int(uow.session.scalar(select(func.max(Hit.id))) or 0)
+
+
+def hit_watermark(uow: UnitOfWork, floor: int) -> tuple[int, int]:
+    """The highest hit id and how many hits lie above ``floor`` (numbers, not data): the live
+    streams wake when either moves. The count sees a hit whose id is lower than the highest, which
+    happens on PostgreSQL when two ingests commit in the other order than they took their ids."""
+    newest, count = uow.session.execute(
+        select(func.max(Hit.id), func.count(Hit.id)).where(Hit.id > floor)
+    ).one()
+    return int(newest or floor), int(count)

@@ -82,7 +82,7 @@ class Live:
 
     def client(self, server: Server | None = None) -> httpx2.Client:
         url = (server or self.servers[0]).url
-        client = httpx2.Client(base_url=url, timeout=20)
+        client = httpx2.Client(base_url=url, timeout=60)
         self.clients.append(client)
         return client
 
