@@ -315,6 +315,8 @@ def _not_a_requester(text: Normalized, start: int, end: int) -> bool:
     words = text.words
     if crimes.victim_framed(text, start, end) or set(words[end : end + 5]) & _VICTIM_NEAR:
         return True
+    if set(words[max(0, start - 4) : start]) & crimes.VICTIM_WORDS:
+        return True  # "the victim is a Reno officer"
     return bool(set(words[max(0, start - 5) : start]) & _NEGATIONS)
 
 

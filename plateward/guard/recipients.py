@@ -63,7 +63,8 @@ _FEDERAL = PhraseIndex(
     secret service|homeland security|homeland|dhs|hsi|cbp|ero|border patrol|customs and border
     immigration and customs|bureau s|the bureau|uspis|irs|postal inspector*|ausa|us attorney*
     u s attorney*|united states attorney*|la migra|migra|migracion|immigration enforcement
-    federal building|federal courthouse|federal case|federal side
+    federal building|federal courthouse|federal case|federal side|agente federal
+    agentes federales|policia federal|immigration
     immigration agent*|immigration officer*|ice agent*|ice officer*|ice ero
     """
     )
@@ -134,12 +135,13 @@ _VICTIM_OR_SUSPECT = word_set(
     "victim victims complainant complainants suspect suspects sospechoso sospechosa victima "
     "witness witnesses testigo owner owners defendant"
 )
-_PRONOUNS = word_set("them him her el ellos ella les le")
+_PRONOUNS = word_set("them him her el ellos ella les le they he she")
 _LAW_ENFORCEMENT = word_set(
     "deputy deputies detective detectives police sheriff pd trooper troopers agent agents "
     "officer officers investigator investigators prosecutor da agency department dps patrol "
     "bureau task force unit division squad crimes policia fiscalia fiscal agente agentes "
-    "sergeant partner partners contact liaison guys tfo metro marshal office"
+    "sergeant partner partners contact liaison guys tfo metro marshal office ranger rangers "
+    "ag attorney general"
 )
 
 # Verbs that move the data to someone; the party follows "to", "with", "a", "al".
@@ -149,7 +151,8 @@ _TRANSFER = word_set(
     "emailed emailing text texts texted texting provide provides provided providing deliver "
     "delivers delivered delivering drop mail mailed fax faxed upload uploaded relay relayed "
     "enviar envia envie envio mandar manda mande mando mandale pasar pasa paso pasamos "
-    "entregar entrega dar damos"
+    "entregar entrega dar damos pasale pasarle pasarselas mandarle enviarle dale darle "
+    "entregarle"
 )
 _TO = word_set("to with a al")
 # The data itself: "the results go to", "hits to", "takes copies back to".
@@ -165,13 +168,14 @@ _RECEIVE = PhraseIndex(
         """
     pick up|picks up|picking up|will pick|take copies|takes copies|taking copies|gets the
     get the results|gets the results|will get|receive|receives|receiving|is waiting|waiting on
+    get copies|gets copies|get a copy|gets a copy|get everything|gets everything
     """
     )
 )
 # The subject of these asks for the search ("Texas DPS requested", "the adjuster is asking").
 _ASK = word_set(
     "asked asks ask asking requested requesting request requests wants want wanted needs need "
-    "needed emailed texted reached pide pidio pidieron necesita necesitan quiere quieren "
+    "needed like emailed texted reached pide pidio pidieron necesita necesitan quiere quieren "
     "solicito solicita"
 )
 _ASK_SPANISH = word_set("pide pidio pidieron necesita necesitan quiere quieren solicito solicita")
@@ -180,7 +184,8 @@ _WANTED_BY = word_set("wanted")
 _BY = PhraseIndex(
     parse_phrases(
         "requested by|request of|at the request of|asked by|on behalf of|on their behalf|"
-        "de parte de|a peticion de|a solicitud de"
+        "de parte de|a peticion de|a solicitud de|call from|a call from|request from|"
+        "email from|text from|requested through|request through"
     )
 )
 _FOR = word_set("for para")
@@ -198,7 +203,8 @@ _CUT = word_set(
 # After the party, a relative clause still describes it ("my old partner who's with Portland
 # PD now"); before a verb of asking it may be the victim ("the agent who was assaulted wants").
 _CUT_AFTER = _CUT - {"who", "whose", "que"}
-_PHRASE = 8  # words read for one party
+_PHRASE = 8  # words read for one party after a verb or preposition
+_PHRASE_BEFORE = 10  # and before a verb ("the Arizona AG's office is building it and wants")
 
 # Clause breaks; a full stop only after a word of four letters or more, so that "U.S.", "h.s.i."
 # and "Det. Nguyen" stay whole.
@@ -216,12 +222,12 @@ def recipients(justification: str | None) -> list[Recipient]:
             continue
         here: list[Recipient] = []
         for role, start, end, pronoun in _slots(text):
-            if pronoun:
+            party = classify(text, start, end, bare_place=role is Role.DESTINATION)
+            if party is None and pronoun:  # "them", "him"; Spanish "el" is also "the"
                 named = _named_before(text, start) or last
                 if named is not None and role is not Role.REQUESTER:
                     here.append(Recipient(named.party, role, named.words))
                 continue
-            party = classify(text, start, end, bare_place=role is Role.DESTINATION)
             if party is Party.PRIVATE and role is Role.BENEFICIARY:
                 continue  # "for her insurance claim": whose claim, not who gets the data
             if party is not None:
@@ -274,7 +280,7 @@ class _Clause:
         """The phrase ending at ``at``: none when it holds a victim or suspect ("the suspect
         wants", "the FBI agent who is our victim asked")."""
         words, start = self.words, at
-        while start > 0 and at - start < _PHRASE and words[start - 1] not in _CUT:
+        while start > 0 and at - start < _PHRASE_BEFORE and words[start - 1] not in _CUT:
             start -= 1
         if any(w in _NOT_A_PARTY for w in words[start:at]):
             return at, at
@@ -313,6 +319,8 @@ class _Clause:
         words = self.words
         if words[i] in _WANTED_BY and words[i + 1 : i + 2] == ("by",):
             return  # "wanted by the feds" is a warrant, not a request
+        if words[i] == "like" and words[i - 1 : i] not in (("d",), ("would",)):
+            return  # "he'd like" asks; "looks like" does not
         self.add(Role.REQUESTER, self.before(i))
         if words[i] in _ASK_SPANISH:
             self.add(Role.REQUESTER, self.after(i + 1))
@@ -358,7 +366,7 @@ def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Par
         (_CALIFORNIA, Party.CALIFORNIA),
     ):
         for s, e in find_phrases(text, index):
-            if start <= s and e <= end:
+            if start <= s and e <= end and not _not_the_agency(words, s, e):
                 matches.append((s, -(e - s), party))
     for i in range(start, end):
         token = text.tokens[i]
@@ -388,6 +396,21 @@ _PRIVATE_MARKERS = word_set(
     "employer employer s mall insurance adjuster siu investigator claim claims news producer "
     "reporter station loss prevention manager bay area their his her client hr rental"
 )
+
+
+# "immigration fraud", "an immigration lawyer": the matter, not the agency.
+_NOT_THE_AGENCY = word_set(
+    "fraud scam consultant consultants notario lawyer lawyers attorney attorneys services "
+    "status papers hearing court case cases law clinic office"
+)
+
+
+def _not_the_agency(words: tuple[str, ...], start: int, end: int) -> bool:
+    return (
+        words[start:end] == ("immigration",)
+        and words[end : end + 1] != ()
+        and (words[end] in _NOT_THE_AGENCY)
+    )
 
 
 def _state_agency(words: tuple[str, ...], i: int, end: int, acronym: bool) -> bool:
