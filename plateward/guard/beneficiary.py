@@ -307,6 +307,7 @@ def _beneficiary_in(text: Normalized) -> Beneficiary | None:
 
 _NEGATIONS = word_set("not no never nothing nobody without nada nunca")
 _VICTIM_NEAR = crimes.VICTIM_WORDS | word_set("assaulted attacked robbed injured killed carjacked")
+_VICTIM_BEFORE = crimes.VICTIM_WORDS | word_set("owner owners duena dueno")
 
 
 def _not_a_requester(text: Normalized, start: int, end: int) -> bool:
@@ -315,8 +316,8 @@ def _not_a_requester(text: Normalized, start: int, end: int) -> bool:
     words = text.words
     if crimes.victim_framed(text, start, end) or set(words[end : end + 5]) & _VICTIM_NEAR:
         return True
-    if set(words[max(0, start - 4) : start]) & crimes.VICTIM_WORDS:
-        return True  # "the victim is a Reno officer"
+    if set(words[max(0, start - 4) : start]) & _VICTIM_BEFORE:
+        return True  # "the victim is a Reno officer", "owner is an FBI analyst"
     return bool(set(words[max(0, start - 5) : start]) & _NEGATIONS)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from plateward.guard.lexicon import PhraseIndex, find_phrases, parse_phrases
 from plateward.guard.normalize import Normalized, normalize, word_set
@@ -353,12 +354,11 @@ def _slots(text: Normalized) -> list[Slot]:
     return _Clause(text).read()
 
 
-def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Party | None:
-    """The first party named in ``text.words[start:end]``: federal, outside California,
-    private or Californian (None when none). A place outside California names an agency there
-    ("our partners in Reno"), or, with ``bare_place``, where the data goes ("back to Nevada")."""
+@lru_cache(maxsize=256)
+def _parties(text: Normalized) -> tuple[tuple[int, int, Party], ...]:
+    """Every party's name in ``text`` (start, end, party), found once per clause."""
     words = text.words
-    matches: list[tuple[int, int, Party]] = []
+    found = []
     for index, party in (
         (_FEDERAL, Party.FEDERAL),
         (_OUT_OF_STATE, Party.OUT_OF_STATE),
@@ -366,8 +366,17 @@ def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Par
         (_CALIFORNIA, Party.CALIFORNIA),
     ):
         for s, e in find_phrases(text, index):
-            if start <= s and e <= end and not _not_the_agency(words, s, e):
-                matches.append((s, -(e - s), party))
+            if not _not_the_agency(words, s, e):
+                found.append((s, e, party))
+    return tuple(found)
+
+
+def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Party | None:
+    """The first party named in ``text.words[start:end]``: federal, outside California,
+    private or Californian (None when none). A place outside California names an agency there
+    ("our partners in Reno"), or, with ``bare_place``, where the data goes ("back to Nevada")."""
+    words = text.words
+    matches = [(s, -(e - s), party) for s, e, party in _parties(text) if start <= s and e <= end]
     for i in range(start, end):
         token = text.tokens[i]
         if words[i] == _ICE and (token.acronym or set(words[i + 1 : i + 2]) & _LAW_ENFORCEMENT):
