@@ -63,6 +63,7 @@ _FEDERAL = PhraseIndex(
     federal government|federal authorit*|dea|atf|usms|us marshal*|u s marshal*|marshal|marshals
     secret service|homeland security|homeland|dhs|hsi|cbp|ero|border patrol|customs and border
     immigration and customs|bureau s|the bureau|uspis|irs|postal inspector*|ausa|us attorney*
+    usbp|patrulla fronteriza|la patrulla|seguridad nacional|alguacil federal|alguaciles
     u s attorney*|united states attorney*|la migra|migra|migracion|immigration enforcement
     federal building|federal courthouse|federal case|federal side|agente federal
     agentes federales|policia federal|immigration
@@ -110,6 +111,8 @@ _PRIVATE = PhraseIndex(
     employer*|hr|human resources|security firm|security company|security guard*|mall security
     private security|reporter*|journalist*|producer*|news|newspaper|mercury news|chronicle|nbc
     abc|cbs|fox|kqed|ktvu|kron|univision|telemundo|podcast*|blogger*|tv station|periodista*
+    cnn|msnbc|reuters|associated press|new york times|washington post|la times|los angeles times
+    san jose spotlight|sfgate|kpix|kgo|abc7|nbc bay area|the chronicle|the mercury|the post
     their client|his client|her client|client|family attorney|data broker*|vendor
     """
     )
@@ -136,6 +139,10 @@ _VICTIM_OR_SUSPECT = word_set(
     "victim victims complainant complainants suspect suspects sospechoso sospechosa victima "
     "witness witnesses testigo owner owners defendant"
 )
+_SEARCHER = word_set("i we id ill im ive yo")
+_US = word_set("us me our nos")
+# An agency told of the case is no recipient ("Las Vegas Metro was notified").
+_NOTIFIED = word_set("notified aware informed alerted advised notificado notificada")
 _PRONOUNS = word_set("them him her el ellos ella les le they he she")
 _LAW_ENFORCEMENT = word_set(
     "deputy deputies detective detectives police sheriff pd trooper troopers agent agents "
@@ -151,6 +158,7 @@ _TRANSFER = word_set(
     "give gives gave giving hand hands handed handing share shares shared sharing email emails "
     "emailed emailing text texts texted texting provide provides provided providing deliver "
     "delivers delivered delivering drop mail mailed fax faxed upload uploaded relay relayed "
+    "relaying loop "
     "enviar envia envie envio mandar manda mande mando mandale pasar pasa paso pasamos "
     "entregar entrega dar damos pasale pasarle pasarselas mandarle enviarle dale darle "
     "entregarle"
@@ -160,7 +168,7 @@ _TO = word_set("to with a al")
 _DATA = word_set(
     "results result hits hit reads read data printout printouts copies copy csv export "
     "spreadsheet screenshots screenshot info information lecturas resultados informacion datos "
-    "everything"
+    "everything list lists map maps locations pings history timeline"
 )
 _MOVE = word_set("go goes going went get gets back straight over along directly")
 _AUXILIARY = word_set("will should can are")
@@ -207,9 +215,27 @@ _CUT_AFTER = _CUT - {"who", "whose", "que"}
 _PHRASE = 8  # words read for one party after a verb or preposition
 _PHRASE_BEFORE = 10  # and before a verb ("the Arizona AG's office is building it and wants")
 
-# Clause breaks; a full stop only after a word of four letters or more, so that "U.S.", "h.s.i."
-# and "Det. Nguyen" stay whole.
-_CLAUSES = re.compile(r"(?<=\w{4})\.(?=\s|$)|[;:!?\n()\u2014\u2013,]|\s-\s")
+# Clause breaks (a full stop is read apart, by _clauses).
+_CLAUSES = re.compile(r"[;:!?\n()\u2014\u2013,]|\s-\s")
+_FULL_STOP = re.compile(r"(\w*)\.(?=\s|$)")
+# Abbreviations and single letters before a full stop that ends no sentence.
+_ABBREVIATIONS = word_set(
+    "det sgt lt ofc dep cpl capt cmdr dr mr mrs ms jr sr st ave rd no vs etc inc"
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of ``text``: cut at clause punctuation, and at a full stop that follows a
+    word of two letters or more that is no abbreviation ("U.S.", "h.s.i." and "Det. Nguyen"
+    stay whole; "Stolen car. USBP agent asked" is two)."""
+
+    def stop(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if len(word) >= 2 and word.lower() not in _ABBREVIATIONS:
+            return word + "\n"
+        return match.group(0)
+
+    return _CLAUSES.split(_FULL_STOP.sub(stop, text))
 
 
 def recipients(justification: str | None) -> list[Recipient]:
@@ -217,7 +243,7 @@ def recipients(justification: str | None) -> list[Recipient]:
     search (see the module docstring), in order."""
     found: list[Recipient] = []
     last: Recipient | None = None  # the last party named, for a later pronoun
-    for part in _CLAUSES.split(justification or ""):
+    for part in _clauses(justification or ""):
         text = normalize(part)
         if not text.tokens:
             continue
@@ -236,7 +262,7 @@ def recipients(justification: str | None) -> list[Recipient]:
         found.extend(here)
         if here:
             last = here[-1]
-        elif not set(text.words) & _VICTIM_OR_SUSPECT:
+        elif not set(text.words) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
             party = classify(text, 0, len(text.words), bare_place=False)
             if party is not None:
                 last = Recipient(party, Role.REQUESTER, text.words)
@@ -246,7 +272,7 @@ def recipients(justification: str | None) -> list[Recipient]:
 def _named_before(text: Normalized, at: int) -> Recipient | None:
     """The party named earlier in the same clause, for a pronoun at ``at`` ("Homeland Security
     has its own case on him and I'm texting them the hits")."""
-    if set(text.words[:at]) & _VICTIM_OR_SUSPECT:
+    if set(text.words[:at]) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
         return None
     party = classify(text, 0, at, bare_place=False)
     return None if party is None else Recipient(party, Role.REQUESTER, text.words[:at])
@@ -283,9 +309,11 @@ class _Clause:
         words, start = self.words, at
         while start > 0 and at - start < _PHRASE_BEFORE and words[start - 1] not in _CUT:
             start -= 1
-        if any(w in _NOT_A_PARTY for w in words[start:at]):
+        if any(w in _VICTIM_OR_SUSPECT for w in words[start:at]):
             return at, at
-        return start, at
+        # "Stolen car. USBP agent asked": the party is after the car.
+        things = [i for i in range(start, at) if words[i] in _NOT_A_PARTY]
+        return (things[-1] + 1 if things else start), at
 
     def add(self, role: Role, span: tuple[int, int]) -> None:
         start, end = span
@@ -302,10 +330,15 @@ class _Clause:
             return
         for j in range(i + 1, min(len(words), i + 7)):
             if words[j] in _CUT:
-                return
+                break
             if words[j] in _TO:
                 self.add(Role.DESTINATION, self.after(j + 1))
                 return
+        # "I told the Oregon detective I'd run it and pass along anything", "I'll relay the
+        # hits": the searcher sends to whoever was named before; only a beneficiary, as the
+        # reading is loose. Not "he gave us the plate": that comes to us.
+        if set(words[max(0, i - 5) : i]) & _SEARCHER and not set(words[i + 1 : i + 2]) & _US:
+            self.slots.append((Role.BENEFICIARY, i, i, True))
 
     def data_moves(self, i: int) -> None:
         """ "the results go to X", "hits to X", "takes copies back to X"."""

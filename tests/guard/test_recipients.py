@@ -42,6 +42,18 @@ def test_a_recipient_is_read_from_its_role(justification: str, party: Party, rol
     assert (party, role) in {(r.party, r.role) for r in recipients(justification)}
 
 
+def test_data_passed_along_goes_to_the_party_named_before() -> None:
+    found = recipients("I told the Tulsa detective I'd run it and pass along anything we get.")
+    assert (Party.OUT_OF_STATE, Role.BENEFICIARY) in {(r.party, r.role) for r in found}
+    assert not recipients("The FBI was notified; I will share the results at the briefing.")
+    assert not recipients("A bondsman's windows were smashed; he gave us the suspect's plate.")
+
+
+def test_abbreviations_do_not_end_a_clause() -> None:
+    found = recipients("Stolen van. U.S. Marshals want the hits, per Det. Lee.")
+    assert (Party.FEDERAL, Role.REQUESTER) in {(r.party, r.role) for r in found}
+
+
 def test_a_pronoun_stands_for_the_party_named_before_it() -> None:
     found = recipients("Homeland Security has its own case on him. I'm texting them the hits.")
     assert (Party.FEDERAL, Role.DESTINATION) in {(r.party, r.role) for r in found}
