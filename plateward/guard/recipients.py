@@ -139,6 +139,7 @@ _VICTIM_OR_SUSPECT = word_set(
     "victim victims complainant complainants suspect suspects sospechoso sospechosa victima "
     "witness witnesses testigo owner owners defendant"
 )
+_OBJECTS = word_set("it this them these those anything lo la los las")
 _SEARCHER = word_set("i we id ill im ive yo")
 _US = word_set("us me our nos")
 # An agency told of the case is no recipient ("Las Vegas Metro was notified").
@@ -332,13 +333,24 @@ class _Clause:
             if words[j] in _CUT:
                 break
             if words[j] in _TO:
-                self.add(Role.DESTINATION, self.after(j + 1))
+                self.add(self._sender_role(i, j), self.after(j + 1))
                 return
         # "I told the Oregon detective I'd run it and pass along anything", "I'll relay the
         # hits": the searcher sends to whoever was named before; only a beneficiary, as the
         # reading is loose. Not "he gave us the plate": that comes to us.
         if set(words[max(0, i - 5) : i]) & _SEARCHER and not set(words[i + 1 : i + 2]) & _US:
             self.slots.append((Role.BENEFICIARY, i, i, True))
+
+    def _sender_role(self, i: int, to: int) -> Role:
+        """The data's destination when the data is what moves ("send the hits to", "the results
+        were passed to") or the searcher sends ("I'm forwarding it to", "Pass along to");
+        otherwise someone else sends something ("victims were being sent to Las Vegas", "the
+        suspect sent money to his brother"): at most a beneficiary."""
+        words = self.words
+        moved = set(words[i + 1 : to]) | set(words[max(0, i - 4) : i])
+        if moved & (_DATA | _OBJECTS) or i == 0 or set(words[max(0, i - 5) : i]) & _SEARCHER:
+            return Role.DESTINATION
+        return Role.BENEFICIARY
 
     def data_moves(self, i: int) -> None:
         """ "the results go to X", "hits to X", "takes copies back to X"."""

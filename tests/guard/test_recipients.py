@@ -70,6 +70,8 @@ def test_a_pronoun_stands_for_the_party_named_before_it() -> None:
         "Nothing is shared with the Marshals; this is our own arrest.",
         "Forward the hits to the Nevada County Sheriff detective on the burglary.",
         "Wanted by the feds too, but we are arresting him on our warrant.",
+        "Trafficking; the victims were being sent to Las Vegas in a white van.",
+        "The suspect wired money to his cousin in Phoenix right after the robbery.",
     ],
 )
 def test_victims_destinations_and_notified_agencies_are_no_recipients(justification: str) -> None:
