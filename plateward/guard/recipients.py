@@ -159,12 +159,15 @@ _TRANSFER = word_set(
     "give gives gave giving hand hands handed handing share shares shared sharing email emails "
     "emailed emailing text texts texted texting provide provides provided providing deliver "
     "delivers delivered delivering drop mail mailed fax faxed upload uploaded relay relayed "
-    "relaying loop "
+    "relaying loop fwd fwds fwded fwding compartir comparte compartimos compartelo "
     "enviar envia envie envio mandar manda mande mando mandale pasar pasa paso pasamos "
     "entregar entrega dar damos pasale pasarle pasarselas mandarle enviarle dale darle "
     "entregarle"
 )
-_TO = word_set("to with a al")
+_TO = word_set("to with a al con 2")
+# Verbs whose direct object is the recipient: "cc the Arizona detective", "loop in the feds"
+# ("copy" is not: "copy the Reno PD report into our file").
+_DIRECT = word_set("cc ccd cced loop looping")
 # The data itself: "the results go to", "hits to", "takes copies back to".
 _DATA = word_set(
     "results result hits hit reads read data printout printouts copies copy csv export "
@@ -179,6 +182,7 @@ _RECEIVE = PhraseIndex(
     pick up|picks up|picking up|will pick|take copies|takes copies|taking copies|gets the
     get the results|gets the results|will get|receive|receives|receiving|is waiting|waiting on
     get copies|gets copies|get a copy|gets a copy|get everything|gets everything
+    be copied|been copied|copied on|cc d on|ccd on|cced on
     """
     )
 )
@@ -217,6 +221,7 @@ _PHRASE = 8  # words read for one party after a verb or preposition
 _PHRASE_BEFORE = 10  # and before a verb ("the Arizona AG's office is building it and wants")
 
 # Clause breaks (a full stop is read apart, by _clauses).
+_ARROW = re.compile(r"-+>|=+>|\u2192|\u27f6")  # "hits -> Nevada DPS"
 _CLAUSES = re.compile(r"[;:!?\n()\u2014\u2013,]|\s-\s")
 _FULL_STOP = re.compile(r"(\w*)\.(?=\s|$)")
 # Abbreviations and single letters before a full stop that ends no sentence.
@@ -244,7 +249,7 @@ def recipients(justification: str | None) -> list[Recipient]:
     search (see the module docstring), in order."""
     found: list[Recipient] = []
     last: Recipient | None = None  # the last party named, for a later pronoun
-    for part in _clauses(justification or ""):
+    for part in _clauses(_ARROW.sub(" to ", justification or "")):
         text = normalize(part)
         if not text.tokens:
             continue
@@ -378,6 +383,8 @@ class _Clause:
                 continue
             if word in _TRANSFER:
                 self.transfer(i)
+            if word in _DIRECT:
+                self.add(Role.DESTINATION, self.after(i + 1 + (words[i + 1 : i + 2] == ("in",))))
             if word in _ASK:  # "emailed" both sends and asks
                 self.ask(i)
             if word in _DATA:

@@ -36,6 +36,10 @@ def _check(crime_type: str, justification: str, agency: str | None = None) -> De
         ("The Allstate adjuster asked for the plate hits.", Party.PRIVATE, Role.REQUESTER),
         ("Give the list to the bounty hunter.", Party.PRIVATE, Role.DESTINATION),
         ("Results to AZ DPS.", Party.OUT_OF_STATE, Role.DESTINATION),
+        ("pls fwd hits 2 the DEA guy", Party.FEDERAL, Role.DESTINATION),
+        ("cc the Kansas detective on the results", Party.OUT_OF_STATE, Role.DESTINATION),
+        ("plate hits -> Idaho State Police", Party.OUT_OF_STATE, Role.DESTINATION),
+        ("Hay que compartir con la DEA.", Party.FEDERAL, Role.DESTINATION),
     ],
 )
 def test_a_recipient_is_read_from_its_role(justification: str, party: Party, role: Role) -> None:
