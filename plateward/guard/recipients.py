@@ -140,7 +140,7 @@ _VICTIM_OR_SUSPECT = word_set(
     "witness witnesses testigo owner owners defendant"
 )
 _OBJECTS = word_set("it this them these those anything lo la los las")
-_SEARCHER = word_set("i we id ill im ive yo")
+_SEARCHER = word_set("i we id ill im ive yo voy vamos hay tengo tenemos debo debemos")
 _US = word_set("us me our nos")
 # An agency told of the case is no recipient ("Las Vegas Metro was notified").
 _NOTIFIED = word_set("notified aware informed alerted advised notificado notificada")
