@@ -39,6 +39,7 @@ SPLITS = {
     "heldout2": ("heldout2",),
     "heldout3": ("heldout3",),
     "heldout4": ("heldout4",),
+    "probe_proxy": ("probe_proxy",),
     "all": ("dev", "heldout"),
 }
 # Parts nobody may read: only figures and ids are printed, never a request's text (their README).
@@ -162,7 +163,10 @@ def main(
     split: Annotated[
         str,
         typer.Option(
-            help="dev, heldout, probe, extra, tunable, heldout2, heldout3, heldout4 (sealed), all"
+            help=(
+                "dev, heldout, probe, extra, tunable, heldout2, heldout3, probe_proxy, "
+                "heldout4 (sealed), all"
+            )
         ),
     ] = "heldout",
     repeat: Annotated[int, typer.Option(help="Timed passes over the requests.")] = 5,

@@ -9,11 +9,14 @@ against El Cajon), refused whatever crime it names.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 
+from plateward.guard import crimes
 from plateward.guard.findings import Findings
 from plateward.guard.lexicon import PhraseIndex, find_phrases, parse_phrases
 from plateward.guard.normalize import Normalized, normalize, word_set
+from plateward.guard.recipients import Party, Role, recipients
 from plateward.guard.types import Decision
 
 CLAUSE = "DUP §2.3 and §10; SB 34 (Civil Code 1798.90.55)"
@@ -116,6 +119,7 @@ _FEDERAL_PHRASES = parse_phrases(_FEDERAL)
 _OTHER_STATE_PHRASES = parse_phrases(_STATES) + parse_phrases(_OUT_OF_STATE_PLACES)
 _CALIFORNIA_PHRASES = parse_phrases(_CALIFORNIA)
 _OTHER_STATE_INDEX = PhraseIndex(_OTHER_STATE_PHRASES)
+_CALIFORNIA_INDEX = PhraseIndex(_CALIFORNIA_PHRASES)
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -196,16 +200,26 @@ _WINDOW = 6
 
 
 def check_beneficiary(
-    agency: str | None, justification: Normalized, findings: Findings, crime_named: bool
+    agency: str | None,
+    justification: Normalized,
+    findings: Findings,
+    crime_named: bool,
+    raw_justification: str | None = None,
 ) -> None:
     """Proxy searches: a federal or out-of-state beneficiary agency is refused; one that the
-    justification names as who the search is for is refused too, or sent to review when the
-    request also names a crime (the wording may only mention that agency); an agency not
-    recognized as Californian goes to review."""
+    justification names as where the data goes ("pass the hits to CBP") is refused too, whatever
+    crime is named; one named as who asks or who the search is for ("Texas DPS requested",
+    "for the Bureau") is refused, or sent to review when the request also names a crime; an
+    agency not recognized as Californian goes to review. A private party named as who asks for
+    or receives the data goes to review (``commercial.requester``)."""
     where = classify_agency(agency)
-    mentioned = _beneficiary_in(justification)
+    named = recipients(raw_justification)
+    sent_to = _first(r.party for r in named if r.role is Role.DESTINATION)
+    asked_by = _first(r.party for r in named if r.role is not Role.DESTINATION)
+    mentioned = _beneficiary_in(justification) or asked_by
     for found, decision in (
         (where, Decision.DENY),
+        (sent_to, Decision.DENY),
         (mentioned, Decision.REVIEW if crime_named else Decision.DENY),
     ):
         if found is Beneficiary.FEDERAL:
@@ -220,7 +234,10 @@ def check_beneficiary(
                 "beneficiary.out_of_state",
                 f"a search for an agency outside California is a proxy search ({CLAUSE})",
             )
-    if commercial_requester(justification):
+    private = any(r.party is Party.PRIVATE for r in named) and not find_phrases(
+        justification, _REPORT_ONLY
+    )
+    if private or commercial_requester(justification):
         findings.add(
             Decision.REVIEW,
             "commercial.requester",
@@ -262,17 +279,46 @@ def commercial_requester(text: Normalized) -> bool:
     return any(_near(handoffs, s, e) for s, e in find_phrases(text, _COMMERCIAL_IN_TEXT))
 
 
+_PARTIES = {Party.FEDERAL: Beneficiary.FEDERAL, Party.OUT_OF_STATE: Beneficiary.OUT_OF_STATE}
+
+
+def _first(parties: Iterator[Party]) -> Beneficiary | None:
+    """The first federal or out-of-state party among ``parties``."""
+    return next((_PARTIES[p] for p in parties if p in _PARTIES), None)
+
+
 def _beneficiary_in(text: Normalized) -> Beneficiary | None:
     handoffs = find_phrases(text, _HANDOFF)
     if not handoffs:
         return None
     for start, end in find_phrases(text, _FEDERAL_IN_TEXT):
-        if _near(handoffs, start, end):
+        if _near(handoffs, start, end) and not _not_a_requester(text, start, end):
             return Beneficiary.FEDERAL
+    californian = find_phrases(text, _CALIFORNIA_INDEX)
     for start, end in find_phrases(text, _OTHER_STATE_INDEX):
+        if any(s <= start and end < e for s, e in californian):
+            continue  # "the Nevada County Sheriff" is Californian
+        if _not_a_requester(text, start, end):
+            continue
         if _an_agency(text.words, start, end) and _near(handoffs, start, end):
             return Beneficiary.OUT_OF_STATE
     return None
+
+
+_NEGATIONS = word_set("not no never nothing nobody without nada nunca")
+_VICTIM_NEAR = crimes.VICTIM_WORDS | word_set("assaulted attacked robbed injured killed carjacked")
+_VICTIM_BEFORE = crimes.VICTIM_WORDS | word_set("owner owners duena dueno")
+
+
+def _not_a_requester(text: Normalized, start: int, end: int) -> bool:
+    """An agency named as the victim ("the CBP officer is the victim", "the FBI agent who was
+    assaulted") or after a negation ("we are not sending anything to the FBI")."""
+    words = text.words
+    if crimes.victim_framed(text, start, end) or set(words[end : end + 5]) & _VICTIM_NEAR:
+        return True
+    if set(words[max(0, start - 4) : start]) & _VICTIM_BEFORE:
+        return True  # "the victim is a Reno officer", "owner is an FBI analyst"
+    return bool(set(words[max(0, start - 5) : start]) & _NEGATIONS)
 
 
 # Before a place, these make it where someone went, not who asks ("fled toward Reno").

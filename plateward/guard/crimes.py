@@ -131,7 +131,7 @@ SOFTENING_WORDS = word_set(
     posing posed pose impersonating impersonated impersonation impersonator fake fraudulent
     pretending pretended disguised claiming claimed threatened threatening threat threats
     victim victims victim s fear fears feared afraid scared scam scams scammed notario
-    amenazo amenazas fingiendo haciendose
+    amenazo amenazas fingiendo haciendose extorted extortion extorting extort extorsion
     """
 )
 
@@ -156,7 +156,26 @@ def _questions_only(text: Normalized, spans: list[tuple[int, int]]) -> list[tupl
 def softened(text: Normalized, start: int, end: int) -> bool:
     words = text.words
     around = words[max(0, start - 5) : start] + words[end : end + 3]
-    return any(w in SOFTENING_WORDS for w in around)
+    return any(w in SOFTENING_WORDS for w in around) or _describes_suspect(words, start, end)
+
+
+_SUSPECT = word_set("suspect suspects sospechoso sospechosa")
+_IS = word_set("is was es era works worked trabaja trabajaba")
+
+
+_OCCUPATION = word_set(
+    "contractor contractors employee employees officer agent guard analyst worker clerk "
+    "supervisor former retired ex empleado exempleado"
+)
+
+
+def _describes_suspect(words: tuple[str, ...], start: int, end: int) -> bool:
+    """The words give the suspect's job ("the suspect is a former ICE contractor"), not the
+    search's aim ("the suspect is an ICE target" is no job)."""
+    if not set(words[start - 1 : start] + words[end : end + 2]) & _OCCUPATION:
+        return False
+    before = words[max(0, start - 5) : start]
+    return any(w in _SUSPECT and set(before[i + 1 : i + 3]) & _IS for i, w in enumerate(before))
 
 
 def weak_target(text: Normalized) -> bool:

@@ -145,7 +145,13 @@ def assess(request: GuardRequest) -> Signals:
     """The rule layers (1 to 6) over ``request``, without the learned layer."""
     parsed = parse(request)
     findings = Findings()
-    check_beneficiary(request.agency, parsed.justification, findings, parsed.specific_crime)
+    check_beneficiary(
+        request.agency,
+        parsed.justification,
+        findings,
+        parsed.specific_crime,
+        request.justification,
+    )
     # "Church St", "Union Ave": a street, not the church or the union.
     hits = [
         h

@@ -61,9 +61,10 @@ def _labelled(part: str, label: str) -> list[tuple[dict[str, Any], Decision, tup
     return [d for d in _decided(part) if d[0]["label"] == label]
 
 
-# Where the targets are met: heldout (never tuned on by the rules' first author) and heldout2
-# (tuned on since guard4; see docs/guard.md for the sealed heldout4's figures).
-TARGET_PARTS = ("heldout", "heldout2")
+# Where the targets are met: heldout (never tuned on by the rules' first author), heldout2
+# (tuned on since guard4) and probe_proxy (recipients named in the justification; tunable); see
+# docs/guard.md for the sealed heldout4's figures.
+TARGET_PARTS = ("heldout", "heldout2", "probe_proxy")
 
 
 def _listing(decided: list[tuple[dict[str, Any], Decision, tuple[str, ...]]]) -> str:

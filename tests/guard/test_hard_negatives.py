@@ -62,3 +62,27 @@ def test_negation_of_a_sensitive_matter_with_a_crime_is_allowed() -> None:
         )
     )
     assert verdict.decision is Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("crime_type", "justification", "expected"),
+    [
+        (
+            "PC 288",
+            "The suspect is a retired Border Patrol agent living in Almaden",
+            Decision.ALLOW,
+        ),
+        (
+            "PC 518",
+            "He extorted a family by claiming to be with ICE; find his Altima",
+            Decision.ALLOW,
+        ),
+        ("PC 211", "Robbery; the suspect is an ICE target and they want him", Decision.REVIEW),
+        ("PC 211", "The suspect is undocumented, locate where he sleeps", Decision.REVIEW),
+    ],
+)
+def test_the_suspects_job_is_not_the_searchs_aim(
+    crime_type: str, justification: str, expected: Decision
+) -> None:
+    verdict = check(GuardRequest("criminal_investigation", crime_type, "26-1", justification))
+    assert verdict.decision is expected, verdict.rules

@@ -65,8 +65,22 @@ def test_a_beneficiary_named_beside_a_crime_goes_to_review() -> None:
             "criminal_investigation",
             "PC 211",
             "26-1",
-            "Robbery; the results will be passed to the FBI agent who asked us",
+            "Robbery; an FBI agent asked us about this plate",
         )
     )
     assert verdict.decision is Decision.REVIEW
+    assert "beneficiary.federal" in verdict.rules
+
+
+def test_results_sent_to_a_federal_agent_are_refused_beside_a_crime() -> None:
+    # Where the data goes is no mere mention (recipients.py): the crime code does not help.
+    verdict = check(
+        GuardRequest(
+            "criminal_investigation",
+            "PC 211",
+            "26-1",
+            "Robbery; the results will be passed to the FBI agent who asked us",
+        )
+    )
+    assert verdict.decision is Decision.DENY
     assert "beneficiary.federal" in verdict.rules
