@@ -13,19 +13,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-SEALED = ROOT / "tests/data/guard/heldout4.jsonl"
+SEALED = ("heldout4", "heldout5")
 
 
-@pytest.mark.skipif(not SEALED.exists(), reason="the sealed part is not written yet")
-def test_the_bench_prints_no_request_of_the_sealed_part() -> None:
+@pytest.mark.parametrize("split", SEALED)
+def test_the_bench_prints_no_request_of_the_sealed_part(split: str) -> None:
+    sealed = ROOT / f"tests/data/guard/{split}.jsonl"
     run = subprocess.run(
-        [sys.executable, "bench/guard.py", "--split", "heldout4", "--repeat", "0"],
+        [sys.executable, "bench/guard.py", "--split", split, "--repeat", "0"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    lines = SEALED.read_text(encoding="utf-8").splitlines()
+    lines = sealed.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     printed = run.stdout + run.stderr
     leaked = [r["id"] for r in rows if any(w in printed for w in _pieces(r["justification"]))]
