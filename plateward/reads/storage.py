@@ -249,3 +249,145 @@ def insert_reads(
     if session.get_bind().dialect.name == "postgresql":
         return _insert_postgresql(session, rows)
     return _insert_sqlite(session, list(rows))
+
+
+# --- retention (issue 15): whole capture days, counted, read for backup, then purged ------------
+#
+# Maintenance reads by capture day, under no actor's gate: the retention capability counts a day
+# for its aggregates, reads it into an encrypted backup, and purges it. Nothing here is shown to
+# a person (reads/service.py documents each use).
+
+_DAY_BOUNDS = "captured_at >= :start AND captured_at < :end"
+# How many rows one SQLite purge transaction deletes: short enough that ingest, which waits on
+# the same write lock, is held up for milliseconds, not for the whole day's purge.
+SQLITE_PURGE_BATCH = 5000
+# PostgreSQL: the partition drop takes a brief exclusive lock on ``reads``; it never queues for
+# longer than this behind an ingest (and so never holds the ingests that queue behind it).
+PURGE_LOCK_TIMEOUT = "2s"
+
+
+def _bounds(day: date) -> dict[str, object]:
+    start = datetime.combine(day, time(), UTC)
+    return {"start": start, "end": start + timedelta(days=1)}
+
+
+def _day_text(sql: str) -> Any:
+    from sqlalchemy import bindparam
+
+    from plateward.core.database import UTCDateTime
+
+    return text(sql).bindparams(
+        bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
+    )
+
+
+def capture_days_before(session: Session, before: datetime) -> set[date]:
+    """The UTC capture days that hold reads captured before ``before``."""
+    if session.get_bind().dialect.name == "postgresql":
+        return {d for d in existing_partition_days(session.connection()) if d < before.date()}
+    query = text("SELECT DISTINCT substr(captured_at, 1, 10) FROM reads WHERE captured_at < :b")
+    rows = session.execute(query, {"b": sqlite_time(before)}).scalars()
+    return {date.fromisoformat(r) for r in rows}
+
+
+def day_counts_by_camera(session: Session, day: date) -> dict[int, int]:
+    query = _day_text(
+        f"SELECT camera_id, count(*) FROM reads WHERE {_DAY_BOUNDS} GROUP BY camera_id"  # noqa: S608
+    )
+    return {int(c): int(n) for c, n in session.execute(query, _bounds(day))}
+
+
+def reads_by_day(session: Session, since: datetime) -> dict[date, int]:
+    """Stored reads per capture day from ``since`` on (the storage chart)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # The planner's estimate per partition: instant, and a chart needs no exact count.
+        rows = session.execute(
+            text(
+                "SELECT c.relname, c.reltuples FROM pg_inherits i "
+                "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'reads'::regclass"
+            )
+        )
+        found = {
+            datetime.strptime(name.removeprefix("reads_p"), "%Y%m%d").date(): max(int(n), 0)  # noqa: DTZ007
+            for name, n in rows
+        }
+        return {d: n for d, n in found.items() if d >= since.date()}
+    query = text(
+        "SELECT substr(captured_at, 1, 10), count(*) FROM reads WHERE captured_at >= :s "
+        "GROUP BY substr(captured_at, 1, 10)"
+    )
+    return {
+        date.fromisoformat(d): int(n) for d, n in session.execute(query, {"s": sqlite_time(since)})
+    }
+
+
+def day_image_refs(session: Session, day: date) -> list[str]:
+    query = _day_text(f"SELECT image_ref FROM reads WHERE {_DAY_BOUNDS} AND image_ref IS NOT NULL")  # noqa: S608
+    return [str(r) for r in session.execute(query, _bounds(day)).scalars()]
+
+
+def day_rows(session: Session, day: date) -> list[dict[str, Any]]:
+    """Every stored column of the day's reads, as JSON-ready values (for an encrypted backup)."""
+    query = _day_text(f"SELECT {_COLUMN_LIST} FROM reads WHERE {_DAY_BOUNDS} ORDER BY captured_at")  # noqa: S608
+    rows = []
+    for row in session.execute(query, _bounds(day)):
+        values = dict(zip(COLUMNS, row, strict=True))
+        values["id"] = str(uuid.UUID(str(values["id"])))
+        for name in ("captured_at", "received_at"):
+            value = values[name]
+            if isinstance(value, str):  # SQLite's text form
+                value = datetime.fromisoformat(value)
+            values[name] = (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        rows.append(values)
+    return rows
+
+
+def purge_day(session: Session, day: date, commit: Any) -> int:
+    """Remove every read captured on ``day``; returns how many there were.
+
+    PostgreSQL detaches and drops the day's partition (no row is visited). SQLite deletes in
+    batches, committing after each (``commit``) so ingest waits for one batch at most.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return _drop_partition(session, day)
+    removed = 0
+    statement = _day_text(
+        "DELETE FROM reads WHERE rowid IN "  # noqa: S608
+        f"(SELECT rowid FROM reads WHERE {_DAY_BOUNDS} LIMIT {SQLITE_PURGE_BATCH})"
+    )
+    while True:
+        result = session.execute(statement, _bounds(day))
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        removed += count
+        commit()
+        if count < SQLITE_PURGE_BATCH:
+            return removed
+
+
+def _drop_partition(session: Session, day: date) -> int:
+    if day not in existing_partition_days(session.connection()):
+        return 0
+    name = partition_name(day)  # from a date object, never from input
+    count = int(session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one())  # noqa: S608
+    session.execute(text(f"SET LOCAL lock_timeout = '{PURGE_LOCK_TIMEOUT}'"))
+    session.execute(text(f"ALTER TABLE reads DETACH PARTITION {name}"))
+    session.execute(text(f"DROP TABLE {name}"))
+    return count
+
+
+def delete_day_rows_by_delete(session: Session, day: date) -> int:
+    """The same day removed row by row with DELETE (what the bench compares the drop with)."""
+    statement = _day_text(f"DELETE FROM reads WHERE {_DAY_BOUNDS}")  # noqa: S608
+    return int(session.execute(statement, _bounds(day)).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def delete_quarantined_before(session: Session, before: datetime) -> int:
+    """Quarantined rows hold raw plates too: they go when their receipt passes retention."""
+    from sqlalchemy import bindparam
+
+    from plateward.core.database import UTCDateTime
+
+    statement = text("DELETE FROM quarantined_rows WHERE received_at < :before").bindparams(
+        bindparam("before", type_=UTCDateTime())
+    )
+    return int(session.execute(statement, {"before": before}).rowcount or 0)  # type: ignore[attr-defined]
