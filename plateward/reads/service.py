@@ -305,7 +305,8 @@ def restore_rows(uow: UnitOfWork, actor: Actor, rows: Sequence[dict[str, Any]]) 
         by_agency.setdefault(agency_id, []).append(candidate)
         received.setdefault(agency_id, received_at)
     for agency_id, group in by_agency.items():
-        storage.ensure_partitions_apart(uow.session, {c.captured_at.date() for c in group})
+        # A restore is maintenance, not ingest: its partitions are made in its own transaction.
+        storage.ensure_partitions(uow.session, {c.captured_at.date() for c in group})
         restored += len(storage.insert_reads(uow.session, group, agency_id, received[agency_id]))
     return restored
 
