@@ -131,6 +131,7 @@ def _hold_segment(uow: UnitOfWork, hold: LegalHold, report: BackupReport) -> dic
 def create_backup(uow: UnitOfWork, actor: Actor, path: Path) -> BackupReport:
     """Write every stored capture day and every hold's copies, each sealed with its own key."""
     authorize(uow, actor, Permission.RETENTION_MANAGE)
+    keys.master_key(uow.settings)  # unreadable or malformed: refuse before writing anything
     report = BackupReport(path)
     cutoff = retention.retention_rule(uow).cutoff(uow.now())
     days = reads.capture_days_before(uow, uow.now() + timedelta(days=2))
