@@ -283,8 +283,9 @@ def day_rows(uow: UnitOfWork, day: date) -> list[dict[str, Any]]:
     return storage.day_rows(uow.session, day)
 
 
-def purge_day(uow: UnitOfWork, day: date) -> int:
-    """Remove the day's reads (partition drop on PostgreSQL, batched deletes on SQLite)."""
+def purge_day(uow: UnitOfWork, day: date) -> int | None:
+    """Remove the day's reads (partition drop on PostgreSQL, batched deletes on SQLite); how
+    many SQLite deleted, None after a partition drop (which visits no row)."""
     return storage.purge_day(uow.session, day, uow.commit)
 
 

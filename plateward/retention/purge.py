@@ -21,11 +21,12 @@ atomically; every step is idempotent, so an interrupted run is finished by the n
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
 
 from plateward.cameras import service as cameras
@@ -41,6 +42,7 @@ from plateward.retention import service as retention
 from plateward.retention.models import DayCount, PurgeRun
 
 log = logging.getLogger("plateward.retention")
+DROP_ATTEMPTS = 5
 
 
 @dataclass
@@ -125,17 +127,45 @@ def _remove_images(uow: UnitOfWork, refs: list[str]) -> int:
     return removed
 
 
+def _day_total(uow: UnitOfWork, day: date) -> int:
+    total = uow.session.scalar(select(func.sum(DayCount.reads)).where(DayCount.day == day))
+    return int(total or 0)
+
+
 def _purge_day(uow: UnitOfWork, day: date, kept: set[uuid.UUID], report: PurgeReport) -> None:
     compute_day(uow, day, final=True)
     uow.commit()  # the counts are safe before a single read goes
+    # No read of an expired day can arrive any more (ingest refuses them): the final counts are
+    # the number the drop removes.
+    counted = _day_total(uow, day)
     refs = reads.day_image_refs(uow, day)
     start, end = rules.day_start(day), rules.day_end(day)
-    report.hits += hotlists.purge_hits(uow, start, end, kept)
-    report.reads += reads.purge_day(uow, day)
-    report.images += _remove_images(uow, refs)
-    report.keys_destroyed += int(keys.destroy(uow, keys.DAY, day.isoformat()))
+    hits = hotlists.purge_hits(uow, start, end, kept)
+    deleted = reads.purge_day(uow, day)
+    destroyed = keys.destroy(uow, keys.DAY, day.isoformat())
     uow.commit()
+    # Counted once the day's transaction committed (a drop that gave way is tried again).
+    report.hits += hits
+    report.reads += counted if deleted is None else deleted
+    report.keys_destroyed += int(destroyed)
+    report.images += _remove_images(uow, refs)  # the reads are gone: their files go too
     report.days.append(day)
+
+
+def _purge_day_yielding(
+    uow: UnitOfWork, day: date, kept: set[uuid.UUID], report: PurgeReport
+) -> None:
+    """PostgreSQL: the partition drop waits at most its lock timeout behind an ingest, then gives
+    way; it is tried again a few times, then the day is left (still invisible) to the next run."""
+    for attempt in range(DROP_ATTEMPTS):
+        try:
+            _purge_day(uow, day, kept, report)
+            return
+        except OperationalError as exc:
+            uow.rollback()
+            log.warning("purge of a day gave way to ingest: %s", type(exc.orig).__name__)
+            time.sleep(0.2 * (attempt + 1))
+    report.deferred.append(day)
 
 
 def purge(uow: UnitOfWork, actor: Actor) -> PurgeReport:
@@ -147,14 +177,7 @@ def purge(uow: UnitOfWork, actor: Actor) -> PurgeReport:
     report = PurgeReport(cutoff, rule.days)
     kept = holds.kept_read_ids(uow)
     for day in rules.purgeable_days(reads.capture_days_before(uow, cutoff), cutoff):
-        try:
-            _purge_day(uow, day, kept, report)
-        except OperationalError as exc:
-            # PostgreSQL: the partition drop waited its lock timeout behind an ingest. The day
-            # stays invisible; the next run takes it.
-            uow.rollback()
-            log.warning("purge of a day deferred: %s", type(exc.orig).__name__)
-            report.deferred.append(day)
+        _purge_day_yielding(uow, day, kept, report)
     report.quarantined = reads.purge_quarantine(uow, cutoff)
     _record(uow, actor, report, started)
     uow.commit()
