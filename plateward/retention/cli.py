@@ -21,7 +21,17 @@ DataDir = Annotated[
 BackupFile = Annotated[Path, typer.Argument(help="The backup file.")]
 
 
-def purge(data_dir: DataDir = None) -> None:
+def purge(
+    data_dir: DataDir = None,
+    vacuum: Annotated[
+        bool,
+        typer.Option(
+            "--vacuum",
+            help="SQLite: afterwards, rebuild the file to give the freed space back to the disk "
+            "(writers wait while it runs: a quiet hour).",
+        ),
+    ] = False,
+) -> None:
     """Purge the capture days past retention now (the same claimed job the scheduler runs)."""
     from plateward.cli import _existing_database, _settings, console
     from plateward.core.jobs import JobOutcome, Runner
@@ -33,6 +43,8 @@ def purge(data_dir: DataDir = None) -> None:
         runner = Runner(db, [job for job in catalog(settings) if job.name == "purge"])
         # The job's row is claimed atomically: a purge running elsewhere is not run twice.
         run = runner.run_now("purge")
+        if vacuum and settings.is_sqlite and run is not None:
+            _vacuum(db)
     finally:
         db.dispose()
     if run is None:
@@ -41,6 +53,19 @@ def purge(data_dir: DataDir = None) -> None:
     console.print(run.message or "Nothing past retention to purge.", soft_wrap=True)
     if run.outcome is not JobOutcome.OK:
         raise typer.Exit(code=1)
+
+
+def _vacuum(db: object) -> None:
+    """SQLite reuses the pages a purge frees; VACUUM also returns them to the disk."""
+    from sqlalchemy import Engine
+
+    engine = getattr(db, "engine", None)
+    if isinstance(engine, Engine):
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+        finally:
+            raw.close()
 
 
 @backup_app.command("create")

@@ -17,6 +17,14 @@ def test_purge_runs_the_claimed_job_and_says_what_it_did(data_dir: Path) -> None
     assert "purge  every 1440 min  ok  runs 1, failed 0" in status
 
 
+def test_purge_with_vacuum_runs_on_sqlite(data_dir: Path) -> None:
+    run_cli("db", "upgrade", "--data-dir", str(data_dir))
+
+    output = run_cli("purge", "--vacuum", "--data-dir", str(data_dir))
+
+    assert "Nothing past retention to purge." in output
+
+
 def test_backup_create_then_restore_round_trips_and_keeps_the_key_out(
     data_dir: Path, tmp_path: Path
 ) -> None:
