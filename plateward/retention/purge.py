@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from plateward.cameras import service as cameras
@@ -181,7 +181,22 @@ def purge(uow: UnitOfWork, actor: Actor) -> PurgeReport:
     report.quarantined = reads.purge_quarantine(uow, cutoff)
     _record(uow, actor, report, started)
     uow.commit()
+    if report.keys_destroyed:
+        _vacuum_keys(uow)
     return report
+
+
+def _vacuum_keys(uow: UnitOfWork) -> None:
+    """PostgreSQL keeps an updated row's old version until VACUUM: the destroyed keys' wrapped
+    bytes would linger in the table's file. Vacuum it now (outside any transaction)."""
+    if uow.dialect != "postgresql":
+        return
+    bind = uow.session.get_bind()
+    try:
+        with bind.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM data_keys"))
+    except OperationalError as exc:
+        log.warning("vacuum of data_keys skipped: %s", type(exc.orig).__name__)
 
 
 def _record(uow: UnitOfWork, actor: Actor, report: PurgeReport, started: datetime) -> None:
