@@ -172,3 +172,20 @@ def test_the_api_places_and_a_lieutenant_decides(
     released = investigator.post(f"/api/v1/holds/{hold_id}/status", json={"status": "released"})
     assert released.json()["status"] == "released"
     assert investigator.get(f"/api/v1/holds/{hold_id}").json()["reads"] == []
+
+
+def test_an_officer_sees_no_hold_controls_and_an_investigator_sees_them_on_a_read(
+    person: object, client: TestClient, ingest_token: str
+) -> None:
+    push(client, ingest_token, native_read("SJ-FX-002", minutes_ago=90, plate="7ABQ500"))
+    officer = person("officer")  # type: ignore[operator]
+    investigator = person("investigator")  # type: ignore[operator]
+
+    officer_results = submit(officer, plate="7ABQ*").text
+    results = submit(investigator, plate="7ABQ*").text
+    (link,) = re.findall(r'<a href="(/search/\d+/reads/[^"?]+)">Open</a>', results)
+    read_page = investigator.get(link).text
+
+    assert _chosen_reads(officer_results) == [] and "hold-form" not in officer_results
+    assert len(_chosen_reads(results)) == 1
+    assert f'href="/holds/new?read={link.rsplit("/", 1)[1]}"' in read_page
