@@ -605,3 +605,14 @@ def jobs_status(data_dir: DataDir = None) -> None:
         note = s.last_error if s.last_outcome == "failed" else s.last_message
         if note:
             console.print(f"    {note}", soft_wrap=True, highlight=False)
+
+
+# Retention (issue 15): the purge on demand, and backups that forget.
+def _register_retention() -> None:
+    from plateward.retention.cli import backup_app, purge
+
+    app.command("purge")(purge)
+    app.add_typer(backup_app, name="backup")
+
+
+_register_retention()

@@ -20,6 +20,8 @@ from plateward.core.settings import Settings
 from plateward.hotlists import feeds as hotlist_feeds
 from plateward.hotlists import service as hotlists
 from plateward.reads import service as reads
+from plateward.retention import holds as legal_holds
+from plateward.retention import purge as retention_purge
 from plateward.search import misuse
 
 
@@ -67,6 +69,8 @@ def record_misuse_signals(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §9 — the patterns of misuse found in the trail's searches, for the auditors (idempotent:
     evidence already recorded is not recorded again). The summary counts kinds, never a plate."""
     return misuse.record_signals(uow, actor).summary
+
+
 def expire_hotlist_entries(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §4.5 — entries past their expiry stop alerting (kept, never deleted); owners are
     reminded a week ahead (hotlists/service.py, under ``job:hotlist-expiry``)."""
@@ -79,6 +83,12 @@ def sync_external_hotlists(uow: UnitOfWork, actor: Actor) -> str | None:
     delay and the next success resyncs the whole list (hotlists/feeds.py)."""
     del actor  # the body records under its own narrow identity, ``job:hotlist-feeds``
     return hotlist_feeds.sync_feeds(uow)
+
+
+def review_legal_holds(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §7 — a legal hold whose review date passed is flagged for its case (retention/holds)."""
+    del actor  # the body records under its own narrow identity, ``job:legal-hold-reviews``
+    return legal_holds.review_reminders(uow)
 
 
 def catalog(settings: Settings) -> list[Job]:
@@ -100,4 +110,19 @@ def catalog(settings: Settings) -> list[Job]:
             record_misuse_signals,
             permissions=frozenset({Permission.AUDIT_READ}),
         ),
+        # Retention (issue 15): counts first, then the purge; both idempotent.
+        Job(
+            "daily-aggregates",
+            timedelta(hours=6),
+            retention_purge.compute_aggregates,
+            permissions=frozenset({Permission.RETENTION_MANAGE}),
+        ),
+        Job(
+            "purge",
+            timedelta(hours=settings.purge_interval_hours),
+            retention_purge.purge_job,
+            permissions=frozenset({Permission.RETENTION_MANAGE}),
+            lease=timedelta(hours=1),
+        ),
+        Job("legal-hold-reviews", timedelta(hours=6), review_legal_holds),
     ]

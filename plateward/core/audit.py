@@ -138,6 +138,20 @@ class AuditAction(StrEnum):
     HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
     # Historical hits (issue 14): an entry checked against stored reads (a search)
     HOTLIST_HISTORY_CHECKED = "hotlist.history_checked"
+    # Retention, legal holds, backups and daily aggregates (issue 15)
+    AGGREGATES_VIEWED = "aggregates.viewed"
+    BACKUP_CREATED = "backup.created"
+    BACKUP_RESTORED = "backup.restored"
+    LEGAL_HOLD_APPROVED = "legal_hold.approved"
+    LEGAL_HOLD_PLACED = "legal_hold.placed"
+    LEGAL_HOLD_REJECTED = "legal_hold.rejected"
+    LEGAL_HOLD_RELEASED = "legal_hold.released"
+    LEGAL_HOLD_REVIEW_DUE = "legal_hold.review_due"
+    LEGAL_HOLD_REVIEWED = "legal_hold.reviewed"
+    LEGAL_HOLD_STATUS_CHANGED = "legal_hold.status_changed"
+    LEGAL_HOLD_VIEWED = "legal_hold.viewed"
+    RETENTION_CHANGED = "retention.changed"
+    RETENTION_PURGED = "retention.purged"
 
 
 class Outcome(StrEnum):
@@ -170,6 +184,9 @@ RESULT_KINDS: dict[AuditAction, RecordKind] = {
     AuditAction.ALERT_VIEWED: RecordKind.READ,
     AuditAction.HOTLIST_CAPTURES_VIEWED: RecordKind.READ,
     AuditAction.HOTLIST_HIT_RECORDED: RecordKind.READ,
+    # Retention (issue 15): placing a hold copies reads, opening one shows them.
+    AuditAction.LEGAL_HOLD_PLACED: RecordKind.READ,
+    AuditAction.LEGAL_HOLD_VIEWED: RecordKind.READ,
 }
 
 

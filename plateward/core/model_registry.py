@@ -10,6 +10,7 @@ def import_all_models() -> None:
     import plateward.core.jobs
     import plateward.hotlists.models
     import plateward.reads.models
+    import plateward.retention.models
     import plateward.search.misuse_models
     import plateward.search.models
     import plateward.sharing.models  # noqa: F401

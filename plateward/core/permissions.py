@@ -60,6 +60,11 @@ class Permission(StrEnum):
     HOTLISTS_APPROVE = "hotlists:approve"
     HOTLISTS_MANAGE = "hotlists:manage"
     HOTLISTS_PROPOSE = "hotlists:propose"
+    # Retention, legal holds, backups and daily aggregates (issue 15)
+    AGGREGATES_VIEW = "aggregates:view"
+    HOLDS_APPROVE = "holds:approve"
+    HOLDS_PLACE = "holds:place"
+    RETENTION_MANAGE = "retention:manage"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -133,6 +138,10 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.HOTLISTS_APPROVE: "Approve or reject department hot-list entries",
     Permission.HOTLISTS_MANAGE: "See hot-list captures, dispositions and accuracy",
     Permission.HOTLISTS_PROPOSE: "Propose department hot-list entries",
+    Permission.AGGREGATES_VIEW: "Read daily counts of reads and hits by camera and location",
+    Permission.HOLDS_APPROVE: "Approve or reject legal holds on reads",
+    Permission.HOLDS_PLACE: "Place legal holds on reads for a case",
+    Permission.RETENTION_MANAGE: "Set the retention period and follow purges and holds",
 }
 
 
@@ -195,6 +204,24 @@ for _role, _granted in _HOTLIST_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 for _role, _granted in _HOTLIST_CEILING.items():
     _ROLE_CEILING[_role] = _ROLE_CEILING.get(_role, frozenset()) | _granted
+
+# Retention and legal holds (issue 15). DUP §7 — investigators (and lieutenants) hold the reads a
+# case needs past retention; a lieutenant other than the one who placed it approves the hold;
+# administrators set the period within the protocol's bounds and follow purges and holds (no
+# plates); the Digital Privacy Officer and administrators read the daily counts by location that
+# outlive the reads (DUP §8, the annual report's aggregates).
+_RETENTION_ROLES: dict[Role, frozenset[Permission]] = {
+    Role.INVESTIGATOR: frozenset({Permission.HOLDS_PLACE}),
+    Role.LIEUTENANT: frozenset({Permission.HOLDS_APPROVE, Permission.HOLDS_PLACE}),
+    Role.ADMINISTRATOR: frozenset({Permission.AGGREGATES_VIEW, Permission.RETENTION_MANAGE}),
+    Role.PRIVACY_OFFICER: frozenset({Permission.AGGREGATES_VIEW}),
+    # The local operator runs ``plateward purge`` and ``plateward backup`` on the host.
+    Role.SYSTEM: frozenset({Permission.RETENTION_MANAGE}),
+}
+for _role, _granted in _RETENTION_ROLES.items():
+    _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
+# Holds copy reads and show them: ALPR data, closed without current training.
+DATA_PERMISSIONS = DATA_PERMISSIONS | {Permission.HOLDS_APPROVE, Permission.HOLDS_PLACE}
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     clets_adapter: Literal["manual", "simulated"] = "manual"
     # DUP §4.6 — an external hot list unreachable this long raises the administrators' alarm.
     hotlist_feed_alarm_minutes: int = Field(default=15, ge=1, le=1440)
+    # Retention (issue 15). DUP §7 — the master key that wraps the per-day backup keys lives
+    # outside the database (default <data_dir>/keys/backup-master.key, made owner-only); the purge
+    # runs this often, and a legal hold is reviewed when its review date passes.
+    retention_master_key_file: Path | None = None
+    purge_interval_hours: int = Field(default=24, ge=1, le=168)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

@@ -14,11 +14,11 @@ Alerts (viewing and working them, the administrator's captures and figures) are 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -30,7 +30,7 @@ from plateward.core.database import UnitOfWork
 from plateward.core.errors import InvalidInput, NotFound, PermissionDenied
 from plateward.core.permissions import Actor, Permission, allowed
 from plateward.hotlists import rules
-from plateward.hotlists.models import Hit, HotListEntry, HotListState
+from plateward.hotlists.models import AlertStep, Hit, HotListEntry, HotListState
 from plateward.hotlists.rules import EntrySpec, EntryStatus, Priority, ReasonCategory
 
 MAX_NOTE = 500
@@ -499,3 +499,32 @@ def hit_watermark(uow: UnitOfWork, floor: int) -> tuple[int, int]:
         select(func.max(Hit.id), func.count(Hit.id)).where(Hit.id > floor)
     ).one()
     return int(newest or floor), int(count)
+
+
+# --- retention (issue 15): hits counted for the daily aggregates, then purged -------------------
+
+
+def hit_counts_by_camera(uow: UnitOfWork, start: datetime, end: datetime) -> dict[int, int]:
+    """Hits of reads captured in [start, end), per camera: figures for the daily aggregates."""
+    query = (
+        select(Hit.camera_id, func.count())
+        .where(Hit.read_captured_at >= start, Hit.read_captured_at < end)
+        .group_by(Hit.camera_id)
+    )
+    return {int(camera): int(n) for camera, n in uow.session.execute(query)}
+
+
+def purge_hits(
+    uow: UnitOfWork, start: datetime, end: datetime, keep_read_ids: Collection[uuid.UUID]
+) -> int:
+    """DUP §7 — the hits (alerts) and their steps for reads captured in [start, end) go with the
+    reads, except those of reads a legal hold keeps. Returns how many hits were removed."""
+    doomed = select(Hit.id).where(Hit.read_captured_at >= start, Hit.read_captured_at < end)
+    if keep_read_ids:
+        doomed = doomed.where(Hit.read_id.not_in(list(keep_read_ids)))
+    ids = list(uow.session.scalars(doomed))
+    for n in range(0, len(ids), 1000):
+        chunk = ids[n : n + 1000]
+        uow.session.execute(delete(AlertStep).where(AlertStep.hit_id.in_(chunk)))
+        uow.session.execute(delete(Hit).where(Hit.id.in_(chunk)))
+    return len(ids)

@@ -36,6 +36,7 @@ from plateward.reads.rules import (
     printable,
     screen,
 )
+from plateward.reads.visibility import retention_days
 from plateward.sharing import service as agencies
 
 
@@ -60,7 +61,7 @@ def _policy(uow: UnitOfWork) -> IngestPolicy:
     settings = uow.settings
     return IngestPolicy(
         now=uow.now(),
-        retention_days=settings.retention_days,
+        retention_days=retention_days(uow),
         future_skew=timedelta(seconds=settings.future_skew_seconds),
         fold_states=settings.plate_fold_states,
     )
@@ -182,7 +183,7 @@ def prepare_partitions(uow: UnitOfWork) -> list[str]:
     partitions ready and takes no DDL lock. The caller commits.
     """
     today = uow.now().date()
-    first = today - timedelta(days=uow.settings.retention_days + 1)
+    first = today - timedelta(days=retention_days(uow) + 1)
     last = today + timedelta(days=uow.settings.partitions_ahead_days)
     created = storage.ensure_partitions(uow.session, storage.days_between(first, last))
     return [storage.partition_name(d) for d in created]

@@ -32,7 +32,7 @@ from plateward.reads import service as reads
 from plateward.reads.adapters import detect_format, to_raw_rows
 from plateward.reads.models import QuarantinedRow
 from plateward.reads.rules import IngestPolicy, RawRow, ReadCandidate, validate_row
-from plateward.reads.visibility import read_gate
+from plateward.reads.visibility import read_gate, retention_days
 
 # The reason reads/rules.py gives a read from a camera nobody registered (a test keeps the two
 # in step).
@@ -110,7 +110,7 @@ def _reparse(position: str, raw: str) -> list[RawRow] | None:
 def _policy(uow: UnitOfWork) -> IngestPolicy:
     return IngestPolicy(
         now=uow.now(),
-        retention_days=uow.settings.retention_days,
+        retention_days=retention_days(uow),
         future_skew=timedelta(seconds=uow.settings.future_skew_seconds),
         fold_states=uow.settings.plate_fold_states,
     )

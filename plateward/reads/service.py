@@ -13,7 +13,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select
 
@@ -23,6 +24,7 @@ from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.permissions import Actor, Permission, allowed
+from plateward.reads import storage
 from plateward.reads.ingest import (
     IngestReport,
     after_commit,
@@ -32,8 +34,8 @@ from plateward.reads.ingest import (
 )
 from plateward.reads.models import QuarantinedRow, Read
 from plateward.reads.outbox import ReadFacts, StoredBatch, dispatch_pending, on_reads_stored
-from plateward.reads.rules import Quarantine
-from plateward.reads.visibility import ReadGate, read_gate, visible_since
+from plateward.reads.rules import Quarantine, ReadCandidate
+from plateward.reads.visibility import ReadGate, read_gate, retention_days, visible_since
 
 __all__ = [
     "IngestReport",
@@ -193,7 +195,7 @@ def monitor(uow: UnitOfWork, actor: Actor) -> Monitor:
     )
     rows = _quarantined(uow, actor, gate, 100) if shows_quarantine else None
     uow.commit()
-    return Monitor(views, rows, uow.settings.retention_days)
+    return Monitor(views, rows, retention_days(uow))
 
 
 def count_reads(uow: UnitOfWork, actor: Actor) -> int:
@@ -228,3 +230,109 @@ def reads_by_id(uow: UnitOfWork, actor: Actor, ids: Sequence[uuid.UUID]) -> dict
     codes = cameras.camera_codes(uow)
     query = read_gate(uow, actor).reads().where(Read.id.in_(list(ids)))
     return {str(r.id): _read_view(r, codes) for r in uow.session.scalars(query)}
+
+
+# --- for retention (issue 15) ---------------------------------
+
+
+@dataclass(frozen=True)
+class ReadCopy:
+    """Everything a legal hold copies of a read into the evidence store."""
+
+    view: ReadView
+    camera_id: int
+    image_ref: str | None
+
+
+def read_copies(uow: UnitOfWork, actor: Actor, ids: Sequence[uuid.UUID]) -> list[ReadCopy]:
+    """The reads among ``ids`` the actor may see now, through the gate, to copy into a hold.
+
+    The caller (retention/holds.py) audits the hold in the same transaction with the ids.
+    """
+    if not ids:
+        return []
+    codes = cameras.camera_codes(uow)
+    query = read_gate(uow, actor).reads().where(Read.id.in_(list(ids)))
+    return [
+        ReadCopy(_read_view(r, codes), r.camera_id, r.image_ref) for r in uow.session.scalars(query)
+    ]
+
+
+# Maintenance by whole capture day, for the retention capability's purge, aggregates and backups
+# (retention/purge.py, retention/backup.py). They take no actor: their callers authorize and
+# audit, and nothing they return is shown to a person as a read.
+
+
+def capture_days_before(uow: UnitOfWork, before: datetime) -> set[date]:
+    return storage.capture_days_before(uow.session, before)
+
+
+def day_counts_by_camera(uow: UnitOfWork, day: date) -> dict[int, int]:
+    return storage.day_counts_by_camera(uow.session, day)
+
+
+def reads_by_day(uow: UnitOfWork, since: datetime) -> dict[date, int]:
+    return storage.reads_by_day(uow.session, since)
+
+
+def day_image_refs(uow: UnitOfWork, day: date) -> list[str]:
+    return storage.day_image_refs(uow.session, day)
+
+
+def day_rows(uow: UnitOfWork, day: date) -> list[dict[str, Any]]:
+    return storage.day_rows(uow.session, day)
+
+
+def purge_day(uow: UnitOfWork, day: date) -> int | None:
+    """Remove the day's reads (partition drop on PostgreSQL, batched deletes on SQLite); how
+    many SQLite deleted, None after a partition drop (which visits no row)."""
+    return storage.purge_day(uow.session, day, uow.commit)
+
+
+def purge_quarantine(uow: UnitOfWork, before: datetime) -> int:
+    return storage.delete_quarantined_before(uow.session, before)
+
+
+def restore_rows(uow: UnitOfWork, actor: Actor, rows: Sequence[dict[str, Any]]) -> int:
+    """Put reads from a backup back, skipping those stored already and those past retention
+    (invariant 4: an expired read is never stored again). Returns how many were restored."""
+    authorize(uow, actor, Permission.READS_INGEST)
+    cutoff = visible_since(uow)
+    candidates = [c for c in (_candidate(r) for r in rows) if c[0].captured_at >= cutoff]
+    restored = 0
+    by_agency: dict[int, list[ReadCandidate]] = {}
+    received: dict[int, datetime] = {}
+    for candidate, agency_id, received_at in candidates:
+        by_agency.setdefault(agency_id, []).append(candidate)
+        received.setdefault(agency_id, received_at)
+    for agency_id, group in by_agency.items():
+        # A restore is maintenance, not ingest: its partitions are made in its own transaction.
+        storage.ensure_partitions(uow.session, {c.captured_at.date() for c in group})
+        restored += len(storage.insert_reads(uow.session, group, agency_id, received[agency_id]))
+    return restored
+
+
+def _candidate(row: dict[str, Any]) -> tuple[ReadCandidate, int, datetime]:
+    values = dict(row)
+    return (
+        ReadCandidate(
+            id=uuid.UUID(values["id"]),
+            captured_at=datetime.fromisoformat(values["captured_at"]),
+            source_read_id=values["source_read_id"],
+            camera_id=int(values["camera_id"]),
+            plate_raw=values["plate_raw"],
+            plate=values["plate"],
+            plate_skeleton=values["plate_skeleton"],
+            plate_state=values["plate_state"],
+            confidence=values["confidence"],
+            vehicle_make=values["vehicle_make"],
+            vehicle_model=values["vehicle_model"],
+            vehicle_color=values["vehicle_color"],
+            vehicle_type=values["vehicle_type"],
+            latitude=values["latitude"],
+            longitude=values["longitude"],
+            image_ref=values["image_ref"],
+        ),
+        int(values["source_agency_id"]),
+        datetime.fromisoformat(values["received_at"]),
+    )

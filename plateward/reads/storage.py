@@ -249,3 +249,146 @@ def insert_reads(
     if session.get_bind().dialect.name == "postgresql":
         return _insert_postgresql(session, rows)
     return _insert_sqlite(session, list(rows))
+
+
+# --- retention (issue 15): whole capture days, counted, read for backup, then purged ------------
+#
+# Maintenance reads by capture day, under no actor's gate: the retention capability counts a day
+# for its aggregates, reads it into an encrypted backup, and purges it. Nothing here is shown to
+# a person (reads/service.py documents each use).
+
+_DAY_BOUNDS = "captured_at >= :start AND captured_at < :end"
+# How many rows one SQLite purge transaction deletes: short enough that ingest, which waits on
+# the same write lock, is held up for milliseconds, not for the whole day's purge.
+SQLITE_PURGE_BATCH = 5000
+# PostgreSQL: the partition drop takes a brief exclusive lock on ``reads``; it never queues for
+# longer than this behind an ingest (and so never holds up for longer the ingests that queue
+# behind it). The purge tries again, then leaves the day to its next run.
+PURGE_LOCK_TIMEOUT = "500ms"
+
+
+def _bounds(day: date) -> dict[str, object]:
+    start = datetime.combine(day, time(), UTC)
+    return {"start": start, "end": start + timedelta(days=1)}
+
+
+def _day_text(sql: str) -> Any:
+    from sqlalchemy import bindparam
+
+    from plateward.core.database import UTCDateTime
+
+    return text(sql).bindparams(
+        bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
+    )
+
+
+def capture_days_before(session: Session, before: datetime) -> set[date]:
+    """The UTC capture days that hold reads captured before ``before``."""
+    if session.get_bind().dialect.name == "postgresql":
+        return {d for d in existing_partition_days(session.connection()) if d < before.date()}
+    query = text("SELECT DISTINCT substr(captured_at, 1, 10) FROM reads WHERE captured_at < :b")
+    rows = session.execute(query, {"b": sqlite_time(before)}).scalars()
+    return {date.fromisoformat(r) for r in rows}
+
+
+def day_counts_by_camera(session: Session, day: date) -> dict[int, int]:
+    query = _day_text(
+        f"SELECT camera_id, count(*) FROM reads WHERE {_DAY_BOUNDS} GROUP BY camera_id"  # noqa: S608
+    )
+    return {int(c): int(n) for c, n in session.execute(query, _bounds(day))}
+
+
+def reads_by_day(session: Session, since: datetime) -> dict[date, int]:
+    """Stored reads per capture day from ``since`` on (the storage chart)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # The planner's estimate per partition: instant, and a chart needs no exact count.
+        rows = session.execute(
+            text(
+                "SELECT c.relname, c.reltuples FROM pg_inherits i "
+                "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'reads'::regclass"
+            )
+        )
+        found = {
+            datetime.strptime(name.removeprefix("reads_p"), "%Y%m%d").date(): max(int(n), 0)  # noqa: DTZ007
+            for name, n in rows
+        }
+        return {d: n for d, n in found.items() if d >= since.date()}
+    query = text(
+        "SELECT substr(captured_at, 1, 10), count(*) FROM reads WHERE captured_at >= :s "
+        "GROUP BY substr(captured_at, 1, 10)"
+    )
+    return {
+        date.fromisoformat(d): int(n) for d, n in session.execute(query, {"s": sqlite_time(since)})
+    }
+
+
+def day_image_refs(session: Session, day: date) -> list[str]:
+    query = _day_text(f"SELECT image_ref FROM reads WHERE {_DAY_BOUNDS} AND image_ref IS NOT NULL")  # noqa: S608
+    return [str(r) for r in session.execute(query, _bounds(day)).scalars()]
+
+
+def day_rows(session: Session, day: date) -> list[dict[str, Any]]:
+    """Every stored column of the day's reads, as JSON-ready values (for an encrypted backup)."""
+    query = _day_text(f"SELECT {_COLUMN_LIST} FROM reads WHERE {_DAY_BOUNDS} ORDER BY captured_at")  # noqa: S608
+    rows = []
+    for row in session.execute(query, _bounds(day)):
+        values = dict(zip(COLUMNS, row, strict=True))
+        values["id"] = str(uuid.UUID(str(values["id"])))
+        for name in ("captured_at", "received_at"):
+            value = values[name]
+            if isinstance(value, str):  # SQLite's text form
+                value = datetime.fromisoformat(value)
+            values[name] = (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        rows.append(values)
+    return rows
+
+
+def purge_day(session: Session, day: date, commit: Any) -> int | None:
+    """Remove every read captured on ``day``; returns how many SQLite deleted.
+
+    PostgreSQL detaches and drops the day's partition without visiting a row, so it cannot say
+    how many there were (None): the caller counted them before. SQLite deletes in batches,
+    committing after each (``commit``) so ingest waits for one batch at most.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        _drop_partition(session, day)
+        return None
+    removed = 0
+    statement = _day_text(
+        "DELETE FROM reads WHERE rowid IN "  # noqa: S608
+        f"(SELECT rowid FROM reads WHERE {_DAY_BOUNDS} LIMIT {SQLITE_PURGE_BATCH})"
+    )
+    while True:
+        result = session.execute(statement, _bounds(day))
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        removed += count
+        commit()
+        if count < SQLITE_PURGE_BATCH:
+            return removed
+
+
+def _drop_partition(session: Session, day: date) -> None:
+    if day not in existing_partition_days(session.connection()):
+        return
+    name = partition_name(day)  # from a date object, never from input
+    session.execute(text(f"SET LOCAL lock_timeout = '{PURGE_LOCK_TIMEOUT}'"))
+    session.execute(text(f"ALTER TABLE reads DETACH PARTITION {name}"))
+    session.execute(text(f"DROP TABLE {name}"))
+
+
+def delete_day_rows_by_delete(session: Session, day: date) -> int:
+    """The same day removed row by row with DELETE (what the bench compares the drop with)."""
+    statement = _day_text(f"DELETE FROM reads WHERE {_DAY_BOUNDS}")  # noqa: S608
+    return int(session.execute(statement, _bounds(day)).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def delete_quarantined_before(session: Session, before: datetime) -> int:
+    """Quarantined rows hold raw plates too: they go when their receipt passes retention."""
+    from sqlalchemy import bindparam
+
+    from plateward.core.database import UTCDateTime
+
+    statement = text("DELETE FROM quarantined_rows WHERE received_at < :before").bindparams(
+        bindparam("before", type_=UTCDateTime())
+    )
+    return int(session.execute(statement, {"before": before}).rowcount or 0)  # type: ignore[attr-defined]

@@ -9,10 +9,14 @@ from a ``ReadGate``, which already carries every rule about what this actor may 
   received (it holds raw plates too);
 - the actor's camera scope (DUP §12.2): a class limited to some cameras reaches only their reads,
   and no quarantined row at all, since a quarantined row cannot be tied to a camera we trust;
-- holds, which arrive with the retention and governance capabilities: ``_legal_hold_clause``
-  (a read tied to an active case stays visible to that case past retention) and
-  ``_placement_hold_clause`` (reads from a camera whose placement is under review are withheld).
-  Both return None today — no extra filter — and are the one place to add them.
+- holds: ``_placement_hold_clause`` (reads from a camera whose placement is under review are
+  withheld; the governance capability adds it). Legal holds do not widen this gate: a held read is
+  copied into the retention capability's evidence store when the hold is placed, and served from
+  there to its case (retention/holds.py), so the live table never shows anyone an expired read and
+  a partition drop can take the whole day.
+
+The retention period is the one in force now (``retention.service.retention_days``: the
+administrator's setting, else the configured default), read on every gate.
 
 This module is the only one that may select from ``Read`` or ``QuarantinedRow``;
 tests/reads/test_visibility_gate.py fails when another module does.
@@ -24,12 +28,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, select
 
 from plateward.cameras import service as cameras
 from plateward.core.database import UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.reads.models import QuarantinedRow, Read
+from plateward.retention import service as retention
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,7 @@ class ReadGate:
 
     def clause(self) -> ColumnElement[bool]:
         """The condition every read query carries."""
-        retained: ColumnElement[bool] = Read.captured_at >= self.visible_since
-        hold = _legal_hold_clause(self)
-        if hold is not None:
-            retained = or_(retained, hold)
-        conditions = [retained]
+        conditions: list[ColumnElement[bool]] = [Read.captured_at >= self.visible_since]
         if self.camera_ids is not None:
             # DUP §12.2 — a class of users reaches only the cameras its class allows.
             conditions.append(Read.camera_id.in_(sorted(self.camera_ids)))
@@ -96,7 +97,12 @@ def read_gate(uow: UnitOfWork, actor: Actor) -> ReadGate:
 
 def visible_since(uow: UnitOfWork) -> datetime:
     """Invariant 4 — a read past its retention window is invisible from the moment it expires."""
-    return uow.now() - timedelta(days=uow.settings.retention_days)
+    return uow.now() - timedelta(days=retention_days(uow))
+
+
+def retention_days(uow: UnitOfWork) -> int:
+    """The retention period in force (days): every reads path asks here (ingest, search, pages)."""
+    return retention.retention_days(uow)
 
 
 def _camera_ids(uow: UnitOfWork, actor: Actor) -> frozenset[int] | None:
@@ -104,16 +110,6 @@ def _camera_ids(uow: UnitOfWork, actor: Actor) -> frozenset[int] | None:
         return None
     codes = cameras.camera_codes(uow)
     return frozenset(i for i, code in codes.items() if code in actor.camera_scope)
-
-
-def _legal_hold_clause(gate: ReadGate) -> ColumnElement[bool] | None:
-    """Reads a legal hold keeps visible past retention (DUP §7). None: no holds exist yet.
-
-    The retention capability adds legal holds; it returns here the condition "this read is tied
-    to an active case this actor works", which the gate ORs with the retention window.
-    """
-    del gate
-    return None
 
 
 def _placement_hold_clause(gate: ReadGate) -> ColumnElement[bool] | None:

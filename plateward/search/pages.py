@@ -18,6 +18,7 @@ from plateward.cameras import service as cameras
 from plateward.core.errors import InvalidInput, PurposeRefused
 from plateward.core.permissions import Actor, Permission, allowed
 from plateward.core.purpose import PurposeCategory
+from plateward.retention import service as retention
 from plateward.search import service as search
 from plateward.search.display import (
     MAP_CSP,
@@ -100,7 +101,7 @@ def _form_page(
         "case_example": settings.case_number_example,
         "own_agency": actor.agency_name or "your agency",
         "max_days": settings.search_max_window_days,
-        "retention_days": settings.retention_days,
+        "retention_days": retention.retention_days(uow),  # the period in force (issue 15)
         "cameras": registry,
         "mine": search.my_searches(uow, actor),
         "summary_of": lambda terms: summary_of(terms, settings.timezone),

@@ -36,7 +36,7 @@ from plateward.core.purpose import CRIME_TYPES, CrimeType, Purpose, check_case_n
 from plateward.guard import Verdict
 from plateward.guard.justification import assess_justification
 from plateward.reads.models import Read
-from plateward.reads.visibility import ReadGate, read_gate
+from plateward.reads.visibility import ReadGate, read_gate, retention_days
 from plateward.search import matching
 from plateward.search.evidence import (
     ExportFile,
@@ -324,7 +324,7 @@ def _store(
 
 
 def _window_rules(uow: UnitOfWork) -> WindowRules:
-    return WindowRules(uow.settings.search_max_window_days, uow.settings.retention_days)
+    return WindowRules(uow.settings.search_max_window_days, retention_days(uow))
 
 
 def _plan(uow: UnitOfWork, query: SearchQuery) -> Plan:

@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.oversight.pages import router as oversight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
+    from plateward.retention.api import router as retention_api
+    from plateward.retention.pages import router as retention_pages
     from plateward.search.api import router as search_api
     from plateward.search.misuse_pages import router as misuse_pages
     from plateward.search.pages import router as search_pages
@@ -109,6 +111,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         alert_pages,
         hotlists_api,
         feed_pages,
+        # Retention (issue 15)
+        retention_pages,
+        retention_api,
     ):
         app.include_router(router)
     return app

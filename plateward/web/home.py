@@ -193,6 +193,26 @@ FEATURES: tuple[Feature, ...] = (
         "Open your account page",
         in_menu=True,
     ),
+    # Retention and legal holds (issue 15)
+    Feature(
+        Permission.HOLDS_PLACE,
+        "Legal holds",
+        "/holds",
+        "Hold the reads a case needs past retention (chosen on search results or a read's "
+        "page), follow each hold through the case, release it when done (DUP §7); lieutenants "
+        "approve holds they did not place.",
+        "Follow your legal holds",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.RETENTION_MANAGE,
+        "Retention",
+        "/admin/retention",
+        "The retention period (30 days by the 2026 update) and its history, the purge's next "
+        "run and last results, legal holds and their status, storage by day.",
+        "Manage retention",
+        in_menu=True,
+    ),
 )
 
 

@@ -155,6 +155,29 @@ ACCESS |= {
     ("POST", "/hotlists/{entry_id}/history"): PROPOSERS,
     ("POST", "/api/v1/hotlist-entries/{entry_id}/history-checks"): PROPOSERS,
 }
+# Retention (issue 15): holds:place (investigators, lieutenants), holds:approve (lieutenants),
+# retention:manage (administrators), aggregates:view (administrators; the DPO is not a caller).
+HOLDERS = frozenset({INVESTIGATOR, LIEUTENANT})
+ACCESS |= {
+    ("GET", "/holds"): HOLDERS,
+    ("GET", "/holds/new"): HOLDERS,
+    ("POST", "/holds"): HOLDERS,
+    ("GET", "/holds/{hold_id}"): HOLDERS,
+    ("GET", "/holds/{hold_id}/reads/{read_id}/image"): HOLDERS,
+    ("POST", "/holds/{hold_id}/approve"): frozenset({LIEUTENANT}),
+    ("POST", "/holds/{hold_id}/reject"): frozenset({LIEUTENANT}),
+    ("POST", "/holds/{hold_id}/status"): HOLDERS,
+    ("POST", "/holds/{hold_id}/review"): HOLDERS,
+    ("GET", "/admin/retention"): ADMINS,
+    ("POST", "/admin/retention"): ADMINS,
+    ("POST", "/api/v1/holds"): HOLDERS,
+    ("GET", "/api/v1/holds/{hold_id}"): HOLDERS,
+    ("POST", "/api/v1/holds/{hold_id}/decision"): frozenset({LIEUTENANT}),
+    ("POST", "/api/v1/holds/{hold_id}/status"): HOLDERS,
+    ("GET", "/api/v1/retention"): ADMINS,
+    ("PUT", "/api/v1/retention"): ADMINS,
+    ("GET", "/api/v1/aggregates"): ADMINS,
+}
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
 
@@ -277,6 +300,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "entry_id": "999999",
         "hit_id": "999999",
         "feed_id": "999999",
+        "hold_id": "999999",
     }
 
 

@@ -1,0 +1,274 @@
+"""Purge benchmark (PostgreSQL): one day of N reads purged by partition drop vs by DELETE, and
+ingest throughput while the retention purge runs.
+
+    .venv/bin/python bench/purge.py --reads 200000 [--ingest-reads 20000] [--pg-url URL]
+
+It works in its own schema (``plateward_bench_purge``: dropped and re-created, dropped again at
+the end). Three expired capture days are filled with N reads each, server-side
+(``INSERT … SELECT … FROM generate_series``, the same columns and indexes as ingest writes):
+
+1. **DELETE**: the second day's reads removed with ``DELETE FROM reads WHERE captured_at in the
+   day`` (``reads.storage.delete_day_rows_by_delete``), committed, then the ``VACUUM`` of that
+   partition that gives the space back (a DELETE only marks rows dead; their index entries stay);
+2. **drop**: the first day removed by ``reads.service.purge_day`` (detach + drop the partition),
+   committed. ``ratio = (delete_s + vacuum_s) / drop_s`` (target ≥ 100);
+   ``ratio_delete_only = delete_s / drop_s`` leaves the VACUUM out;
+3. **ingest during the purge**: ``--ingest-reads`` fresh reads go through ``reads.ingest`` in
+   batches, first alone (baseline), then while ``retention.purge.purge`` removes the third day
+   (daily counts first, then the drop) in another thread. ``ingest_ratio`` = reads/s during the
+   purge ÷ reads/s alone, and the slowest batch of each run is shown.
+
+The last line printed is one JSON object; nothing here asserts on timings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
+from pathlib import Path
+from typing import Annotated
+
+import psycopg
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import sessionmaker
+
+from plateward.core.clock import SystemClock
+from plateward.core.database import Database, make_engine
+from plateward.core.migrate import upgrade
+from plateward.core.permissions import Actor
+from plateward.core.settings import Settings
+from plateward.demo import city
+from plateward.demo.build import _register_places
+from plateward.reads import service as reads
+from plateward.reads import storage
+from plateward.reads.rules import RawRow
+from plateward.retention import purge
+
+SCHEMA = "plateward_bench_purge"
+DEFAULT_PG_URL = os.environ.get(
+    "PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+TARGETS = {"ratio": 100}
+_LOCK_KEY = 0x504C4250  # pg_advisory_lock: one purge bench per database at a time
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
+
+# N reads spread over one UTC day, on the registered cameras, with plates of the demo's shape.
+_FILL = text(
+    """
+    INSERT INTO reads (id, captured_at, source_read_id, camera_id, plate_raw, plate,
+                       plate_skeleton, plate_state, confidence, vehicle_make, vehicle_model,
+                       vehicle_color, vehicle_type, latitude, longitude, image_ref,
+                       source_agency_id, received_at)
+    SELECT gen_random_uuid(),
+           CAST(:start AS timestamptz) + (i * (86399.0 / :n)) * interval '1 second',
+           NULL, cams.ids[1 + (i % cams.k)],
+           p, p, p, 'CA', 0.9, 'Honda', 'Civic', 'grey', 'sedan', 37.33, -121.88, NULL,
+           :agency, CAST(:start AS timestamptz)
+    FROM generate_series(0, :n - 1) AS i,
+         LATERAL (SELECT '7' || lpad(to_hex(i), 6, '0') AS p) AS plate,
+         (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS k FROM cameras) AS cams
+    """
+)
+
+
+def _urls(pg_url: str) -> tuple[str, str]:
+    url = make_engine(pg_url).url.update_query_dict({"options": f"-csearch_path={SCHEMA},public"})
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return url.render_as_string(hide_password=False), conninfo
+
+
+def _reset(pg_url: str, *, create: bool) -> None:
+    engine = make_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            if create:
+                conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _schema(pg_url: str, conninfo: str) -> Iterator[None]:
+    with psycopg.connect(conninfo, autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
+        _reset(pg_url, create=True)
+        try:
+            yield
+        finally:
+            _reset(pg_url, create=False)
+
+
+def _fill(db: Database, day: date, n: int) -> float:
+    started = time.perf_counter()
+    with db.unit_of_work() as uow:
+        storage.ensure_partitions(uow.session, [day])
+        agency = uow.session.execute(text("SELECT min(id) FROM agencies")).scalar_one()
+        start = datetime.combine(day, day_time(), UTC)
+        uow.session.execute(_FILL, {"start": start, "n": n, "agency": agency})
+        uow.commit()
+    with db.unit_of_work() as uow:
+        uow.session.execute(text(f"ANALYZE {storage.partition_name(day)}"))
+        uow.commit()
+    return time.perf_counter() - started
+
+
+def _timed_delete(db: Database, conninfo: str, day: date) -> tuple[int, float, float]:
+    """(rows deleted, DELETE seconds, VACUUM seconds): a DELETE leaves dead rows and index
+    entries behind; the space comes back only with the VACUUM a real purge would need."""
+    started = time.perf_counter()
+    with db.unit_of_work() as uow:
+        removed = storage.delete_day_rows_by_delete(uow.session, day)
+        uow.commit()
+    deleted_s = time.perf_counter() - started
+    started = time.perf_counter()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"VACUUM {storage.partition_name(day)}")  # a name made from a date
+    return removed, deleted_s, time.perf_counter() - started
+
+
+def _timed_drop(db: Database, day: date) -> tuple[int, float]:
+    with db.unit_of_work() as uow:
+        counted = reads.day_counts_by_camera(uow, day)  # not timed: the purge counts beforehand
+    started = time.perf_counter()
+    with db.unit_of_work() as uow:
+        reads.purge_day(uow, day)
+        uow.commit()
+    return sum(counted.values()), time.perf_counter() - started
+
+
+def _ingest(db: Database, batches: list[list[RawRow]]) -> tuple[int, float, float]:
+    """(reads stored, seconds, slowest batch in seconds)."""
+    stored, slowest = 0, 0.0
+    started = time.perf_counter()
+    for batch in batches:
+        t0 = time.perf_counter()
+        with db.unit_of_work() as uow:
+            stored += reads.ingest(uow, Actor.system("bench"), batch, "bench").stored
+        slowest = max(slowest, time.perf_counter() - t0)
+    return stored, time.perf_counter() - started, slowest
+
+
+def _batches(count: int, batch: int, seed: int) -> list[list[RawRow]]:
+    now = datetime.now(UTC)
+    rows = [
+        RawRow.of(f"bench[{i}]", r)
+        for i, r in enumerate(city.generate_reads(count, end=now, days=2, seed=seed))
+    ]
+    return [rows[i : i + batch] for i in range(0, len(rows), batch)]
+
+
+def _ingest_during_purge(
+    db: Database, batches: list[list[RawRow]]
+) -> tuple[tuple[int, float, float], float, purge.PurgeReport | None]:
+    outcome: dict[str, object] = {}
+
+    def run_purge() -> None:
+        t0 = time.perf_counter()
+        with db.unit_of_work() as uow:
+            outcome["report"] = purge.purge(uow, Actor.system("bench"))
+        outcome["seconds"] = time.perf_counter() - t0
+
+    thread = threading.Thread(target=run_purge)
+    thread.start()
+    ingested = _ingest(db, batches)
+    thread.join()
+    report = outcome.get("report")
+    return ingested, float(outcome.get("seconds", 0.0)), report  # type: ignore[return-value]
+
+
+def main(
+    reads_count: Annotated[
+        int, typer.Option("--reads", min=1, help="Reads in each day.")
+    ] = 200_000,
+    ingest_reads: Annotated[
+        int,
+        typer.Option("--ingest-reads", min=1, help="Reads ingested alone, then during the purge."),
+    ] = 20_000,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Reads per ingest call.")] = 2_000,
+    pg_url: Annotated[
+        str, typer.Option("--pg-url", help="PostgreSQL server URL.")
+    ] = DEFAULT_PG_URL,
+) -> None:
+    url, conninfo = _urls(pg_url)
+    today = datetime.now(UTC).date()
+    first, second, third = (today - timedelta(days=d) for d in (40, 39, 38))
+    with _schema(pg_url, conninfo):
+        engine = create_engine(url, pool_size=4)
+        settings = Settings(data_dir=Path("var-bench"), database_url=url)
+        db = Database(engine, settings, SystemClock(), sessionmaker(engine, expire_on_commit=False))
+        upgrade(engine)
+        _register_places(db, Actor.system("bench"))
+        with db.unit_of_work() as uow:
+            reads.prepare_partitions(uow)
+            uow.commit()
+        fill_s = sum(_fill(db, d, reads_count) for d in (first, second, third))
+        deleted, delete_s, vacuum_s = _timed_delete(db, conninfo, second)
+        dropped, drop_s = _timed_drop(db, first)
+        _ingest(db, _batches(batch, batch, seed=10))  # warm-up: first-use costs, not timed
+        alone = _ingest(db, _batches(ingest_reads, batch, seed=11))
+        during, purge_s, report = _ingest_during_purge(db, _batches(ingest_reads, batch, seed=12))
+        engine.dispose()
+
+    ratio = (delete_s + vacuum_s) / drop_s if drop_s else None
+    delete_only = delete_s / drop_s if drop_s else None
+    alone_rate = alone[0] / alone[1] if alone[1] else 0.0
+    during_rate = during[0] / during[1] if during[1] else 0.0
+    table = Table(title=f"Purge of one day of {reads_count:,} reads (PostgreSQL)")
+    for column in ("measure", "reads", "seconds", "note"):
+        table.add_column(column)
+    table.add_row("fill (3 days)", f"{3 * reads_count:,}", f"{fill_s:.2f}", "excluded")
+    table.add_row("DELETE one day", f"{deleted:,}", f"{delete_s:.3f}", f"+ VACUUM {vacuum_s:.3f}s")
+    table.add_row("partition drop", f"{dropped:,}", f"{drop_s:.4f}", f"ratio {ratio:,.0f}x")
+    table.add_row(
+        "ingest alone",
+        f"{alone[0]:,}",
+        f"{alone[1]:.2f}",
+        f"{alone_rate:,.0f}/s, slowest batch {alone[2]:.3f}s",
+    )
+    table.add_row(
+        "ingest during purge",
+        f"{during[0]:,}",
+        f"{during[1]:.2f}",
+        f"{during_rate:,.0f}/s, slowest batch {during[2]:.3f}s; purge took {purge_s:.2f}s "
+        f"({report.reads if report else 0:,} reads)",
+    )
+    console.print(table)
+    sys.stdout.flush()
+    print(
+        json.dumps(
+            {
+                "bench": "purge",
+                "reads": reads_count,
+                "delete_s": round(delete_s, 4),
+                "vacuum_s": round(vacuum_s, 4),
+                "drop_s": round(drop_s, 5),
+                "ratio": round(ratio, 1) if ratio else None,
+                "ratio_delete_only": round(delete_only, 1) if delete_only else None,
+                "purge_service_s": round(purge_s, 3),
+                "purge_service_reads": report.reads if report else None,
+                "ingest_alone_reads_per_s": round(alone_rate, 1),
+                "ingest_during_purge_reads_per_s": round(during_rate, 1),
+                "ingest_ratio": round(during_rate / alone_rate, 3) if alone_rate else None,
+                "slowest_batch_alone_s": round(alone[2], 4),
+                "slowest_batch_during_purge_s": round(during[2], 4),
+                "targets": TARGETS,
+            }
+        ),
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,1 @@
+"""Retention: the retention rule, purge, legal holds, backups that forget, daily aggregates."""
