@@ -39,6 +39,8 @@ class CameraOut(BaseModel):
     latitude: float | None
     longitude: float | None
     heading: int | None
+    view_range_m: float | None = None
+    view_angle_deg: int | None = None
 
     @classmethod
     def of(cls, c: CameraView) -> CameraOut:
@@ -52,6 +54,8 @@ class CameraOut(BaseModel):
             latitude=c.latitude,
             longitude=c.longitude,
             heading=c.heading,
+            view_range_m=c.view_range_m,
+            view_angle_deg=c.view_angle_deg,
         )
 
 
@@ -72,9 +76,24 @@ class CameraRecord(CameraOut):
         )
 
 
+class PublicViewIn(BaseModel):
+    """DUP §3.1, §5 — what the person who looked at the camera's view attests (a note, a
+    reference to a photo, or both): everything it sees is in public view."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str = Field(default="", max_length=2000)
+    photo_ref: str = Field(default="", max_length=500)
+
+
 class CameraIn(BaseModel):
     """A camera to register. Omit ``agency_ori`` for the home agency; omit
-    ``expected_interval_minutes`` to learn the camera's usual silence from its traffic."""
+    ``expected_interval_minutes`` to learn the camera's usual silence from its traffic.
+
+    Without ``public_view`` the camera is registered ``proposed`` and takes no reads; with it,
+    it is activated at once when its field of view reaches no sensitive site's entrance or exit
+    (otherwise it stays proposed, and the refusal is audited: see its placement review).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -89,6 +108,9 @@ class CameraIn(BaseModel):
     heading: int | None = Field(default=None, ge=0, le=359)
     vendor_ref: str | None = Field(default=None, min_length=1, max_length=64)
     expected_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
+    view_range_m: float | None = Field(default=None, ge=1, le=500)
+    view_angle_deg: int | None = Field(default=None, ge=1, le=360)
+    public_view: PublicViewIn | None = None
 
 
 class CameraChange(BaseModel):
@@ -106,6 +128,8 @@ class CameraChange(BaseModel):
     heading: int | None = Field(default=None, ge=0, le=359)
     vendor_ref: str | None = Field(default=None, min_length=1, max_length=64)
     expected_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
+    view_range_m: float | None = Field(default=None, ge=1, le=500)
+    view_angle_deg: int | None = Field(default=None, ge=1, le=360)
     status: Literal["active", "inactive"] | None = None
     reason: str | None = Field(default=None, max_length=500)
 
@@ -121,8 +145,10 @@ def list_cameras(
 @router.post("/cameras", response_model=CameraRecord, status_code=201, responses=CHANGE_ERRORS)
 def register_camera(uow: UowDep, actor: Manager, camera: CameraIn) -> CameraRecord:
     """Register a camera (cameras:manage). A code or vendor id already in use is a 409."""
-    spec = CameraSpec(**camera.model_dump())
-    return CameraRecord.of(cameras.add_camera(uow, actor, spec))
+    fields = camera.model_dump(exclude={"public_view"})
+    seen = camera.public_view
+    attestation = cameras.AttestationIn(seen.note, seen.photo_ref) if seen else None
+    return CameraRecord.of(cameras.add_camera(uow, actor, CameraSpec(**fields), attestation))
 
 
 @router.patch("/cameras/{code}", response_model=CameraRecord, responses=CHANGE_ERRORS)

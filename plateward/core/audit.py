@@ -136,6 +136,18 @@ class AuditAction(StrEnum):
     HOTLIST_ENTRY_REMOVED = "hotlist.entry_removed"
     HOTLIST_ENTRY_RENEWED = "hotlist.entry_renewed"
     HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
+    # Placement and signage (issue 17)
+    CAMERA_ACTIVATED = "camera.activated"
+    CAMERA_PLACEMENT_CHECKED = "camera.placement_checked"
+    CAMERA_PLACEMENT_CLEARED = "camera.placement_cleared"
+    CAMERA_PLACEMENT_HELD = "camera.placement_held"
+    CAMERA_PLACEMENT_REFUSED = "camera.placement_refused"
+    CAMERA_PUBLIC_VIEW_ATTESTED = "camera.public_view_attested"
+    SIGN_ADDED = "sign.added"
+    SIGN_REMOVED = "sign.removed"
+    SITE_ADDED = "site.added"
+    SITE_REMOVED = "site.removed"
+    SITE_UPDATED = "site.updated"
 
 
 class Outcome(StrEnum):

@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     clets_adapter: Literal["manual", "simulated"] = "manual"
     # DUP §4.6 — an external hot list unreachable this long raises the administrators' alarm.
     hotlist_feed_alarm_minutes: int = Field(default=15, ge=1, le=1440)
+    # Placement review (issue 17). DUP update 2026 — no fixed camera's field of view may come
+    # within this many metres of a sensitive site's entrance or exit; reads from mobile cameras
+    # captured within ``mobile_site_buffer_m`` of one are not stored (only counted per day).
+    placement_buffer_m: float = Field(default=15.0, ge=0, le=500)
+    mobile_site_buffer_m: float = Field(default=60.0, ge=0, le=1000)
+    # DUP §6 — an active fixed camera needs a designated-intersection sign this close.
+    signage_distance_m: float = Field(default=300.0, gt=0, le=5000)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

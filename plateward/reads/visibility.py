@@ -11,8 +11,9 @@ from a ``ReadGate``, which already carries every rule about what this actor may 
   and no quarantined row at all, since a quarantined row cannot be tied to a camera we trust;
 - holds, which arrive with the retention and governance capabilities: ``_legal_hold_clause``
   (a read tied to an active case stays visible to that case past retention) and
-  ``_placement_hold_clause`` (reads from a camera whose placement is under review are withheld).
-  Both return None today — no extra filter — and are the one place to add them.
+  ``_placement_hold_clause`` (reads from a camera whose view reached a sensitive entrance are
+  withheld, cameras/placement.py). The legal hold returns None today — no extra filter — and
+  is the one place to add it.
 
 This module is the only one that may select from ``Read`` or ``QuarantinedRow``;
 tests/reads/test_visibility_gate.py fails when another module does.
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
 
 from plateward.cameras import service as cameras
 from plateward.core.database import UnitOfWork
@@ -39,6 +40,9 @@ class ReadGate:
     visible_since: datetime
     # Camera ids whose reads the actor may reach; None means every camera.
     camera_ids: frozenset[int] | None
+    # Placement holds (issue 17): camera id → None while held (none of its reads is shown), or
+    # the moment its hold was resolved (its reads captured before then stay withheld).
+    held: tuple[tuple[int, datetime | None], ...] = ()
 
     def clause(self) -> ColumnElement[bool]:
         """The condition every read query carries."""
@@ -91,7 +95,11 @@ class ReadGate:
 
 def read_gate(uow: UnitOfWork, actor: Actor) -> ReadGate:
     """The gate for ``actor`` at the unit of work's current time."""
-    return ReadGate(visible_since=visible_since(uow), camera_ids=_camera_ids(uow, actor))
+    return ReadGate(
+        visible_since=visible_since(uow),
+        camera_ids=_camera_ids(uow, actor),
+        held=tuple(sorted(cameras.held_cameras(uow).items())),
+    )
 
 
 def visible_since(uow: UnitOfWork) -> datetime:
@@ -117,10 +125,18 @@ def _legal_hold_clause(gate: ReadGate) -> ColumnElement[bool] | None:
 
 
 def _placement_hold_clause(gate: ReadGate) -> ColumnElement[bool] | None:
-    """Reads withheld because their camera's placement is under hold (U26). None: none yet.
-
-    The governance capability adds placement holds; it returns here the condition "this read's
-    camera is not held", which the gate ANDs with everything else.
-    """
-    del gate
-    return None
+    """Reads withheld because their camera's view reached a sensitive entrance (DUP update 2026,
+    cameras/placement.py): every read of a camera held now, and the reads a camera captured
+    before its hold was resolved. None when no camera was ever held."""
+    if not gate.held:
+        return None
+    held_now = [camera_id for camera_id, until in gate.held if until is None]
+    conditions: list[ColumnElement[bool]] = []
+    if held_now:
+        conditions.append(Read.camera_id.not_in(held_now))
+    conditions.extend(
+        not_(and_(Read.camera_id == camera_id, Read.captured_at < until))
+        for camera_id, until in gate.held
+        if until is not None
+    )
+    return and_(*conditions)

@@ -74,8 +74,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.accounts.approval_pages import router as approval_pages
     from plateward.accounts.pages import router as accounts_pages
     from plateward.cameras.api import router as cameras_api
+
+    # Placement, signage and red-light review (issue 17)
+    from plateward.cameras.compliance_pages import router as compliance_pages
     from plateward.cameras.pages import router as cameras_pages
     from plateward.cameras.registry_pages import router as camera_registry_pages
+    from plateward.cameras.signage_pages import router as signage_pages
+    from plateward.cameras.site_pages import router as site_pages
     from plateward.hotlists.alert_pages import router as alert_pages
     from plateward.hotlists.api import router as hotlists_api
     from plateward.hotlists.feed_pages import router as feed_pages
@@ -109,6 +114,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         alert_pages,
         hotlists_api,
         feed_pages,
+        # Placement, signage and red-light review (issue 17)
+        compliance_pages,
+        site_pages,
+        signage_pages,
     ):
         app.include_router(router)
     return app

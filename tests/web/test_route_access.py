@@ -152,6 +152,22 @@ ACCESS |= {
     ("POST", "/api/v1/hotlist-entries"): PROPOSERS,
     ("GET", "/api/v1/alerts"): frozenset({OFFICER}),
 }
+# Placement, signage and red-light review (issue 17): cameras:manage (administrators)
+ACCESS |= {
+    ("GET", "/admin/compliance"): ADMINS,
+    ("POST", "/admin/compliance/check"): ADMINS,
+    ("POST", "/admin/cameras/{code}/attest"): ADMINS,
+    ("GET", "/admin/sites"): ADMINS,
+    ("POST", "/admin/sites"): ADMINS,
+    ("POST", "/admin/sites/import"): ADMINS,
+    ("GET", "/admin/sites/{site_id}"): ADMINS,
+    ("POST", "/admin/sites/{site_id}"): ADMINS,
+    ("POST", "/admin/sites/{site_id}/remove"): ADMINS,
+    ("GET", "/admin/signs"): ADMINS,
+    ("POST", "/admin/signs"): ADMINS,
+    ("POST", "/admin/signs/gateways"): ADMINS,
+    ("POST", "/admin/signs/{sign_id}/remove"): ADMINS,
+}
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
 
@@ -274,6 +290,9 @@ def _path_values(db: Database) -> dict[str, str]:
         "entry_id": "999999",
         "hit_id": "999999",
         "feed_id": "999999",
+        # Placement, signage and red-light review (issue 17)
+        "site_id": "999999",
+        "sign_id": "999999",
     }
 
 
