@@ -6,6 +6,7 @@ stored near it. Every change is audited by the service and re-checks the cameras
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from datetime import date
 from typing import Annotated, Any
 
@@ -115,7 +116,7 @@ def sites_page(request: Request, uow: UowDep, state: Manager) -> Response:
 
 
 def _after(changes: list[str], where: str) -> Response:
-    suffix = f"?changes={'; '.join(changes)}" if changes else ""
+    suffix = f"?changes={quote('; '.join(changes))}" if changes else ""
     return RedirectResponse(f"{where}{suffix}", status_code=303)
 
 

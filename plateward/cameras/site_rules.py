@@ -10,6 +10,7 @@ capturing the vehicles that pass through them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
@@ -131,4 +132,6 @@ def representative_point(entrances: Mapping[str, Any]) -> tuple[float, float]:
 
 
 def geojson(geometry: BaseGeometry) -> dict[str, Any]:
-    return dict(mapping(geometry))
+    """A geometry as GeoJSON with lists (as JSON stores it), so stored and read compare equal."""
+    value: dict[str, Any] = json.loads(json.dumps(mapping(geometry)))
+    return value
