@@ -6,9 +6,9 @@ stored near it. Every change is audited by the service and re-checks the cameras
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response

@@ -18,7 +18,7 @@ from plateward.core.permissions import Actor, Role
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
 from tests.cameras.conftest import entries, person
-from tests.conftest import NOW, Backend, csrf_from, native_read, sign_in
+from tests.conftest import Backend, csrf_from, native_read, sign_in
 
 # SJ-FX-001 stands at Curtner Ave & Monterey Rd, looking at 340°.
 CURTNER = (37.2957, -121.8640)
