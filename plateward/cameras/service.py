@@ -534,3 +534,13 @@ def record_site_drops(uow: UnitOfWork, counts: Mapping[tuple[int, date], int]) -
 
 def local_day(uow: UnitOfWork, moment: datetime) -> date:
     return placement.local_day(uow, moment)
+
+
+def red_light_notice_within(
+    uow: UnitOfWork, latitude: float, longitude: float, metres: float
+) -> bool:
+    """Whether a red-light notice sign is recorded within ``metres`` (DUP §2.4; the red-light
+    review asks before a device is enabled)."""
+    from plateward.cameras import signage
+
+    return signage.red_light_notice_within(uow, latitude, longitude, metres)

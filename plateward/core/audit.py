@@ -136,7 +136,7 @@ class AuditAction(StrEnum):
     HOTLIST_ENTRY_REMOVED = "hotlist.entry_removed"
     HOTLIST_ENTRY_RENEWED = "hotlist.entry_renewed"
     HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
-    # Placement and signage (issue 17)
+    # Placement, signage and red-light review (issue 17)
     CAMERA_ACTIVATED = "camera.activated"
     CAMERA_PLACEMENT_CHECKED = "camera.placement_checked"
     CAMERA_PLACEMENT_CLEARED = "camera.placement_cleared"
@@ -148,6 +148,13 @@ class AuditAction(StrEnum):
     SITE_ADDED = "site.added"
     SITE_REMOVED = "site.removed"
     SITE_UPDATED = "site.updated"
+    TRAFFIC_DEVICE_ENABLED = "traffic_device.enabled"
+    TRAFFIC_DEVICE_REGISTERED = "traffic_device.registered"
+    VIOLATION_CITED = "violation.cited"
+    VIOLATION_DISMISSED = "violation.dismissed"
+    VIOLATION_OPENED = "violation.opened"
+    VIOLATION_QUEUE_VIEWED = "violation.queue_viewed"
+    VIOLATION_RECEIVED = "violation.received"
 
 
 class Outcome(StrEnum):

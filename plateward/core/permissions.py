@@ -60,6 +60,8 @@ class Permission(StrEnum):
     HOTLISTS_APPROVE = "hotlists:approve"
     HOTLISTS_MANAGE = "hotlists:manage"
     HOTLISTS_PROPOSE = "hotlists:propose"
+    # Red-light review (issue 17)
+    VIOLATIONS_REVIEW = "violations:review"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -133,6 +135,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.HOTLISTS_APPROVE: "Approve or reject department hot-list entries",
     Permission.HOTLISTS_MANAGE: "See hot-list captures, dispositions and accuracy",
     Permission.HOTLISTS_PROPOSE: "Propose department hot-list entries",
+    Permission.VIOLATIONS_REVIEW: "Review red-light violations and decide on citations",
 }
 
 
@@ -149,6 +152,7 @@ DATA_PERMISSIONS = frozenset(
         Permission.HOTLISTS_APPROVE,
         Permission.HOTLISTS_MANAGE,
         Permission.HOTLISTS_PROPOSE,
+        Permission.VIOLATIONS_REVIEW,
     }
 )
 
@@ -195,6 +199,13 @@ for _role, _granted in _HOTLIST_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 for _role, _granted in _HOTLIST_CEILING.items():
     _ROLE_CEILING[_role] = _ROLE_CEILING.get(_role, frozenset()) | _granted
+
+
+# Red-light review (issue 17). DUP §3.4 — no automated citation without manual review by SJPD
+# staff: lieutenants review violation events and decide, by name; an administrator can grant the
+# review to investigators through a class of access.
+_ROLE_PERMISSIONS[Role.LIEUTENANT] |= {Permission.VIOLATIONS_REVIEW}
+_ROLE_CEILING[Role.INVESTIGATOR] = _ROLE_CEILING[Role.INVESTIGATOR] | {Permission.VIOLATIONS_REVIEW}
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:

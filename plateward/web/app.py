@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.hotlists.feed_pages import router as feed_pages
     from plateward.hotlists.pages import router as hotlist_pages
     from plateward.oversight.pages import router as oversight_pages
+    from plateward.oversight.redlight_pages import api as redlight_api
+    from plateward.oversight.redlight_pages import router as redlight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
     from plateward.search.api import router as search_api
@@ -118,6 +120,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         compliance_pages,
         site_pages,
         signage_pages,
+        redlight_pages,
+        redlight_api,
     ):
         app.include_router(router)
     return app

@@ -212,6 +212,23 @@ FEATURES: tuple[Feature, ...] = (
         "Record notice signs",
     ),
     Feature(
+        Permission.CAMERAS_MANAGE,
+        "Red-light devices",
+        "/admin/traffic-devices",
+        "Register red-light devices and enable them once their notice sign is recorded "
+        "within 200 feet (DUP §2.4).",
+        "Manage red-light devices",
+    ),
+    Feature(
+        Permission.VIOLATIONS_REVIEW,
+        "Red-light review",
+        "/violations",
+        "Review red-light violations with their evidence and decide, by name, whether to cite: "
+        "nothing is cited automatically (DUP §3.4).",
+        "Review red-light violations",
+        in_menu=True,
+    ),
+    Feature(
         None,
         "My account",
         "/account",

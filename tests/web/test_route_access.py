@@ -167,6 +167,15 @@ ACCESS |= {
     ("POST", "/admin/signs"): ADMINS,
     ("POST", "/admin/signs/gateways"): ADMINS,
     ("POST", "/admin/signs/{sign_id}/remove"): ADMINS,
+    ("GET", "/admin/traffic-devices"): ADMINS,
+    ("POST", "/admin/traffic-devices"): ADMINS,
+    ("POST", "/admin/traffic-devices/{code}/enable"): ADMINS,
+    # violations:review (lieutenants); a device posts violations with its service token
+    ("GET", "/violations"): LIEUTENANTS,
+    ("GET", "/violations/{event_id}"): LIEUTENANTS,
+    ("POST", "/violations/{event_id}/cite"): LIEUTENANTS,
+    ("POST", "/violations/{event_id}/dismiss"): LIEUTENANTS,
+    ("POST", "/api/v1/traffic-violations"): CAMERAS,
 }
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
@@ -293,6 +302,7 @@ def _path_values(db: Database) -> dict[str, str]:
         # Placement, signage and red-light review (issue 17)
         "site_id": "999999",
         "sign_id": "999999",
+        "event_id": "999999",
     }
 
 

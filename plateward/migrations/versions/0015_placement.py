@@ -1,11 +1,12 @@
-"""Placement review and signage (issue 17).
+"""Placement review, signage and red-light review (issue 17).
 
 ``cameras`` gains each fixed camera's view range and angle; ``sensitive_sites`` holds the sites
 with their entrances and exits, ``public_view_attestations`` who attested each placement,
 ``placement_holds`` the active cameras found to see a sensitive entrance, and
 ``sensitive_site_drops`` the mobile reads not stored near each site per day (figures only).
-``signs`` holds the posted notices and ``city_gateways`` the city's entrances and exits
-(DUP §3.1, §5, §6, update 2026).
+``signs`` holds the posted notices and ``city_gateways`` the city's entrances and exits;
+``traffic_devices`` and ``violation_events`` the red-light devices and the events waiting for a
+named reviewer (DUP §2.4, §3.1, §3.4, §5, §6, update 2026).
 
 Revision ID: 0015
 Revises: 0012
@@ -126,13 +127,62 @@ def _signs_and_devices() -> None:
     )
 
 
+def _traffic_devices() -> None:
+    op.create_table(
+        "traffic_devices",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("code", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("intersection", sa.String(300), nullable=False),
+        sa.Column("latitude", sa.Float(), nullable=False),
+        sa.Column("longitude", sa.Float(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("registered_at", UTCDateTime(), nullable=False),
+        sa.Column("enabled_at", UTCDateTime()),
+        sa.Column("enabled_by_name", sa.String(200)),
+        sa.UniqueConstraint("code", name="uq_traffic_devices_code"),
+    )
+    op.create_table(
+        "violation_events",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "device_id",
+            sa.Integer(),
+            sa.ForeignKey(
+                "traffic_devices.id", name="fk_violation_events_device_id_traffic_devices"
+            ),
+            nullable=False,
+        ),
+        sa.Column("occurred_at", UTCDateTime(), nullable=False),
+        sa.Column("received_at", UTCDateTime(), nullable=False),
+        sa.Column("plate", sa.String(8), nullable=False),
+        sa.Column("plate_state", sa.String(2)),
+        sa.Column("evidence_ref", sa.String(500), nullable=False),
+        sa.Column("red_for_seconds", sa.Float()),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("opened_by_id", sa.Integer()),
+        sa.Column("opened_at", UTCDateTime()),
+        sa.Column("reviewer_id", sa.Integer()),
+        sa.Column("reviewer_name", sa.String(200)),
+        sa.Column("reviewer_badge", sa.String(40)),
+        sa.Column("reviewed_at", UTCDateTime()),
+        sa.Column("decision_note", sa.String(1000)),
+        sa.Column("citation_number", sa.String(40)),
+    )
+    op.create_index("ix_violation_events_status", "violation_events", ["status"])
+
+
 def upgrade() -> None:
     _sites()
     _placement()
     _signs_and_devices()
+    _traffic_devices()
 
 
 def downgrade() -> None:
+    op.drop_index("ix_violation_events_status", table_name="violation_events")
+    op.drop_table("violation_events")
+    op.drop_table("traffic_devices")
     op.drop_table("city_gateways")
     op.drop_table("signs")
     op.drop_index("ix_placement_holds_camera_id", table_name="placement_holds")
