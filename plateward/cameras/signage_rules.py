@@ -110,11 +110,15 @@ def signage_gaps(
     signs: Sequence[PostedSign],
     camera_distance_m: float,
 ) -> list[SignageGap]:
-    """DUP §6 — each active fixed camera near a designated-intersection sign, each city
-    entrance/exit with its own sign; every place that lacks one is a warning."""
+    """DUP §6 — each active fixed camera near a designated-intersection sign (a camera at a city
+    entrance/exit is covered by that entrance's sign), each city entrance/exit with its own
+    sign; every place that lacks one is a warning."""
     gaps = []
     for camera in cameras:
-        if not has_sign_within(camera, signs, SignKind.DESIGNATED_INTERSECTION, camera_distance_m):
+        if not any(
+            has_sign_within(camera, signs, kind, camera_distance_m)
+            for kind in (SignKind.DESIGNATED_INTERSECTION, SignKind.CITY_ENTRANCE_EXIT)
+        ):
             gaps.append(
                 SignageGap(
                     f"{camera.label}: no designated-intersection sign within "
