@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from plateward.cameras import placement
 from plateward.cameras import service as cameras
 from plateward.cameras.rules import CameraSpec
 from plateward.cameras.service import CameraView
@@ -175,3 +177,71 @@ def change_camera(
         view = cameras.reactivate_camera(uow, actor, code)
     assert view is not None  # noqa: S101 — a change or a status was sent
     return CameraRecord.of(view)
+
+
+# --- placement review (issue 17) ----------------------------------------------------------------
+
+
+class ConflictOut(BaseModel):
+    site: str
+    kind: str
+    distance_m: float
+    reason: str
+
+
+class PlacementOut(BaseModel):
+    """A camera's placement review: its field of view (GeoJSON, None for a mobile camera), the
+    sensitive sites whose entrances it reaches, whether a public-view attestation covers its
+    present placement, whether it is held, and why it cannot be activated now (empty: it can)."""
+
+    code: str
+    status: str
+    view: dict[str, Any] | None
+    conflicts: list[ConflictOut]
+    attested: bool
+    held_since: datetime | None
+    problems: list[str]
+
+    @classmethod
+    def of(cls, r: placement.PlacementReview) -> PlacementOut:
+        return cls(
+            code=r.code,
+            status=r.status,
+            view=r.view,
+            conflicts=[
+                ConflictOut(
+                    site=c.site_name, kind=c.site_kind, distance_m=c.distance_m, reason=c.reason
+                )
+                for c in r.conflicts
+            ],
+            attested=r.attestation is not None and r.attestation.current,
+            held_since=r.held_since,
+            problems=r.problems,
+        )
+
+
+@router.get(
+    "/cameras/{code}/placement",
+    response_model=PlacementOut,
+    responses={401: {}, 403: {}, 404: {}},
+)
+def camera_placement(uow: UowDep, actor: Manager, code: CameraCode) -> PlacementOut:
+    """The camera's placement review (cameras:manage; DUP §3.1, §5, update 2026)."""
+    return PlacementOut.of(placement.review(uow, actor, code))
+
+
+@router.post(
+    "/cameras/{code}/attestations",
+    response_model=PlacementOut,
+    status_code=201,
+    responses=CHANGE_ERRORS,
+)
+def attest_camera(
+    uow: UowDep, actor: Manager, code: CameraCode, attestation: PublicViewIn
+) -> PlacementOut:
+    """Record that the camera, as placed now, sees only what is in public view (a note, a photo
+    reference, or both); then activate it with ``PATCH`` ``{"status": "active"}``."""
+    placement.attest(
+        uow, actor, code, cameras.AttestationIn(attestation.note, attestation.photo_ref)
+    )
+    return PlacementOut.of(placement.review(uow, actor, code))

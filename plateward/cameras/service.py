@@ -209,7 +209,13 @@ def _save(
     if changed:
         _record(uow, actor, AuditAction.CAMERA_UPDATED, spec.code, changed=changed)
     if activate:
-        placement.activate_checked(uow, actor, camera, AuditAction.CAMERA_REACTIVATED)
+        # Like registering: a refused placement leaves the camera as it was, the refusal in the
+        # trail, and the rest of the change stands.
+        problems, conflicts = placement.activation_problems(uow, camera)
+        if problems:
+            placement.record_refused(uow, actor, spec.code, problems, conflicts)
+        else:
+            placement.activate_checked(uow, actor, camera, AuditAction.CAMERA_REACTIVATED)
     placement.recheck(uow, actor, [camera])
     return camera, Change.UPDATED
 

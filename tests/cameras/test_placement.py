@@ -100,21 +100,21 @@ def test_moved_clear_and_attested_it_is_activated(
 
     turned = client.patch("/api/v1/cameras/PROPOSED-1", json={"heading": 180})
     unattested = client.patch("/api/v1/cameras/PROPOSED-1", json={"status": "active"})
-    page = client.get("/admin/cameras/PROPOSED-1")
-    client.post(
-        "/admin/cameras/PROPOSED-1/attest",
-        data={"csrf_token": csrf_from(page.text), "note": "Faces south along Monterey Rd"},
+    review = client.get("/api/v1/cameras/PROPOSED-1/placement").json()
+    attested = client.post(
+        "/api/v1/cameras/PROPOSED-1/attestations", json={"note": "Faces south along Monterey Rd"}
     )
     activated = client.patch("/api/v1/cameras/PROPOSED-1", json={"status": "active"})
 
     assert turned.status_code == 200, turned.text
+    assert review["conflicts"] == [] and not review["attested"]
+    assert attested.status_code == 201 and attested.json()["problems"] == []
     # The attestation was made for the old heading: a new placement needs a new one.
     assert unattested.status_code == 409
     assert "attestation" in unattested.json()["detail"]
     assert activated.status_code == 200, activated.text
     assert activated.json()["status"] == "active"
-    attested = entries(db, "camera.public_view_attested")[-1]
-    assert attested.details["heading"] == 180
+    assert entries(db, "camera.public_view_attested")[-1].details["heading"] == 180
     assert entries(db, "camera.activated")[-1].details["camera"] == "PROPOSED-1"
 
 
@@ -213,3 +213,27 @@ def test_the_compliance_map_refuses_a_proposed_placement(
     assert '"proposal"' in checked.text  # drawn on the map
     assert entries(db, "camera.placement_checked")[-1].outcome == "denied"
     assert bad.status_code == 422
+
+
+def test_the_camera_page_records_an_attestation_and_refuses_an_empty_one(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    sign_in(client, backend, "admin")
+    page = client.get("/admin/cameras/SJ-FX-001")
+
+    empty = client.post(
+        "/admin/cameras/SJ-FX-001/attest", data={"csrf_token": csrf_from(page.text)}
+    )
+    recorded = client.post(
+        "/admin/cameras/SJ-FX-001/attest",
+        data={"csrf_token": csrf_from(page.text), "photo_ref": "photos/sj-fx-001-2026.jpg"},
+        follow_redirects=False,
+    )
+
+    assert empty.status_code == 422
+    assert "needs a photo or a note" in empty.text
+    assert recorded.status_code == 303
+    entry = entries(db, "camera.public_view_attested")[-1]
+    assert entry.details["photo_ref"] == "photos/sj-fx-001-2026.jpg"
+    assert entry.actor_name == "Test Admin"
+    assert "photos/sj-fx-001-2026.jpg" in client.get("/admin/cameras/SJ-FX-001").text

@@ -157,6 +157,8 @@ ACCESS |= {
     ("GET", "/admin/compliance"): ADMINS,
     ("POST", "/admin/compliance/check"): ADMINS,
     ("POST", "/admin/cameras/{code}/attest"): ADMINS,
+    ("GET", "/api/v1/cameras/{code}/placement"): ADMINS,
+    ("POST", "/api/v1/cameras/{code}/attestations"): ADMINS,
     ("GET", "/admin/sites"): ADMINS,
     ("POST", "/admin/sites"): ADMINS,
     ("POST", "/admin/sites/import"): ADMINS,
