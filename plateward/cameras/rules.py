@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import shapely
-from shapely import STRtree
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from plateward.core.permissions import Actor, Permission
@@ -297,12 +297,13 @@ class LocalPlane:
     longitude: float
 
     @property
-    def _east_scale(self) -> float:
+    def east_scale(self) -> float:
+        """Metres per degree of longitude at the origin's latitude."""
         return METRES_PER_DEGREE * math.cos(math.radians(self.latitude))
 
     def to_metres(self, geometry: BaseGeometry) -> BaseGeometry:
         """A longitude/latitude geometry in this plane."""
-        east, lon0, lat0 = self._east_scale, self.longitude, self.latitude
+        east, lon0, lat0 = self.east_scale, self.longitude, self.latitude
 
         def project(coords: Any) -> Any:
             out = coords.copy()
@@ -314,7 +315,7 @@ class LocalPlane:
 
     def to_degrees(self, geometry: BaseGeometry) -> BaseGeometry:
         """A geometry in this plane as longitude/latitude."""
-        east, lon0, lat0 = self._east_scale, self.longitude, self.latitude
+        east, lon0, lat0 = self.east_scale, self.longitude, self.latitude
 
         def unproject(coords: Any) -> Any:
             out = coords.copy()
@@ -353,6 +354,12 @@ class SiteEntrances:
     kind: str
     entrances: BaseGeometry
 
+    @cached_property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) in degrees, computed once."""
+        minx, miny, maxx, maxy = (float(b) for b in self.entrances.bounds)
+        return minx, miny, maxx, maxy
+
 
 @dataclass(frozen=True)
 class PlacementConflict:
@@ -371,7 +378,7 @@ class PlacementConflict:
 
 def _near(view: FieldOfView, site: SiteEntrances, reach_m: float) -> bool:
     """A cheap test in degrees: could the site be within ``reach_m`` of the camera at all?"""
-    minx, miny, maxx, maxy = (float(b) for b in site.entrances.bounds)
+    minx, miny, maxx, maxy = site.bounds
     lat_margin = reach_m / METRES_PER_DEGREE
     lon_margin = lat_margin / max(math.cos(math.radians(view.latitude)), 1e-6)
     return (
@@ -442,37 +449,44 @@ def same_placement(a: Placement, b: Placement) -> bool:
 class SiteZones:
     """Where mobile cameras' reads are not stored: within ``buffer_m`` of an entrance or exit.
 
-    Built once per ingest batch; ``site_at`` answers per read with a spatial index, so a batch
-    of thousands of patrol-car reads costs little (DUP update 2026, reads/ingest.py).
+    Built once per ingest batch; ``site_at`` answers per read from a grid of cells about the
+    buffer's size (a dictionary look-up), then measures the exact distance in the site's own
+    plane, so a batch of thousands of patrol-car reads costs little (DUP update 2026,
+    reads/ingest.py; bench/placement.py measures it).
     """
 
     def __init__(self, sites: Sequence[SiteEntrances], buffer_m: float) -> None:
         self.sites = tuple(s for s in sites if not s.entrances.is_empty)
         self.buffer_m = buffer_m
-        boxes = []
-        for site in self.sites:
-            minx, miny, maxx, maxy = site.entrances.bounds
+        self._cell = max(buffer_m, 10.0) / METRES_PER_DEGREE  # degrees of latitude per cell
+        self._grid: dict[tuple[int, int], list[int]] = {}
+        self._local: list[tuple[LocalPlane, BaseGeometry]] = []
+        for index, site in enumerate(self.sites):
+            minx, miny, maxx, maxy = (float(b) for b in site.entrances.bounds)
+            centre = LocalPlane((miny + maxy) / 2, (minx + maxx) / 2)
+            self._local.append((centre, centre.to_metres(site.entrances)))
             lat_margin = buffer_m / METRES_PER_DEGREE + 1e-6
             lon_margin = lat_margin / max(math.cos(math.radians(miny)), 1e-6)
-            boxes.append(
-                box(minx - lon_margin, miny - lat_margin, maxx + lon_margin, maxy + lat_margin)
-            )
-        self._index = STRtree(boxes)
+            for cell in self._cells(
+                miny - lat_margin, minx - lon_margin, maxy + lat_margin, maxx + lon_margin
+            ):
+                self._grid.setdefault(cell, []).append(index)
+
+    def _cells(self, south: float, west: float, north: float, east: float) -> list[tuple[int, int]]:
+        rows = range(math.floor(south / self._cell), math.floor(north / self._cell) + 1)
+        cols = range(math.floor(west / self._cell), math.floor(east / self._cell) + 1)
+        return [(r, c) for r in rows for c in cols]
 
     def __bool__(self) -> bool:
         return bool(self.sites)
 
     def site_at(self, latitude: float, longitude: float) -> SiteEntrances | None:
         """The sensitive site whose entrance or exit lies within the buffer of this point."""
-        if not self.sites:
-            return None
-        candidates = self._index.query(Point(longitude, latitude))
-        if len(candidates) == 0:
-            return None
-        plane = LocalPlane(latitude, longitude)
-        origin = Point(0, 0)
-        for i in sorted(int(c) for c in candidates):
-            site = self.sites[i]
-            if origin.distance(plane.to_metres(site.entrances)) <= self.buffer_m:
-                return site
+        key = (math.floor(latitude / self._cell), math.floor(longitude / self._cell))
+        for index in self._grid.get(key, ()):
+            plane, local = self._local[index]
+            x = (longitude - plane.longitude) * plane.east_scale
+            y = (latitude - plane.latitude) * METRES_PER_DEGREE
+            if local.distance(Point(x, y)) <= self.buffer_m:
+                return self.sites[index]
         return None
