@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -550,3 +551,20 @@ def red_light_notice_within(
     from plateward.cameras import signage
 
     return signage.red_light_notice_within(uow, latitude, longitude, metres)
+
+
+def sensitive_site_points(uow: UnitOfWork) -> list[tuple[str, str, float, float]]:
+    """(name, kind, latitude, longitude) of every recorded sensitive site: places only, for
+    the misuse signals' nearness test (search/misuse_rules.py); no data about reads."""
+    from plateward.cameras.site_rules import KIND_LABELS, SiteKind
+
+    return [
+        (s.name, KIND_LABELS.get(SiteKind(s.kind), s.kind), lat, lon)
+        for s in placement.site_entrances(uow)
+        for lat, lon in [_point(s.entrances)]
+    ]
+
+
+def _point(geometry: BaseGeometry) -> tuple[float, float]:
+    point = geometry.representative_point()
+    return float(point.y), float(point.x)

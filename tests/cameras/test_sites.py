@@ -155,3 +155,23 @@ def test_a_patrol_car_passing_a_clinic_leaves_no_read_only_a_count(
     assert ingested.details["dropped_near_sensitive_sites"] == 1
     assert "7NEAR01" not in str(ingested.details)
     assert "Patrol Route Clinic</a></td><td>reproductive" in client.get("/admin/sites").text
+
+
+def test_the_misuse_signals_measure_searches_against_the_registered_sites(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    from plateward.cameras import service as cameras
+    from plateward.jobs_catalog import catalog
+
+    sign_in(client, backend, "admin")
+    add_site(client, "Registry Clinic", "POINT (-121.8700 37.3400)")
+
+    with db.unit_of_work() as uow:
+        points = cameras.sensitive_site_points(uow)
+    job = next(j for j in catalog(db.settings) if j.name == "misuse-signals")
+    with db.unit_of_work() as uow:
+        job.body(uow, job.actor)  # reads the registry, not the shipped demo list
+
+    assert points == [
+        ("Registry Clinic", "reproductive health care (abortion provider)", 37.34, -121.87)
+    ]
