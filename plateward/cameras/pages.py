@@ -120,6 +120,7 @@ def _registry(
     context = {
         "cameras": health,
         "silent": [v.camera.code for v in health if v.health.flagged],
+        "held": placement.held_codes(uow, state.actor),
         "unknown": [
             {
                 "name": u.name,

@@ -476,6 +476,12 @@ def held_cameras(uow: UnitOfWork) -> dict[int, datetime | None]:
     return held
 
 
+def held_codes(uow: UnitOfWork, actor: Actor) -> list[str]:
+    """The cameras held now, for the administrators' banner (DUP update 2026)."""
+    authorize(uow, actor, Permission.CAMERAS_MANAGE)
+    return open_holds(uow)
+
+
 def open_holds(uow: UnitOfWork) -> list[str]:
     """The codes of the cameras held now (the administrators' banner)."""
     rows = uow.session.execute(

@@ -153,6 +153,7 @@ def test_a_site_added_later_holds_the_camera_and_its_reads_until_resolved(
 
     added = add_site(client, "Curtner Mosque", driveway(*offset(*CURTNER, 340, 20)))
     held_page = client.get("/admin/cameras/SJ-FX-001")
+    registry = client.get("/admin/cameras")
     hidden = _visible(db)
     site_id = added.headers["location"].split("/")[-1].split("?")[0]
     page = client.get(f"/admin/sites/{site_id}")
@@ -174,6 +175,7 @@ def test_a_site_added_later_holds_the_camera_and_its_reads_until_resolved(
 
     assert "SJ-FX-001 held" in unquote(added.headers["location"])
     assert 'id="hold-banner"' in held_page.text
+    assert 'id="held-banner"' in registry.text and "SJ-FX-001" in registry.text
     assert "7HLD001" not in hidden
     assert entries(db, "camera.placement_held")[-1].details["camera"] == "SJ-FX-001"
     assert "SJ-FX-001 cleared" in unquote(moved.headers["location"])
