@@ -177,7 +177,7 @@ class ViolationReceived(BaseModel):
     "/traffic-violations",
     response_model=ViolationReceived,
     status_code=202,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses={400: {}, 401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
 )
 def post_violation(
     uow: UowDep, actor: Annotated[Actor, Depends(bearer_caller)], event: ViolationPost
