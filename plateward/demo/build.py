@@ -25,7 +25,7 @@ from plateward.core.database import Database, UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.demo import city
 from plateward.demo.hotlists import seed_hotlist
-from plateward.demo.sites import seed_sites
+from plateward.demo.sites import seed_red_light, seed_sites
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
 from plateward.sharing import service as agencies
@@ -167,6 +167,7 @@ def build_city(
     operator = Actor.system("demo")
     _register_places(db, operator)
     seed_sites(db, operator)  # sensitive sites, signs, city entrances (issue 17)
+    seed_red_light(db, operator)  # a red-light device and violations waiting for review
     people = _people(db, operator, data_dir)
     with db.unit_of_work() as uow:
         token = tokens.issue_service_credential(

@@ -7,7 +7,7 @@ activates; the mobile units' patrol routes pass some of them, so ingest drops a 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from plateward.cameras import signage, sites
 from plateward.cameras.signage_rules import SignKind, SignSpec
@@ -15,6 +15,7 @@ from plateward.cameras.site_rules import SiteKind, SiteSpec
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
 from plateward.demo import city
+from plateward.oversight import redlight
 
 SOURCE = "Demo city: Planning Department parcel survey"
 SURVEYED = date(2026, 3, 10)
@@ -147,6 +148,39 @@ def seed_sites(db: Database, operator: Actor) -> None:
         for c in _GATEWAYS:
             with db.unit_of_work() as uow:
                 signage.add_gateway(uow, operator, c.name, c.latitude or 0, c.longitude or 0)
+
+
+# A red-light device at Santa Clara St & 1st St, its notice sign 30 m up the street (DUP §2.4).
+RED_LIGHT = ("SJ-RL-001", "Santa Clara & 1st red-light camera", "E Santa Clara St & N 1st St")
+RED_LIGHT_AT = (37.3364, -121.8901)
+
+
+def seed_red_light(db: Database, operator: Actor) -> None:
+    """Idempotent: the device, its notice sign, and two violations waiting for review."""
+    with db.unit_of_work() as uow:
+        if any(d.code == RED_LIGHT[0] for d in redlight.list_devices(uow, operator)):
+            return
+        redlight.register_device(uow, operator, *RED_LIGHT, *RED_LIGHT_AT)
+    with db.unit_of_work() as uow:
+        signage.add_sign(
+            uow,
+            operator,
+            SignSpec(
+                SignKind.RED_LIGHT_NOTICE,
+                "Photo enforced: E Santa Clara St westbound",
+                RED_LIGHT_AT[0] + 0.00027,
+                RED_LIGHT_AT[1],
+                date(2025, 1, 15),
+            ),
+        )
+        redlight.enable_device(uow, operator, RED_LIGHT[0])
+    for minutes, plate, red in ((95, "8KTR417", 1.2), (40, "6WNB882", 0.4)):
+        with db.unit_of_work() as uow:
+            when = uow.now() - timedelta(minutes=minutes)
+            event = redlight.ViolationIn(
+                RED_LIGHT[0], when, plate, "CA", f"demo/red-light/{plate}-{minutes}.jpg", red
+            )
+            redlight.receive_violation(uow, operator, event)
 
 
 def _row(spec: SiteSpec) -> sites.SiteRow:

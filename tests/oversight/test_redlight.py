@@ -182,3 +182,17 @@ def test_no_code_path_issues_a_citation_by_itself(
                 callers.append(path.name)
     assert setters == ["redlight.py"]
     assert callers == ["redlight_pages.py"]
+
+
+def test_the_demo_device_is_enabled_and_its_violations_wait_for_review(
+    db: Database, operator: Actor
+) -> None:
+    from plateward.demo.sites import seed_red_light
+
+    seed_red_light(db, operator)
+    seed_red_light(db, operator)  # idempotent
+
+    with db.unit_of_work() as uow:
+        assert [d.enabled for d in redlight.list_devices(uow, operator)] == [True]
+        statuses = list(uow.session.scalars(select(ViolationEvent.status)))
+    assert statuses == ["pending", "pending"]
