@@ -9,8 +9,9 @@ ingest path calls it (tests/oversight/test_redlight.py proves it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -64,6 +65,7 @@ class ViolationView:
     decision_note: str | None
     citation_number: str | None
     opened_by_id: int | None
+    image_stored: bool = False  # the evidence's image is in the image folder, to be shown
 
 
 def _device_view(d: TrafficDevice) -> DeviceView:
@@ -78,6 +80,26 @@ def _device_view(d: TrafficDevice) -> DeviceView:
         d.enabled_at,
         d.enabled_by_name,
     )
+
+
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+@dataclass(frozen=True)
+class EvidenceImage:
+    content_type: str
+    body: bytes
+
+
+def stored_evidence(image_dir: Path | None, evidence_ref: str) -> Path | None:
+    """The evidence image inside ``image_dir``; a reference may not lead out of it."""
+    if image_dir is None or not evidence_ref:
+        return None
+    root = image_dir.resolve()
+    path = (root / evidence_ref).resolve()
+    if path.suffix.lower() in IMAGE_TYPES and path.is_relative_to(root) and path.is_file():
+        return path
+    return None
 
 
 def _view(e: ViolationEvent, device: TrafficDevice) -> ViolationView:
@@ -286,7 +308,27 @@ def open_violation(uow: UnitOfWork, actor: Actor, event_id: int) -> ViolationVie
         details={"device": device.code, "evidence_ref": event.evidence_ref},
     )
     uow.commit()
-    return _view(event, device)
+    stored = stored_evidence(uow.settings.image_dir, event.evidence_ref) is not None
+    return replace(_view(event, device), image_stored=stored)
+
+
+def evidence_image(uow: UnitOfWork, actor: Actor, event_id: int) -> EvidenceImage:
+    """The violation's evidence image, for the reviewer's page (audited: it shows a plate)."""
+    authorize(uow, actor, Permission.VIOLATIONS_REVIEW, ViolationResource(event_id))
+    event, device = _event(uow, event_id)
+    path = stored_evidence(uow.settings.image_dir, event.evidence_ref)
+    if path is None:
+        raise NotFound("no image of this violation's evidence is stored on this server")
+    _record(
+        uow,
+        actor,
+        AuditAction.VIOLATION_OPENED,
+        result_count=1,
+        result_ids=(str(event.id),),
+        details={"device": device.code, "evidence_ref": event.evidence_ref, "image": True},
+    )
+    uow.commit()
+    return EvidenceImage(IMAGE_TYPES[path.suffix.lower()], path.read_bytes())
 
 
 def _decide(uow: UnitOfWork, actor: Actor, event_id: int) -> tuple[ViolationEvent, TrafficDevice]:

@@ -57,6 +57,18 @@ def violation_page(request: Request, uow: UowDep, state: Reviewer, event_id: int
     return _violation_page(request, uow, state, event_id)
 
 
+@router.get("/violations/{event_id}/evidence")
+def evidence(uow: UowDep, state: Reviewer, event_id: int) -> Response:
+    """The evidence image: shown, never run (its own type, no sniffing, a closed CSP)."""
+    image = redlight.evidence_image(uow, state.actor, event_id)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Content-Disposition": "inline",
+    }
+    return Response(image.body, media_type=image.content_type, headers=headers)
+
+
 @router.post("/violations/{event_id}/cite", response_class=HTMLResponse)
 def cite(
     request: Request,

@@ -196,3 +196,30 @@ def test_the_demo_device_is_enabled_and_its_violations_wait_for_review(
         assert [d.enabled for d in redlight.list_devices(uow, operator)] == [True]
         statuses = list(uow.session.scalars(select(ViolationEvent.status)))
     assert statuses == ["pending", "pending"]
+
+
+def test_evidence_is_read_only_from_inside_the_image_folder(tmp_path: Path) -> None:
+    (tmp_path / "rl").mkdir()
+    (tmp_path / "rl" / "a.jpg").write_bytes(b"\xff\xd8jpeg")
+    (tmp_path.parent / "outside.jpg").write_bytes(b"\xff\xd8jpeg")
+
+    assert redlight.stored_evidence(tmp_path, "rl/a.jpg") == tmp_path / "rl" / "a.jpg"
+    assert redlight.stored_evidence(tmp_path, "../outside.jpg") is None
+    assert redlight.stored_evidence(tmp_path, "rl/missing.jpg") is None
+    assert redlight.stored_evidence(None, "rl/a.jpg") is None
+
+
+def test_a_violation_without_a_stored_image_says_where_its_evidence_is(
+    client: TestClient, backend: Backend, db: Database, operator: Actor
+) -> None:
+    _device(db, operator)
+    with db.unit_of_work() as uow:
+        redlight.enable_device(uow, operator, "RL-001")
+    event_id = _post(client, backend.ingest_token)
+    sign_in(client, backend, "lieutenant")
+
+    page = client.get(f"/violations/{event_id}")
+    image = client.get(f"/violations/{event_id}/evidence")
+
+    assert "not stored on this server" in page.text
+    assert image.status_code == 404

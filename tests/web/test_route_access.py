@@ -175,6 +175,7 @@ ACCESS |= {
     # violations:review (lieutenants); a device posts violations with its service token
     ("GET", "/violations"): LIEUTENANTS,
     ("GET", "/violations/{event_id}"): LIEUTENANTS,
+    ("GET", "/violations/{event_id}/evidence"): LIEUTENANTS,
     ("POST", "/violations/{event_id}/cite"): LIEUTENANTS,
     ("POST", "/violations/{event_id}/dismiss"): LIEUTENANTS,
     ("POST", "/api/v1/traffic-violations"): CAMERAS,
