@@ -41,8 +41,6 @@ class CameraOut(BaseModel):
     latitude: float | None
     longitude: float | None
     heading: int | None
-    view_range_m: float | None = None
-    view_angle_deg: int | None = None
 
     @classmethod
     def of(cls, c: CameraView) -> CameraOut:
@@ -56,8 +54,6 @@ class CameraOut(BaseModel):
             latitude=c.latitude,
             longitude=c.longitude,
             heading=c.heading,
-            view_range_m=c.view_range_m,
-            view_angle_deg=c.view_angle_deg,
         )
 
 
@@ -67,6 +63,8 @@ class CameraRecord(CameraOut):
     vendor_ref: str | None
     agency_ori: str
     expected_interval_minutes: int | None
+    view_range_m: float | None = None
+    view_angle_deg: int | None = None
 
     @classmethod
     def of(cls, c: CameraView) -> CameraRecord:
@@ -75,6 +73,8 @@ class CameraRecord(CameraOut):
             vendor_ref=c.vendor_ref,
             agency_ori=c.agency_ori,
             expected_interval_minutes=c.expected_interval_minutes,
+            view_range_m=c.view_range_m,
+            view_angle_deg=c.view_angle_deg,
         )
 
 

@@ -202,10 +202,8 @@ for _role, _granted in _HOTLIST_CEILING.items():
 
 
 # Red-light review (issue 17). DUP §3.4 — no automated citation without manual review by SJPD
-# staff: lieutenants review violation events and decide, by name; an administrator can grant the
-# review to investigators through a class of access.
+# staff: lieutenants review violation events and decide, by name.
 _ROLE_PERMISSIONS[Role.LIEUTENANT] |= {Permission.VIOLATIONS_REVIEW}
-_ROLE_CEILING[Role.INVESTIGATOR] = _ROLE_CEILING[Role.INVESTIGATOR] | {Permission.VIOLATIONS_REVIEW}
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:
