@@ -375,7 +375,7 @@ def cameras_import(
                 if row.spec is None:
                     raise PlatewardError(row.error or "unreadable row")
                 with db.unit_of_work() as uow:
-                    counts[cameras.import_camera(uow, operator, row.spec)] += 1
+                    counts[cameras.import_camera(uow, operator, row.spec, row.attestation)] += 1
             except PlatewardError as exc:
                 failed += 1
                 console.print(f"  refused {row.position}: {exc.detail}", highlight=False)

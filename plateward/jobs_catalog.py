@@ -23,6 +23,7 @@ from plateward.reads import service as reads
 from plateward.retention import holds as legal_holds
 from plateward.retention import purge as retention_purge
 from plateward.search import misuse
+from plateward.search.misuse_records import SensitiveSite
 
 
 def prepare_partitions(uow: UnitOfWork, actor: Actor) -> str | None:
@@ -69,6 +70,11 @@ def record_misuse_signals(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §9 — the patterns of misuse found in the trail's searches, for the auditors (idempotent:
     evidence already recorded is not recorded again). The summary counts kinds, never a plate."""
     return misuse.record_signals(uow, actor).summary
+    registered = cameras.sensitive_site_points(uow)  # the placement registry (issue 17)
+    if not registered:
+        return misuse.record_signals(uow, actor).summary  # none yet: the shipped demo places
+    sites = tuple(SensitiveSite(*site) for site in registered)
+    return misuse.record_signals(uow, actor, lambda: sites).summary
 
 
 def expire_hotlist_entries(uow: UnitOfWork, actor: Actor) -> str | None:

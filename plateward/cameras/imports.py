@@ -7,8 +7,10 @@ header without the required columns, GeoJSON that is not a FeatureCollection) ra
 registry service, not here.
 
 CSV: a header row naming the columns; ``code, name, kind, location, vendor`` are required, and
-``agency_ori, latitude, longitude, heading, vendor_ref, expected_interval_minutes, status`` may
-be given. GeoJSON: a FeatureCollection whose features are Points (``[longitude, latitude]``, or
+``agency_ori, latitude, longitude, heading, vendor_ref, expected_interval_minutes, status,
+view_range_m, view_angle_deg, attestation_note, attestation_photo_ref`` may be given (a camera is
+activated only with an attestation and a clear placement: cameras/placement.py).
+GeoJSON: a FeatureCollection whose features are Points (``[longitude, latitude]``, or
 no geometry for a mobile camera) with the same names as properties.
 """
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plateward.cameras.placement import AttestationIn
 from plateward.cameras.rules import CameraSpec, CameraStatus
 from plateward.core.errors import InvalidInput
 
@@ -33,6 +36,11 @@ OPTIONAL = (
     "vendor_ref",
     "expected_interval_minutes",
     "status",
+    "view_range_m",
+    "view_angle_deg",
+    # DUP §3.1, §5 — a row with an attestation is activated when its placement is clear.
+    "attestation_note",
+    "attestation_photo_ref",
 )
 MAX_BYTES = 20_000_000
 
@@ -42,6 +50,7 @@ class ImportRow:
     position: str
     spec: CameraSpec | None
     error: str | None = None
+    attestation: AttestationIn | None = None
 
 
 class _RowError(Exception):
@@ -91,12 +100,19 @@ def spec_from(fields: Mapping[str, Any]) -> CameraSpec:
             fields.get("expected_interval_minutes"), "expected_interval_minutes", int
         ),
         status=_text(fields, "status").lower() or CameraStatus.ACTIVE,
+        view_range_m=_number(fields.get("view_range_m"), "view_range_m", float),
+        view_angle_deg=_number(fields.get("view_angle_deg"), "view_angle_deg", int),
     )
+
+
+def attestation_from(fields: Mapping[str, Any]) -> AttestationIn | None:
+    note, photo = _text(fields, "attestation_note"), _text(fields, "attestation_photo_ref")
+    return AttestationIn(note, photo) if note or photo else None
 
 
 def _row(position: str, fields: Mapping[str, Any]) -> ImportRow:
     try:
-        return ImportRow(position, spec_from(fields))
+        return ImportRow(position, spec_from(fields), attestation=attestation_from(fields))
     except _RowError as exc:
         return ImportRow(position, None, str(exc))
 

@@ -16,7 +16,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plateward.accounts.sessions import SessionState
+from plateward.cameras import placement
 from plateward.cameras import service as cameras
+from plateward.cameras.compliance_pages import _map_page, camera_feature, placement_map_context
 from plateward.cameras.rules import CODE_PATTERN, CameraSpec
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound
@@ -46,6 +48,8 @@ def _camera_fields(
     heading: Annotated[str, Form(max_length=10)] = "",
     vendor_ref: Annotated[str, Form(max_length=64)] = "",
     expected_interval_minutes: Annotated[str, Form(max_length=10)] = "",
+    view_range_m: Annotated[str, Form(max_length=10)] = "",
+    view_angle_deg: Annotated[str, Form(max_length=10)] = "",
 ) -> dict[str, str]:
     """The fields a camera's register and edit forms share, as typed (shown again if refused)."""
     return {
@@ -59,6 +63,8 @@ def _camera_fields(
         "heading": heading,
         "vendor_ref": vendor_ref,
         "expected_interval_minutes": expected_interval_minutes,
+        "view_range_m": view_range_m,
+        "view_angle_deg": view_angle_deg,
     }
 
 
@@ -89,6 +95,8 @@ def _spec(form: dict[str, str]) -> CameraSpec:
         expected_interval_minutes=_number(
             form["expected_interval_minutes"], "expected interval", int
         ),
+        view_range_m=_number(form["view_range_m"], "view range"),
+        view_angle_deg=_number(form["view_angle_deg"], "view angle", int),
     )
 
 
@@ -112,6 +120,7 @@ def _registry(
     context = {
         "cameras": health,
         "silent": [v.camera.code for v in health if v.health.flagged],
+        "held": placement.held_codes(uow, state.actor),
         "unknown": [
             {
                 "name": u.name,
@@ -166,15 +175,32 @@ def register(
     fields: CameraFields,
     code: Annotated[str, Form(max_length=64)] = "",
     release_quarantine: Annotated[str, Form(max_length=3)] = "",
+    attestation_note: Annotated[str, Form(max_length=2000)] = "",
+    attestation_photo_ref: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """Register a camera; with ``release_quarantine`` also release the rows waiting on it."""
-    form = {"code": code, "release_quarantine": release_quarantine, **fields}
+    """Register a camera; with ``release_quarantine`` also release the rows waiting on it.
+
+    With an attestation it is activated at once when its placement is clear; otherwise it is
+    registered proposed (cameras/placement.py).
+    """
+    form = {
+        "code": code,
+        "release_quarantine": release_quarantine,
+        "attestation_note": attestation_note,
+        "attestation_photo_ref": attestation_photo_ref,
+        **fields,
+    }
+    attestation = (
+        cameras.AttestationIn(attestation_note, attestation_photo_ref)
+        if attestation_note.strip() or attestation_photo_ref.strip()
+        else None
+    )
     try:
         spec = _spec(form)
         if release_quarantine:
-            report = release.register_and_release(uow, state.actor, spec)
+            report = release.register_and_release(uow, state.actor, spec, attestation)
             return _released(report)
-        created = cameras.add_camera(uow, state.actor, spec)
+        created = cameras.add_camera(uow, state.actor, spec, attestation)
     except (InvalidInput, Conflict) as exc:
         uow.rollback()
         return _registry(request, state, uow, form, exc.detail, status_of(exc))
@@ -201,14 +227,17 @@ def _camera_page(
     )
     if health is None:
         raise NotFound(f"no camera with the code '{code[:64]}'")
+    review = placement.review(uow, state.actor, code)
     context = {
         "view": health,
         "camera": health.camera,
+        "placement": review,
         "agencies": agencies.list_agencies(uow),
         "error": error,
         "now": uow.now(),
+        **placement_map_context(request, cameras=[camera_feature(health.camera, review)]),
     }
-    return render(request, state, "cameras/admin_camera.html", context, status)
+    return _map_page(render(request, state, "cameras/admin_camera.html", context, status), request)
 
 
 @router.get("/{code}", response_class=HTMLResponse)
@@ -260,6 +289,25 @@ def retire(
 def reactivate(request: Request, uow: UowDep, state: ManagerForm, code: str) -> Response:
     return _change(
         request, uow, state, code, lambda: cameras.reactivate_camera(uow, state.actor, code)
+    )
+
+
+@router.post("/{code}/attest", response_class=HTMLResponse)
+def attest(
+    request: Request,
+    uow: UowDep,
+    state: ManagerForm,
+    code: str,
+    note: Annotated[str, Form(max_length=2000)] = "",
+    photo_ref: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """DUP §3.1, §5 — record the public-view attestation for the camera's present placement."""
+    return _change(
+        request,
+        uow,
+        state,
+        code,
+        lambda: placement.attest(uow, state.actor, code, placement.AttestationIn(note, photo_ref)),
     )
 
 

@@ -11,7 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
+
+import shapely
+from shapely.geometry import Point, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from plateward.core.permissions import Actor, Permission
 
@@ -25,6 +30,9 @@ class CameraStatus(StrEnum):
     ACTIVE = "active"  # its reads are accepted
     INACTIVE = "inactive"  # retired (out of service): its reads are quarantined until reactivated
     DECOMMISSIONED = "decommissioned"  # removed for good; treated like a retired camera
+    # Registered, not yet in service: its placement is reviewed and a person attests that it
+    # sees only what is in public view before it is activated (DUP §3.1, §5, update 2026).
+    PROPOSED = "proposed"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,10 @@ class CameraSpec:
     status: str = CameraStatus.ACTIVE
     vendor_ref: str | None = None
     expected_interval_minutes: int | None = None  # None: learned from its traffic
+    # Placement review (DUP update 2026): how far and how wide a fixed camera sees. None: the
+    # defaults below (DEFAULT_VIEW_RANGE_M, DEFAULT_VIEW_ANGLE_DEG).
+    view_range_m: float | None = None
+    view_angle_deg: int | None = None
 
 
 # What an edit may change. The code is the camera's identity (classes of access name it) and the
@@ -110,7 +122,7 @@ def _place_problem(spec: CameraSpec) -> str | None:
     interval = spec.expected_interval_minutes
     if interval is not None and not 1 <= interval <= MAX_INTERVAL_MINUTES:
         return f"the expected interval must be between 1 and {MAX_INTERVAL_MINUTES} minutes"
-    return None
+    return view_problem(spec.view_range_m, spec.view_angle_deg)
 
 
 def camera_problem(spec: CameraSpec) -> str | None:
@@ -220,3 +232,261 @@ def assess(
     if expected is None:
         return CameraHealth(Health.LEARNING, None, silent_for)
     return CameraHealth(Health.OK, expected, silent_for)
+
+
+# --- placement: the field of view against sensitive sites ---------------------------------------
+#
+# DUP update 2026 — no camera placed so that it captures vehicles entering or exiting a
+# reproductive health care facility primarily providing abortion services or a place primarily
+# used for religious observance. A fixed camera's view is modelled as a circular sector: its apex
+# at the camera, centred on its heading (a compass bearing: 0 north, 90 east), ``angle_deg`` wide
+# and ``range_m`` deep. A camera with no recorded heading is assumed to see all around it.
+# Distances are measured in a local plane tangent at the camera (equirectangular), which over a
+# few hundred metres is exact to well under a metre.
+
+EARTH_RADIUS_M = 6_371_008.8
+METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
+DEFAULT_VIEW_RANGE_M = 50.0  # a plate reader reads plates up to a few tens of metres away
+DEFAULT_VIEW_ANGLE_DEG = 40
+MAX_VIEW_RANGE_M = 500.0
+ARC_STEPS = 32  # segments of a full circle's arc; a sector gets its share, at least 4
+
+
+@dataclass(frozen=True)
+class FieldOfView:
+    """Where a fixed camera looks: position, heading (None: all around), range and angle."""
+
+    latitude: float
+    longitude: float
+    heading: float | None
+    range_m: float = DEFAULT_VIEW_RANGE_M
+    angle_deg: float = DEFAULT_VIEW_ANGLE_DEG
+
+    @property
+    def sweep_deg(self) -> float:
+        return 360.0 if self.heading is None else min(max(self.angle_deg, 0.0), 360.0)
+
+
+def view_problem(range_m: float | None, angle_deg: float | None) -> str | None:
+    """Why a camera's view range or angle cannot be used, or None."""
+    if range_m is not None and not 1 <= range_m <= MAX_VIEW_RANGE_M:
+        return f"the view range must be between 1 and {MAX_VIEW_RANGE_M:.0f} metres"
+    if angle_deg is not None and not 1 <= angle_deg <= 360:
+        return "the view angle must be between 1 and 360 degrees"
+    return None
+
+
+def field_of_view(spec: CameraSpec) -> FieldOfView | None:
+    """A fixed camera's field of view, or None for a mobile one (or one without a position)."""
+    if spec.kind != CameraKind.FIXED or spec.latitude is None or spec.longitude is None:
+        return None
+    return FieldOfView(
+        spec.latitude,
+        spec.longitude,
+        spec.heading,
+        spec.view_range_m if spec.view_range_m is not None else DEFAULT_VIEW_RANGE_M,
+        spec.view_angle_deg if spec.view_angle_deg is not None else DEFAULT_VIEW_ANGLE_DEG,
+    )
+
+
+@dataclass(frozen=True)
+class LocalPlane:
+    """Metres east (x) and north (y) of an origin, for geometry measured in metres."""
+
+    latitude: float
+    longitude: float
+
+    @property
+    def east_scale(self) -> float:
+        """Metres per degree of longitude at the origin's latitude."""
+        return METRES_PER_DEGREE * math.cos(math.radians(self.latitude))
+
+    def to_metres(self, geometry: BaseGeometry) -> BaseGeometry:
+        """A longitude/latitude geometry in this plane."""
+        east, lon0, lat0 = self.east_scale, self.longitude, self.latitude
+
+        def project(coords: Any) -> Any:
+            out = coords.copy()
+            out[:, 0] = (coords[:, 0] - lon0) * east
+            out[:, 1] = (coords[:, 1] - lat0) * METRES_PER_DEGREE
+            return out
+
+        return shapely.transform(geometry, project)
+
+    def to_degrees(self, geometry: BaseGeometry) -> BaseGeometry:
+        """A geometry in this plane as longitude/latitude."""
+        east, lon0, lat0 = self.east_scale, self.longitude, self.latitude
+
+        def unproject(coords: Any) -> Any:
+            out = coords.copy()
+            out[:, 0] = coords[:, 0] / east + lon0
+            out[:, 1] = coords[:, 1] / METRES_PER_DEGREE + lat0
+            return out
+
+        return shapely.transform(geometry, unproject)
+
+
+def view_in_metres(view: FieldOfView) -> Polygon:
+    """The field of view in the camera's own plane (the camera at the origin)."""
+    if view.sweep_deg >= 360:
+        return Point(0, 0).buffer(view.range_m, quad_segs=ARC_STEPS // 4)
+    steps = max(4, math.ceil(ARC_STEPS * view.sweep_deg / 360))
+    start = (view.heading or 0.0) - view.sweep_deg / 2
+    arc = []
+    for i in range(steps + 1):
+        bearing = math.radians(start + view.sweep_deg * i / steps)
+        arc.append((view.range_m * math.sin(bearing), view.range_m * math.cos(bearing)))
+    return Polygon([(0.0, 0.0), *arc])
+
+
+def view_polygon(view: FieldOfView) -> BaseGeometry:
+    """The field of view as longitude/latitude, to draw on a map."""
+    plane = LocalPlane(view.latitude, view.longitude)
+    return plane.to_degrees(view_in_metres(view))
+
+
+@dataclass(frozen=True)
+class SiteEntrances:
+    """A sensitive site's entrances and exits (points or lines, longitude/latitude)."""
+
+    id: int
+    name: str
+    kind: str
+    entrances: BaseGeometry
+
+    @cached_property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) in degrees, computed once."""
+        minx, miny, maxx, maxy = (float(b) for b in self.entrances.bounds)
+        return minx, miny, maxx, maxy
+
+
+@dataclass(frozen=True)
+class PlacementConflict:
+    """A sensitive site whose entrance or exit a camera's view reaches (within the buffer)."""
+
+    site_id: int
+    site_name: str
+    site_kind: str
+    distance_m: float  # from the view to the nearest entrance or exit; 0 when inside the view
+
+    @property
+    def reason(self) -> str:
+        where = "covers" if self.distance_m < 0.5 else f"comes within {self.distance_m:.0f} m of"
+        return f"its field of view {where} an entrance or exit of {self.site_name}"
+
+
+def _near(view: FieldOfView, site: SiteEntrances, reach_m: float) -> bool:
+    """A cheap test in degrees: could the site be within ``reach_m`` of the camera at all?"""
+    minx, miny, maxx, maxy = site.bounds
+    lat_margin = reach_m / METRES_PER_DEGREE
+    lon_margin = lat_margin / max(math.cos(math.radians(view.latitude)), 1e-6)
+    return (
+        minx - lon_margin <= view.longitude <= maxx + lon_margin
+        and miny - lat_margin <= view.latitude <= maxy + lat_margin
+    )
+
+
+def placement_conflicts(
+    view: FieldOfView, sites: Sequence[SiteEntrances], buffer_m: float
+) -> list[PlacementConflict]:
+    """The sites whose entrances or exits lie inside the view or within ``buffer_m`` of it.
+
+    DUP update 2026 — such a camera captures the vehicles entering or leaving: it cannot be
+    activated, and an active one is held (cameras/placement.py).
+    """
+    plane = LocalPlane(view.latitude, view.longitude)
+    polygon = view_in_metres(view)
+    reach = view.range_m + buffer_m + 1.0
+    found = []
+    for site in sites:
+        if site.entrances.is_empty or not _near(view, site, reach):
+            continue
+        distance = polygon.distance(plane.to_metres(site.entrances))
+        if distance <= buffer_m:
+            found.append(PlacementConflict(site.id, site.name, site.kind, round(distance, 1)))
+    return sorted(found, key=lambda c: (c.distance_m, c.site_name))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a camera stands and looks, as a public-view attestation records it."""
+
+    latitude: float | None
+    longitude: float | None
+    heading: int | None
+    view_range_m: float | None = None
+    view_angle_deg: int | None = None
+
+
+def placement_of(spec: CameraSpec) -> Placement:
+    return Placement(
+        spec.latitude, spec.longitude, spec.heading, spec.view_range_m, spec.view_angle_deg
+    )
+
+
+def same_placement(a: Placement, b: Placement) -> bool:
+    """Whether an attestation made for ``a`` still describes a camera placed at ``b``.
+
+    A move of more than a metre, a turn, or a wider or deeper view is a new placement, which a
+    person has not yet looked at from the street.
+    """
+    if (a.latitude is None) != (b.latitude is None) or a.heading != b.heading:
+        return False
+    if a.view_range_m != b.view_range_m or a.view_angle_deg != b.view_angle_deg:
+        return False
+    if a.latitude is None or b.latitude is None:
+        return True
+    moved = math.hypot(
+        (a.latitude - b.latitude) * METRES_PER_DEGREE,
+        ((a.longitude or 0) - (b.longitude or 0))
+        * METRES_PER_DEGREE
+        * math.cos(math.radians(a.latitude)),
+    )
+    return moved <= 1.0
+
+
+class SiteZones:
+    """Where mobile cameras' reads are not stored: within ``buffer_m`` of an entrance or exit.
+
+    Built once per ingest batch; ``site_at`` answers per read from a grid of cells about the
+    buffer's size (a dictionary look-up), then measures the exact distance in the site's own
+    plane, so a batch of thousands of patrol-car reads costs little (DUP update 2026,
+    reads/ingest.py; bench/placement.py measures it).
+    """
+
+    def __init__(self, sites: Sequence[SiteEntrances], buffer_m: float) -> None:
+        self.sites = tuple(s for s in sites if not s.entrances.is_empty)
+        self.buffer_m = buffer_m
+        self._cell = max(buffer_m, 10.0) / METRES_PER_DEGREE  # degrees of latitude per cell
+        self._grid: dict[tuple[int, int], list[int]] = {}
+        self._local: list[tuple[LocalPlane, BaseGeometry]] = []
+        for index, site in enumerate(self.sites):
+            minx, miny, maxx, maxy = (float(b) for b in site.entrances.bounds)
+            centre = LocalPlane((miny + maxy) / 2, (minx + maxx) / 2)
+            self._local.append((centre, centre.to_metres(site.entrances)))
+            lat_margin = buffer_m / METRES_PER_DEGREE + 1e-6
+            lon_margin = lat_margin / max(math.cos(math.radians(miny)), 1e-6)
+            for cell in self._cells(
+                miny - lat_margin, minx - lon_margin, maxy + lat_margin, maxx + lon_margin
+            ):
+                self._grid.setdefault(cell, []).append(index)
+
+    def _cells(self, south: float, west: float, north: float, east: float) -> list[tuple[int, int]]:
+        rows = range(math.floor(south / self._cell), math.floor(north / self._cell) + 1)
+        cols = range(math.floor(west / self._cell), math.floor(east / self._cell) + 1)
+        return [(r, c) for r in rows for c in cols]
+
+    def __bool__(self) -> bool:
+        return bool(self.sites)
+
+    def site_at(self, latitude: float, longitude: float) -> SiteEntrances | None:
+        """The sensitive site whose entrance or exit lies within the buffer of this point."""
+        key = (math.floor(latitude / self._cell), math.floor(longitude / self._cell))
+        for index in self._grid.get(key, ()):
+            plane, local = self._local[index]
+            x = (longitude - plane.longitude) * plane.east_scale
+            y = (latitude - plane.latitude) * METRES_PER_DEGREE
+            if local.distance(Point(x, y)) <= self.buffer_m:
+                return self.sites[index]
+        return None

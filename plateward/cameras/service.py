@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from plateward.cameras import placement
 from plateward.cameras.models import Camera
+from plateward.cameras.placement import AttestationIn
 from plateward.cameras.rules import (
     LEARNING_DAYS,
     CameraHealth,
@@ -24,11 +27,14 @@ from plateward.cameras.rules import (
     CameraResource,
     CameraSpec,
     CameraStatus,
+    SiteZones,
     assess,
     camera_problem,
     changed_fields,
     edited,
     expected_interval,
+    field_of_view,
+    placement_of,
 )
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
@@ -38,7 +44,8 @@ from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Actor, Permission
 from plateward.sharing import service as agencies
 
-__all__ = ["CameraSpec", "CameraView"]  # CameraSpec is imported from here by the demo builder
+# CameraSpec and AttestationIn are imported from here by the demo builder.
+__all__ = ["AttestationIn", "CameraSpec", "CameraView"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ class CameraView:
     agency_ori: str = ""
     expected_interval_minutes: int | None = None
     registered_at: datetime | None = None
+    view_range_m: float | None = None
+    view_angle_deg: int | None = None
 
 
 class Change(StrEnum):
@@ -81,6 +90,8 @@ def _view(c: Camera, agency_ori: str = "") -> CameraView:
         agency_ori,
         c.expected_interval_minutes,
         c.registered_at,
+        c.view_range_m,
+        c.view_angle_deg,
     )
 
 
@@ -98,6 +109,8 @@ def _spec_of(c: Camera, agency_ori: str) -> CameraSpec:
         status=c.status,
         vendor_ref=c.vendor_ref,
         expected_interval_minutes=c.expected_interval_minutes,
+        view_range_m=c.view_range_m,
+        view_angle_deg=c.view_angle_deg,
     )
 
 
@@ -147,6 +160,7 @@ def _write(uow: UnitOfWork, camera: Camera, spec: CameraSpec, agency_id: int) ->
     camera.latitude, camera.longitude, camera.heading = spec.latitude, spec.longitude, spec.heading
     camera.status, camera.vendor, camera.vendor_ref = spec.status, spec.vendor, spec.vendor_ref
     camera.expected_interval_minutes = spec.expected_interval_minutes
+    camera.view_range_m, camera.view_angle_deg = spec.view_range_m, spec.view_angle_deg
     camera.agency_id = agency_id
     try:
         uow.session.flush()
@@ -162,7 +176,12 @@ def _record(
 
 
 def _save(
-    uow: UnitOfWork, actor: Actor, spec: CameraSpec, *, update: bool
+    uow: UnitOfWork,
+    actor: Actor,
+    spec: CameraSpec,
+    *,
+    update: bool,
+    attestation: AttestationIn | None = None,
 ) -> tuple[Camera, Change]:
     authorize(uow, actor, Permission.CAMERAS_MANAGE, CameraResource(spec.code))
     _validated(spec)
@@ -172,46 +191,132 @@ def _save(
         raise Conflict(f"a camera with the code '{spec.code}' is already registered")
     _check_names(uow, spec, camera.id if camera else None)
     if camera is None:
-        camera = Camera(code=spec.code, registered_at=uow.now())
-        uow.session.add(camera)
-        _write(uow, camera, spec, agency_id)
-        _record(uow, actor, AuditAction.CAMERA_REGISTERED, spec.code, status=spec.status)
-        return camera, Change.REGISTERED
+        return _register(uow, actor, spec, agency_id, attestation), Change.REGISTERED
     before = _spec_of(camera, _ori_of(uow, camera))
-    changed = changed_fields(before, replace(spec, agency_ori=ori))
-    if not changed:
+    after = replace(spec, agency_ori=ori)
+    # The status changes only through the placement review (activation) or by retiring.
+    changed = [f for f in changed_fields(before, after) if f != "status"]
+    activate = _activation_asked(uow, camera, before, spec, attestation)
+    status = before.status
+    if spec.status not in {CameraStatus.ACTIVE, before.status}:
+        status = spec.status
+        changed.append("status")
+    if not changed and attestation is None and not activate:
         return camera, Change.UNCHANGED
-    _write(uow, camera, spec, agency_id)
-    _record(uow, actor, AuditAction.CAMERA_UPDATED, spec.code, changed=changed)
+    _move_checked(uow, actor, camera, before, after)
+    _write(uow, camera, replace(after, status=status), agency_id)
+    if attestation is not None:
+        placement.record_attestation(uow, actor, camera, attestation)
+    if changed:
+        _record(uow, actor, AuditAction.CAMERA_UPDATED, spec.code, changed=changed)
+    if activate:
+        # Like registering: a refused placement leaves the camera as it was, the refusal in the
+        # trail, and the rest of the change stands.
+        problems, conflicts = placement.activation_problems(uow, camera)
+        if problems:
+            placement.record_refused(uow, actor, spec.code, problems, conflicts)
+        else:
+            placement.activate_checked(uow, actor, camera, AuditAction.CAMERA_REACTIVATED)
+    placement.recheck(uow, actor, [camera])
     return camera, Change.UPDATED
+
+
+def _activation_asked(
+    uow: UnitOfWork,
+    camera: Camera,
+    before: CameraSpec,
+    spec: CameraSpec,
+    attestation: AttestationIn | None,
+) -> bool:
+    """Whether an update asks to put the camera in service. A proposed camera named active in a
+    file without an attestation stays proposed: nothing attests it yet, so nothing is asked."""
+    if spec.status != CameraStatus.ACTIVE or before.status == CameraStatus.ACTIVE:
+        return False
+    if before.status == CameraStatus.PROPOSED and attestation is None:
+        return placement.current_attestation(uow, camera) is not None
+    return True
+
+
+def _register(
+    uow: UnitOfWork,
+    actor: Actor,
+    spec: CameraSpec,
+    agency_id: int,
+    attestation: AttestationIn | None,
+) -> Camera:
+    """A new camera is registered proposed; it is activated at once only when asked for, with an
+    attestation and a clear placement (DUP §3.1, §5, update 2026). A refused placement leaves
+    it proposed, the refusal in the trail."""
+    camera = Camera(code=spec.code, registered_at=uow.now())
+    uow.session.add(camera)
+    wanted = spec.status
+    initial = CameraStatus.PROPOSED if wanted == CameraStatus.ACTIVE else wanted
+    _write(uow, camera, replace(spec, status=initial), agency_id)
+    _record(uow, actor, AuditAction.CAMERA_REGISTERED, spec.code, status=initial)
+    if attestation is not None:
+        placement.record_attestation(uow, actor, camera, attestation)
+    if wanted == CameraStatus.ACTIVE and attestation is not None:
+        problems, conflicts = placement.activation_problems(uow, camera)
+        if problems:
+            placement.record_refused(uow, actor, spec.code, problems, conflicts)
+        else:
+            placement.activate_checked(uow, actor, camera, AuditAction.CAMERA_ACTIVATED)
+    return camera
+
+
+def _move_checked(
+    uow: UnitOfWork, actor: Actor, camera: Camera, before: CameraSpec, after: CameraSpec
+) -> None:
+    """DUP update 2026 — an active camera may not be moved or turned to see a sensitive entrance:
+    the change is refused (and audited) before anything is written."""
+    if camera.status != CameraStatus.ACTIVE or placement_of(before) == placement_of(after):
+        return
+    conflicts = placement.conflicts_of(uow, field_of_view(after))
+    if conflicts:
+        problems = [f"placement refused: {c.reason}" for c in conflicts]
+        placement.refuse(uow, actor, camera.code, problems, conflicts, attempt="moved there")
 
 
 def _ori_of(uow: UnitOfWork, camera: Camera) -> str:
     return agencies.agency_by_id(uow, camera.agency_id).ori
 
 
-def add_camera(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> CameraView:
-    """Register a new camera; a code already registered is a conflict (the register form, API)."""
-    camera, _ = _save(uow, actor, spec, update=False)
+def add_camera(
+    uow: UnitOfWork, actor: Actor, spec: CameraSpec, attestation: AttestationIn | None = None
+) -> CameraView:
+    """Register a new camera; a code already registered is a conflict (the register form, API).
+
+    It is registered proposed, and active at once only with an attestation and a clear
+    placement (``_register``).
+    """
+    camera, _ = _save(uow, actor, spec, update=False, attestation=attestation)
     uow.commit()
     return _view(camera, _ori_of(uow, camera))
 
 
-def import_camera(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> Change:
+def import_camera(
+    uow: UnitOfWork, actor: Actor, spec: CameraSpec, attestation: AttestationIn | None = None
+) -> Change:
     """Register a camera, or bring the one with the same code up to ``spec`` (an import file)."""
-    _, change = _save(uow, actor, spec, update=True)
+    _, change = _save(uow, actor, spec, update=True, attestation=attestation)
     uow.commit()
     return change
 
 
-def register_camera(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> CameraView:
+def register_camera(
+    uow: UnitOfWork, actor: Actor, spec: CameraSpec, attestation: AttestationIn | None = None
+) -> CameraView:
     """Register a camera, or update the one with the same code (the demo builder)."""
-    camera, _ = _save(uow, actor, spec, update=True)
+    camera, _ = _save(uow, actor, spec, update=True, attestation=attestation)
     return _view(camera, _ori_of(uow, camera))
 
 
 def edit_camera(uow: UnitOfWork, actor: Actor, code: str, changes: Mapping[str, Any]) -> CameraView:
-    """Change a camera's details (not its code, not its status: retire or reactivate it)."""
+    """Change a camera's details (not its code, not its status: retire or reactivate it).
+
+    Moving or turning an active camera is re-reviewed: refused if its view would reach a
+    sensitive entrance; a held camera moved clear has its hold resolved.
+    """
     authorize(uow, actor, Permission.CAMERAS_MANAGE, CameraResource(code))
     camera = _find(uow, code)
     before = _spec_of(camera, _ori_of(uow, camera))
@@ -224,8 +329,10 @@ def edit_camera(uow: UnitOfWork, actor: Actor, code: str, changes: Mapping[str, 
     _check_names(uow, after, camera.id)
     changed = changed_fields(before, after)
     if changed:
+        _move_checked(uow, actor, camera, before, after)
         _write(uow, camera, after, agency_id)
         _record(uow, actor, AuditAction.CAMERA_UPDATED, code, changed=changed)
+        placement.recheck(uow, actor, [camera])
         uow.commit()
     return _view(camera, ori)
 
@@ -258,8 +365,13 @@ def retire_camera(uow: UnitOfWork, actor: Actor, code: str, reason: str) -> Came
 
 
 def reactivate_camera(uow: UnitOfWork, actor: Actor, code: str) -> CameraView:
-    """Put a retired camera back in service: its reads are accepted again."""
-    return _set_status(uow, actor, code, CameraStatus.ACTIVE, AuditAction.CAMERA_REACTIVATED)
+    """Put a proposed or retired camera in service: its reads are accepted again.
+
+    Only through the placement review: a clear view and a public-view attestation for the
+    placement it has (cameras/placement.py); a refusal is audited.
+    """
+    placement.activate(uow, actor, code)
+    return _view(_find(uow, code), _ori_of(uow, _find(uow, code)))
 
 
 def camera(uow: UnitOfWork, actor: Actor, code: str) -> CameraView:
@@ -406,3 +518,53 @@ def camera_places(uow: UnitOfWork) -> dict[int, CameraPlace]:
         )
     )
     return {r[0]: CameraPlace(*r[1:]) for r in rows}
+
+
+# --- placement, for the reads capability (issue 17) ----------------------------------------------
+
+
+def held_cameras(uow: UnitOfWork) -> dict[int, datetime | None]:
+    """Cameras whose reads the visibility gate withholds: id → None while held, else the moment
+    the hold was resolved (reads captured before it stay withheld). See cameras/placement.py."""
+    return placement.held_cameras(uow)
+
+
+def site_zones(uow: UnitOfWork) -> SiteZones:
+    """Where ingest does not store mobile cameras' reads (DUP update 2026)."""
+    return placement.site_zones(uow)
+
+
+def record_site_drops(uow: UnitOfWork, counts: Mapping[tuple[int, date], int]) -> None:
+    """Count, per site and local day, the mobile reads ingest did not store (no plates)."""
+    placement.record_drops(uow, dict(counts))
+
+
+def local_day(uow: UnitOfWork, moment: datetime) -> date:
+    return placement.local_day(uow, moment)
+
+
+def red_light_notice_within(
+    uow: UnitOfWork, latitude: float, longitude: float, metres: float
+) -> bool:
+    """Whether a red-light notice sign is recorded within ``metres`` (DUP §2.4; the red-light
+    review asks before a device is enabled)."""
+    from plateward.cameras import signage
+
+    return signage.red_light_notice_within(uow, latitude, longitude, metres)
+
+
+def sensitive_site_points(uow: UnitOfWork) -> list[tuple[str, str, float, float]]:
+    """(name, kind, latitude, longitude) of every recorded sensitive site: places only, for
+    the misuse signals' nearness test (search/misuse_rules.py); no data about reads."""
+    from plateward.cameras.site_rules import KIND_LABELS, SiteKind
+
+    return [
+        (s.name, KIND_LABELS.get(SiteKind(s.kind), s.kind), lat, lon)
+        for s in placement.site_entrances(uow)
+        for lat, lon in [_point(s.entrances)]
+    ]
+
+
+def _point(geometry: BaseGeometry) -> tuple[float, float]:
+    point = geometry.representative_point()
+    return float(point.y), float(point.x)

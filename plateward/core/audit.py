@@ -152,6 +152,25 @@ class AuditAction(StrEnum):
     LEGAL_HOLD_VIEWED = "legal_hold.viewed"
     RETENTION_CHANGED = "retention.changed"
     RETENTION_PURGED = "retention.purged"
+    # Placement, signage and red-light review (issue 17)
+    CAMERA_ACTIVATED = "camera.activated"
+    CAMERA_PLACEMENT_CHECKED = "camera.placement_checked"
+    CAMERA_PLACEMENT_CLEARED = "camera.placement_cleared"
+    CAMERA_PLACEMENT_HELD = "camera.placement_held"
+    CAMERA_PLACEMENT_REFUSED = "camera.placement_refused"
+    CAMERA_PUBLIC_VIEW_ATTESTED = "camera.public_view_attested"
+    SIGN_ADDED = "sign.added"
+    SIGN_REMOVED = "sign.removed"
+    SITE_ADDED = "site.added"
+    SITE_REMOVED = "site.removed"
+    SITE_UPDATED = "site.updated"
+    TRAFFIC_DEVICE_ENABLED = "traffic_device.enabled"
+    TRAFFIC_DEVICE_REGISTERED = "traffic_device.registered"
+    VIOLATION_CITED = "violation.cited"
+    VIOLATION_DISMISSED = "violation.dismissed"
+    VIOLATION_OPENED = "violation.opened"
+    VIOLATION_QUEUE_VIEWED = "violation.queue_viewed"
+    VIOLATION_RECEIVED = "violation.received"
 
 
 class Outcome(StrEnum):

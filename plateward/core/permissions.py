@@ -65,6 +65,8 @@ class Permission(StrEnum):
     HOLDS_APPROVE = "holds:approve"
     HOLDS_PLACE = "holds:place"
     RETENTION_MANAGE = "retention:manage"
+    # Red-light review (issue 17)
+    VIOLATIONS_REVIEW = "violations:review"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -142,6 +144,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.HOLDS_APPROVE: "Approve or reject legal holds on reads",
     Permission.HOLDS_PLACE: "Place legal holds on reads for a case",
     Permission.RETENTION_MANAGE: "Set the retention period and follow purges and holds",
+    Permission.VIOLATIONS_REVIEW: "Review red-light violations and decide on citations",
 }
 
 
@@ -158,6 +161,7 @@ DATA_PERMISSIONS = frozenset(
         Permission.HOTLISTS_APPROVE,
         Permission.HOTLISTS_MANAGE,
         Permission.HOTLISTS_PROPOSE,
+        Permission.VIOLATIONS_REVIEW,
     }
 )
 
@@ -222,6 +226,11 @@ for _role, _granted in _RETENTION_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 # Holds copy reads and show them: ALPR data, closed without current training.
 DATA_PERMISSIONS = DATA_PERMISSIONS | {Permission.HOLDS_APPROVE, Permission.HOLDS_PLACE}
+
+
+# Red-light review (issue 17). DUP §3.4 — no automated citation without manual review by SJPD
+# staff: lieutenants review violation events and decide, by name.
+_ROLE_PERMISSIONS[Role.LIEUTENANT] |= {Permission.VIOLATIONS_REVIEW}
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:

@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     # runs this often, and a legal hold is reviewed when its review date passes.
     retention_master_key_file: Path | None = None
     purge_interval_hours: int = Field(default=24, ge=1, le=168)
+    # Placement review (issue 17). DUP update 2026 — no fixed camera's field of view may come
+    # within this many metres of a sensitive site's entrance or exit; reads from mobile cameras
+    # captured within ``mobile_site_buffer_m`` of one are not stored (only counted per day).
+    placement_buffer_m: float = Field(default=15.0, ge=0, le=500)
+    mobile_site_buffer_m: float = Field(default=60.0, ge=0, le=1000)
+    # DUP §6 — an active fixed camera needs a designated-intersection sign this close.
+    signage_distance_m: float = Field(default=300.0, gt=0, le=5000)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

@@ -20,11 +20,12 @@ from plateward.accounts import service as accounts
 from plateward.accounts import tokens
 from plateward.accounts.models import User
 from plateward.cameras import service as cameras
-from plateward.cameras.service import CameraSpec
+from plateward.cameras.service import AttestationIn, CameraSpec
 from plateward.core.database import Database, UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.demo import city
 from plateward.demo.hotlists import seed_hotlist
+from plateward.demo.sites import seed_red_light, seed_sites
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
 from plateward.sharing import service as agencies
@@ -82,8 +83,18 @@ def _register_places(db: Database, operator: Actor) -> None:
                 heading=c.heading,
                 status=c.status,
             )
-            cameras.register_camera(uow, operator, spec)
+            # DUP §3.1, §5 — each demo camera's placement was looked at from the street.
+            cameras.register_camera(uow, operator, spec, _attestation(c))
         uow.commit()
+
+
+def _attestation(camera: city.CameraSpec) -> AttestationIn:
+    seen = (
+        "mounted on the patrol car's roof, it reads plates on the public roadway around the car"
+        if camera.kind == "mobile"
+        else f"checked from the sidewalk at {camera.location}: it sees the public roadway only"
+    )
+    return AttestationIn(note=f"Demo city: {seen}.", photo_ref=f"demo/placement/{camera.code}.jpg")
 
 
 def _people(db: Database, operator: Actor, data_dir: Path) -> list[DemoAccount]:
@@ -155,6 +166,8 @@ def build_city(
     """Idempotent: places and people are updated; reads are generated only into an empty store."""
     operator = Actor.system("demo")
     _register_places(db, operator)
+    seed_sites(db, operator)  # sensitive sites, signs, city entrances (issue 17)
+    seed_red_light(db, operator)  # a red-light device and violations waiting for review
     people = _people(db, operator, data_dir)
     with db.unit_of_work() as uow:
         token = tokens.issue_service_credential(

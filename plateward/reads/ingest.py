@@ -11,13 +11,16 @@ missing one as a fallback, on a connection of its own, before it streams (reads/
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
 from plateward.cameras import service as cameras
+from plateward.cameras.rules import CameraRef, SiteZones
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.authorization import authorize
@@ -51,6 +54,8 @@ class IngestReport:
     read_ids: tuple[uuid.UUID, ...]
     # Their facts, kept in memory for the after-commit hook when this process has callbacks.
     reads: tuple[ReadFacts, ...] = ()
+    # DUP update 2026 — mobile-camera reads captured near a sensitive site, not stored.
+    dropped_near_sites: int = 0
 
     @property
     def stored(self) -> int:
@@ -139,12 +144,20 @@ def store_batch(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str)
         ),
     )
     candidates: Iterable[ReadCandidate] = screen(rows, refs, policy, result)
+    dropped: Counter[tuple[int, date]] = Counter()
+    zones = cameras.site_zones(uow)
+    if zones:
+        candidates = _away_from_sites(
+            candidates, zones, refs, ZoneInfo(uow.settings.timezone), dropped
+        )
     facts: dict[uuid.UUID, ReadFacts] = {}
     if outbox.has_callbacks():
         candidates = _remembered(candidates, facts)
     read_ids = tuple(storage.insert_reads(uow.session, candidates, agency_id, uow.now()))
     _quarantine(uow, actor, batch_id, channel, result.rejections)
-    duplicates = result.duplicates_in_batch + len(result.candidates) - len(read_ids)
+    not_stored = sum(dropped.values())
+    cameras.record_site_drops(uow, dropped)
+    duplicates = result.duplicates_in_batch + len(result.candidates) - len(read_ids) - not_stored
     audit.record(
         uow,
         actor,
@@ -157,14 +170,38 @@ def store_batch(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel: str)
                 "stored": len(read_ids),
                 "duplicates": duplicates,
                 "rejected": len(result.rejections),
+                "dropped_near_sensitive_sites": not_stored,
             },
         ),
     )
     outbox.record(uow, StoredBatch(batch_id, channel, read_ids))
     stored = tuple(facts[i] for i in read_ids) if facts else ()
     return IngestReport(
-        batch_id, channel, len(rows), duplicates, result.rejections, read_ids, stored
+        batch_id, channel, len(rows), duplicates, result.rejections, read_ids, stored, not_stored
     )
+
+
+def _away_from_sites(
+    candidates: Iterable[ReadCandidate],
+    zones: SiteZones,
+    refs: dict[str, CameraRef],
+    zone: ZoneInfo,
+    dropped: Counter[tuple[int, date]],
+) -> Iterator[ReadCandidate]:
+    """The candidates, less the mobile cameras' reads captured near a sensitive site.
+
+    DUP update 2026 — a patrol car passing a clinic or a place of worship leaves no record of who
+    was there: such a read is never stored, only counted per site and local day, without its
+    plate. Fixed cameras are kept away from the sites by their placement review instead.
+    """
+    mobile = {ref.id for ref in refs.values() if not ref.is_fixed}
+    for c in candidates:
+        if c.camera_id in mobile and c.latitude is not None and c.longitude is not None:
+            site = zones.site_at(c.latitude, c.longitude)
+            if site is not None:
+                dropped[(site.id, c.captured_at.astimezone(zone).date())] += 1
+                continue
+        yield c
 
 
 def _remembered(

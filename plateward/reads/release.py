@@ -177,7 +177,16 @@ def release_camera(uow: UnitOfWork, actor: Actor, code: str) -> ReleaseReport:
     )
 
 
-def register_and_release(uow: UnitOfWork, actor: Actor, spec: CameraSpec) -> ReleaseReport:
-    """Register the camera an unknown name stood for, then release the rows that wait on it."""
-    cameras.add_camera(uow, actor, spec)
+def register_and_release(
+    uow: UnitOfWork,
+    actor: Actor,
+    spec: CameraSpec,
+    attestation: cameras.AttestationIn | None = None,
+) -> ReleaseReport:
+    """Register the camera an unknown name stood for, then release the rows that wait on it.
+
+    Its rows are stored only once it is active: registered with a public-view attestation and a
+    clear placement (cameras/placement.py); otherwise they stay in quarantine.
+    """
+    cameras.add_camera(uow, actor, spec, attestation)
     return release_camera(uow, actor, spec.code)

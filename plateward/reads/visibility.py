@@ -9,8 +9,8 @@ from a ``ReadGate``, which already carries every rule about what this actor may 
   received (it holds raw plates too);
 - the actor's camera scope (DUP §12.2): a class limited to some cameras reaches only their reads,
   and no quarantined row at all, since a quarantined row cannot be tied to a camera we trust;
-- holds: ``_placement_hold_clause`` (reads from a camera whose placement is under review are
-  withheld; the governance capability adds it). Legal holds do not widen this gate: a held read is
+- holds: ``_placement_hold_clause`` (reads from a camera whose view reached a sensitive entrance
+  are withheld, cameras/placement.py). Legal holds do not widen this gate: a held read is
   copied into the retention capability's evidence store when the hold is placed, and served from
   there to its case (retention/holds.py), so the live table never shows anyone an expired read and
   a partition drop can take the whole day.
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, select
 
 from plateward.cameras import service as cameras
 from plateward.core.database import UnitOfWork
@@ -44,6 +44,9 @@ class ReadGate:
     visible_since: datetime
     # Camera ids whose reads the actor may reach; None means every camera.
     camera_ids: frozenset[int] | None
+    # Placement holds (issue 17): camera id → None while held (none of its reads is shown), or
+    # the moment its hold was resolved (its reads captured before then stay withheld).
+    held: tuple[tuple[int, datetime | None], ...] = ()
 
     def clause(self) -> ColumnElement[bool]:
         """The condition every read query carries."""
@@ -92,7 +95,11 @@ class ReadGate:
 
 def read_gate(uow: UnitOfWork, actor: Actor) -> ReadGate:
     """The gate for ``actor`` at the unit of work's current time."""
-    return ReadGate(visible_since=visible_since(uow), camera_ids=_camera_ids(uow, actor))
+    return ReadGate(
+        visible_since=visible_since(uow),
+        camera_ids=_camera_ids(uow, actor),
+        held=tuple(sorted(cameras.held_cameras(uow).items())),
+    )
 
 
 def visible_since(uow: UnitOfWork) -> datetime:
@@ -113,10 +120,18 @@ def _camera_ids(uow: UnitOfWork, actor: Actor) -> frozenset[int] | None:
 
 
 def _placement_hold_clause(gate: ReadGate) -> ColumnElement[bool] | None:
-    """Reads withheld because their camera's placement is under hold (U26). None: none yet.
-
-    The governance capability adds placement holds; it returns here the condition "this read's
-    camera is not held", which the gate ANDs with everything else.
-    """
-    del gate
-    return None
+    """Reads withheld because their camera's view reached a sensitive entrance (DUP update 2026,
+    cameras/placement.py): every read of a camera held now, and the reads a camera captured
+    before its hold was resolved. None when no camera was ever held."""
+    if not gate.held:
+        return None
+    held_now = [camera_id for camera_id, until in gate.held if until is None]
+    conditions: list[ColumnElement[bool]] = []
+    if held_now:
+        conditions.append(Read.camera_id.not_in(held_now))
+    conditions.extend(
+        not_(and_(Read.camera_id == camera_id, Read.captured_at < until))
+        for camera_id, until in gate.held
+        if until is not None
+    )
+    return and_(*conditions)

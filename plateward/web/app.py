@@ -74,13 +74,20 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.accounts.approval_pages import router as approval_pages
     from plateward.accounts.pages import router as accounts_pages
     from plateward.cameras.api import router as cameras_api
+
+    # Placement, signage and red-light review (issue 17)
+    from plateward.cameras.compliance_pages import router as compliance_pages
     from plateward.cameras.pages import router as cameras_pages
     from plateward.cameras.registry_pages import router as camera_registry_pages
+    from plateward.cameras.signage_pages import router as signage_pages
+    from plateward.cameras.site_pages import router as site_pages
     from plateward.hotlists.alert_pages import router as alert_pages
     from plateward.hotlists.api import router as hotlists_api
     from plateward.hotlists.feed_pages import router as feed_pages
     from plateward.hotlists.pages import router as hotlist_pages
     from plateward.oversight.pages import router as oversight_pages
+    from plateward.oversight.redlight_pages import api as redlight_api
+    from plateward.oversight.redlight_pages import router as redlight_pages
     from plateward.reads.api import router as reads_api
     from plateward.reads.pages import router as reads_pages
     from plateward.retention.api import router as retention_api
@@ -114,6 +121,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Retention (issue 15)
         retention_pages,
         retention_api,
+        # Placement, signage and red-light review (issue 17)
+        compliance_pages,
+        site_pages,
+        signage_pages,
+        redlight_pages,
+        redlight_api,
     ):
         app.include_router(router)
     return app

@@ -185,6 +185,50 @@ FEATURES: tuple[Feature, ...] = (
         "See hot-list captures",
         in_menu=True,
     ),
+    # Placement, signage and red-light review (issue 17)
+    Feature(
+        Permission.CAMERAS_MANAGE,
+        "Compliance map",
+        "/admin/compliance",
+        "Every camera's field of view against the sensitive sites, the notice signs and what "
+        "is missing; check a proposed placement before registering a camera (DUP §3.1, §6, "
+        "update 2026).",
+        "Open the compliance map",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.CAMERAS_MANAGE,
+        "Sensitive sites",
+        "/admin/sites",
+        "Import and edit the clinics and places of worship whose entrances no camera may "
+        "capture; see the mobile reads not stored near each (DUP update 2026).",
+        "Keep the sensitive sites",
+    ),
+    Feature(
+        Permission.CAMERAS_MANAGE,
+        "Signs",
+        "/admin/signs",
+        "Record the notice signs at city entrances and exits and designated intersections "
+        "(DUP §6), and red-light notices (DUP §2.4).",
+        "Record notice signs",
+    ),
+    Feature(
+        Permission.CAMERAS_MANAGE,
+        "Red-light devices",
+        "/admin/traffic-devices",
+        "Register red-light devices and enable them once their notice sign is recorded "
+        "within 200 feet (DUP §2.4).",
+        "Manage red-light devices",
+    ),
+    Feature(
+        Permission.VIOLATIONS_REVIEW,
+        "Red-light review",
+        "/violations",
+        "Review red-light violations with their evidence and decide, by name, whether to cite: "
+        "nothing is cited automatically (DUP §3.4).",
+        "Review red-light violations",
+        in_menu=True,
+    ),
     Feature(
         None,
         "My account",

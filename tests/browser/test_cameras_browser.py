@@ -65,6 +65,8 @@ def test_an_administrator_finds_a_silent_camera_and_releases_an_unknown_one(
     form.locator("input[name=vendor]").fill("Flock Safety")
     form.locator("input[name=latitude]").fill("37.30")
     form.locator("input[name=longitude]").fill("-121.86")
+    # DUP §3.1, §5 — registered active only with a public-view attestation.
+    form.locator("textarea[name=attestation_note]").fill("Checked from the sidewalk")
     form.get_by_role("button", name="Register camera").click()
 
     expect(page.locator("#release-report")).to_contain_text("3 row(s) released (3 stored")

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from plateward.cameras.placement import AttestationIn
 from plateward.cameras.rules import CameraSpec
 from plateward.core.audit import AuditEntry
 from plateward.core.database import Database
@@ -27,6 +28,10 @@ def admin() -> Actor:
 @pytest.fixture
 def officer() -> Actor:
     return person(Role.OFFICER)
+
+
+# DUP §3.1, §5 — a camera is activated only with a public-view attestation for its placement.
+ATTESTED = AttestationIn(note="Checked from the sidewalk: it sees the public roadway only")
 
 
 def a_camera(code: str = "NEW-CAM-1", **changes: Any) -> CameraSpec:

@@ -13,6 +13,7 @@ from plateward.reads.models import Read
 from tests.conftest import Backend, csrf_from, native_read, sign_in
 
 FIELDS = {
+    "attestation_note": "Checked from the sidewalk: public roadway only",
     "name": "Capitol & Story",
     "kind": "fixed",
     "location": "Capitol Expy & Story Rd",
@@ -205,8 +206,13 @@ def test_rows_of_a_name_registered_elsewhere_are_released_with_one_button(
     sign_in(client, backend, "admin")
     client.post(
         "/api/v1/cameras",
-        json={**{k: v for k, v in FIELDS.items() if v}, "code": "V-5", "vendor_ref": "vendor cam 5"}
-        | {"latitude": 37.35, "longitude": -121.82, "heading": 180},
+        json={
+            **{k: v for k, v in FIELDS.items() if v and k != "attestation_note"},
+            "code": "V-5",
+            "vendor_ref": "vendor cam 5",
+        }
+        | {"latitude": 37.35, "longitude": -121.82, "heading": 180}
+        | {"public_view": {"note": FIELDS["attestation_note"]}},
     )
     page = client.get("/admin/cameras")
     assert 'action="/admin/cameras/V-5/release"' in page.text

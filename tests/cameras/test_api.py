@@ -20,6 +20,7 @@ NEW: dict[str, Any] = {
     "latitude": 37.32,
     "longitude": -121.81,
     "heading": 90,
+    "public_view": {"note": "Checked from the sidewalk: public roadway only"},
 }
 
 

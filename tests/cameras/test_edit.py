@@ -8,14 +8,14 @@ from plateward.cameras import service as cameras
 from plateward.core.database import Database
 from plateward.core.errors import InvalidInput, NotFound, PermissionDenied
 from plateward.core.permissions import Actor
-from tests.cameras.conftest import a_camera, entries, person
+from tests.cameras.conftest import ATTESTED, a_camera, entries, person
 
 
 def test_an_edit_changes_the_fields_given_and_records_their_names(
     db: Database, admin: Actor
 ) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     with db.unit_of_work() as uow:
         view = cameras.edit_camera(
             uow,
@@ -34,14 +34,14 @@ def test_an_edit_changes_the_fields_given_and_records_their_names(
 @pytest.mark.parametrize("field", ["code", "status", "colour"])
 def test_the_code_and_status_cannot_be_edited(db: Database, admin: Actor, field: str) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     with db.unit_of_work() as uow, pytest.raises(InvalidInput, match=f"cannot change {field}"):
         cameras.edit_camera(uow, admin, "NEW-CAM-1", {field: "x"})
 
 
 def test_an_edit_that_breaks_a_rule_changes_nothing(db: Database, admin: Actor) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     with db.unit_of_work() as uow, pytest.raises(InvalidInput):
         cameras.edit_camera(uow, admin, "NEW-CAM-1", {"heading": 400})
     with db.unit_of_work() as uow:
@@ -57,7 +57,7 @@ def test_a_class_limited_to_other_cameras_cannot_edit_this_one(db: Database) -> 
     from plateward.core.permissions import Role
 
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, person(Role.ADMINISTRATOR), a_camera())
+        cameras.add_camera(uow, person(Role.ADMINISTRATOR), a_camera(), ATTESTED)
     scoped = person(Role.ADMINISTRATOR, camera_scope=frozenset({"OTHER"}))
     with db.unit_of_work() as uow, pytest.raises(PermissionDenied, match="outside"):
         cameras.edit_camera(uow, scoped, "NEW-CAM-1", {"name": "x"})

@@ -13,7 +13,7 @@ from plateward.core.errors import PermissionDenied
 from plateward.core.permissions import Actor
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
-from tests.cameras.conftest import a_camera, entries
+from tests.cameras.conftest import ATTESTED, a_camera, entries
 from tests.conftest import NOW, native_read
 
 
@@ -33,7 +33,7 @@ def _health(db: Database, admin: Actor, code: str) -> cameras.CameraHealthView:
 
 def test_the_last_read_of_each_camera_is_shown(db: Database, admin: Actor, operator: Actor) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     _reads(db, operator, "NEW-CAM-1", [30, 7, 12])
 
     assert _health(db, admin, "NEW-CAM-1").last_read_at == NOW - timedelta(minutes=7)
@@ -43,8 +43,8 @@ def test_a_camera_silent_past_its_interval_is_flagged(
     db: Database, admin: Actor, operator: Actor
 ) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera("QUIET", expected_interval_minutes=20))
-        cameras.add_camera(uow, admin, a_camera("BUSY", expected_interval_minutes=20))
+        cameras.add_camera(uow, admin, a_camera("QUIET", expected_interval_minutes=20), ATTESTED)
+        cameras.add_camera(uow, admin, a_camera("BUSY", expected_interval_minutes=20), ATTESTED)
     _reads(db, operator, "QUIET", [45])
     _reads(db, operator, "BUSY", [5])
 
@@ -60,7 +60,7 @@ def test_the_interval_is_learned_from_the_cameras_traffic(
     db: Database, admin: Actor, operator: Actor
 ) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     # A read every 20 minutes for ten hours, then 40 minutes of silence.
     _reads(db, operator, "NEW-CAM-1", list(range(40, 640, 20)))
 
@@ -74,7 +74,7 @@ def test_the_health_job_reports_a_silence_once_and_again_after_recovery(
     db: Database, admin: Actor, operator: Actor
 ) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera("QUIET", expected_interval_minutes=20))
+        cameras.add_camera(uow, admin, a_camera("QUIET", expected_interval_minutes=20), ATTESTED)
     _reads(db, operator, "QUIET", [45])
 
     with db.unit_of_work() as uow:

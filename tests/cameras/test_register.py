@@ -9,12 +9,12 @@ from plateward.core.database import Database
 from plateward.core.errors import Conflict, InvalidInput, PermissionDenied
 from plateward.core.permissions import Actor
 from plateward.demo import city
-from tests.cameras.conftest import a_camera, entries
+from tests.cameras.conftest import ATTESTED, a_camera, entries
 
 
 def test_an_administrator_registers_a_camera_and_it_is_audited(db: Database, admin: Actor) -> None:
     with db.unit_of_work() as uow:
-        view = cameras.add_camera(uow, admin, a_camera())
+        view = cameras.add_camera(uow, admin, a_camera(), ATTESTED)
 
     assert view.code == "NEW-CAM-1"
     assert view.status == "active"
@@ -30,7 +30,7 @@ def test_an_officer_cannot_register_a_camera_and_the_refusal_is_audited(
     db: Database, officer: Actor
 ) -> None:
     with db.unit_of_work() as uow, pytest.raises(PermissionDenied):
-        cameras.add_camera(uow, officer, a_camera())
+        cameras.add_camera(uow, officer, a_camera(), ATTESTED)
 
     refusal = entries(db, "access.refused")[-1]
     assert refusal.details["permission"] == "cameras:manage"
@@ -41,16 +41,16 @@ def test_an_officer_cannot_register_a_camera_and_the_refusal_is_audited(
 def test_a_code_already_registered_is_a_conflict(db: Database, admin: Actor) -> None:
     existing = city.CAMERAS[0].code
     with db.unit_of_work() as uow, pytest.raises(Conflict):
-        cameras.add_camera(uow, admin, a_camera(existing))
+        cameras.add_camera(uow, admin, a_camera(existing), ATTESTED)
 
 
 def test_a_vendor_id_may_not_name_two_cameras(db: Database, admin: Actor) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera("CAM-A", vendor_ref="flock-77"))
+        cameras.add_camera(uow, admin, a_camera("CAM-A", vendor_ref="flock-77"), ATTESTED)
     with db.unit_of_work() as uow, pytest.raises(Conflict):
-        cameras.add_camera(uow, admin, a_camera("CAM-B", vendor_ref="flock-77"))
+        cameras.add_camera(uow, admin, a_camera("CAM-B", vendor_ref="flock-77"), ATTESTED)
     with db.unit_of_work() as uow, pytest.raises(Conflict):
-        cameras.add_camera(uow, admin, a_camera("flock-77"))
+        cameras.add_camera(uow, admin, a_camera("flock-77"), ATTESTED)
 
 
 @pytest.mark.parametrize(
@@ -70,10 +70,10 @@ def test_a_camera_that_cannot_be_right_is_refused_with_the_reason(
     db: Database, admin: Actor, changes: dict[str, object], message: str
 ) -> None:
     with db.unit_of_work() as uow, pytest.raises(InvalidInput, match=message):
-        cameras.add_camera(uow, admin, a_camera(**changes))
+        cameras.add_camera(uow, admin, a_camera(**changes), ATTESTED)
 
 
 def test_a_mobile_camera_needs_no_position(db: Database, admin: Actor) -> None:
     spec = a_camera("MB-9", kind="mobile", latitude=None, longitude=None, heading=None)
     with db.unit_of_work() as uow:
-        assert cameras.add_camera(uow, admin, spec).kind == "mobile"
+        assert cameras.add_camera(uow, admin, spec, ATTESTED).kind == "mobile"

@@ -10,7 +10,7 @@ from plateward.core.errors import Conflict, InvalidInput, PermissionDenied
 from plateward.core.permissions import Actor
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
-from tests.cameras.conftest import a_camera, entries
+from tests.cameras.conftest import ATTESTED, a_camera, entries
 from tests.conftest import native_read
 
 
@@ -23,7 +23,7 @@ def test_a_retired_cameras_reads_are_quarantined_until_it_is_reactivated(
     db: Database, admin: Actor, operator: Actor
 ) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
         cameras.retire_camera(uow, admin, "NEW-CAM-1", "pole knocked down")
 
     refused = _push(db, operator, "NEW-CAM-1", "7RET001")
@@ -45,21 +45,21 @@ def test_a_retired_cameras_reads_are_quarantined_until_it_is_reactivated(
 
 def test_retiring_needs_a_reason(db: Database, admin: Actor) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     with db.unit_of_work() as uow, pytest.raises(InvalidInput, match="why"):
         cameras.retire_camera(uow, admin, "NEW-CAM-1", " ")
 
 
 def test_reactivating_an_active_camera_is_a_conflict(db: Database, admin: Actor) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     with db.unit_of_work() as uow, pytest.raises(Conflict, match="already active"):
         cameras.reactivate_camera(uow, admin, "NEW-CAM-1")
 
 
 def test_an_officer_cannot_retire_a_camera(db: Database, admin: Actor, officer: Actor) -> None:
     with db.unit_of_work() as uow:
-        cameras.add_camera(uow, admin, a_camera())
+        cameras.add_camera(uow, admin, a_camera(), ATTESTED)
     with db.unit_of_work() as uow, pytest.raises(PermissionDenied):
         cameras.retire_camera(uow, officer, "NEW-CAM-1", "no reason")
     with db.unit_of_work() as uow:

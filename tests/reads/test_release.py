@@ -19,7 +19,7 @@ from plateward.reads import service as reads
 from plateward.reads.adapters import to_raw_rows
 from plateward.reads.models import QuarantinedRow, Read
 from plateward.reads.rules import RawRow, validate_row
-from tests.cameras.conftest import a_camera, entries, person
+from tests.cameras.conftest import ATTESTED, a_camera, entries, person
 from tests.conftest import native_read
 
 
@@ -84,7 +84,7 @@ def test_register_and_release_stores_the_reads_and_they_leave_the_quarantine(
     )
 
     with db.unit_of_work() as uow:
-        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"))
+        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"), ATTESTED)
 
     assert (report.released, report.stored, report.still_failing) == (2, 2, 0)
     assert _stored(db, "7REL001") == _stored(db, "7REL002") == 1
@@ -105,7 +105,7 @@ def test_a_camera_registered_under_the_vendors_id_releases_its_rows(
 
     with db.unit_of_work() as uow:
         report = release.register_and_release(
-            uow, admin, a_camera("FLOCK-77", vendor_ref="flock 77")
+            uow, admin, a_camera("FLOCK-77", vendor_ref="flock 77"), ATTESTED
         )
 
     assert report.stored == 1
@@ -123,7 +123,7 @@ def test_a_row_that_still_fails_stays_quarantined(
     )
 
     with db.unit_of_work() as uow:
-        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"))
+        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"), ATTESTED)
 
     assert (report.released, report.still_failing) == (1, 1)
     waiting = [r for r in _quarantined(db, "NOBODY-1") if r.released_at is None]
@@ -140,7 +140,7 @@ def test_a_row_past_retention_is_neither_listed_nor_released(
 
     with db.unit_of_work() as uow:
         assert release.unknown_cameras(uow, admin) == []
-        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"))
+        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"), ATTESTED)
 
     assert report.released == 0
     assert _stored(db, "7EXP001") == 0
@@ -155,7 +155,7 @@ def test_a_csv_line_cannot_be_read_again_and_stays(
         reads.ingest(uow, operator, [row], "file")
 
     with db.unit_of_work() as uow:
-        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"))
+        report = release.register_and_release(uow, admin, a_camera("NOBODY-1"), ATTESTED)
 
     assert (report.released, report.unreadable) == (0, 1)
 
@@ -184,7 +184,7 @@ def test_a_vendor_payload_kept_in_quarantine_is_read_again_on_release(
 
     with db.unit_of_work() as uow:
         spec = a_camera("OPENALPR-1", vendor_ref="99887766")
-        report = release.register_and_release(uow, admin, spec)
+        report = release.register_and_release(uow, admin, spec, ATTESTED)
 
     assert (report.released, report.stored, report.unreadable) == (1, 1, 0)
     assert _stored(db, payload["best_plate_number"]) == 1

@@ -178,6 +178,34 @@ ACCESS |= {
     ("PUT", "/api/v1/retention"): ADMINS,
     ("GET", "/api/v1/aggregates"): ADMINS,
 }
+# Placement, signage and red-light review (issue 17): cameras:manage (administrators)
+ACCESS |= {
+    ("GET", "/admin/compliance"): ADMINS,
+    ("POST", "/admin/compliance/check"): ADMINS,
+    ("POST", "/admin/cameras/{code}/attest"): ADMINS,
+    ("GET", "/api/v1/cameras/{code}/placement"): ADMINS,
+    ("POST", "/api/v1/cameras/{code}/attestations"): ADMINS,
+    ("GET", "/admin/sites"): ADMINS,
+    ("POST", "/admin/sites"): ADMINS,
+    ("POST", "/admin/sites/import"): ADMINS,
+    ("GET", "/admin/sites/{site_id}"): ADMINS,
+    ("POST", "/admin/sites/{site_id}"): ADMINS,
+    ("POST", "/admin/sites/{site_id}/remove"): ADMINS,
+    ("GET", "/admin/signs"): ADMINS,
+    ("POST", "/admin/signs"): ADMINS,
+    ("POST", "/admin/signs/gateways"): ADMINS,
+    ("POST", "/admin/signs/{sign_id}/remove"): ADMINS,
+    ("GET", "/admin/traffic-devices"): ADMINS,
+    ("POST", "/admin/traffic-devices"): ADMINS,
+    ("POST", "/admin/traffic-devices/{code}/enable"): ADMINS,
+    # violations:review (lieutenants); a device posts violations with its service token
+    ("GET", "/violations"): LIEUTENANTS,
+    ("GET", "/violations/{event_id}"): LIEUTENANTS,
+    ("GET", "/violations/{event_id}/evidence"): LIEUTENANTS,
+    ("POST", "/violations/{event_id}/cite"): LIEUTENANTS,
+    ("POST", "/violations/{event_id}/dismiss"): LIEUTENANTS,
+    ("POST", "/api/v1/traffic-violations"): CAMERAS,
+}
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
 
@@ -301,6 +329,10 @@ def _path_values(db: Database) -> dict[str, str]:
         "hit_id": "999999",
         "feed_id": "999999",
         "hold_id": "999999",
+        # Placement, signage and red-light review (issue 17)
+        "site_id": "999999",
+        "sign_id": "999999",
+        "event_id": "999999",
     }
 
 
