@@ -527,9 +527,13 @@ def jobs_run(
     log_to_stderr()
     from plateward.hotlists.wiring import register_matcher
 
-    # Batches this runner finishes are matched against the hot lists (DESIGN: "reads in").
-    stop_matching = register_matcher(settings)
     runner = Runner(db, catalog(settings))
+    if job is not None and job not in runner.jobs:
+        db.dispose()
+        raise _refuse(f"No job is called {job!r}; the jobs are {', '.join(sorted(runner.jobs))}.")
+    # Batches this runner finishes are matched against the hot lists (DESIGN: "reads in"); the
+    # matcher is removed in `finally`, so nothing stays registered in the process after a refusal.
+    stop_matching = register_matcher(settings)
     colour = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.ABANDONED: "yellow"}
 
     def report(run: JobRun) -> None:
@@ -540,9 +544,6 @@ def jobs_run(
             highlight=False,
         )
 
-    if job is not None and job not in runner.jobs:
-        db.dispose()
-        raise _refuse(f"No job is called {job!r}; the jobs are {', '.join(sorted(runner.jobs))}.")
     try:
         if once or job is not None:
             runs = runner.run_due() if job is None else _run_now(runner, job)
