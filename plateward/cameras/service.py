@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from plateward.cameras.models import Camera
@@ -406,3 +406,12 @@ def camera_places(uow: UnitOfWork) -> dict[int, CameraPlace]:
         )
     )
     return {r[0]: CameraPlace(*r[1:]) for r in rows}
+
+
+# --- for oversight (issue 18): figures, never data ------------------------------------------------
+
+
+def camera_counts(uow: UnitOfWork) -> dict[str, int]:
+    """How many cameras stand in each status (active, retired): the public portal's figure."""
+    rows = uow.session.execute(select(Camera.status, func.count()).group_by(Camera.status))
+    return {str(status): int(count) for status, count in rows}

@@ -9,6 +9,7 @@ def import_all_models() -> None:
     import plateward.core.audit
     import plateward.core.jobs
     import plateward.hotlists.models
+    import plateward.oversight.models
     import plateward.reads.models
     import plateward.search.misuse_models
     import plateward.search.models

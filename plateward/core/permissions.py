@@ -60,6 +60,13 @@ class Permission(StrEnum):
     HOTLISTS_APPROVE = "hotlists:approve"
     HOTLISTS_MANAGE = "hotlists:manage"
     HOTLISTS_PROPOSE = "hotlists:propose"
+    # Oversight and transparency (issue 18)
+    AUDITS_RUN = "audits:run"
+    COMPLAINTS_MANAGE = "complaints:manage"
+    INCIDENTS_MANAGE = "incidents:manage"
+    RECORDS_RELEASE = "records:release"
+    REPORTS_AGGREGATES = "reports:aggregates"
+    REPORTS_MANAGE = "reports:manage"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -133,6 +140,13 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.HOTLISTS_APPROVE: "Approve or reject department hot-list entries",
     Permission.HOTLISTS_MANAGE: "See hot-list captures, dispositions and accuracy",
     Permission.HOTLISTS_PROPOSE: "Propose department hot-list entries",
+    # Oversight and transparency (issue 18)
+    Permission.AUDITS_RUN: "Draw random audit samples, record findings, run compliance checks",
+    Permission.COMPLAINTS_MANAGE: "Handle public comments and complaints",
+    Permission.INCIDENTS_MANAGE: "Keep the incident register",
+    Permission.RECORDS_RELEASE: "Assemble and release public-records packages",
+    Permission.REPORTS_AGGREGATES: "Read aggregate reads data by location (no plates)",
+    Permission.REPORTS_MANAGE: "Edit, receive and publish the Annual Data Usage Report",
 }
 
 
@@ -195,6 +209,28 @@ for _role, _granted in _HOTLIST_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 for _role, _granted in _HOTLIST_CEILING.items():
     _ROLE_CEILING[_role] = _ROLE_CEILING.get(_role, frozenset()) | _granted
+
+
+# Oversight and transparency (issue 18). DUP §9 — random and quarterly audits by the audit unit
+# (not CDIC); §11, §14 — the Digital Privacy Officer handles complaints, receives and publishes the
+# annual report and may reach aggregate reads data by location; §12 — suspected breaches are
+# registered by administrators and the DPO; public-records packages are assembled by an
+# administrator and released by the DPO after review.
+_OVERSIGHT_ROLES: dict[Role, frozenset[Permission]] = {
+    Role.AUDITOR: frozenset({Permission.AUDITS_RUN}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {
+            Permission.COMPLAINTS_MANAGE,
+            Permission.INCIDENTS_MANAGE,
+            Permission.RECORDS_RELEASE,
+            Permission.REPORTS_AGGREGATES,
+            Permission.REPORTS_MANAGE,
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset({Permission.INCIDENTS_MANAGE, Permission.RECORDS_RELEASE}),
+}
+for _role, _granted in _OVERSIGHT_ROLES.items():
+    _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:

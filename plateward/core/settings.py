@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     clets_adapter: Literal["manual", "simulated"] = "manual"
     # DUP §4.6 — an external hot list unreachable this long raises the administrators' alarm.
     hotlist_feed_alarm_minutes: int = Field(default=15, ge=1, le=1440)
+    # Oversight and transparency (issue 18): the public portal's rate limit per client address,
+    # how many complaints one address may file a day, the monthly random audit's sample size, and
+    # how many days before the annual report's March 1 deadline reminders start.
+    public_requests_per_minute: int = Field(default=60, ge=1, le=10_000)
+    complaints_per_day: int = Field(default=5, ge=1, le=1000)
+    audit_sample_size: int = Field(default=20, ge=1, le=1000)
+    annual_report_reminder_days: int = Field(default=30, ge=1, le=120)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

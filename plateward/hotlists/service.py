@@ -489,3 +489,36 @@ def record_hits(uow: UnitOfWork, found: Sequence[FoundHit]) -> list[int]:
 def newest_hit_id(uow: UnitOfWork) -> int:
     """The highest hit id: the live alert streams wake when it moves (a number, not data)."""
     return int(uow.session.scalar(select(func.max(Hit.id))) or 0)
+
+
+# --- for oversight (issue 18): figures over a period, never plates --------------------------------
+
+
+def hits_by_camera(uow: UnitOfWork, start: datetime, end: datetime) -> dict[int, int]:
+    """Hits by camera id for reads captured in [start, end): the hits table, which stays after
+    the reads are purged (it holds no plate)."""
+    rows = uow.session.execute(
+        select(Hit.camera_id, func.count())
+        .where(Hit.read_captured_at >= start, Hit.read_captured_at < end)
+        .group_by(Hit.camera_id)
+    )
+    return {int(camera_id): int(count) for camera_id, count in rows}
+
+
+def visual_confirmations(uow: UnitOfWork, start: datetime, end: datetime) -> dict[str, int]:
+    """DUP §14.3.d — the officers' visual confirmations of hits in [start, end), by result
+    (``plate_matches``, misreads…); hits never confirmed count under ``none``."""
+    rows = uow.session.execute(
+        select(Hit.visual, func.count())
+        .where(Hit.read_captured_at >= start, Hit.read_captured_at < end)
+        .group_by(Hit.visual)
+    )
+    return {str(visual or "none"): int(count) for visual, count in rows}
+
+
+def hit_read_ids(uow: UnitOfWork, start: datetime, end: datetime) -> set[str]:
+    """The ids of reads captured in [start, end) that were hits (the DPO's hit flag)."""
+    rows = uow.session.scalars(
+        select(Hit.read_id).where(Hit.read_captured_at >= start, Hit.read_captured_at < end)
+    )
+    return {str(read_id) for read_id in rows}

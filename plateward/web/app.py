@@ -111,4 +111,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         feed_pages,
     ):
         app.include_router(router)
+    # Oversight and transparency (issue 18)
+    from plateward.oversight.portal_pages import router as portal_pages
+
+    for router in (portal_pages,):
+        app.include_router(router)
     return app

@@ -152,6 +152,11 @@ ACCESS |= {
     ("POST", "/api/v1/hotlist-entries"): PROPOSERS,
     ("GET", "/api/v1/alerts"): frozenset({OFFICER}),
 }
+# Oversight and transparency (issue 18): the public portal and complaint form are open to anyone;
+# audits:run (auditors); the DPO's pages (complaints:manage, reports:*, not among these callers).
+ACCESS |= {
+    ("GET", "/transparency"): EVERYONE,
+}
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
 
