@@ -112,8 +112,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     ):
         app.include_router(router)
     # Oversight and transparency (issue 18)
+    from plateward.oversight.complaint_pages import router as complaint_pages
     from plateward.oversight.portal_pages import router as portal_pages
 
-    for router in (portal_pages,):
+    for router in (portal_pages, complaint_pages):
         app.include_router(router)
     return app

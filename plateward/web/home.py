@@ -184,6 +184,16 @@ FEATURES: tuple[Feature, ...] = (
         "See hot-list captures",
         in_menu=True,
     ),
+    # Oversight and transparency (issue 18)
+    Feature(
+        Permission.COMPLAINTS_MANAGE,
+        "Complaints",
+        "/complaints",
+        "Public comments and complaints: triage, investigate, decide a corrective action plan, "
+        "close with a public response; equity concerns are counted (DUP §11).",
+        "Work the complaints",
+        in_menu=True,
+    ),
     Feature(
         None,
         "My account",

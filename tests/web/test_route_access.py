@@ -156,12 +156,18 @@ ACCESS |= {
 # audits:run (auditors); the DPO's pages (complaints:manage, reports:*, not among these callers).
 ACCESS |= {
     ("GET", "/transparency"): EVERYONE,
+    ("GET", "/transparency/complaints"): EVERYONE,
+    ("POST", "/transparency/complaints"): EVERYONE,
+    ("GET", "/transparency/complaints/status"): EVERYONE,
+    ("GET", "/complaints"): frozenset(),
+    ("GET", "/complaints/{complaint_id}"): frozenset(),
+    ("POST", "/complaints/{complaint_id}/steps"): frozenset(),
 }
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
 
 # Forms whose CSRF token comes from the sign-in page rather than from a session.
-PRE_SESSION_FORMS = {"/login"}
+PRE_SESSION_FORMS = {"/login", "/transparency/complaints"}
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
 
@@ -279,6 +285,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "entry_id": "999999",
         "hit_id": "999999",
         "feed_id": "999999",
+        "complaint_id": "999999",
     }
 
 
