@@ -112,9 +112,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     ):
         app.include_router(router)
     # Oversight and transparency (issue 18)
+    from plateward.oversight.audit_pages import router as audit_pages
     from plateward.oversight.complaint_pages import router as complaint_pages
     from plateward.oversight.portal_pages import router as portal_pages
 
-    for router in (portal_pages, complaint_pages):
+    for router in (portal_pages, complaint_pages, audit_pages):
         app.include_router(router)
     return app

@@ -195,6 +195,15 @@ FEATURES: tuple[Feature, ...] = (
         in_menu=True,
     ),
     Feature(
+        Permission.AUDITS_RUN,
+        "Audits",
+        "/audits",
+        "Draw the month's random sample of searches and record a finding for each; run the "
+        "quarterly compliance report and the immigration-release check (DUP §9, U26).",
+        "Run the audits",
+        in_menu=True,
+    ),
+    Feature(
         None,
         "My account",
         "/account",

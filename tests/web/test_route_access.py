@@ -162,6 +162,13 @@ ACCESS |= {
     ("GET", "/complaints"): frozenset(),
     ("GET", "/complaints/{complaint_id}"): frozenset(),
     ("POST", "/complaints/{complaint_id}/steps"): frozenset(),
+    ("GET", "/audits"): AUDITORS,
+    ("POST", "/audits/samples"): AUDITORS,
+    ("GET", "/audits/samples/{sample_id}"): AUDITORS,
+    ("POST", "/audits/findings/{item_id}"): AUDITORS,
+    ("GET", "/audits/compliance"): AUDITORS,
+    ("GET", "/audits/compliance.csv"): AUDITORS,
+    ("GET", "/audits/immigration"): AUDITORS,
 }
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
@@ -286,6 +293,8 @@ def _path_values(db: Database) -> dict[str, str]:
         "hit_id": "999999",
         "feed_id": "999999",
         "complaint_id": "999999",
+        "sample_id": "999999",
+        "item_id": "999999",
     }
 
 
