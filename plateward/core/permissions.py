@@ -228,6 +228,8 @@ _OVERSIGHT_ROLES: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.ADMINISTRATOR: frozenset({Permission.INCIDENTS_MANAGE, Permission.RECORDS_RELEASE}),
+    # The operator on the host builds the annual report: `plateward report annual`.
+    Role.SYSTEM: frozenset({Permission.REPORTS_MANAGE}),
 }
 for _role, _granted in _OVERSIGHT_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted

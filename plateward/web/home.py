@@ -204,6 +204,16 @@ FEATURES: tuple[Feature, ...] = (
         in_menu=True,
     ),
     Feature(
+        Permission.REPORTS_MANAGE,
+        "Annual report",
+        "/reports",
+        "The Annual Data Usage Report: edit the summary and plans, see reads and hits by "
+        "location, download PDF, HTML or CSV, post a notice of extension, publish the public "
+        "version (DUP §14).",
+        "Open the annual report",
+        in_menu=True,
+    ),
+    Feature(
         None,
         "My account",
         "/account",

@@ -52,9 +52,13 @@ def _outside_search(db: Database) -> None:
         audit.record(
             uow,
             outsider,
-            AuditEvent(AuditAction.SEARCH_RUN, purpose=purpose, result_count=4,
-                       details={"search_id": 999, "page": 1}),
-        )  # fmt: skip
+            AuditEvent(
+                AuditAction.SEARCH_RUN,
+                purpose=purpose,
+                result_count=4,
+                details={"search_id": 999, "page": 1},
+            ),
+        )
         uow.commit()
 
 
@@ -112,16 +116,24 @@ def test_the_immigration_check_finds_an_access_that_released_data(
     # A search that ran although its purpose was immigration enforcement (say, before the guard
     # knew the words): today's guard reads the recorded purpose again and finds it.
     purpose = Purpose(
-        PurposeCategory.CRIMINAL_INVESTIGATION, IMMIGRATION["crime_type"], "26-000777",
-        IMMIGRATION["justification"], None,
-    )  # fmt: skip
+        PurposeCategory.CRIMINAL_INVESTIGATION,
+        IMMIGRATION["crime_type"],
+        "26-000777",
+        IMMIGRATION["justification"],
+        None,
+    )
     with db.unit_of_work() as uow:
         released = audit.record(
             uow,
             Actor.system("tests"),
-            AuditEvent(AuditAction.SEARCH_RUN, purpose=purpose, result_count=3,
-                       result_ids=("r1", "r2", "r3"), details={"search_id": 5, "page": 1}),
-        )  # fmt: skip
+            AuditEvent(
+                AuditAction.SEARCH_RUN,
+                purpose=purpose,
+                result_count=3,
+                result_ids=("r1", "r2", "r3"),
+                details={"search_id": 5, "page": 1},
+            ),
+        )
         uow.commit()
         seq = released.seq
     sign_in(client, backend, "auditor")

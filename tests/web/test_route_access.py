@@ -169,6 +169,17 @@ ACCESS |= {
     ("GET", "/audits/compliance"): AUDITORS,
     ("GET", "/audits/compliance.csv"): AUDITORS,
     ("GET", "/audits/immigration"): AUDITORS,
+    ("GET", "/reports"): frozenset(),
+    ("POST", "/reports/{year}"): frozenset(),
+    ("POST", "/reports/{year}/submit"): frozenset(),
+    ("POST", "/reports/{year}/extension"): frozenset(),
+    ("POST", "/reports/{year}/publish"): frozenset(),
+    ("GET", "/reports/{year}/report.{fmt}"): frozenset(),
+    ("GET", "/reports/{year}/reads.csv"): frozenset(),
+    # a report not published answers 404 to everyone: a visitor is not refused, so no caller is
+    # "allowed" only in the sense of a page; checked in tests/oversight/test_annual_report.py
+    ("GET", "/transparency/reports/{year}"): EVERYONE,
+    ("GET", "/transparency/reports/{year}/report.pdf"): EVERYONE,
 }
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
@@ -295,6 +306,8 @@ def _path_values(db: Database) -> dict[str, str]:
         "complaint_id": "999999",
         "sample_id": "999999",
         "item_id": "999999",
+        "year": "2026",
+        "fmt": "pdf",
     }
 
 
