@@ -658,3 +658,52 @@ def report_annual(
         soft_wrap=True,
         highlight=False,
     )
+
+
+@audit_app.command("export")
+def audit_export(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the JSON Lines file.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Export the whole trail with its hash chain and checkpoints in the open format (audited)."""
+    from plateward.core.permissions import Actor
+    from plateward.oversight import trail_export
+
+    settings = _settings(data_dir)
+    db = _existing_database(settings)
+    lines = 0
+    try:
+        with db.unit_of_work() as uow, output.open("w", encoding="utf-8") as out:
+            for line in trail_export.export_trail(uow, Actor.system("cli:audit-export")):
+                out.write(line)
+                lines += 1
+    except PlatewardError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"Audit trail exported: {lines:,} line(s) written to {output}", soft_wrap=True)
+
+
+@audit_app.command("verify-export")
+def audit_verify_export(
+    export_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key", help="Trust only checkpoints signed by this key (hex, as published)."
+        ),
+    ] = None,
+) -> None:
+    """Check an exported trail offline, without any database: every hash, link and signature."""
+    from plateward.oversight import export_rules
+
+    with export_file.open(encoding="utf-8") as lines:
+        result = export_rules.verify(lines, public_key)
+    if not result.ok:
+        console.print(f"[red]Export fails verification:[/red] {result.problem}", soft_wrap=True)
+        raise typer.Exit(code=1)
+    console.print(
+        f"Export intact: {result.entries:,} entries chained, "
+        f"{result.checkpoints:,} signed checkpoint(s) verified.",
+        soft_wrap=True,
+    )

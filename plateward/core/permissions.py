@@ -228,8 +228,9 @@ _OVERSIGHT_ROLES: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.ADMINISTRATOR: frozenset({Permission.INCIDENTS_MANAGE, Permission.RECORDS_RELEASE}),
-    # The operator on the host builds the annual report: `plateward report annual`.
-    Role.SYSTEM: frozenset({Permission.REPORTS_MANAGE}),
+    # The operator on the host builds the annual report and exports the trail the agency owns
+    # (`plateward report annual`, `plateward audit export`).
+    Role.SYSTEM: frozenset({Permission.AUDIT_EXPORT, Permission.REPORTS_MANAGE}),
 }
 for _role, _granted in _OVERSIGHT_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted

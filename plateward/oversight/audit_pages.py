@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from plateward.accounts.sessions import SessionState
 from plateward.core.errors import InvalidInput
 from plateward.core.permissions import Permission
-from plateward.oversight import audit_rules, audits, compliance
+from plateward.oversight import audit_rules, audits, compliance, trail_export
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.rendering import render
 
@@ -112,3 +112,18 @@ def immigration_page(
     last = _date(end, today)
     check = compliance.immigration_check(uow, state.actor, first, last)
     return render(request, state, "oversight/audit_immigration.html", {"check": check})
+
+
+Exporter = Annotated[SessionState, Depends(person_with(Permission.AUDIT_EXPORT))]
+
+
+@router.get("/audit/trail.jsonl")
+def trail_export_page(uow: UowDep, state: Exporter) -> Response:
+    """The whole trail in the open format, verifiable offline (`plateward audit verify-export`)."""
+    body = "".join(trail_export.export_trail(uow, state.actor))
+    stamp = uow.now().strftime("%Y%m%dT%H%M%SZ")
+    return Response(
+        body,
+        media_type="application/x-ndjson; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="audit-trail-{stamp}.jsonl"'},
+    )

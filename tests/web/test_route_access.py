@@ -169,6 +169,7 @@ ACCESS |= {
     ("GET", "/audits/compliance"): AUDITORS,
     ("GET", "/audits/compliance.csv"): AUDITORS,
     ("GET", "/audits/immigration"): AUDITORS,
+    ("GET", "/audit/trail.jsonl"): AUDITORS,  # audit:export
     ("GET", "/reports"): frozenset(),
     ("POST", "/reports/{year}"): frozenset(),
     ("POST", "/reports/{year}/submit"): frozenset(),
