@@ -214,6 +214,14 @@ FEATURES: tuple[Feature, ...] = (
         in_menu=True,
     ),
     Feature(
+        Permission.INCIDENTS_MANAGE,
+        "Incidents",
+        "/incidents",
+        "The register of suspected breaches: who found it, what data, containment, "
+        "notification, closure, under the City's Incident Response Plan (DUP §12).",
+        "Keep the incident register",
+    ),
+    Feature(
         None,
         "My account",
         "/account",

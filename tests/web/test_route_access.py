@@ -170,6 +170,10 @@ ACCESS |= {
     ("GET", "/audits/compliance.csv"): AUDITORS,
     ("GET", "/audits/immigration"): AUDITORS,
     ("GET", "/audit/trail.jsonl"): AUDITORS,  # audit:export
+    ("GET", "/incidents"): ADMINS,  # incidents:manage (and the DPO)
+    ("POST", "/incidents"): ADMINS,
+    ("GET", "/incidents/{incident_id}"): ADMINS,
+    ("POST", "/incidents/{incident_id}/steps"): ADMINS,
     ("GET", "/reports"): frozenset(),
     ("POST", "/reports/{year}"): frozenset(),
     ("POST", "/reports/{year}/submit"): frozenset(),
@@ -309,6 +313,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "item_id": "999999",
         "year": "2026",
         "fmt": "pdf",
+        "incident_id": "999999",
     }
 
 
