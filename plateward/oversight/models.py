@@ -120,3 +120,23 @@ class Incident(Base):
     recorded_by_name: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+
+
+class RecordsPackage(Base):
+    """A public-records release: assembled in one action, reviewed and released by a second
+    person. Plates are hashed and officers pseudonymized with this package's own salt."""
+
+    __tablename__ = "records_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_ref: Mapped[str] = mapped_column(String(100))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    salt: Mapped[str] = mapped_column(String(64))
+    contents: Mapped[str] = mapped_column(Text)  # JSON: agencies, counts, policy versions
+    audit_csv: Mapped[str] = mapped_column(Text)
+    assembled_at: Mapped[datetime]
+    assembled_by_id: Mapped[int | None]
+    assembled_by_name: Mapped[str] = mapped_column(String(200))
+    released_at: Mapped[datetime | None]
+    released_by_name: Mapped[str | None] = mapped_column(String(200))

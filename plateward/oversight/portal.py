@@ -99,7 +99,7 @@ class Portal:
     checkpoint: SignedHead | None
 
 
-def _agencies(uow: UnitOfWork) -> tuple[AgencyAccess, ...]:
+def agencies_with_access(uow: UnitOfWork) -> tuple[AgencyAccess, ...]:
     """Agencies whose people can sign in today (the sharing capability adds agreements here)."""
     holding = accounts.agencies_with_active_accounts(uow)
     found = [
@@ -203,7 +203,7 @@ def portal(uow: UnitOfWork) -> Portal:
         retention_days=uow.settings.retention_days,
         cameras_active=counts.get("active", 0),
         cameras_retired=sum(n for status, n in counts.items() if status != "active"),
-        agencies=_agencies(uow),
+        agencies=agencies_with_access(uow),
         subscriptions=tuple(hotlist_feeds.subscriptions(uow)),
         searches=searches,
         hits=sum(hotlists.hits_by_camera(uow, since, until).values()),

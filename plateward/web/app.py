@@ -116,8 +116,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.oversight.complaint_pages import router as complaint_pages
     from plateward.oversight.incident_pages import router as incident_pages
     from plateward.oversight.portal_pages import router as portal_pages
+    from plateward.oversight.records_pages import router as records_pages
     from plateward.oversight.report_pages import router as report_pages
 
-    for router in (portal_pages, complaint_pages, audit_pages, report_pages, incident_pages):
+    for router in (
+        portal_pages,
+        complaint_pages,
+        audit_pages,
+        report_pages,
+        incident_pages,
+        records_pages,
+    ):
         app.include_router(router)
     return app

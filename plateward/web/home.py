@@ -222,6 +222,14 @@ FEATURES: tuple[Feature, ...] = (
         "Keep the incident register",
     ),
     Feature(
+        Permission.RECORDS_RELEASE,
+        "Public records",
+        "/records",
+        "Assemble a public-records package in one action (agencies, counts, policy versions, the "
+        "audit trail with plates hashed and officers pseudonymized); a second person releases it.",
+        "Assemble a records package",
+    ),
+    Feature(
         None,
         "My account",
         "/account",

@@ -174,6 +174,11 @@ ACCESS |= {
     ("POST", "/incidents"): ADMINS,
     ("GET", "/incidents/{incident_id}"): ADMINS,
     ("POST", "/incidents/{incident_id}/steps"): ADMINS,
+    ("GET", "/records"): ADMINS,  # records:release (and the DPO)
+    ("POST", "/records"): ADMINS,
+    ("GET", "/records/{package_id}"): ADMINS,
+    ("POST", "/records/{package_id}/release"): ADMINS,
+    ("GET", "/records/{package_id}/package.zip"): ADMINS,
     ("GET", "/reports"): frozenset(),
     ("POST", "/reports/{year}"): frozenset(),
     ("POST", "/reports/{year}/submit"): frozenset(),
@@ -314,6 +319,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "year": "2026",
         "fmt": "pdf",
         "incident_id": "999999",
+        "package_id": "999999",
     }
 
 

@@ -1,5 +1,5 @@
 """Oversight and transparency (issue 18): public complaints, random audit samples and their
-findings, annual data usage reports, the incident register.
+findings, annual data usage reports, the incident register, public-records packages.
 
 Revision ID: 0016
 Revises: 0012
@@ -128,14 +128,34 @@ def _incidents() -> None:
     op.create_index("ix_incidents_stage", "incidents", ["stage"])
 
 
+def _records_packages() -> None:
+    op.create_table(
+        "records_packages",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("request_ref", sa.String(100), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("salt", sa.String(64), nullable=False),
+        sa.Column("contents", sa.Text(), nullable=False),
+        sa.Column("audit_csv", sa.Text(), nullable=False),
+        sa.Column("assembled_at", UTCDateTime(), nullable=False),
+        sa.Column("assembled_by_id", sa.Integer()),
+        sa.Column("assembled_by_name", sa.String(200), nullable=False),
+        sa.Column("released_at", UTCDateTime()),
+        sa.Column("released_by_name", sa.String(200)),
+    )
+
+
 def upgrade() -> None:
     _complaints()
     _audit_samples()
     _annual_reports()
     _incidents()
+    _records_packages()
 
 
 def downgrade() -> None:
+    op.drop_table("records_packages")
     op.drop_table("incidents")
     op.drop_table("annual_reports")
     op.drop_table("audit_sample_items")
