@@ -617,3 +617,103 @@ def _register_retention() -> None:
 
 
 _register_retention()
+# --- Oversight and transparency (issue 18) ------------------------------------------------------
+
+report_app = typer.Typer(help="Oversight reports (DUP §14).", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("annual")
+def report_annual(
+    year: Annotated[int, typer.Option("--year", help="The calendar year the report covers.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", help="Where to write it (default: annual-report-YEAR.FORMAT)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="pdf, html or csv.")] = "pdf",
+    data_dir: DataDir = None,
+) -> None:
+    """Build the Annual Data Usage Report of YEAR (DUP §14) as PDF, HTML or CSV; audited."""
+    from plateward.core.permissions import Actor
+    from plateward.oversight import annual, annual_render
+    from plateward.web.rendering import make_templates
+
+    if fmt not in ("pdf", "html", "csv"):
+        raise _refuse("the format is pdf, html or csv")
+    settings = _settings(data_dir)
+    db = _existing_database(settings)
+    actor = Actor.system("cli:report-annual")
+    try:
+        with db.unit_of_work() as uow:
+            view = annual.report(uow, actor, year)
+            annual.record_export(uow, actor, year, fmt)
+            doc = annual_render.Document(year, view.summary, view.plans, False, uow.now())
+    except PlatewardError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    target = output or Path(f"annual-report-{year}.{fmt}")
+    if fmt == "csv":
+        target.write_text(annual_render.csv_text(doc, view.figures), encoding="utf-8")
+    else:
+        page = annual_render.html(make_templates(settings.timezone).env, doc, view.figures)
+        if fmt == "html":
+            target.write_text(page, encoding="utf-8")
+        else:
+            target.write_bytes(annual_render.pdf(page))
+    console.print(
+        f"Annual Data Usage Report {year}: {view.figures.reads_total:,} reads, "
+        f"{view.figures.hits_total:,} hits at {len(view.figures.locations)} location(s); "
+        f"due {view.due}; written to {target}",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+@audit_app.command("export")
+def audit_export(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the JSON Lines file.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Export the whole trail with its hash chain and checkpoints in the open format (audited)."""
+    from plateward.core.permissions import Actor
+    from plateward.oversight import trail_export
+
+    settings = _settings(data_dir)
+    db = _existing_database(settings)
+    lines = 0
+    try:
+        with db.unit_of_work() as uow, output.open("w", encoding="utf-8") as out:
+            for line in trail_export.export_trail(uow, Actor.system("cli:audit-export")):
+                out.write(line)
+                lines += 1
+    except PlatewardError as exc:
+        raise _fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"Audit trail exported: {lines:,} line(s) written to {output}", soft_wrap=True)
+
+
+@audit_app.command("verify-export")
+def audit_verify_export(
+    export_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key", help="Trust only checkpoints signed by this key (hex, as published)."
+        ),
+    ] = None,
+) -> None:
+    """Check an exported trail offline, without any database: every hash, link and signature."""
+    from plateward.oversight import export_rules
+
+    with export_file.open(encoding="utf-8") as lines:
+        result = export_rules.verify(lines, public_key)
+    if not result.ok:
+        console.print(f"[red]Export fails verification:[/red] {result.problem}", soft_wrap=True)
+        raise typer.Exit(code=1)
+    console.print(
+        f"Export intact: {result.entries:,} entries chained, "
+        f"{result.checkpoints:,} signed checkpoint(s) verified.",
+        soft_wrap=True,
+    )

@@ -19,6 +19,7 @@ from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
 from plateward.hotlists import feeds as hotlist_feeds
 from plateward.hotlists import service as hotlists
+from plateward.oversight import annual
 from plateward.reads import service as reads
 from plateward.retention import holds as legal_holds
 from plateward.retention import purge as retention_purge
@@ -97,6 +98,14 @@ def review_legal_holds(uow: UnitOfWork, actor: Actor) -> str | None:
     return legal_holds.review_reminders(uow)
 
 
+# Oversight and transparency (issue 18)
+def remind_annual_report(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §14 — the Annual Data Usage Report is due to the DPO by March 1: from
+    ``annual_report_reminder_days`` before, a reminder a day until it is received."""
+    del actor  # the body records under its own narrow identity, ``job:annual-report-reminder``
+    return annual.remind(uow)
+
+
 def catalog(settings: Settings) -> list[Job]:
     """The jobs to run, with the intervals the settings give them."""
     return [
@@ -131,4 +140,6 @@ def catalog(settings: Settings) -> list[Job]:
             lease=timedelta(hours=1),
         ),
         Job("legal-hold-reviews", timedelta(hours=6), review_legal_holds),
+        # Oversight and transparency (issue 18)
+        Job("annual-report-reminder", timedelta(hours=6), remind_annual_report),
     ]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyotp
 from argon2 import PasswordHasher
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from plateward.accounts import approvals
 from plateward.accounts.approval_rules import ChangeKind, needs_second_person
@@ -554,3 +554,17 @@ def actor_for(
         acknowledged=acknowledged_version == current_statement(uow).version,
         token_scopes=token_scopes,
     )
+
+
+# --- for oversight (issue 18): who has access, as a figure ----------------------------------------
+
+
+def agencies_with_active_accounts(uow: UnitOfWork) -> dict[int, int]:
+    """Agency id → how many active personal accounts it holds: the agencies whose people can
+    sign in today (the public portal lists them; the sharing capability adds its agreements)."""
+    rows = uow.session.execute(
+        select(User.agency_id, func.count())
+        .where(User.status == "active", User.role.not_in([str(Role.CAMERA_SERVICE)]))
+        .group_by(User.agency_id)
+    )
+    return {int(agency_id): int(count) for agency_id, count in rows}

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from plateward.cameras import placement
@@ -568,3 +568,12 @@ def sensitive_site_points(uow: UnitOfWork) -> list[tuple[str, str, float, float]
 def _point(geometry: BaseGeometry) -> tuple[float, float]:
     point = geometry.representative_point()
     return float(point.y), float(point.x)
+
+
+# --- for oversight (issue 18): figures, never data ------------------------------------------------
+
+
+def camera_counts(uow: UnitOfWork) -> dict[str, int]:
+    """How many cameras stand in each status (active, retired): the public portal's figure."""
+    rows = uow.session.execute(select(Camera.status, func.count()).group_by(Camera.status))
+    return {str(status): int(count) for status, count in rows}

@@ -171,6 +171,30 @@ class AuditAction(StrEnum):
     VIOLATION_OPENED = "violation.opened"
     VIOLATION_QUEUE_VIEWED = "violation.queue_viewed"
     VIOLATION_RECEIVED = "violation.received"
+    # Oversight and transparency (issue 18)
+    ANNUAL_REPORT_EDITED = "annual_report.edited"
+    ANNUAL_REPORT_EXPORTED = "annual_report.exported"
+    ANNUAL_REPORT_EXTENDED = "annual_report.extended"
+    ANNUAL_REPORT_PUBLISHED = "annual_report.published"
+    ANNUAL_REPORT_REMINDED = "annual_report.reminded"
+    ANNUAL_REPORT_SUBMITTED = "annual_report.submitted"
+    ANNUAL_REPORT_VIEWED = "annual_report.viewed"
+    AUDIT_COMPLIANCE_REPORTED = "audit.compliance_reported"
+    AUDIT_FINDING_RECORDED = "audit.finding_recorded"
+    AUDIT_IMMIGRATION_CHECKED = "audit.immigration_checked"
+    AUDIT_SAMPLE_DRAWN = "audit.sample_drawn"
+    AUDIT_SAMPLE_VIEWED = "audit.sample_viewed"
+    AUDIT_TRAIL_EXPORTED = "audit.trail_exported"
+    COMPLAINT_FILED = "complaint.filed"
+    COMPLAINT_UPDATED = "complaint.updated"
+    COMPLAINTS_VIEWED = "complaints.viewed"
+    INCIDENT_RECORDED = "incident.recorded"
+    INCIDENT_UPDATED = "incident.updated"
+    INCIDENTS_VIEWED = "incidents.viewed"
+    PORTAL_THROTTLED = "portal.throttled"
+    READ_AGGREGATES_VIEWED = "reads.aggregates_viewed"
+    RECORDS_PACKAGE_ASSEMBLED = "records.package_assembled"
+    RECORDS_PACKAGE_RELEASED = "records.package_released"
 
 
 class Outcome(StrEnum):
@@ -206,6 +230,11 @@ RESULT_KINDS: dict[AuditAction, RecordKind] = {
     # Retention (issue 15): placing a hold copies reads, opening one shows them.
     AuditAction.LEGAL_HOLD_PLACED: RecordKind.READ,
     AuditAction.LEGAL_HOLD_VIEWED: RecordKind.READ,
+    # Oversight (issue 18): a random sample and its findings name the searches' audit entries.
+    AuditAction.AUDIT_SAMPLE_DRAWN: RecordKind.AUDIT_ENTRY,
+    AuditAction.AUDIT_SAMPLE_VIEWED: RecordKind.AUDIT_ENTRY,
+    AuditAction.AUDIT_FINDING_RECORDED: RecordKind.AUDIT_ENTRY,
+    AuditAction.AUDIT_IMMIGRATION_CHECKED: RecordKind.AUDIT_ENTRY,
 }
 
 

@@ -54,3 +54,8 @@ class TrainingRequired(PermissionDenied):
 
 class EnrolmentRequired(NotAuthenticated):
     """The password was right but the authenticator is not enrolled yet."""
+
+
+# Oversight and transparency (issue 18)
+class TooManyRequests(PlatewardError):
+    """A public page or form asked too often from one address (the portal's rate limit)."""

@@ -9,6 +9,7 @@ def import_all_models() -> None:
     import plateward.core.audit
     import plateward.core.jobs
     import plateward.hotlists.models
+    import plateward.oversight.models
     import plateward.oversight.redlight_models  # red-light review (issue 17)
     import plateward.reads.models
     import plateward.retention.models

@@ -67,6 +67,13 @@ class Permission(StrEnum):
     RETENTION_MANAGE = "retention:manage"
     # Red-light review (issue 17)
     VIOLATIONS_REVIEW = "violations:review"
+    # Oversight and transparency (issue 18)
+    AUDITS_RUN = "audits:run"
+    COMPLAINTS_MANAGE = "complaints:manage"
+    INCIDENTS_MANAGE = "incidents:manage"
+    RECORDS_RELEASE = "records:release"
+    REPORTS_AGGREGATES = "reports:aggregates"
+    REPORTS_MANAGE = "reports:manage"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -145,6 +152,13 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.HOLDS_PLACE: "Place legal holds on reads for a case",
     Permission.RETENTION_MANAGE: "Set the retention period and follow purges and holds",
     Permission.VIOLATIONS_REVIEW: "Review red-light violations and decide on citations",
+    # Oversight and transparency (issue 18)
+    Permission.AUDITS_RUN: "Draw random audit samples, record findings, run compliance checks",
+    Permission.COMPLAINTS_MANAGE: "Handle public comments and complaints",
+    Permission.INCIDENTS_MANAGE: "Keep the incident register",
+    Permission.RECORDS_RELEASE: "Assemble and release public-records packages",
+    Permission.REPORTS_AGGREGATES: "Read aggregate reads data by location (no plates)",
+    Permission.REPORTS_MANAGE: "Edit, receive and publish the Annual Data Usage Report",
 }
 
 
@@ -231,6 +245,31 @@ DATA_PERMISSIONS = DATA_PERMISSIONS | {Permission.HOLDS_APPROVE, Permission.HOLD
 # Red-light review (issue 17). DUP §3.4 — no automated citation without manual review by SJPD
 # staff: lieutenants review violation events and decide, by name.
 _ROLE_PERMISSIONS[Role.LIEUTENANT] |= {Permission.VIOLATIONS_REVIEW}
+
+
+# Oversight and transparency (issue 18). DUP §9 — random and quarterly audits by the audit unit
+# (not CDIC); §11, §14 — the Digital Privacy Officer handles complaints, receives and publishes the
+# annual report and may reach aggregate reads data by location; §12 — suspected breaches are
+# registered by administrators and the DPO; public-records packages are assembled by an
+# administrator and released by the DPO after review.
+_OVERSIGHT_ROLES: dict[Role, frozenset[Permission]] = {
+    Role.AUDITOR: frozenset({Permission.AUDITS_RUN}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {
+            Permission.COMPLAINTS_MANAGE,
+            Permission.INCIDENTS_MANAGE,
+            Permission.RECORDS_RELEASE,
+            Permission.REPORTS_AGGREGATES,
+            Permission.REPORTS_MANAGE,
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset({Permission.INCIDENTS_MANAGE, Permission.RECORDS_RELEASE}),
+    # The operator on the host builds the annual report and exports the trail the agency owns
+    # (`plateward report annual`, `plateward audit export`).
+    Role.SYSTEM: frozenset({Permission.AUDIT_EXPORT, Permission.REPORTS_MANAGE}),
+}
+for _role, _granted in _OVERSIGHT_ROLES.items():
+    _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:

@@ -114,6 +114,13 @@ class Settings(BaseSettings):
     mobile_site_buffer_m: float = Field(default=60.0, ge=0, le=1000)
     # DUP §6 — an active fixed camera needs a designated-intersection sign this close.
     signage_distance_m: float = Field(default=300.0, gt=0, le=5000)
+    # Oversight and transparency (issue 18): the public portal's rate limit per client address,
+    # how many complaints one address may file a day, the monthly random audit's sample size, and
+    # how many days before the annual report's March 1 deadline reminders start.
+    public_requests_per_minute: int = Field(default=60, ge=1, le=10_000)
+    complaints_per_day: int = Field(default=5, ge=1, le=1000)
+    audit_sample_size: int = Field(default=20, ge=1, le=1000)
+    annual_report_reminder_days: int = Field(default=30, ge=1, le=120)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

@@ -363,3 +363,22 @@ def sync_feeds(uow: UnitOfWork) -> str | None:
 
 def category_label(category: str) -> str:
     return rules.ReasonCategory(category).label
+
+
+# --- for oversight (issue 18): the public portal's list of subscriptions --------------------------
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """An external hot list the department subscribes to, as the public may know it."""
+
+    name: str
+    category: str
+    status: str
+    enabled: bool
+
+
+def subscriptions(uow: UnitOfWork) -> list[Subscription]:
+    """Every external list and whether it is live: names and kinds only, never an entry."""
+    rows = uow.session.scalars(select(HotListFeed).order_by(HotListFeed.name))
+    return [Subscription(f.name, category_label(f.category), f.status, f.enabled) for f in rows]

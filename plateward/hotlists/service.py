@@ -528,3 +528,25 @@ def purge_hits(
         uow.session.execute(delete(AlertStep).where(AlertStep.hit_id.in_(chunk)))
         uow.session.execute(delete(Hit).where(Hit.id.in_(chunk)))
     return len(ids)
+
+
+# --- for oversight (issue 18): figures over a period, never plates --------------------------------
+
+
+def visual_confirmations(uow: UnitOfWork, start: datetime, end: datetime) -> dict[str, int]:
+    """DUP §14.3.d — the officers' visual confirmations of hits in [start, end), by result
+    (``plate_matches``, misreads…); hits never confirmed count under ``none``."""
+    rows = uow.session.execute(
+        select(Hit.visual, func.count())
+        .where(Hit.read_captured_at >= start, Hit.read_captured_at < end)
+        .group_by(Hit.visual)
+    )
+    return {str(visual or "none"): int(count) for visual, count in rows}
+
+
+def hit_read_ids(uow: UnitOfWork, start: datetime, end: datetime) -> set[str]:
+    """The ids of reads captured in [start, end) that were hits (the DPO's hit flag)."""
+    rows = uow.session.scalars(
+        select(Hit.read_id).where(Hit.read_captured_at >= start, Hit.read_captured_at < end)
+    )
+    return {str(read_id) for read_id in rows}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 
 from plateward.cameras import service as cameras
 from plateward.core import audit
@@ -336,3 +336,53 @@ def _candidate(row: dict[str, Any]) -> tuple[ReadCandidate, int, datetime]:
         int(values["source_agency_id"]),
         datetime.fromisoformat(values["received_at"]),
     )
+
+
+# --- for oversight (issue 18): reads by location, through the gate, never a plate -----------------
+
+
+def reads_by_camera(
+    uow: UnitOfWork, actor: Actor, start: datetime, end: datetime
+) -> dict[int, int]:
+    """How many reads the actor may see now were captured in [start, end), by camera id.
+
+    A figure, not data. Only reads still within retention are counted: a report over a longer
+    period takes the days already purged from the retention capability's daily aggregates.
+    """
+    gate = read_gate(uow, actor)
+    query = (
+        gate.read_columns(Read.camera_id, func.count())
+        .where(Read.captured_at >= start, Read.captured_at < end)
+        .group_by(Read.camera_id)
+    )
+    return {int(camera_id): int(count) for camera_id, count in uow.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class ReadPoint:
+    """A read as the DPO may see it (DUP §14.3.a.ii): when, where, which camera; no plate."""
+
+    id: str
+    captured_at: datetime
+    camera_id: int
+    latitude: float | None
+    longitude: float | None
+
+
+def read_points(
+    uow: UnitOfWork, actor: Actor, start: datetime, end: datetime, limit: int
+) -> list[ReadPoint]:
+    """The visible reads captured in [start, end), oldest first, without plate or image.
+
+    DUP §14.3.a.ii — the DPO's access to the reads database with latitude and longitude. The
+    caller holds ``reports:aggregates`` and audits the access in the same transaction.
+    """
+    authorize(uow, actor, Permission.REPORTS_AGGREGATES)
+    query = (
+        read_gate(uow, actor)
+        .read_columns(Read.id, Read.captured_at, Read.camera_id, Read.latitude, Read.longitude)
+        .where(Read.captured_at >= start, Read.captured_at < end)
+        .order_by(Read.captured_at, Read.id)
+        .limit(limit)
+    )
+    return [ReadPoint(str(r[0]), r[1], r[2], r[3], r[4]) for r in uow.session.execute(query)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,46 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+
+
+# Every router, in the order they are included (earlier routes win); "module:attribute".
+ROUTERS: tuple[str, ...] = (
+    "plateward.web.pages:router",
+    "plateward.accounts.pages:router",
+    "plateward.accounts.account_pages:router",
+    "plateward.accounts.admin_pages:router",
+    "plateward.accounts.approval_pages:router",
+    "plateward.cameras.pages:router",
+    "plateward.cameras.registry_pages:router",
+    "plateward.reads.pages:router",
+    "plateward.oversight.pages:router",
+    "plateward.search.misuse_pages:router",
+    "plateward.search.pages:router",
+    "plateward.reads.api:router",
+    "plateward.cameras.api:router",
+    "plateward.search.api:router",
+    "plateward.web.jobs_pages:router",
+    "plateward.hotlists.pages:router",
+    "plateward.hotlists.alert_pages:router",
+    "plateward.hotlists.api:router",
+    "plateward.hotlists.feed_pages:router",
+    # Retention (issue 15)
+    "plateward.retention.pages:router",
+    "plateward.retention.api:router",
+    # Placement, signage and red-light review (issue 17)
+    "plateward.cameras.compliance_pages:router",
+    "plateward.cameras.site_pages:router",
+    "plateward.cameras.signage_pages:router",
+    "plateward.oversight.redlight_pages:router",
+    "plateward.oversight.redlight_pages:api",
+    # Oversight and transparency (issue 18)
+    "plateward.oversight.portal_pages:router",
+    "plateward.oversight.complaint_pages:router",
+    "plateward.oversight.audit_pages:router",
+    "plateward.oversight.report_pages:router",
+    "plateward.oversight.incident_pages:router",
+    "plateward.oversight.records_pages:router",
+)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -69,64 +110,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.add_middleware(AccessLog)  # outermost: sees every request's final status
 
-    from plateward.accounts.account_pages import router as account_pages
-    from plateward.accounts.admin_pages import router as admin_pages
-    from plateward.accounts.approval_pages import router as approval_pages
-    from plateward.accounts.pages import router as accounts_pages
-    from plateward.cameras.api import router as cameras_api
-
-    # Placement, signage and red-light review (issue 17)
-    from plateward.cameras.compliance_pages import router as compliance_pages
-    from plateward.cameras.pages import router as cameras_pages
-    from plateward.cameras.registry_pages import router as camera_registry_pages
-    from plateward.cameras.signage_pages import router as signage_pages
-    from plateward.cameras.site_pages import router as site_pages
-    from plateward.hotlists.alert_pages import router as alert_pages
-    from plateward.hotlists.api import router as hotlists_api
-    from plateward.hotlists.feed_pages import router as feed_pages
-    from plateward.hotlists.pages import router as hotlist_pages
-    from plateward.oversight.pages import router as oversight_pages
-    from plateward.oversight.redlight_pages import api as redlight_api
-    from plateward.oversight.redlight_pages import router as redlight_pages
-    from plateward.reads.api import router as reads_api
-    from plateward.reads.pages import router as reads_pages
-    from plateward.retention.api import router as retention_api
-    from plateward.retention.pages import router as retention_pages
-    from plateward.search.api import router as search_api
-    from plateward.search.misuse_pages import router as misuse_pages
-    from plateward.search.pages import router as search_pages
-    from plateward.web.jobs_pages import router as jobs_pages
-    from plateward.web.pages import router as web_pages
-
-    for router in (
-        web_pages,
-        accounts_pages,
-        account_pages,
-        admin_pages,
-        approval_pages,
-        cameras_pages,
-        camera_registry_pages,
-        reads_pages,
-        oversight_pages,
-        misuse_pages,
-        search_pages,
-        reads_api,
-        cameras_api,
-        search_api,
-        jobs_pages,
-        hotlist_pages,
-        alert_pages,
-        hotlists_api,
-        feed_pages,
-        # Retention (issue 15)
-        retention_pages,
-        retention_api,
-        # Placement, signage and red-light review (issue 17)
-        compliance_pages,
-        site_pages,
-        signage_pages,
-        redlight_pages,
-        redlight_api,
-    ):
-        app.include_router(router)
+    for path in ROUTERS:
+        module, attribute = path.split(":")
+        app.include_router(getattr(importlib.import_module(module), attribute))
     return app

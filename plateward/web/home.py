@@ -229,6 +229,51 @@ FEATURES: tuple[Feature, ...] = (
         "Review red-light violations",
         in_menu=True,
     ),
+    # Oversight and transparency (issue 18)
+    Feature(
+        Permission.COMPLAINTS_MANAGE,
+        "Complaints",
+        "/complaints",
+        "Public comments and complaints: triage, investigate, decide a corrective action plan, "
+        "close with a public response; equity concerns are counted (DUP §11).",
+        "Work the complaints",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.AUDITS_RUN,
+        "Audits",
+        "/audits",
+        "Draw the month's random sample of searches and record a finding for each; run the "
+        "quarterly compliance report and the immigration-release check (DUP §9, U26).",
+        "Run the audits",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.REPORTS_MANAGE,
+        "Annual report",
+        "/reports",
+        "The Annual Data Usage Report: edit the summary and plans, see reads and hits by "
+        "location, download PDF, HTML or CSV, post a notice of extension, publish the public "
+        "version (DUP §14).",
+        "Open the annual report",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.INCIDENTS_MANAGE,
+        "Incidents",
+        "/incidents",
+        "The register of suspected breaches: who found it, what data, containment, "
+        "notification, closure, under the City's Incident Response Plan (DUP §12).",
+        "Keep the incident register",
+    ),
+    Feature(
+        Permission.RECORDS_RELEASE,
+        "Public records",
+        "/records",
+        "Assemble a public-records package in one action (agencies, counts, policy versions, the "
+        "audit trail with plates hashed and officers pseudonymized); a second person releases it.",
+        "Assemble a records package",
+    ),
     Feature(
         None,
         "My account",

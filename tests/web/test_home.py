@@ -59,7 +59,14 @@ def test_the_home_lists_what_each_role_can_do(client: TestClient, backend: Backe
     with TestClient(client.app) as other:
         sign_in(other, backend, "auditor")
         auditor = _home_links(other)
-    assert auditor == {"/audit", "/audit/signals", "/audit/export.csv", "/approvals", "/account"}
+    assert auditor == {
+        "/audit",
+        "/audit/signals",
+        "/audit/export.csv",
+        "/approvals",
+        "/account",
+        "/audits",  # oversight (issue 18): random and quarterly audits
+    }
 
 
 def test_a_visitor_sees_the_public_page(client: TestClient) -> None:
