@@ -536,6 +536,13 @@ def actor_for(
     restricted = bool(scopes) and len(scopes) == len(classes)
     scope = frozenset(code for codes in scopes for code in codes) if restricted else None
     expiry = trained_until(uow, user.id)
+    # DUP §10 — an outside agency's person holds what their agency's agreement in force opens
+    # (or an approved first-access request), read afresh at every request (sharing/service.py).
+    outside = (
+        agencies.outside_permissions(uow, agency.id, user.id)
+        if user.role == Role.EXTERNAL_AGENCY
+        else frozenset()
+    )
     return Actor(
         kind=ActorKind.PERSON,
         id=user.id,
@@ -548,6 +555,7 @@ def actor_for(
         agency_ori=agency.ori,
         agency_name=agency.name,
         client_address=client_address,
+        extra_permissions=outside,
         class_grants=grants,
         camera_scope=scope,
         trained=training_current([expiry] if expiry else [], uow.now().date()),

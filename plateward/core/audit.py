@@ -136,6 +136,18 @@ class AuditAction(StrEnum):
     HOTLIST_ENTRY_REMOVED = "hotlist.entry_removed"
     HOTLIST_ENTRY_RENEWED = "hotlist.entry_renewed"
     HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
+    # Sharing with California agencies (issue 16)
+    AGENCY_UPDATED = "agency.updated"
+    SHARING_ACTIVITY_VIEWED = "sharing.activity_viewed"
+    SHARING_AGREEMENT_CHANGED = "sharing.agreement_changed"
+    SHARING_AGREEMENT_CREATED = "sharing.agreement_created"
+    SHARING_AGREEMENT_EXPIRING = "sharing.agreement_expiring"
+    SHARING_ALARM_ACKNOWLEDGED = "sharing.alarm_acknowledged"
+    SHARING_CONFORMANCE_CHECKED = "sharing.conformance_checked"
+    SHARING_DRIFT_DETECTED = "sharing.drift_detected"
+    SHARING_REQUEST_DECIDED = "sharing.request_decided"
+    SHARING_REQUEST_FILED = "sharing.request_filed"
+    SHARING_SETTING_CHANGED = "sharing.setting_changed"
 
 
 class Outcome(StrEnum):

@@ -60,6 +60,11 @@ class Permission(StrEnum):
     HOTLISTS_APPROVE = "hotlists:approve"
     HOTLISTS_MANAGE = "hotlists:manage"
     HOTLISTS_PROPOSE = "hotlists:propose"
+    # Sharing with California agencies (issue 16)
+    SHARING_APPROVE = "sharing:approve"
+    SHARING_MANAGE = "sharing:manage"
+    SHARING_REQUEST = "sharing:request"
+    SHARING_VIEW = "sharing:view"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -133,6 +138,10 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.HOTLISTS_APPROVE: "Approve or reject department hot-list entries",
     Permission.HOTLISTS_MANAGE: "See hot-list captures, dispositions and accuracy",
     Permission.HOTLISTS_PROPOSE: "Propose department hot-list entries",
+    Permission.SHARING_APPROVE: "Approve or deny outside agencies' first-access requests",
+    Permission.SHARING_MANAGE: "Manage outside agencies, sharing agreements and sharing settings",
+    Permission.SHARING_REQUEST: "File a first-access request for your agency",
+    Permission.SHARING_VIEW: "See outside agencies' access and activity",
 }
 
 
@@ -195,6 +204,20 @@ for _role, _granted in _HOTLIST_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 for _role, _granted in _HOTLIST_CEILING.items():
     _ROLE_CEILING[_role] = _ROLE_CEILING.get(_role, frozenset()) | _granted
+
+# Sharing (issue 16). DUP §10 — administrators keep the agency registry and the agreements;
+# command staff decide first-access requests; an outside agency's people file them (search opens
+# to them only through their agency's agreement in force, sharing/rules.py); administrators and
+# auditors see every outside access.
+_SHARING_ROLES: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset({Permission.SHARING_MANAGE, Permission.SHARING_VIEW}),
+    Role.COMMAND: frozenset({Permission.SHARING_APPROVE}),
+    Role.AUDITOR: frozenset({Permission.SHARING_VIEW}),
+    Role.EXTERNAL_AGENCY: frozenset({Permission.SHARING_REQUEST}),
+    Role.SYSTEM: frozenset({Permission.SHARING_MANAGE}),  # the local operator (demo, setup)
+}
+for _role, _granted in _SHARING_ROLES.items():
+    _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 
 
 def role_permissions(role: Role) -> frozenset[Permission]:

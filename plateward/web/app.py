@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.search.api import router as search_api
     from plateward.search.misuse_pages import router as misuse_pages
     from plateward.search.pages import router as search_pages
+    from plateward.sharing.api import router as sharing_api  # issue 16: sharing
     from plateward.web.jobs_pages import router as jobs_pages
     from plateward.web.pages import router as web_pages
 
@@ -109,6 +110,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         alert_pages,
         hotlists_api,
         feed_pages,
+        # Sharing with California agencies (issue 16)
+        sharing_api,
     ):
         app.include_router(router)
     return app

@@ -152,6 +152,21 @@ ACCESS |= {
     ("POST", "/api/v1/hotlist-entries"): PROPOSERS,
     ("GET", "/api/v1/alerts"): frozenset({OFFICER}),
 }
+# Sharing with California agencies (issue 16): sharing:manage (administrators), sharing:view
+# (administrators, auditors); sharing:request (outside agencies' people) and sharing:approve
+# (command staff) are held by none of these callers (tests/sharing covers them).
+ACCESS |= {
+    ("POST", "/api/v1/sharing/agencies"): ADMINS,
+    ("GET", "/api/v1/sharing/agreements"): ADMINS,
+    ("POST", "/api/v1/sharing/agreements"): ADMINS,
+    ("POST", "/api/v1/sharing/agreements/{agreement_id}/status"): ADMINS,
+    ("PUT", "/api/v1/sharing/settings/{key}"): ADMINS,
+    ("GET", "/api/v1/sharing/activity"): ADMINS | AUDITORS,
+    ("POST", "/api/v1/access-requests"): frozenset(),
+    ("GET", "/api/v1/access-requests"): frozenset(),
+    ("GET", "/api/v1/access-requests/waiting"): frozenset(),
+    ("POST", "/api/v1/access-requests/{request_id}/decision"): frozenset(),
+}
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
 
@@ -274,6 +289,10 @@ def _path_values(db: Database) -> dict[str, str]:
         "entry_id": "999999",
         "hit_id": "999999",
         "feed_id": "999999",
+        # Sharing (issue 16)
+        "agreement_id": "999999",
+        "request_id": "999999",
+        "key": "national_lookup",
     }
 
 
