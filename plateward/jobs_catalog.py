@@ -21,6 +21,8 @@ from plateward.hotlists import feeds as hotlist_feeds
 from plateward.hotlists import service as hotlists
 from plateward.reads import service as reads
 from plateward.search import misuse
+from plateward.sharing import agreements as sharing_agreements
+from plateward.sharing import conformance as sharing_conformance
 
 
 def prepare_partitions(uow: UnitOfWork, actor: Actor) -> str | None:
@@ -81,6 +83,18 @@ def sync_external_hotlists(uow: UnitOfWork, actor: Actor) -> str | None:
     return hotlist_feeds.sync_feeds(uow)
 
 
+# Sharing with California agencies (issue 16)
+def check_sharing_conformance(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §10 — the live sharing configuration against the policy (no national lookup, no
+    federal or out-of-state access, no data under an expired agreement): an alarm per departure;
+    administrators warned of agreements about to expire (sharing/conformance.py)."""
+    raised = sharing_conformance.check_conformance(uow, actor)
+    warned = sharing_agreements.warn_expiring(uow, actor)
+    parts = [f"{len(raised)} new alarm(s)"] if raised else []
+    parts += [f"{len(warned)} agreement(s) expiring"] if warned else []
+    return "; ".join(parts) or None
+
+
 def catalog(settings: Settings) -> list[Job]:
     """The jobs to run, with the intervals the settings give them."""
     return [
@@ -100,4 +114,6 @@ def catalog(settings: Settings) -> list[Job]:
             record_misuse_signals,
             permissions=frozenset({Permission.AUDIT_READ}),
         ),
+        # Sharing with California agencies (issue 16)
+        Job("sharing-conformance", timedelta(days=1), check_sharing_conformance),
     ]
