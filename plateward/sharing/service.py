@@ -233,3 +233,22 @@ def is_outside(uow: UnitOfWork, actor: Actor) -> bool:
 def data_mark(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §10 — the mark an outside agency's results, reads, images and files carry."""
     return uow.settings.sharing_data_mark if is_outside(uow, actor) else None
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    agency: AgencyView
+    eligible: bool
+    why_not: str | None
+
+
+def registry(uow: UnitOfWork, actor: Actor) -> list[RegistryRow]:
+    """Every outside agency, with whether the rule lets it receive data, and why not."""
+    authorize(uow, actor, Permission.SHARING_MANAGE, target="sharing:agencies")
+    rows = []
+    for agency in list_agencies(uow):
+        if agency.is_home:
+            continue
+        why_not = rules.ineligibility(facts(agency))
+        rows.append(RegistryRow(agency, why_not is None, why_not))
+    return rows

@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.search.misuse_pages import router as misuse_pages
     from plateward.search.pages import router as search_pages
     from plateward.sharing.api import router as sharing_api  # issue 16: sharing
+    from plateward.sharing.pages import router as sharing_pages
     from plateward.web.jobs_pages import router as jobs_pages
     from plateward.web.pages import router as web_pages
 
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         feed_pages,
         # Sharing with California agencies (issue 16)
         sharing_api,
+        sharing_pages,
     ):
         app.include_router(router)
     return app

@@ -59,7 +59,14 @@ def test_the_home_lists_what_each_role_can_do(client: TestClient, backend: Backe
     with TestClient(client.app) as other:
         sign_in(other, backend, "auditor")
         auditor = _home_links(other)
-    assert auditor == {"/audit", "/audit/signals", "/audit/export.csv", "/approvals", "/account"}
+    assert auditor == {
+        "/audit",
+        "/audit/signals",
+        "/audit/export.csv",
+        "/approvals",
+        "/account",
+        "/sharing/activity",  # issue 16: every outside access
+    }
 
 
 def test_a_visitor_sees_the_public_page(client: TestClient) -> None:
@@ -115,7 +122,8 @@ def test_staff_without_the_registry_see_the_cameras_as_a_page(
 
 
 def test_a_person_whose_role_opens_nothing_yet_is_told_so() -> None:
-    outside = Actor(ActorKind.PERSON, 1, "p", "P", Role.EXTERNAL_AGENCY)
+    # A personal token scoped to nothing (issue 16 gave outside agencies' people a request page).
+    outside = Actor(ActorKind.PERSON, 1, "p", "P", Role.EXTERNAL_AGENCY, token_scopes=frozenset())
     assert [f.link for f in features_for(outside)] == ["/account"]
 
     (notice,) = notices_for(outside)

@@ -166,6 +166,17 @@ ACCESS |= {
     ("GET", "/api/v1/access-requests"): frozenset(),
     ("GET", "/api/v1/access-requests/waiting"): frozenset(),
     ("POST", "/api/v1/access-requests/{request_id}/decision"): frozenset(),
+    ("GET", "/admin/sharing"): ADMINS,
+    ("POST", "/admin/sharing/agencies"): ADMINS,
+    ("POST", "/admin/sharing/agreements"): ADMINS,
+    ("POST", "/admin/sharing/agreements/{agreement_id}/status"): ADMINS,
+    ("POST", "/admin/sharing/alarms/{alarm_id}/acknowledge"): ADMINS,
+    ("GET", "/sharing/activity"): ADMINS | AUDITORS,
+    ("GET", "/sharing/requests"): frozenset(),
+    ("POST", "/sharing/requests"): frozenset(),
+    ("GET", "/sharing/approvals"): frozenset(),
+    ("POST", "/sharing/approvals/{request_id}/approve"): frozenset(),
+    ("POST", "/sharing/approvals/{request_id}/deny"): frozenset(),
 }
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
@@ -293,6 +304,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "agreement_id": "999999",
         "request_id": "999999",
         "key": "national_lookup",
+        "alarm_id": "999999",
     }
 
 
