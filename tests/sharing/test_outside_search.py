@@ -4,13 +4,25 @@ only under an agreement in force, with crime type, case number and justification
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from plateward.core.database import Database
+from plateward.core.errors import PermissionDenied
+from plateward.core.permissions import Actor
+from plateward.sharing import agreements
 from plateward.sharing.rules import OUTSIDE_REFUSAL
 from tests.conftest import Backend, native_read, sign_in
 from tests.search.conftest import entries, push
-from tests.sharing.conftest import TODAY, outside_search, sign_in_outside, write_agreement_row
+from tests.sharing.conftest import (
+    ICE,
+    TODAY,
+    VENDOR,
+    WASHOE,
+    outside_search,
+    sign_in_outside,
+    write_agreement_row,
+)
 
 MARK = "SJPD data — no redistribution"
 
@@ -199,3 +211,34 @@ def test_a_sunnyvale_detective_without_access_cannot_search(
     assert outside_search(client, plate="7ABC123").status_code == 403
     assert client.get("/search").status_code == 403
     assert entries(db, "search.run") == []
+
+
+def test_federal_nevada_and_vendor_accounts_are_refused_even_with_an_agreement_row(
+    client: TestClient, db: Database, ingest_token: str, outside: dict[str, str]
+) -> None:
+    push(client, ingest_token, native_read(plate="7ABC123"))
+    for ori in (ICE, WASHOE, VENDOR):
+        write_agreement_row(db, ori)  # as a direct database edit would
+
+    for name in ("fedagent", "nvdeputy", "vendor"):
+        with TestClient(client.app) as browser:
+            sign_in_outside(browser, db, outside, name)
+            assert outside_search(browser, plate="7ABC123").status_code == 403, name
+            assert browser.get("/search").status_code == 403, name
+    assert entries(db, "search.run") == []
+    with db.unit_of_work() as uow:
+        for ori in (ICE, WASHOE, VENDOR):
+            with pytest.raises(PermissionDenied):
+                agreements.create_agreement(
+                    uow,
+                    Actor.system("tests"),
+                    ori=ori,
+                    reference="attempt",
+                    effective_on=TODAY,
+                    expires_on=TODAY,
+                    scopes=["search"],
+                )
+    refused = [
+        e for e in entries(db, "access.refused") if e.details.get("permission") == "sharing:manage"
+    ]
+    assert len(refused) == 3
