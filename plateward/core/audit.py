@@ -137,6 +137,8 @@ class AuditAction(StrEnum):
     HOTLIST_ENTRY_RENEWED = "hotlist.entry_renewed"
     HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
     # Sharing with California agencies (issue 16)
+    AGENCY_CLIENT_ISSUED = "agency_client.issued"
+    AGENCY_CLIENT_REVOKED = "agency_client.revoked"
     AGENCY_UPDATED = "agency.updated"
     SHARING_ACTIVITY_VIEWED = "sharing.activity_viewed"
     SHARING_AGREEMENT_CHANGED = "sharing.agreement_changed"

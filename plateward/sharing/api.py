@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import purpose
-from plateward.sharing import activity, agreements, conformance, requests
+from plateward.sharing import activity, agreements, clients, conformance, requests
 from plateward.sharing import service as agencies
 from plateward.web.deps import UowDep, api_caller_with
 
@@ -302,3 +302,58 @@ def outside_activity(
             for r in found.rows
         ],
     )
+
+
+class ClientIn(BaseModel):
+    """A machine-API credential for an agency's own system, answered for by ``username``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ori: str = Field(min_length=9, max_length=9)
+    username: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=120)
+    days: int = Field(default=30, ge=1, le=90)
+
+
+class ClientOut(BaseModel):
+    id: int
+    agency: str
+    ori: str
+    person: str
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class IssuedClientOut(ClientOut):
+    secret: str  # shown once; only its hash is kept
+
+
+def _client_out(v: clients.ClientView) -> dict[str, Any]:
+    return {**vars(v), "scopes": list(v.scopes)}
+
+
+@router.get("/sharing/clients", response_model=list[ClientOut], responses=ERRORS)
+def list_clients(uow: UowDep, actor: Manager) -> list[ClientOut]:
+    """Every agency system's credential (sharing:manage)."""
+    return [ClientOut(**_client_out(v)) for v in clients.list_clients(uow, actor)]
+
+
+@router.post("/sharing/clients", response_model=IssuedClientOut, responses=ERRORS)
+def issue_client(uow: UowDep, actor: Manager, body: ClientIn) -> IssuedClientOut:
+    """Issue an eligible agency's system a credential (reads:search only, expiring, revocable;
+    audited); the secret is in this answer only."""
+    view, secret = clients.issue_client(
+        uow, actor, ori=body.ori, username=body.username, name=body.name, days=body.days
+    )
+    return IssuedClientOut(**_client_out(view), secret=secret)
+
+
+@router.post("/sharing/clients/{client_id}/revoke", response_model=ClientOut, responses=ERRORS)
+def revoke_client(uow: UowDep, actor: Manager, client_id: Id) -> ClientOut:
+    """Revoke an agency system's credential, effective at once (audited)."""
+    return ClientOut(**_client_out(clients.revoke_client(uow, actor, client_id)))

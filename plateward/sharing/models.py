@@ -13,6 +13,7 @@ from plateward.sharing.rules import AgencyKind
 __all__ = [
     "AccessRequest",
     "Agency",
+    "AgencyClient",
     "AgencyKind",
     "SharingAgreement",
     "SharingAlarm",
@@ -96,3 +97,26 @@ class SharingAlarm(Base):
     finding: Mapped[str] = mapped_column(String(500))
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class AgencyClient(Base):
+    """An outside agency's own system's credential (machine API): scoped, expiring, revocable;
+    issued by an administrator to a named person of that agency, who answers for its searches.
+    Only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "agency_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    token_prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(Text)  # JSON list of permissions
+    statement_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+    last_used_at: Mapped[datetime | None]

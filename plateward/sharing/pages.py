@@ -18,7 +18,7 @@ from plateward.core.errors import Conflict, InvalidInput, NotFound, PermissionDe
 from plateward.core.permissions import Permission
 from plateward.core.purpose import CRIME_TYPES, purpose
 from plateward.core.purpose import crime_type as picklist_entry
-from plateward.sharing import activity, agreements, conformance, requests
+from plateward.sharing import activity, agreements, clients, conformance, requests
 from plateward.sharing import service as agencies
 from plateward.sharing.rules import AgencyKind, Scope
 from plateward.web.deps import UowDep, form_by_person_with, person_with
@@ -133,8 +133,11 @@ def _admin_page(
     state: SessionState,
     error: str | None = None,
     status: int = 200,
+    issued: str | None = None,
 ) -> Response:
     context = {
+        "issued": issued,
+        "clients": clients.list_clients(uow, state.actor),
         "registry": agencies.registry(uow, state.actor),
         "agreements": agreements.list_agreements(uow, state.actor),
         "settings": conformance.sharing_settings(uow, state.actor),
@@ -226,6 +229,32 @@ def change_status(
 def acknowledge_alarm(uow: UowDep, state: ManagePost, alarm_id: Id) -> Response:
     conformance.acknowledge_alarm(uow, state.actor, alarm_id)
     return RedirectResponse("/admin/sharing#alarms", status_code=303)
+
+
+@router.post("/admin/sharing/clients", response_class=HTMLResponse)
+def issue_client(
+    request: Request,
+    uow: UowDep,
+    state: ManagePost,
+    ori: Annotated[str, Form(max_length=9)] = "",
+    username: Annotated[str, Form(max_length=64)] = "",
+    name: Annotated[str, Form(max_length=120)] = "",
+    days: Annotated[int, Form(ge=1, le=90)] = 30,
+) -> Response:
+    """Issue an agency system's credential; the secret is shown on this answer only."""
+    try:
+        _, secret = clients.issue_client(
+            uow, state.actor, ori=ori, username=username, name=name, days=days
+        )
+    except REFUSALS as exc:
+        return _admin_page(request, uow, state, exc.detail, status_of(exc))
+    return _admin_page(request, uow, state, issued=secret)
+
+
+@router.post("/admin/sharing/clients/{client_id}/revoke")
+def revoke_client(uow: UowDep, state: ManagePost, client_id: Id) -> Response:
+    clients.revoke_client(uow, state.actor, client_id)
+    return RedirectResponse("/admin/sharing#clients", status_code=303)
 
 
 # --- the outside-access log ----------------------------------------------------------------------

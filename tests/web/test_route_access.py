@@ -166,6 +166,11 @@ ACCESS |= {
     ("GET", "/api/v1/access-requests"): frozenset(),
     ("GET", "/api/v1/access-requests/waiting"): frozenset(),
     ("POST", "/api/v1/access-requests/{request_id}/decision"): frozenset(),
+    ("GET", "/api/v1/sharing/clients"): ADMINS,
+    ("POST", "/api/v1/sharing/clients"): ADMINS,
+    ("POST", "/api/v1/sharing/clients/{client_id}/revoke"): ADMINS,
+    ("POST", "/admin/sharing/clients"): ADMINS,
+    ("POST", "/admin/sharing/clients/{client_id}/revoke"): ADMINS,
     ("GET", "/admin/sharing"): ADMINS,
     ("POST", "/admin/sharing/agencies"): ADMINS,
     ("POST", "/admin/sharing/agreements"): ADMINS,
@@ -305,6 +310,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "request_id": "999999",
         "key": "national_lookup",
         "alarm_id": "999999",
+        "client_id": "999999",
     }
 
 

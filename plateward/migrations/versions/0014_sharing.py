@@ -3,7 +3,8 @@
 ``sharing_agreements`` holds each agency's agreements (dates, document, scope, contacts, status);
 ``access_requests`` the first-access requests command staff decide (DUP §10);
 ``sharing_settings`` the switches whose only allowed value the policy fixes (no national lookup);
-``sharing_alarms`` what the daily conformance job found. Agency kinds written by earlier versions
+``sharing_alarms`` what the daily conformance job found; ``agency_clients`` the machine-API
+credentials of outside agencies' own systems. Agency kinds written by earlier versions
 (``municipal_police``, ``sheriff``, ``state_police``, ``other``) become the registry's kinds.
 
 Revision ID: 0014
@@ -93,9 +94,29 @@ def upgrade() -> None:
         sa.Column("acknowledged_at", UTCDateTime()),
         sa.Column("acknowledged_by", sa.String(120)),
     )
+    op.create_table(
+        "agency_clients",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("agency_id", sa.Integer(), sa.ForeignKey("agencies.id"), nullable=False),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("token_prefix", sa.String(16), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("scopes", sa.Text(), nullable=False),
+        sa.Column("statement_version", sa.String(40), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_by", sa.String(120), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", UTCDateTime()),
+        sa.Column("revoked_by", sa.String(120)),
+        sa.Column("last_used_at", UTCDateTime()),
+    )
+    op.create_index("ix_agency_clients_agency_id", "agency_clients", ["agency_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_agency_clients_agency_id", table_name="agency_clients")
+    op.drop_table("agency_clients")
     op.drop_table("sharing_alarms")
     op.drop_table("sharing_settings")
     op.drop_index("ix_sharing_agreements_agency_id", table_name="sharing_agreements")
