@@ -32,6 +32,7 @@ from plateward.accounts.rules import (
     class_grant_refusal,
     training_current,
 )
+from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.authorization import authorize
@@ -538,11 +539,14 @@ def actor_for(
     expiry = trained_until(uow, user.id)
     # DUP §10 — an outside agency's person holds what their agency's agreement in force opens
     # (or an approved first-access request), read afresh at every request (sharing/service.py).
-    outside = (
-        agencies.outside_permissions(uow, agency.id, user.id)
-        if user.role == Role.EXTERNAL_AGENCY
-        else frozenset()
-    )
+    outside: frozenset[Permission] = frozenset()
+    if user.role == Role.EXTERNAL_AGENCY:
+        outside = agencies.outside_permissions(uow, agency.id, user.id)
+        # ... and only the home department's cameras: data other agencies' cameras send here is
+        # theirs to share, not San José's (no transitive sharing).
+        home = agencies.home_agency_id(uow)
+        own = cameras.codes_of_agency(uow, home) if home is not None else frozenset()
+        scope = own if scope is None else scope & own
     return Actor(
         kind=ActorKind.PERSON,
         id=user.id,

@@ -406,3 +406,10 @@ def camera_places(uow: UnitOfWork) -> dict[int, CameraPlace]:
         )
     )
     return {r[0]: CameraPlace(*r[1:]) for r in rows}
+
+
+# Sharing (issue 16)
+def codes_of_agency(uow: UnitOfWork, agency_id: int) -> frozenset[str]:
+    """The codes of the cameras an agency owns: an outside agency reaches only the home
+    department's (DUP §10: no transitive sharing of another agency's data)."""
+    return frozenset(uow.session.scalars(select(Camera.code).where(Camera.agency_id == agency_id)))

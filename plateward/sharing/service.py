@@ -91,6 +91,10 @@ def home_agency(uow: UnitOfWork) -> AgencyView:
     return _view(agency)
 
 
+def home_agency_id(uow: UnitOfWork) -> int | None:
+    return uow.session.scalar(select(Agency.id).where(Agency.is_home.is_(True)).limit(1))
+
+
 def agency_by_ori(uow: UnitOfWork, ori: str) -> AgencyView:
     agency = uow.session.scalar(select(Agency).where(Agency.ori == ori))
     if agency is None:

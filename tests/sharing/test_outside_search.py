@@ -242,3 +242,47 @@ def test_federal_nevada_and_vendor_accounts_are_refused_even_with_an_agreement_r
         e for e in entries(db, "access.refused") if e.details.get("permission") == "sharing:manage"
     ]
     assert len(refused) == 3
+
+
+def test_an_outside_agency_reaches_only_the_home_departments_cameras(
+    client: TestClient,
+    backend: Backend,
+    db: Database,
+    ingest_token: str,
+    outside: dict[str, str],
+    santa_clara_agreement: int,
+) -> None:
+    # A Milpitas camera sending its reads here: Milpitas's data, not San José's to pass on.
+    from plateward.cameras import service as cameras
+    from plateward.cameras.service import CameraSpec
+
+    with db.unit_of_work() as uow:
+        spec = CameraSpec(
+            code="MP-FX-001",
+            name="Milpitas Blvd & Calaveras Blvd",
+            kind="fixed",
+            location="Milpitas Blvd & Calaveras Blvd",
+            vendor="Flock Safety",
+            agency_ori="CA0430900",
+            latitude=37.4323,
+            longitude=-121.8996,
+            heading=90,
+            status="active",
+        )
+        cameras.register_camera(uow, Actor.system("tests"), spec)
+        uow.commit()
+    push(
+        client,
+        ingest_token,
+        native_read(plate="7ABC123"),
+        native_read(camera="MP-FX-001", plate="7ABC123", minutes_ago=7),
+    )
+    sign_in_outside(client, db, outside, "santaclara")
+
+    seen = outside_search(client, plate="7ABC123").json()["hits"]
+
+    assert [h["camera_code"] for h in seen] == ["SJ-FX-001"]
+    with TestClient(client.app) as staff:
+        sign_in(staff, backend, "investigator")
+        found = outside_search(staff, plate="7ABC123", case_number="26-004512")
+        assert {h["camera_code"] for h in found.json()["hits"]} == {"SJ-FX-001", "MP-FX-001"}
