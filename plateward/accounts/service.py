@@ -114,6 +114,12 @@ def create_person(
     authorize(uow, actor, MANAGE)
     _check_spec(uow, spec)
     agency = agencies.agency_by_ori(uow, spec.agency_ori)
+    # DUP §10 (issue 16) — an outside agency's people hold the outside-agency role, whose reach
+    # their agency's agreement decides; the department's own roles are the department's.
+    if (spec.role == Role.EXTERNAL_AGENCY) == agency.is_home:
+        raise InvalidInput(
+            "people of an outside agency hold the role external_agency, and only they do"
+        )
     fields = {
         "username": spec.username,
         "full_name": spec.full_name.strip(),

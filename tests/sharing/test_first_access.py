@@ -137,3 +137,18 @@ def test_only_command_staff_decide_requests(
         sign_in(lieutenant, backend, "lieutenant")
         answer = lieutenant.post(f"/api/v1/access-requests/{filed['id']}/decision", json=decision)
         assert answer.status_code == 403
+
+
+def test_outside_people_hold_the_outside_role_only(db: Database) -> None:
+    import pytest
+
+    from plateward.accounts import service as people
+    from plateward.core.errors import InvalidInput
+    from plateward.core.permissions import Actor
+    from tests.conftest import PASSWORD
+
+    with db.unit_of_work() as uow:
+        for role, ori in (("investigator", "CA0430000"), ("external_agency", "CA0431300")):
+            spec = people.PersonSpec("x" + role, "X", role, "Unit", ori, PASSWORD, "1")
+            with pytest.raises(InvalidInput, match="external_agency"):
+                people.create_person(uow, Actor.system("tests"), spec)
