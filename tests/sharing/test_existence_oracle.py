@@ -133,3 +133,33 @@ def test_the_statement_watch_sees_a_search_that_does_touch_the_reads(
         assert outside_search(client, plate=PLATE).status_code == 200
 
     assert any(re.search(r"\breads\b", s) for s in sql)
+
+
+def test_a_search_on_behalf_of_a_federal_agency_answers_the_same_whether_or_not_data_exists(
+    client: TestClient, backend: Backend, db: Database, ingest_token: str
+) -> None:
+    # Department staff searching for the FBI: the guard refuses before any query (a proxy search).
+    from tests.conftest import sign_in
+
+    sign_in(client, backend, "investigator")
+
+    def probe() -> Response:
+        return outside_search(
+            client,
+            plate=PLATE,
+            case_number="26-004512",
+            category="agency_support",
+            beneficiary_agency="FBI San Francisco field office",
+        )
+
+    probe()
+    with statements(backend) as without_sql:
+        without = [_answer(probe()) for _ in range(ROUNDS)]
+    push(client, ingest_token, native_read(plate=PLATE))
+    with statements(backend) as with_sql:
+        with_data = [_answer(probe()) for _ in range(ROUNDS)]
+
+    assert with_data == without
+    assert {status for status, _, _ in with_data} == {403}
+    assert with_sql == without_sql
+    assert not [s for s in with_sql if re.search(r"\breads\b", s)]
