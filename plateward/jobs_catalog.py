@@ -25,6 +25,8 @@ from plateward.retention import holds as legal_holds
 from plateward.retention import purge as retention_purge
 from plateward.search import misuse
 from plateward.search.misuse_records import SensitiveSite
+from plateward.sharing import agreements as sharing_agreements
+from plateward.sharing import conformance as sharing_conformance
 
 
 def prepare_partitions(uow: UnitOfWork, actor: Actor) -> str | None:
@@ -106,6 +108,18 @@ def remind_annual_report(uow: UnitOfWork, actor: Actor) -> str | None:
     return annual.remind(uow)
 
 
+# Sharing with California agencies (issue 16)
+def check_sharing_conformance(uow: UnitOfWork, actor: Actor) -> str | None:
+    """DUP §10 — the live sharing configuration against the policy (no national lookup, no
+    federal or out-of-state access, no data under an expired agreement): an alarm per departure;
+    administrators warned of agreements about to expire (sharing/conformance.py)."""
+    raised = sharing_conformance.check_conformance(uow, actor)
+    warned = sharing_agreements.warn_expiring(uow, actor)
+    parts = [f"{len(raised)} new alarm(s)"] if raised else []
+    parts += [f"{len(warned)} agreement(s) expiring"] if warned else []
+    return "; ".join(parts) or None
+
+
 def catalog(settings: Settings) -> list[Job]:
     """The jobs to run, with the intervals the settings give them."""
     return [
@@ -142,4 +156,6 @@ def catalog(settings: Settings) -> list[Job]:
         Job("legal-hold-reviews", timedelta(hours=6), review_legal_holds),
         # Oversight and transparency (issue 18)
         Job("annual-report-reminder", timedelta(hours=6), remind_annual_report),
+        # Sharing with California agencies (issue 16)
+        Job("sharing-conformance", timedelta(days=1), check_sharing_conformance),
     ]

@@ -24,9 +24,7 @@ def init(
     ori: Annotated[str, typer.Option("--ori", help="The department's 9-character NCIC ORI.")],
     name: Annotated[str, typer.Option("--name", help="The department's name.")],
     state: Annotated[str, typer.Option(help="Two-letter state code.")] = "CA",
-    kind: Annotated[str, typer.Option(help="municipal_police, sheriff or state_police.")] = (
-        "municipal_police"
-    ),
+    kind: Annotated[str, typer.Option(help="municipal, county or state.")] = "municipal",
     data_dir: Annotated[
         str | None, typer.Option("--data-dir", help="Where the embedded database lives.")
     ] = None,

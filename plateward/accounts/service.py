@@ -32,6 +32,7 @@ from plateward.accounts.rules import (
     class_grant_refusal,
     training_current,
 )
+from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.authorization import authorize
@@ -113,6 +114,12 @@ def create_person(
     authorize(uow, actor, MANAGE)
     _check_spec(uow, spec)
     agency = agencies.agency_by_ori(uow, spec.agency_ori)
+    # DUP §10 (issue 16) — an outside agency's people hold the outside-agency role, whose reach
+    # their agency's agreement decides; the department's own roles are the department's.
+    if (spec.role == Role.EXTERNAL_AGENCY) == agency.is_home:
+        raise InvalidInput(
+            "people of an outside agency hold the role external_agency, and only they do"
+        )
     fields = {
         "username": spec.username,
         "full_name": spec.full_name.strip(),
@@ -536,6 +543,16 @@ def actor_for(
     restricted = bool(scopes) and len(scopes) == len(classes)
     scope = frozenset(code for codes in scopes for code in codes) if restricted else None
     expiry = trained_until(uow, user.id)
+    # DUP §10 — an outside agency's person holds what their agency's agreement in force opens
+    # (or an approved first-access request), read afresh at every request (sharing/service.py).
+    outside: frozenset[Permission] = frozenset()
+    if user.role == Role.EXTERNAL_AGENCY:
+        outside = agencies.outside_permissions(uow, agency.id, user.id)
+        # ... and only the home department's cameras: data other agencies' cameras send here is
+        # theirs to share, not San José's (no transitive sharing).
+        home = agencies.home_agency_id(uow)
+        own = cameras.codes_of_agency(uow, home) if home is not None else frozenset()
+        scope = own if scope is None else scope & own
     return Actor(
         kind=ActorKind.PERSON,
         id=user.id,
@@ -548,6 +565,7 @@ def actor_for(
         agency_ori=agency.ori,
         agency_name=agency.name,
         client_address=client_address,
+        extra_permissions=outside,
         class_grants=grants,
         camera_scope=scope,
         trained=training_current([expiry] if expiry else [], uow.now().date()),

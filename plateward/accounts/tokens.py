@@ -171,7 +171,12 @@ def _personal_actor(uow: UnitOfWork, token: str, client: str | None) -> Actor:
 
 
 def bearer_actor(uow: UnitOfWork, token: str, client: str | None) -> Actor:
-    """Whoever holds this bearer token: a camera system or a person's personal token."""
+    """Whoever holds this bearer token: a camera system, a person's personal token, or an
+    outside agency's system (issue 16: its credential answers for a person of that agency)."""
     if token.startswith(PERSONAL_PREFIX):
         return _personal_actor(uow, token, client)
+    from plateward.sharing import clients  # imported here: sharing's clients use accounts
+
+    if token.startswith(clients.PREFIX):
+        return clients.client_actor(uow, token, client)
     return _service_actor(uow, token, client)

@@ -577,3 +577,10 @@ def camera_counts(uow: UnitOfWork) -> dict[str, int]:
     """How many cameras stand in each status (active, retired): the public portal's figure."""
     rows = uow.session.execute(select(Camera.status, func.count()).group_by(Camera.status))
     return {str(status): int(count) for status, count in rows}
+
+
+# Sharing (issue 16)
+def codes_of_agency(uow: UnitOfWork, agency_id: int) -> frozenset[str]:
+    """The codes of the cameras an agency owns: an outside agency reaches only the home
+    department's (DUP §10: no transitive sharing of another agency's data)."""
+    return frozenset(uow.session.scalars(select(Camera.code).where(Camera.agency_id == agency_id)))

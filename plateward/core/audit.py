@@ -195,6 +195,20 @@ class AuditAction(StrEnum):
     READ_AGGREGATES_VIEWED = "reads.aggregates_viewed"
     RECORDS_PACKAGE_ASSEMBLED = "records.package_assembled"
     RECORDS_PACKAGE_RELEASED = "records.package_released"
+    # Sharing with California agencies (issue 16)
+    AGENCY_CLIENT_ISSUED = "agency_client.issued"
+    AGENCY_CLIENT_REVOKED = "agency_client.revoked"
+    AGENCY_UPDATED = "agency.updated"
+    SHARING_ACTIVITY_VIEWED = "sharing.activity_viewed"
+    SHARING_AGREEMENT_CHANGED = "sharing.agreement_changed"
+    SHARING_AGREEMENT_CREATED = "sharing.agreement_created"
+    SHARING_AGREEMENT_EXPIRING = "sharing.agreement_expiring"
+    SHARING_ALARM_ACKNOWLEDGED = "sharing.alarm_acknowledged"
+    SHARING_CONFORMANCE_CHECKED = "sharing.conformance_checked"
+    SHARING_DRIFT_DETECTED = "sharing.drift_detected"
+    SHARING_REQUEST_DECIDED = "sharing.request_decided"
+    SHARING_REQUEST_FILED = "sharing.request_filed"
+    SHARING_SETTING_CHANGED = "sharing.setting_changed"
 
 
 class Outcome(StrEnum):

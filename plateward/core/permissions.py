@@ -74,6 +74,11 @@ class Permission(StrEnum):
     RECORDS_RELEASE = "records:release"
     REPORTS_AGGREGATES = "reports:aggregates"
     REPORTS_MANAGE = "reports:manage"
+    # Sharing with California agencies (issue 16)
+    SHARING_APPROVE = "sharing:approve"
+    SHARING_MANAGE = "sharing:manage"
+    SHARING_REQUEST = "sharing:request"
+    SHARING_VIEW = "sharing:view"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -159,6 +164,10 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.RECORDS_RELEASE: "Assemble and release public-records packages",
     Permission.REPORTS_AGGREGATES: "Read aggregate reads data by location (no plates)",
     Permission.REPORTS_MANAGE: "Edit, receive and publish the Annual Data Usage Report",
+    Permission.SHARING_APPROVE: "Approve or deny outside agencies' first-access requests",
+    Permission.SHARING_MANAGE: "Manage outside agencies, sharing agreements and sharing settings",
+    Permission.SHARING_REQUEST: "File a first-access request for your agency",
+    Permission.SHARING_VIEW: "See outside agencies' access and activity",
 }
 
 
@@ -269,6 +278,21 @@ _OVERSIGHT_ROLES: dict[Role, frozenset[Permission]] = {
     Role.SYSTEM: frozenset({Permission.AUDIT_EXPORT, Permission.REPORTS_MANAGE}),
 }
 for _role, _granted in _OVERSIGHT_ROLES.items():
+    _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
+
+
+# Sharing (issue 16). DUP §10 — administrators keep the agency registry and the agreements;
+# command staff decide first-access requests; an outside agency's people file them (search opens
+# to them only through their agency's agreement in force, sharing/rules.py); administrators and
+# auditors see every outside access.
+_SHARING_ROLES: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset({Permission.SHARING_MANAGE, Permission.SHARING_VIEW}),
+    Role.COMMAND: frozenset({Permission.SHARING_APPROVE}),
+    Role.AUDITOR: frozenset({Permission.SHARING_VIEW}),
+    Role.EXTERNAL_AGENCY: frozenset({Permission.SHARING_REQUEST}),
+    Role.SYSTEM: frozenset({Permission.SHARING_MANAGE}),  # the local operator (demo, setup)
+}
+for _role, _granted in _SHARING_ROLES.items():
     _ROLE_PERMISSIONS[_role] = _ROLE_PERMISSIONS[_role] | _granted
 
 

@@ -121,6 +121,13 @@ class Settings(BaseSettings):
     complaints_per_day: int = Field(default=5, ge=1, le=1000)
     audit_sample_size: int = Field(default=20, ge=1, le=1000)
     annual_report_reminder_days: int = Field(default=30, ge=1, le=120)
+    # Sharing with California agencies (issue 16). DUP §10 — what outside agencies' results,
+    # reads, images and files are marked with; how long an approved first-access request stays
+    # open; how long an agreement may run; how far ahead administrators are warned of expiry.
+    sharing_data_mark: str = Field(default="SJPD data — no redistribution", min_length=5)
+    sharing_request_open_days: int = Field(default=14, ge=1, le=90)
+    sharing_agreement_max_days: int = Field(default=1096, ge=30, le=3660)
+    sharing_expiry_warning_days: int = Field(default=30, ge=1, le=180)
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod

@@ -25,6 +25,7 @@ from plateward.core.database import Database, UnitOfWork
 from plateward.core.permissions import Actor
 from plateward.demo import city
 from plateward.demo.hotlists import seed_hotlist
+from plateward.demo.sharing import OUTSIDE_PEOPLE, seed_sharing
 from plateward.demo.sites import seed_red_light, seed_sites
 from plateward.reads import service as reads
 from plateward.reads.rules import RawRow
@@ -106,7 +107,7 @@ def _people(db: Database, operator: Actor, data_dir: Path) -> list[DemoAccount]:
     )
     made: list[DemoAccount] = []
     with db.unit_of_work() as uow:
-        for p in city.DEMO_PEOPLE:
+        for p in (*city.DEMO_PEOPLE, *OUTSIDE_PEOPLE):
             exists = uow.session.scalar(select(User.id).where(User.username == p.username))
             if exists and p.username in known:
                 made.append(known[p.username])
@@ -186,6 +187,7 @@ def build_city(
             if progress:
                 progress(len(batch))
     seed_hotlist(db)  # approved entries whose plates the printed sample batch carries
+    seed_sharing(db)  # issue 16: the Sheriff's Office under an agreement; Sunnyvale without
     with db.unit_of_work() as uow:
         total = reads.count_reads(uow, operator)
     return DemoCity(people, token, stored, total)

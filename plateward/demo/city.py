@@ -23,7 +23,7 @@ class AgencySpec:
     ori: str
     name: str
     state: str
-    kind: str  # "municipal_police", "sheriff", "state_police", "federal" or "other"
+    kind: str  # sharing.rules.AgencyKind: municipal, county, state, federal, tribal, private…
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,16 @@ class PersonSpec:
 # --- Agencies --- The ORIs are ILLUSTRATIVE: state code + 7 digits in the NCIC shape, made up
 # for the demo. They are not claimed to be the agencies' real identifiers.
 AGENCIES: tuple[AgencySpec, ...] = (
-    AgencySpec("CA0431300", "San José Police Department", "CA", "municipal_police"),
-    AgencySpec("CA0430000", "Santa Clara County Sheriff's Office", "CA", "sheriff"),
-    AgencySpec("CA0431200", "Santa Clara Police Department", "CA", "municipal_police"),
-    AgencySpec("CA0431400", "Sunnyvale Department of Public Safety", "CA", "municipal_police"),
-    AgencySpec("CA0430900", "Milpitas Police Department", "CA", "municipal_police"),
-    AgencySpec("CA0430200", "Campbell Police Department", "CA", "municipal_police"),
-    AgencySpec("CA0349500", "California Highway Patrol", "CA", "state_police"),
+    AgencySpec("CA0431300", "San José Police Department", "CA", "municipal"),
+    AgencySpec("CA0430000", "Santa Clara County Sheriff's Office", "CA", "county"),
+    AgencySpec("CA0431200", "Santa Clara Police Department", "CA", "municipal"),
+    AgencySpec("CA0431400", "Sunnyvale Department of Public Safety", "CA", "municipal"),
+    AgencySpec("CA0430900", "Milpitas Police Department", "CA", "municipal"),
+    AgencySpec("CA0430200", "Campbell Police Department", "CA", "municipal"),
+    AgencySpec("CA0349500", "California Highway Patrol", "CA", "state"),
     # Negative cases for sharing rules (California Civil Code 1798.90.55(b)):
     AgencySpec("DC0011900", "U.S. Immigration and Customs Enforcement", "DC", "federal"),
-    AgencySpec("NV0160200", "Reno Police Department", "NV", "municipal_police"),
+    AgencySpec("NV0160200", "Reno Police Department", "NV", "municipal"),
 )
 HOME_AGENCY_ORI: str = AGENCIES[0].ori
 _SHERIFF_ORI = AGENCIES[1].ori

@@ -16,7 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import Purpose, purpose
 from plateward.search import service as searches
-from plateward.search.evidence import SVG
+from plateward.search.evidence import SVG, mark_header
 from plateward.search.rules import Area, search_query
 from plateward.web.deps import UowDep, api_caller_with
 
@@ -115,6 +115,8 @@ class SearchResultsOut(BaseModel):
     purpose: PurposeOut
     query: dict[str, Any]
     hits: list[HitOut]
+    # DUP §10 — for an outside agency, "SJPD data — no redistribution"; null for staff.
+    mark: str | None = None
 
 
 class ReviewPendingOut(BaseModel):
@@ -128,6 +130,7 @@ class ReadDetailOut(HitOut):
     plate_raw: str
     received_at: datetime
     originating_agency: str
+    mark: str | None = None  # DUP §10, for an outside agency
 
 
 class DecisionIn(BaseModel):
@@ -178,6 +181,7 @@ def _results_out(r: searches.SearchResults) -> SearchResultsOut:
         purpose=_purpose_out(r.purpose),
         query=r.query.terms(),
         hits=[HitOut(**_hit_out(h)) for h in r.hits],
+        mark=r.mark,
     )
 
 
@@ -270,6 +274,7 @@ def read_detail(
         plate_raw=d.plate_raw,
         received_at=d.received_at,
         originating_agency=d.originating_agency,
+        mark=d.mark,
     )
 
 
@@ -281,7 +286,7 @@ def read_detail(
 def read_image(uow: UowDep, actor: Searcher, search_id: SearchId, read_id: ReadId) -> Response:
     """The read's image; a drawing of the plate where no camera image is stored (audited)."""
     image = searches.read_image(uow, actor, search_id, read_id)
-    return Response(image.body, media_type=image.content_type)
+    return Response(image.body, media_type=image.content_type, headers=mark_header(image.mark))
 
 
 @router.get(

@@ -27,6 +27,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class ReadImage:
     content_type: str
     body: bytes
+    mark: str | None = None  # DUP §10 — whose data, not to be passed on (outside agencies)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,27 @@ def plate_svg(plate: str, state: str | None, captured_at: datetime) -> ReadImage
         'fill="#888">no camera image stored</text></svg>'
     )
     return ReadImage(SVG, body.encode())
+
+
+def marked(image: ReadImage, mark: str) -> ReadImage:
+    """The image with its mark: drawn into a plate drawing; a camera's image carries it as the
+    response's ``X-Data-Mark`` header (its pixels are not rewritten)."""
+    body = image.body
+    if image.content_type == SVG and body.endswith(b"</svg>"):
+        stamp = (
+            '<text x="160" y="152" font-family="sans-serif" font-size="11" text-anchor="middle" '
+            'fill="#a00">' + escape(mark) + "</text></svg>"
+        )
+        body = body[: -len(b"</svg>")] + stamp.encode()
+    return ReadImage(image.content_type, body, mark)
+
+
+def mark_header(mark: str | None) -> dict[str, str]:
+    """The ``X-Data-Mark`` header of a marked image (HTTP headers are Latin-1: the dash is
+    written ``--``)."""
+    if not mark:
+        return {}
+    return {"X-Data-Mark": mark.replace("—", "--").encode("latin-1", "replace").decode("latin-1")}
 
 
 def _cell(value: object) -> str:

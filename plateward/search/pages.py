@@ -30,6 +30,7 @@ from plateward.search.display import (
     summary_of,
     terms_shown,
 )
+from plateward.search.evidence import mark_header
 from plateward.search.form import SearchForm, blank_form, form_purpose, form_query
 from plateward.search.timeline import timeline
 from plateward.web.deps import UowDep, form_by_person_with, person_with
@@ -223,6 +224,7 @@ def read_page(
     zone = uow.settings.timezone
     context = {
         "read": detail.read,
+        "mark": detail.mark,
         "search_id": search_id,
         "page": page,
         "details": read_details(detail, zone),
@@ -239,9 +241,8 @@ def read_page(
 def read_image(uow: UowDep, state: Searcher, search_id: int, read_id: str) -> Response:
     """The read's image as stored (or a drawing of the plate); viewing it is audited."""
     image = search.read_image(uow, state.actor, search_id, read_id)
-    return Response(
-        image.body, media_type=image.content_type, headers=image_headers(image.content_type)
-    )
+    headers = image_headers(image.content_type) | mark_header(image.mark)
+    return Response(image.body, media_type=image.content_type, headers=headers)
 
 
 @router.get("/search/{search_id}/export.csv")

@@ -43,6 +43,7 @@ from plateward.search.evidence import (
     ExportRow,
     ReadImage,
     export_csv,
+    marked,
     plate_svg,
     stored_image,
 )
@@ -99,6 +100,8 @@ class SearchResults:
     warnings: tuple[str, ...] = ()
     # When every counted match was captured (not only this page's): the timeline's data.
     times: tuple[datetime, ...] = ()
+    # DUP §10 — for an outside agency: "SJPD data — no redistribution" (None for staff).
+    mark: str | None = None
 
     @property
     def capped_notice(self) -> str | None:
@@ -126,6 +129,7 @@ class ReadDetail:
     plate_raw: str
     received_at: datetime
     originating_agency: str
+    mark: str | None = None  # DUP §10, for an outside agency
 
 
 @dataclass(frozen=True)
@@ -152,14 +156,19 @@ def search_reads(
     uow: UnitOfWork, actor: Actor, purpose: Purpose, query: SearchQuery
 ) -> SearchResults | ReviewPending:
     """Search reads for ``purpose``: page 1 of the results, or a pending review."""
-    authorize(uow, actor, Permission.READS_SEARCH, target="search")
+    # DUP §10 — an outside agency's person is checked against their agency's eligibility, its
+    # agreement in force (or an approved first-access request for this case) and the purpose's
+    # beneficiary (never a third agency), before anything else: one refusal, whatever the data.
+    outside = agencies.outside_access(uow, actor, purpose)
+    authorize(uow, actor, Permission.READS_SEARCH, outside, target="search")
     user_id = _person(actor)
     query = bounded_window(query, uow.now(), _window_rules(uow))
     plan = _plan(uow, query)
     settings = uow.settings
-    check_case_number(
-        purpose.case_number, settings.case_number_pattern, settings.case_number_example
-    )
+    if outside is None:  # an outside agency writes its case numbers in its own format
+        check_case_number(
+            purpose.case_number, settings.case_number_pattern, settings.case_number_example
+        )
     assessment = assess_justification(
         purpose.justification, _recent_justifications(uow, user_id, purpose.case_number)
     )
@@ -182,6 +191,17 @@ def search_reads(
     return replace(results, warnings=tuple(assessment.warnings))
 
 
+def _authorize(
+    uow: UnitOfWork,
+    actor: Actor,
+    permission: Permission,
+    target: str,
+    purpose: Purpose | None = None,
+) -> None:
+    """``authorize`` with the outside-access resource (None for the department's own people)."""
+    authorize(uow, actor, permission, agencies.outside_access(uow, actor, purpose), target=target)
+
+
 def search_page(uow: UnitOfWork, actor: Actor, search_id: int, page: int) -> SearchResults:
     """Another page of one's own search, the stored query run again (stable order)."""
     search, purpose, plan = _search_that_ran(uow, actor, search_id, Permission.READS_SEARCH)
@@ -194,21 +214,24 @@ def _search_that_ran(
     uow: UnitOfWork, actor: Actor, search_id: int, permission: Permission
 ) -> tuple[Search, Purpose, Plan]:
     """One's own search that ran, with its purpose and its stored query made ready to run."""
-    authorize(uow, actor, permission, target=f"search:{search_id}")
+    _authorize(uow, actor, permission, f"search:{search_id}")
     search = _own_search(uow, actor, search_id)
+    purpose = Purpose.from_record(search.purpose)
+    _authorize(uow, actor, permission, f"search:{search_id}", purpose)
     if search.state != SearchState.RUN:
         raise Conflict(_not_run(search))
     plan = _plan(uow, from_terms(search.terms))
-    return search, Purpose.from_record(search.purpose), plan
+    return search, purpose, plan
 
 
 def run_approved(uow: UnitOfWork, actor: Actor, search_id: int) -> SearchResults:
     """The requester runs a search a lieutenant approved (DUP update 2026: supervisor review)."""
-    authorize(uow, actor, Permission.READS_SEARCH, target=f"search:{search_id}")
+    _authorize(uow, actor, Permission.READS_SEARCH, f"search:{search_id}")
     search = _own_search(uow, actor, search_id)
+    query, purpose = from_terms(search.terms), Purpose.from_record(search.purpose)
+    _authorize(uow, actor, Permission.READS_SEARCH, f"search:{search_id}", purpose)
     if search.state != SearchState.APPROVED:
         raise Conflict(_not_run(search) if search.state != SearchState.RUN else "It ran already.")
-    query, purpose = from_terms(search.terms), Purpose.from_record(search.purpose)
     search.state = SearchState.RUN
     results = _run_page(uow, actor, search, _plan(uow, query), purpose, 1)
     uow.commit()
@@ -257,6 +280,7 @@ def _run_page(
         PAGE_SIZE,
         pages,
         times=tuple(captured_at for _, captured_at in found.keys),
+        mark=agencies.data_mark(uow, actor),
     )
 
 
@@ -391,8 +415,9 @@ def _read_in_search(
     uow: UnitOfWork, actor: Actor, search_id: int, read_id: str, permission: Permission
 ) -> tuple[Search, Purpose, Read]:
     """A read that matches the actor's own search (checked again through the gate), or 404."""
-    authorize(uow, actor, permission, target=f"search:{search_id}")
+    _authorize(uow, actor, permission, f"search:{search_id}")
     search = _own_search(uow, actor, search_id)
+    _authorize(uow, actor, permission, f"search:{search_id}", Purpose.from_record(search.purpose))
     read = None
     if search.state == SearchState.RUN:
         try:
@@ -439,6 +464,7 @@ def read_detail(uow: UnitOfWork, actor: Actor, search_id: int, read_id: str) -> 
         read.plate_raw,
         read.received_at,
         agencies.agency_by_id(uow, read.source_agency_id).name,
+        agencies.data_mark(uow, actor),
     )
     uow.commit()
     return detail
@@ -451,8 +477,9 @@ def read_image(uow: UnitOfWork, actor: Actor, search_id: int, read_id: str) -> R
     image = stored_image(uow.settings.image_dir, read.image_ref) or plate_svg(
         read.plate, read.plate_state, read.captured_at
     )
+    mark = agencies.data_mark(uow, actor)
     uow.commit()
-    return image
+    return marked(image, mark) if mark else image
 
 
 def export_results(uow: UnitOfWork, actor: Actor, search_id: int) -> ExportFile:
@@ -499,7 +526,7 @@ def _summary(search: Search) -> SearchSummary:
 
 def my_searches(uow: UnitOfWork, actor: Actor, limit: int = 20) -> list[SearchSummary]:
     """The person's latest searches, newest first."""
-    authorize(uow, actor, Permission.READS_SEARCH, target="search")
+    _authorize(uow, actor, Permission.READS_SEARCH, "search")
     user_id = _person(actor)
     rows = uow.session.scalars(
         select(Search)
@@ -513,7 +540,7 @@ def my_searches(uow: UnitOfWork, actor: Actor, limit: int = 20) -> list[SearchSu
 def last_purpose(uow: UnitOfWork, actor: Actor) -> Purpose | None:
     """The purpose of the person's last search that was not refused: the form starts from it
     (each search is still audited with its own purpose)."""
-    authorize(uow, actor, Permission.READS_SEARCH, target="search")
+    _authorize(uow, actor, Permission.READS_SEARCH, "search")
     user_id = _person(actor)
     record = uow.session.scalar(
         select(Search.purpose)

@@ -64,6 +64,9 @@ ROUTERS: tuple[str, ...] = (
     "plateward.oversight.report_pages:router",
     "plateward.oversight.incident_pages:router",
     "plateward.oversight.records_pages:router",
+    # Sharing with California agencies (issue 16)
+    "plateward.sharing.api:router",
+    "plateward.sharing.pages:router",
 )
 
 

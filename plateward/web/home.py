@@ -274,6 +274,41 @@ FEATURES: tuple[Feature, ...] = (
         "audit trail with plates hashed and officers pseudonymized); a second person releases it.",
         "Assemble a records package",
     ),
+    # Sharing with California agencies (issue 16)
+    Feature(
+        Permission.SHARING_REQUEST,
+        "Ask San José",
+        "/sharing/requests",
+        "Ask San José for its ALPR data for one case of your agency: crime type, case number and "
+        "justification; command staff decide (DUP §10).",
+        "File a first-access request",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.SHARING_APPROVE,
+        "Outside requests",
+        "/sharing/approvals",
+        "Approve or deny outside agencies' first-access requests, with the reason (DUP §10).",
+        "Decide outside requests",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.SHARING_MANAGE,
+        "Sharing",
+        "/admin/sharing",
+        "Outside agencies, their agreements (suspend, revoke), the sharing settings and the "
+        "conformance alarms (DUP §10).",
+        "Manage sharing",
+        in_menu=True,
+    ),
+    Feature(
+        Permission.SHARING_VIEW,
+        "Outside access",
+        "/sharing/activity",
+        "Every outside agency's access, granted or refused, and each agency's activity (DUP §10).",
+        "See outside access",
+        in_menu=True,
+    ),
     Feature(
         None,
         "My account",

@@ -332,7 +332,7 @@ def test_agencies_include_home_federal_and_out_of_state() -> None:
 
 
 def test_agency_oris_are_unique_nine_character_codes() -> None:
-    kinds = {"municipal_police", "sheriff", "state_police", "federal", "other"}
+    kinds = {"municipal", "county", "state", "federal", "tribal", "private", "commercial"}
     assert len({a.ori for a in AGENCIES}) == len(AGENCIES)
     for agency in AGENCIES:
         assert re.fullmatch(r"[A-Z]{2}\d{7}", agency.ori), agency.ori
@@ -391,7 +391,7 @@ def test_demo_people_cover_every_role_once() -> None:
     assert people["privacy_officer"].username == "dpo"
     external = people["external_agency"]
     assert external.agency_ori != HOME_AGENCY_ORI
-    assert external.agency_ori in {a.ori for a in AGENCIES if a.kind == "sheriff"}
+    assert external.agency_ori in {a.ori for a in AGENCIES if a.kind == "county"}
     others = [p for p in DEMO_PEOPLE if p is not external]
     assert all(p.agency_ori == HOME_AGENCY_ORI for p in others)
 

@@ -66,6 +66,7 @@ def test_the_home_lists_what_each_role_can_do(client: TestClient, backend: Backe
         "/approvals",
         "/account",
         "/audits",  # oversight (issue 18): random and quarterly audits
+        "/sharing/activity",  # issue 16: every outside access
     }
 
 
@@ -122,7 +123,8 @@ def test_staff_without_the_registry_see_the_cameras_as_a_page(
 
 
 def test_a_person_whose_role_opens_nothing_yet_is_told_so() -> None:
-    outside = Actor(ActorKind.PERSON, 1, "p", "P", Role.EXTERNAL_AGENCY)
+    # A personal token scoped to nothing (issue 16 gave outside agencies' people a request page).
+    outside = Actor(ActorKind.PERSON, 1, "p", "P", Role.EXTERNAL_AGENCY, token_scopes=frozenset())
     assert [f.link for f in features_for(outside)] == ["/account"]
 
     (notice,) = notices_for(outside)

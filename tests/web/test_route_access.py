@@ -245,6 +245,37 @@ ACCESS |= {
     ("GET", "/transparency/reports/{year}"): EVERYONE,
     ("GET", "/transparency/reports/{year}/report.pdf"): EVERYONE,
 }
+# Sharing with California agencies (issue 16): sharing:manage (administrators), sharing:view
+# (administrators, auditors); sharing:request (outside agencies' people) and sharing:approve
+# (command staff) are held by none of these callers (tests/sharing covers them).
+ACCESS |= {
+    ("POST", "/api/v1/sharing/agencies"): ADMINS,
+    ("GET", "/api/v1/sharing/agreements"): ADMINS,
+    ("POST", "/api/v1/sharing/agreements"): ADMINS,
+    ("POST", "/api/v1/sharing/agreements/{agreement_id}/status"): ADMINS,
+    ("PUT", "/api/v1/sharing/settings/{key}"): ADMINS,
+    ("GET", "/api/v1/sharing/activity"): ADMINS | AUDITORS,
+    ("POST", "/api/v1/access-requests"): frozenset(),
+    ("GET", "/api/v1/access-requests"): frozenset(),
+    ("GET", "/api/v1/access-requests/waiting"): frozenset(),
+    ("POST", "/api/v1/access-requests/{request_id}/decision"): frozenset(),
+    ("GET", "/api/v1/sharing/clients"): ADMINS,
+    ("POST", "/api/v1/sharing/clients"): ADMINS,
+    ("POST", "/api/v1/sharing/clients/{client_id}/revoke"): ADMINS,
+    ("POST", "/admin/sharing/clients"): ADMINS,
+    ("POST", "/admin/sharing/clients/{client_id}/revoke"): ADMINS,
+    ("GET", "/admin/sharing"): ADMINS,
+    ("POST", "/admin/sharing/agencies"): ADMINS,
+    ("POST", "/admin/sharing/agreements"): ADMINS,
+    ("POST", "/admin/sharing/agreements/{agreement_id}/status"): ADMINS,
+    ("POST", "/admin/sharing/alarms/{alarm_id}/acknowledge"): ADMINS,
+    ("GET", "/sharing/activity"): ADMINS | AUDITORS,
+    ("GET", "/sharing/requests"): frozenset(),
+    ("POST", "/sharing/requests"): frozenset(),
+    ("GET", "/sharing/approvals"): frozenset(),
+    ("POST", "/sharing/approvals/{request_id}/approve"): frozenset(),
+    ("POST", "/sharing/approvals/{request_id}/deny"): frozenset(),
+}
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
 
@@ -379,6 +410,12 @@ def _path_values(db: Database) -> dict[str, str]:
         "fmt": "pdf",
         "incident_id": "999999",
         "package_id": "999999",
+        # Sharing (issue 16)
+        "agreement_id": "999999",
+        "request_id": "999999",
+        "key": "national_lookup",
+        "alarm_id": "999999",
+        "client_id": "999999",
     }
 
 

@@ -9,7 +9,7 @@ with their entrances and exits, ``public_view_attestations`` who attested each p
 named reviewer (DUP §2.4, §3.1, §3.4, §5, §6, update 2026).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-11-28
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from plateward.core.database import UTCDateTime
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

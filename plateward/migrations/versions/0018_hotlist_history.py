@@ -6,7 +6,7 @@ other. ``hotlist_history_checks`` ties each such search to the entry it was made
 entry's author finds the results from the entry and an auditor sees why the search was made.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-28
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from plateward.core.database import UTCDateTime
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
