@@ -605,3 +605,12 @@ def jobs_status(data_dir: DataDir = None) -> None:
         note = s.last_error if s.last_outcome == "failed" else s.last_message
         if note:
             console.print(f"    {note}", soft_wrap=True, highlight=False)
+
+
+# Scale-out (issue 21): the broker, the stream workers and the MQTT bridge.
+from plateward.reads.stream_cli import bridge_app, broker_app  # noqa: E402
+from plateward.reads.stream_cli import worker as _stream_worker  # noqa: E402
+
+app.add_typer(broker_app, name="broker")
+app.add_typer(bridge_app, name="bridge")
+app.command("worker")(_stream_worker)

@@ -67,6 +67,8 @@ def record_misuse_signals(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §9 — the patterns of misuse found in the trail's searches, for the auditors (idempotent:
     evidence already recorded is not recorded again). The summary counts kinds, never a plate."""
     return misuse.record_signals(uow, actor).summary
+
+
 def expire_hotlist_entries(uow: UnitOfWork, actor: Actor) -> str | None:
     """DUP §4.5 — entries past their expiry stop alerting (kept, never deleted); owners are
     reminded a week ahead (hotlists/service.py, under ``job:hotlist-expiry``)."""

@@ -54,3 +54,8 @@ class TrainingRequired(PermissionDenied):
 
 class EnrolmentRequired(NotAuthenticated):
     """The password was right but the authenticator is not enrolled yet."""
+
+
+# Scale-out (issue 21)
+class ServiceUnavailable(PlatewardError):
+    """A service Plateward depends on (the broker) cannot take the work now; try again later."""

@@ -31,11 +31,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     db = database or Database.from_settings(settings)
 
     from plateward.hotlists.wiring import start_matching
+    from plateward.web.scaleout import start_scaleout
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop_matching = start_matching(app, settings, db)  # hot lists: the ingest hook, alerts
+        stop_scaleout = await start_scaleout(app, settings)  # scale-out (issue 21): the broker
         yield
+        await stop_scaleout()
         stop_matching()
         if database is None:
             db.dispose()
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from plateward.search.pages import router as search_pages
     from plateward.web.jobs_pages import router as jobs_pages
     from plateward.web.pages import router as web_pages
+    from plateward.web.scaleout import router as scaleout_ops  # scale-out (issue 21)
 
     for router in (
         web_pages,
@@ -109,6 +113,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         alert_pages,
         hotlists_api,
         feed_pages,
+        # Scale-out (issue 21): /readyz and /metrics
+        scaleout_ops,
     ):
         app.include_router(router)
     return app

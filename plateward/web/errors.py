@@ -30,6 +30,7 @@ from plateward.core.errors import (
     PermissionDenied,
     PlatewardError,
     PurposeRefused,
+    ServiceUnavailable,
     UnsupportedMediaType,
 )
 from plateward.web import deps
@@ -43,6 +44,8 @@ STATUS: dict[type[PlatewardError], int] = {
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,  # before InvalidInput, its base class
     InvalidInput: 422,
+    # Scale-out (issue 21): the broker did not acknowledge the reads; the sender retries.
+    ServiceUnavailable: 503,
 }
 # What the error page calls an answer with no message of its own (an unknown address).
 _PLAIN: dict[int, str] = {
