@@ -56,6 +56,7 @@ CHANNEL = "stream"
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
 LAG_EVERY_SECONDS = 5.0
+FETCH_WAIT = 5.0
 
 
 class DatabaseUnavailable(Exception):
@@ -139,8 +140,9 @@ class Worker:
             lag_task = asyncio.create_task(self._watch_lag(js, stop))
             while not stop.is_set():
                 try:
-                    batch = await sub.fetch(self.batch_size, timeout=1.0)
-                except FetchTimeout:
+                    # Returns as soon as reads arrive; waits this long only on an idle stream.
+                    batch = await sub.fetch(self.batch_size, timeout=FETCH_WAIT)
+                except (FetchTimeout, TimeoutError):
                     continue
                 except Exception as exc:  # a server lost mid-fetch: the client reconnects
                     log.warning("fetch failed (%s); trying again", type(exc).__name__)
