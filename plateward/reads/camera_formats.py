@@ -82,7 +82,13 @@ def _verkada_read(data: object) -> dict[str, Any]:
 
 def verkada_rows(payload: Mapping[str, Any]) -> list[RawRow]:
     """One Verkada LPR notification is one read."""
-    kept = {k: v for k, v in payload.items() if k != "image_url"}
+    data = payload.get("data")
+    # The image URL is a signed link to the vendor's copy: never worth keeping in quarantine.
+    kept = (
+        {**payload, "data": {k: v for k, v in data.items() if k != "image_url"}}
+        if isinstance(data, Mapping)
+        else dict(payload)
+    )
     return [_row("data", kept, lambda: _verkada_read(payload.get("data")))]
 
 
