@@ -55,8 +55,11 @@ def rows_of(topic: str, body: bytes) -> list[RawRow]:
 
 
 class Bridge:
-    def __init__(self, db: Database, agency_ori: str | None = None) -> None:
+    def __init__(
+        self, db: Database, agency_ori: str | None = None, session_id: str = SESSION_ID
+    ) -> None:
         self.db = db
+        self.session_id = session_id
         self.settings = db.settings
         self.publisher = ReadPublisher(self.settings)
         with db.unit_of_work() as uow:
@@ -77,7 +80,7 @@ class Bridge:
                     url.port or 1883,
                     username=url.username,
                     password=url.password,
-                    identifier=SESSION_ID,
+                    identifier=self.session_id,
                     clean_session=False,
                 )
                 # aiomqtt acknowledges on receipt; the PUBACK must wait for JetStream's ack.
