@@ -153,7 +153,9 @@ async def _publish(
     request: Request, uow: UowDep, caller: Actor, rows: list[RawRow]
 ) -> IngestResponse:
     """With a broker: the same verdict per row, the reads held by JetStream before the answer."""
-    publisher: ReadPublisher = request.app.state.read_publisher
+    publisher: ReadPublisher | None = getattr(request.app.state, "read_publisher", None)
+    if publisher is None:  # an app whose start-up did not run (or ran before the setting)
+        publisher = request.app.state.read_publisher = ReadPublisher(uow.settings)
     report = await publish_rows(uow, publisher, caller, rows, "api")
     return IngestResponse(
         batch_id=report.batch_id,
