@@ -32,17 +32,16 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
 from plateward.core import audit, broker, metrics
 from plateward.core.audit import AuditAction, AuditEvent
-from plateward.core.database import Database, UnitOfWork
+from plateward.core.database import Database
 from plateward.core.permissions import Actor, Permission
 from plateward.reads import service as reads
 from plateward.reads.ingest import _quarantine
-from plateward.reads.models import QuarantinedRow
 from plateward.reads.rules import RAW_TEXT_LIMIT, RawRow, Rejection
+from plateward.reads.visibility import quarantined_positions
 from plateward.sharing import service as agencies
 
 if TYPE_CHECKING:
@@ -126,8 +125,8 @@ class Worker:
 
         from plateward.hotlists.wiring import register_matcher
 
-        self._remove_matcher = register_matcher(self.settings, self._heard_hits)
         nc = await broker.connect(self.settings, "plateward-worker")
+        self._remove_matcher = register_matcher(self.settings, self._heard_hits)
         try:
             js = nc.jetstream()
             try:
@@ -261,7 +260,7 @@ class Worker:
         handled: set[str] = set()
         if again:
             with self.db.unit_of_work() as uow:
-                handled = _quarantined_already(uow, again)
+                handled = quarantined_positions(uow.session, CHANNEL, again)
         for d in deliveries:
             if d.row.position in handled:
                 continue  # a redelivery of a message quarantined before its ack got through
@@ -311,17 +310,6 @@ class Worker:
             )
             uow.commit()
         metrics.QUARANTINED.labels(stage="poison").inc()
-
-
-def _quarantined_already(uow: UnitOfWork, positions: Sequence[str]) -> set[str]:
-    """Which of these stream positions are in quarantine already (stored reads need no such
-    check: the database is unique on their id)."""
-    found = uow.session.scalars(
-        select(QuarantinedRow.position).where(
-            QuarantinedRow.channel == CHANNEL, QuarantinedRow.position.in_(positions)
-        )
-    )
-    return set(found)
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:

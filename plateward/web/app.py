@@ -38,8 +38,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         stop_matching = start_matching(app, settings, db)  # hot lists: the ingest hook, alerts
         stop_scaleout = await start_scaleout(app, settings)  # scale-out (issue 21): the broker
         yield
-        await stop_scaleout()
-        stop_matching()
+        try:
+            await stop_scaleout()
+        finally:
+            stop_matching()
         if database is None:
             db.dispose()
 
