@@ -717,3 +717,12 @@ def audit_verify_export(
         f"{result.checkpoints:,} signed checkpoint(s) verified.",
         soft_wrap=True,
     )
+
+
+# Scale-out (issue 21): the broker, the stream workers and the MQTT bridge.
+from plateward.reads.stream_cli import bridge_app, broker_app  # noqa: E402
+from plateward.reads.stream_cli import worker as _stream_worker  # noqa: E402
+
+app.add_typer(broker_app, name="broker")
+app.add_typer(bridge_app, name="bridge")
+app.command("worker")(_stream_worker)

@@ -88,6 +88,8 @@ class PublicViewIn(BaseModel):
     photo_ref: str = Field(default="", max_length=500)
 
 
+# Numbers are strict: JSON's true/false is not a coordinate or a heading (pydantic would read
+# false as 0). Integers stay welcome where a float is asked for.
 class CameraIn(BaseModel):
     """A camera to register. Omit ``agency_ori`` for the home agency; omit
     ``expected_interval_minutes`` to learn the camera's usual silence from its traffic.
@@ -105,13 +107,13 @@ class CameraIn(BaseModel):
     location: str = Field(min_length=1, max_length=300)
     vendor: str = Field(min_length=1, max_length=100)
     agency_ori: str = Field(default="", max_length=9)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    heading: int | None = Field(default=None, ge=0, le=359)
+    latitude: float | None = Field(default=None, strict=True, ge=-90, le=90)
+    longitude: float | None = Field(default=None, strict=True, ge=-180, le=180)
+    heading: int | None = Field(default=None, strict=True, ge=0, le=359)
     vendor_ref: str | None = Field(default=None, min_length=1, max_length=64)
-    expected_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
-    view_range_m: float | None = Field(default=None, ge=1, le=500)
-    view_angle_deg: int | None = Field(default=None, ge=1, le=360)
+    expected_interval_minutes: int | None = Field(default=None, strict=True, ge=1, le=10080)
+    view_range_m: float | None = Field(default=None, strict=True, ge=1, le=500)
+    view_angle_deg: int | None = Field(default=None, strict=True, ge=1, le=360)
     public_view: PublicViewIn | None = None
 
 
@@ -125,13 +127,13 @@ class CameraChange(BaseModel):
     location: str | None = Field(default=None, min_length=1, max_length=300)
     vendor: str | None = Field(default=None, min_length=1, max_length=100)
     agency_ori: str | None = Field(default=None, max_length=9)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    heading: int | None = Field(default=None, ge=0, le=359)
+    latitude: float | None = Field(default=None, strict=True, ge=-90, le=90)
+    longitude: float | None = Field(default=None, strict=True, ge=-180, le=180)
+    heading: int | None = Field(default=None, strict=True, ge=0, le=359)
     vendor_ref: str | None = Field(default=None, min_length=1, max_length=64)
-    expected_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
-    view_range_m: float | None = Field(default=None, ge=1, le=500)
-    view_angle_deg: int | None = Field(default=None, ge=1, le=360)
+    expected_interval_minutes: int | None = Field(default=None, strict=True, ge=1, le=10080)
+    view_range_m: float | None = Field(default=None, strict=True, ge=1, le=500)
+    view_angle_deg: int | None = Field(default=None, strict=True, ge=1, le=360)
     status: Literal["active", "inactive"] | None = None
     reason: str | None = Field(default=None, max_length=500)
 

@@ -59,3 +59,8 @@ class EnrolmentRequired(NotAuthenticated):
 # Oversight and transparency (issue 18)
 class TooManyRequests(PlatewardError):
     """A public page or form asked too often from one address (the portal's rate limit)."""
+
+
+# Scale-out (issue 21)
+class ServiceUnavailable(PlatewardError):
+    """A service Plateward depends on (the broker) cannot take the work now; try again later."""

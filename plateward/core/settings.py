@@ -128,6 +128,29 @@ class Settings(BaseSettings):
     sharing_request_open_days: int = Field(default=14, ge=1, le=90)
     sharing_agreement_max_days: int = Field(default=1096, ge=30, le=3660)
     sharing_expiry_warning_days: int = Field(default=30, ge=1, le=180)
+    # Scale-out (issue 21): NATS JetStream. Unset: no broker, ingest stores in-process as ever.
+    # Several servers may be listed, comma-separated (nats://a:4222,nats://b:4222).
+    nats_url: str | None = None
+    # Subjects and stream names start with this (plateward.reads.<agency>.<camera>).
+    nats_namespace: str = Field(default="plateward", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    # Copies of the reads stream kept by the cluster: 3 in production (docs/deploy.md).
+    nats_replicas: int = Field(default=1, ge=1, le=5)
+    nats_duplicate_window_seconds: int = Field(default=600, ge=1, le=86_400)
+    # How long an ingest request waits for JetStream to acknowledge its reads before a 503.
+    nats_publish_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    worker_batch_size: int = Field(default=1000, ge=1, le=10_000)
+    # A read not acknowledged this long after delivery is delivered again (another worker).
+    worker_ack_wait_seconds: int = Field(default=30, ge=1, le=3600)
+    worker_max_ack_pending: int = Field(default=20_000, ge=1)
+    # A read that fails on its own this many deliveries is quarantined with its reason.
+    worker_max_deliveries: int = Field(default=5, ge=1, le=100)
+    # The MQTT bridge (plateward bridge mqtt): the broker the cameras or Frigate publish to.
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_topics: Annotated[tuple[str, ...], NoDecode] = (
+        "plateward/reads/#",
+        "frigate/events",
+        "frigate/tracked_object_update",
+    )
 
     @field_validator("plate_fold_states", mode="before")
     @classmethod
@@ -220,6 +243,14 @@ class Settings(BaseSettings):
     def audit_witness_path(self) -> Path:
         """Where signed checkpoints are witnessed (default: beside the data, for the demo)."""
         return self.audit_witness_file or self.data_dir / "audit-witness.jsonl"
+
+    # Scale-out (issue 21): MQTT topics from a comma-separated list.
+    @field_validator("mqtt_topics", mode="before")
+    @classmethod
+    def _split_topics(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
 
     def with_overrides(self, **changes: object) -> Settings:
         return self.model_copy(update=changes)

@@ -8,24 +8,33 @@ once (``poke``, from the matcher). The bus counts changes in a version number, n
 PostgreSQL two ingests may commit in the other order than they took their ids, so a hit can appear
 below the newest id, and the count catches it. Each stream then asks the alerts service for what is
 new *for its officer*, through the read gate, audited (``alert_pages.alert_stream``).
-A broker can replace the polling later (the scale-out work) without changing the streams.
+With a broker configured (issue 21) the workers store the hits on other machines: each worker
+announces on the alerts subject once its hits have committed, and ``follow_broker`` wakes this
+node's streams at once; the poll stays, every ``BACKSTOP_POLL_SECONDS``, so an announcement lost
+with a NATS server delays an alert and never loses it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import time
+from collections.abc import Awaitable, Callable
 
 from anyio import to_thread
 
+from plateward.core import broker, metrics
 from plateward.core.database import Database
+from plateward.core.settings import Settings
 from plateward.hotlists import service
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
 WINDOW = 10_000  # the watermark counts the hits among the last this many ids
+BACKSTOP_POLL_SECONDS = 2.0  # with a broker: the announcements wake the streams
 
 
 class AlertBus:
@@ -45,6 +54,19 @@ class AlertBus:
     def version(self) -> int:
         """Grows each time a hit is seen stored; streams wait for it to move."""
         return self._version
+
+    def advance(self, newest: int) -> None:
+        """On this loop: hits up to ``newest`` are stored (a worker announced them)."""
+        del newest  # any announcement is news: a lower id may have committed late
+        self._bump()
+
+    @property
+    def poll_seconds(self) -> float:
+        return self._poll_seconds
+
+    @poll_seconds.setter
+    def poll_seconds(self, seconds: float) -> None:
+        self._poll_seconds = seconds
 
     def _bump(self) -> None:
         self._version += 1
@@ -112,3 +134,44 @@ class AlertBus:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
         return self._version
+
+
+async def follow_broker(bus: AlertBus, settings: Settings) -> Callable[[], Awaitable[None]]:
+    """Wake ``bus`` on every worker's announcement; returns the coroutine that stops listening.
+
+    Connects in the background, retrying, so a web node starts (and polls) while NATS is away.
+    """
+    connection: list[object] = []
+
+    async def heard(msg: object) -> None:
+        try:
+            body = json.loads(msg.data)  # type: ignore[attr-defined]
+            newest, at = int(body["newest_hit"]), float(body.get("at", 0))
+        except (ValueError, KeyError, TypeError):
+            return  # not ours: ignored
+        if at:
+            metrics.ALERT_LATENCY.observe(max(0.0, time.time() - at))
+        bus.advance(newest)
+
+    async def connect() -> None:
+        while True:
+            try:
+                nc = await broker.connect(settings, "plateward-web-alerts")
+            except Exception as exc:  # NATS not there yet: the poll covers, try again
+                log.warning("alerts: broker unreachable (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(2.0)
+                continue
+            await nc.subscribe(broker.subjects(settings).all_alerts, cb=heard)
+            connection.append(nc)
+            return
+
+    bus.poll_seconds = BACKSTOP_POLL_SECONDS
+    task = asyncio.create_task(connect())
+
+    async def stop() -> None:
+        task.cancel()
+        for nc in connection:
+            with contextlib.suppress(Exception):
+                await nc.close()  # type: ignore[attr-defined]
+
+    return stop

@@ -31,7 +31,7 @@ from plateward.reads.rules import RAW_TEXT_LIMIT, RawRow
 
 UNRECOGNISED = (
     'unrecognised payload: expected {"reads": [...]} or [...], an OpenALPR/Rekor alpr_results or '
-    "alpr_group object, or a Plate Recognizer result"
+    "alpr_group object, a Plate Recognizer result, or a Verkada LPR webhook"
 )
 
 _OPENALPR_TYPES = frozenset({"alpr_results", "alpr_group"})
@@ -45,6 +45,8 @@ class PayloadFormat(StrEnum):
     PLATEWARD = "plateward"
     OPENALPR = "openalpr"
     PLATERECOGNIZER = "platerecognizer"
+    # Scale-out (issue 21): Verkada's LPR webhook (reads/camera_formats.py).
+    VERKADA = "verkada"
 
 
 class _RowError(Exception):
@@ -93,6 +95,8 @@ def detect_format(payload: object) -> PayloadFormat:
         raise InvalidInput(UNRECOGNISED)
     if _is_pr_stream(payload) or _is_pr_snapshot(payload):
         return PayloadFormat.PLATERECOGNIZER
+    if payload.get("webhook_type") == "lpr":
+        return PayloadFormat.VERKADA
     raise InvalidInput(UNRECOGNISED)
 
 
@@ -106,6 +110,12 @@ def to_raw_rows(payload: object, fmt: PayloadFormat | None = None) -> list[RawRo
         return _plateward_rows(payload)
     if fmt is PayloadFormat.OPENALPR:
         return _openalpr_rows(payload)
+    if fmt is PayloadFormat.VERKADA:
+        from plateward.reads.camera_formats import is_verkada_lpr, verkada_rows
+
+        if not isinstance(payload, Mapping) or not is_verkada_lpr(payload):
+            raise InvalidInput('expected a Verkada LPR webhook ({"webhook_type": "lpr", ...})')
+        return verkada_rows(payload)
     return _platerecognizer_rows(payload)
 
 

@@ -10,9 +10,11 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from plateward.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from plateward.core.permissions import Actor
 from plateward.reads import service as reads
 from plateward.reads.adapters import PayloadFormat, to_raw_rows
-from plateward.reads.rules import ReadIn
+from plateward.reads.publish import ReadPublisher, publish_rows
+from plateward.reads.rules import RawRow, ReadIn
 from plateward.web.deps import ServiceDep, UowDep
 
 router = APIRouter(prefix="/api/v1", tags=["reads"])
@@ -30,6 +32,9 @@ class IngestResponse(BaseModel):
     stored: int
     duplicates: int
     rejected: list[RejectedRow]
+    # Scale-out (issue 21): true when a broker is configured. "stored" then counts the reads
+    # JetStream has acknowledged (held by the stream, replicated); a worker writes them shortly.
+    stream: bool = False
 
 
 # What the endpoint really accepts: any JSON object or array. Each read inside is validated on its
@@ -47,7 +52,7 @@ _BATCH_SCHEMA: dict[str, Any] = {
             "type": "object",
             "description": 'A native batch, {"reads": [...]}, or a vendor payload: an '
             "OpenALPR/Rekor alpr_results or alpr_group object, or a Plate Recognizer "
-            "snapshot or stream result (see docs/api.md).",
+            "snapshot or stream result, or a Verkada LPR webhook (see docs/api.md).",
         },
         {
             "type": "array",
@@ -129,6 +134,8 @@ async def push_reads(
         raise UnsupportedMediaType("send the batch as application/json")
     body = await _read_body(request, uow.settings.max_request_bytes)
     rows = to_raw_rows(parse_json(body), format)
+    if uow.settings.nats_url:
+        return await _publish(request, uow, caller, rows)
     report = await run_in_threadpool(reads.ingest, uow, caller, rows, "api")
     return IngestResponse(
         batch_id=report.batch_id,
@@ -139,4 +146,25 @@ async def push_reads(
             RejectedRow(position=r.position, read_id=r.read_id, reason=r.reason)
             for r in report.rejected
         ],
+    )
+
+
+async def _publish(
+    request: Request, uow: UowDep, caller: Actor, rows: list[RawRow]
+) -> IngestResponse:
+    """With a broker: the same verdict per row, the reads held by JetStream before the answer."""
+    publisher: ReadPublisher | None = getattr(request.app.state, "read_publisher", None)
+    if publisher is None:  # an app whose start-up did not run (or ran before the setting)
+        publisher = request.app.state.read_publisher = ReadPublisher(uow.settings)
+    report = await publish_rows(uow, publisher, caller, rows, "api")
+    return IngestResponse(
+        batch_id=report.batch_id,
+        received=report.received,
+        stored=report.published,
+        duplicates=report.duplicates,
+        rejected=[
+            RejectedRow(position=r.position, read_id=r.read_id, reason=r.reason)
+            for r in report.rejected
+        ],
+        stream=True,
     )

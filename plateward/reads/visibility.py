@@ -24,11 +24,13 @@ tests/reads/test_visibility_gate.py fails when another module does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, not_, select
+from sqlalchemy.orm import Session
 
 from plateward.cameras import service as cameras
 from plateward.core.database import UnitOfWork
@@ -135,3 +137,14 @@ def _placement_hold_clause(gate: ReadGate) -> ColumnElement[bool] | None:
         if until is not None
     )
     return and_(*conditions)
+
+
+def quarantined_positions(session: Session, channel: str, positions: Sequence[str]) -> set[str]:
+    """Which of these input positions of a channel are in quarantine already (scale-out: a
+    stream message redelivered after it was quarantined). Positions only: no raw row leaves."""
+    found = session.scalars(
+        select(QuarantinedRow.position).where(
+            QuarantinedRow.channel == channel, QuarantinedRow.position.in_(positions)
+        )
+    )
+    return set(found)

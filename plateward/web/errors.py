@@ -30,6 +30,7 @@ from plateward.core.errors import (
     PermissionDenied,
     PlatewardError,
     PurposeRefused,
+    ServiceUnavailable,
     TooManyRequests,
     UnsupportedMediaType,
 )
@@ -46,6 +47,8 @@ STATUS: dict[type[PlatewardError], int] = {
     InvalidInput: 422,
     # Oversight and transparency (issue 18): the public portal's rate limit
     TooManyRequests: 429,
+    # Scale-out (issue 21): the broker did not acknowledge the reads; the sender retries.
+    ServiceUnavailable: 503,
 }
 # What the error page calls an answer with no message of its own (an unknown address).
 _PLAIN: dict[int, str] = {

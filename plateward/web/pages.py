@@ -9,15 +9,16 @@ from plateward.accounts import sessions
 from plateward.web.deps import SessionDep, UowDep
 from plateward.web.home import features_for, notices_for
 from plateward.web.rendering import render
+from plateward.web.scaleout import broker_state
 
 router = APIRouter()
 
 
 @router.get("/healthz", tags=["operations"])
-def healthz(uow: UowDep) -> dict[str, str]:
-    """Liveness and database reachability."""
+def healthz(request: Request, uow: UowDep) -> dict[str, str]:
+    """Liveness, database reachability and the broker's state (``none`` without one)."""
     uow.ping()
-    return {"status": "ok", "database": uow.dialect}
+    return {"status": "ok", "database": uow.dialect, "broker": broker_state(request)}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -22,7 +22,7 @@ def test_healthz_reports_the_database(client: TestClient, backend: Backend) -> N
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": backend.name}
+    assert response.json() == {"status": "ok", "database": backend.name, "broker": "none"}
 
 
 def test_openapi_schema_is_served(client: TestClient) -> None:

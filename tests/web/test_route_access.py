@@ -128,6 +128,9 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     # searches:review — a supervisor decides ambiguous requests (DUP update 2026)
     ("GET", "/api/v1/search-reviews"): LIEUTENANTS,
     ("POST", "/api/v1/search-reviews/{search_id}"): LIEUTENANTS,
+    # Scale-out (issue 21): readiness and Prometheus metrics (counts only), like /healthz
+    ("GET", "/readyz"): EVERYONE,
+    ("GET", "/metrics"): EVERYONE,
 }
 
 # Hot lists (issue 14): hotlists:propose (investigators, lieutenants), hotlists:approve

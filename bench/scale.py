@@ -1,0 +1,415 @@
+"""Scale-out benchmark (issue 21): reads end to end through NATS JetStream and `plateward worker`.
+
+    .venv/bin/python bench/scale.py --reads 20000 [--pg-url postgresql://...]
+
+Everything runs on this machine, on loopback: a JetStream server started here from the machine's
+``nats-server``, PostgreSQL in a schema of its own (``plateward_bench_scale``, dropped before and
+after), ``plateward worker`` processes, and a web node served by uvicorn.
+
+1. **Throughput, 1 then 2 workers.** The workers are started and idle (their pull requests wait
+   on the consumer); then ``--reads`` demo reads (0.1% on the hot list) are published through
+   the ingest publisher (validation, quarantine, JetStream acknowledgements) as fast as this
+   process can, while the database is polled. ``reads_per_s_<k>w`` = reads / (first publish to
+   last read stored and matched). The largest consumer lag seen (reads in the stream not yet
+   delivered) is reported. Then ``lost`` (published, never stored) and ``duplicated`` (rows
+   beyond one per read) are counted in the database.
+2. **Alert latency.** A web node with the broker configured, an officer signed in with the
+   Alerts stream open, one worker, and a camera posting batches of reads (one listed) to
+   ``POST /api/v1/reads`` (``ALERT_BATCH`` reads every ``ALERT_INTERVAL`` s): from starting
+   each POST to the alert arriving on the officer's stream
+   (web node → JetStream → worker → PostgreSQL → announcement → web node → SSE).
+   ``alert_p99_ms``.
+
+Publisher, web node and officer share this one process; the machine is shared with whatever
+else runs. The last line printed is one JSON object; nothing here asserts on timings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import httpx2
+import nats
+import typer
+from matching import _listen, _officer_and_camera, _plates, _serve, _sign_in
+from sqlalchemy import create_engine, insert, text, update
+
+from plateward.core import broker
+from plateward.core.database import Database, make_engine
+from plateward.core.migrate import upgrade
+from plateward.core.permissions import Actor
+from plateward.core.settings import Settings
+from plateward.demo import city
+from plateward.demo.build import _register_places
+from plateward.hotlists.models import HotListEntry, HotListState
+from plateward.plates.rules import normalize_plate
+from plateward.reads import service as reads
+from plateward.reads.publish import ReadPublisher, publish_rows
+from plateward.reads.rules import RawRow
+
+SCHEMA = "plateward_bench_scale"
+DEFAULT_PG_URL = os.environ.get(
+    "PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+PUBLISH_BATCH = 2000
+# The latency run offers 100 reads/s (a batch of 50 every half second, one listed): latency,
+# not a queue behind an overloaded worker.
+ALERT_BATCH = 50
+ALERT_INTERVAL = 0.5
+TARGET_READS_PER_S_2W = 20_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _nats(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    store = folder / "jetstream"
+    binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+    process = subprocess.Popen(  # noqa: S603 (our own binaries, fixed arguments)
+        [binary, "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, f"nats://127.0.0.1:{port}"
+
+
+def _database(pg_url: str, folder: Path, nats_url: str) -> tuple[Database, str, list[str]]:
+    base = make_engine(pg_url)
+    with base.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+        conn.commit()
+    url = base.url.set(query={"options": f"-csearch_path={SCHEMA},public"})
+    base.dispose()
+    rendered = url.render_as_string(hide_password=False)
+    settings = Settings(
+        data_dir=folder,
+        database_url=rendered,
+        secret_key="b" * 32,
+        nats_url=nats_url,
+        nats_namespace="bench",
+    )
+    db = Database.from_settings(settings)
+    upgrade(create_engine(url))
+    _register_places(db, Actor.system("bench"))
+    with db.unit_of_work() as uow:
+        reads.prepare_partitions(uow)
+        uow.commit()
+    listed = [normalize_plate(p, "CA") for p in _plates(1000, random.Random(16))]
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "list_name": "department",
+            "plate": plate,
+            "plate_state": "CA",
+            "vehicle_description": "bench vehicle",
+            "reason": "stolen_vehicle",
+            "crime_type": "10851 VC",
+            "case_numbers": ["BENCH-1"],
+            "synopsis": "Benchmark entry, approved at set-up.",
+            "priority": 2,
+            "expires_on": now.date() + timedelta(days=30),
+            "status": "active",
+            "created_at": now,
+            "created_by_name": "bench",
+            "guard_decision": "allow",
+            "change_seq": 1,
+        }
+        for plate in listed
+    ]
+    with db.unit_of_work() as uow:
+        uow.session.execute(insert(HotListEntry), rows)
+        uow.session.execute(update(HotListState).values(version=1))
+        uow.commit()
+    return db, rendered, listed
+
+
+def _drop(pg_url: str) -> None:
+    base = make_engine(pg_url)
+    with base.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.commit()
+    base.dispose()
+
+
+def _workers(
+    count: int, database_url: str, settings: Settings, folder: Path
+) -> list[subprocess.Popen[bytes]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEWARD_")}
+    env.update(
+        {
+            "PLATEWARD_DATABASE_URL": database_url,
+            "PLATEWARD_NATS_URL": settings.nats_url or "",
+            "PLATEWARD_NATS_NAMESPACE": settings.nats_namespace,
+            "PLATEWARD_DATA_DIR": str(folder),
+            "PLATEWARD_SECRET_KEY": "b" * 32,
+        }
+    )
+    binary = str(Path(sys.executable).parent / "plateward")
+    return [
+        subprocess.Popen(  # noqa: S603
+            [binary, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(count)
+    ]
+
+
+def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    for w in workers:
+        w.send_signal(signal.SIGTERM)
+    for w in workers:
+        try:
+            w.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            w.kill()
+            w.wait()
+
+
+async def _consumer(settings: Settings) -> tuple[int, int, int]:
+    """(pending, waiting pull requests, acknowledgements pending) of the workers' consumer."""
+    nc = await nats.connect(settings.nats_url)
+    try:
+        info = await nc.jetstream().consumer_info(
+            broker.subjects(settings).reads_stream, broker.READS_CONSUMER
+        )
+        return info.num_pending or 0, info.num_waiting or 0, info.num_ack_pending or 0
+    finally:
+        await nc.close()
+
+
+def _count(db: Database, prefix: str) -> tuple[int, int]:
+    with db.unit_of_work() as uow:
+        row = uow.session.execute(
+            text(
+                "SELECT count(*), count(DISTINCT source_read_id) FROM reads "
+                "WHERE source_read_id LIKE :p"
+            ),
+            {"p": f"{prefix}%"},
+        ).one()
+    return int(row[0]), int(row[1])
+
+
+def _generated(n: int, prefix: str, listed: list[str]) -> list[RawRow]:
+    rng = random.Random(21)
+    rows = list(city.generate_reads(n, end=datetime.now(UTC), days=1, seed=21))
+    for i, row in enumerate(rows):
+        row["read_id"] = f"{prefix}{i}"
+        if rng.random() < 0.001:
+            row["plate"], row["plate_state"] = rng.choice(listed), "CA"
+    return [RawRow.of(str(i), r) for i, r in enumerate(rows)]
+
+
+async def _run(db: Database, rows: list[RawRow], k: int) -> tuple[int, float, float, int]:
+    """Publish every row while watching the consumer (one connection): published reads, time to
+    publish, time until the consumer holds nothing, largest lag seen."""
+    settings = db.settings
+    nc = await nats.connect(settings.nats_url)
+    js = nc.jetstream()
+    names = broker.subjects(settings)
+
+    async def consumer() -> tuple[int, int, int]:
+        info = await js.consumer_info(names.reads_stream, broker.READS_CONSUMER)
+        return info.num_pending or 0, info.num_waiting or 0, info.num_ack_pending or 0
+
+    try:
+        deadline = time.monotonic() + 60
+        while (await consumer())[1] < k and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)  # every worker's pull request waits: all are ready
+        max_lag = 0
+        started = time.perf_counter()
+        publisher = ReadPublisher(settings)
+        published = 0
+
+        async def publish() -> None:
+            nonlocal published
+            for i in range(0, len(rows), PUBLISH_BATCH):
+                chunk = rows[i : i + PUBLISH_BATCH]
+                report = await publish_rows(db, publisher, Actor.system("bench"), chunk, "b")
+                published += report.published
+
+        sending = asyncio.create_task(publish())
+        published_in = 0.0
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            pending, _, in_hand = await consumer()
+            max_lag = max(max_lag, pending)
+            if sending.done() and not published_in:
+                sending.result()
+                published_in = time.perf_counter() - started
+            # Done when the consumer holds nothing: every read acknowledged, i.e. committed
+            # and matched (watching the stream, not the database the workers write to).
+            if sending.done() and (pending, in_hand) == (0, 0):
+                break
+            await asyncio.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        await publisher.close()
+    finally:
+        await nc.close()
+    return published, published_in, elapsed, max_lag
+
+
+def bench_throughput(
+    db: Database, database_url: str, listed: list[str], n: int, k: int, folder: Path
+) -> dict[str, float]:
+    settings = db.settings
+    prefix = f"w{k}-"
+    rows = _generated(n, prefix, listed)
+    workers = _workers(k, database_url, settings, folder)
+    try:
+        expected, published_in, elapsed, max_lag = asyncio.run(_run(db, rows, k))
+    finally:
+        _stop(workers)
+    rows_stored, distinct = _count(db, prefix)
+    n = expected
+    rate = distinct / elapsed
+    print(
+        f"{k} worker(s): {n:,} reads published in {published_in:.1f} s "
+        f"({n / published_in:,.0f}/s), stored and matched in {elapsed:.1f} s: "
+        f"{rate:,.0f} reads/s end to end; largest consumer lag {max_lag:,}"
+    )
+    return {
+        "rate": round(rate),
+        "lost": n - distinct,
+        "duplicated": rows_stored - distinct,
+        "max_lag": max_lag,
+        "publish_rate": round(n / published_in) if published_in else 0,
+    }
+
+
+def bench_alerts(
+    db: Database, database_url: str, listed: list[str], folder: Path, batches: int
+) -> float:
+    secret, token = _officer_and_camera(db)
+    workers = _workers(1, database_url, db.settings, folder)
+    server, thread, url = _serve(db)
+    officer = httpx2.Client(base_url=url, timeout=30)
+    camera = httpx2.Client(base_url=url, timeout=30)
+    try:
+        _sign_in(officer, secret)
+        arrived: dict[str, float] = {}
+        ready = threading.Event()
+        reader = threading.Thread(target=_listen, args=(officer, arrived, ready), daemon=True)
+        reader.start()
+        ready.wait(10)
+        deadline = time.monotonic() + 60
+        while asyncio.run(_consumer(db.settings))[1] < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        rng = random.Random(18)
+        hot = rng.sample(listed, batches)
+        cameras = [c.code for c in city.CAMERAS if c.status == "active"]
+        sent: dict[str, float] = {}
+        for n, plate in enumerate(hot):
+            now = datetime.now(UTC)
+            rows = [
+                {
+                    "camera": rng.choice(cameras),
+                    "captured_at": (now - timedelta(milliseconds=i)).isoformat(),
+                    "plate": f"8Y{n:03d}{i:03d}",
+                    "plate_state": "CA",
+                }
+                for i in range(199)
+            ]
+            rows.append(
+                {
+                    "camera": cameras[0],
+                    "captured_at": now.isoformat(),
+                    "plate": plate,
+                    "plate_state": "CA",
+                }
+            )
+            sent[plate] = time.perf_counter()
+            camera.post(
+                "/api/v1/reads",
+                json={"reads": rows},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            time.sleep(ALERT_INTERVAL)
+        wait_until = time.perf_counter() + 20
+        while len(arrived) < len(sent) and time.perf_counter() < wait_until:
+            time.sleep(0.05)
+        latencies = sorted((arrived[p] - t) * 1000 for p, t in sent.items() if p in arrived)
+    finally:
+        officer.close()
+        camera.close()
+        server.should_exit = True
+        thread.join(timeout=70)
+        _stop(workers)
+    missing = len(sent) - len(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0
+    print(
+        f"alerts over the broker: {len(latencies)} of {len(sent)} received (missing {missing}); "
+        f"median {statistics.median(latencies) if latencies else 0:.0f} ms, p99 {p99:.0f} ms"
+    )
+    return round(p99, 1) if not missing else float("inf")
+
+
+def main(
+    reads_count: Annotated[int, typer.Option("--reads", help="Reads per throughput run.")] = 20_000,
+    alerts: Annotated[int, typer.Option(help="Listed reads posted for the latency run.")] = 50,
+    pg_url: Annotated[
+        str, typer.Option(help="PostgreSQL to work in (own schema).")
+    ] = DEFAULT_PG_URL,
+) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        server, nats_url = _nats(folder)
+        db = None
+        try:
+            db, database_url, listed = _database(pg_url, folder, nats_url)
+            asyncio.run(broker.setup(db.settings))
+            one = bench_throughput(db, database_url, listed, reads_count, 1, folder)
+            two = bench_throughput(db, database_url, listed, reads_count, 2, folder)
+            p99 = bench_alerts(db, database_url, listed, folder, alerts)
+        finally:
+            if db is not None:
+                db.dispose()
+            server.kill()
+            server.wait()
+            _drop(pg_url)
+    result = {
+        "reads": reads_count,
+        "reads_per_s_1w": one["rate"],
+        "reads_per_s_2w": two["rate"],
+        "ratio_2w_1w": round(two["rate"] / one["rate"], 2) if one["rate"] else 0,
+        "max_consumer_lag": max(one["max_lag"], two["max_lag"]),
+        # The one publishing process's rate: when it is near the end-to-end rate, the figure
+        # measures the publisher, not the workers.
+        "publish_reads_per_s": max(one["publish_rate"], two["publish_rate"]),
+        "alert_p99_ms": p99,
+        "lost": one["lost"] + two["lost"],
+        "duplicated": one["duplicated"] + two["duplicated"],
+    }
+    met = result["reads_per_s_2w"] >= TARGET_READS_PER_S_2W
+    print(f"target of {TARGET_READS_PER_S_2W:,} reads/s with 2 workers met: {met}", file=sys.stderr)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    typer.run(main)

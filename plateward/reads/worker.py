@@ -1,0 +1,318 @@
+"""``plateward worker``: reads from the JetStream stream into the database, matched, acknowledged.
+
+Any number of workers, on any number of machines, share one durable pull consumer; JetStream
+hands each batch to one of them. For each batch a worker:
+
+1. stores the reads through the one ingest service (``store_batch``: the same validation,
+   quarantine, COPY and audit entry as every other driver), per sending agency, and commits;
+2. runs the after-commit hook (``after_commit``: matching stores the hits) and, when hits were
+   stored, publishes on the alerts subject so every web node wakes its officers' streams;
+3. acknowledges the batch's messages, only now.
+
+A worker killed anywhere in between leaves its messages unacknowledged: JetStream delivers them
+again after ``worker_ack_wait_seconds``, and storing them again stores nothing (the database is
+unique on the read id), so every read is stored exactly once. A message that fails on its own
+(the batch is retried read by read to find it) is delivered again until
+``worker_max_deliveries``, then quarantined with its reason and acknowledged: it never blocks
+the stream. When the database is unreachable, the whole batch is handed back with a delay and
+the worker backs off (doubling, up to ``MAX_BACKOFF``): the stream holds the backlog, and the
+workers drain it once the database answers. SIGTERM finishes the batch in hand (or hands it
+back) before the worker exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+
+from plateward.core import audit, broker, metrics
+from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.database import Database
+from plateward.core.permissions import Actor, Permission
+from plateward.reads import service as reads
+from plateward.reads.ingest import _quarantine
+from plateward.reads.rules import RAW_TEXT_LIMIT, RawRow, Rejection
+from plateward.reads.visibility import quarantined_positions
+from plateward.sharing import service as agencies
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+
+log = logging.getLogger(__name__)
+
+WORKER = Actor.worker("stream-ingest", Permission.READS_INGEST)
+CHANNEL = "stream"
+FIRST_BACKOFF = 0.5
+MAX_BACKOFF = 30.0
+LAG_EVERY_SECONDS = 5.0
+FETCH_WAIT = 5.0
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer: the batch goes back to the stream, nothing is lost."""
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    # COPY runs on the driver's connection: its errors arrive unwrapped by SQLAlchemy.
+    if isinstance(
+        exc,
+        OperationalError
+        | InterfaceError
+        | DisconnectionError
+        | psycopg.OperationalError
+        | psycopg.InterfaceError,
+    ):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message, decoded as far as it can be without the database."""
+
+    agency_id: int | None
+    row: RawRow
+    redelivered: bool = False
+
+
+def decode(msg: Msg, namespace: str) -> Delivery:
+    """The agency (from the subject: ``<ns>.reads.<agency>.<camera>``) and the read's row."""
+    meta = msg.metadata
+    position = f"stream:{meta.sequence.stream}"
+    parts = msg.subject.split(".")
+    agency = parts[2] if len(parts) >= 4 and parts[0] == namespace else ""
+    agency_id = int(agency) if agency.isdigit() else None
+    text = msg.data.decode("utf-8", errors="replace")
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError:
+        row = RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON")
+    else:
+        row = RawRow.of(position, data)
+    return Delivery(agency_id, row, meta.num_delivered > 1)
+
+
+class Worker:
+    """One worker process's loop; ``run`` until ``stop`` is set."""
+
+    def __init__(self, db: Database, *, batch_size: int | None = None) -> None:
+        self.db = db
+        self.settings = db.settings
+        self.names = broker.subjects(self.settings)
+        self.batch_size = batch_size or self.settings.worker_batch_size
+        self._backoff = FIRST_BACKOFF
+        self._newest_hit = 0
+        self._agencies: set[int] | None = None
+        self._remove_matcher = None
+        self.stored = 0
+
+    def _heard_hits(self, newest: int) -> None:
+        self._newest_hit = max(self._newest_hit, newest)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        from nats.errors import TimeoutError as FetchTimeout
+        from nats.js.errors import NotFoundError
+
+        from plateward.hotlists.wiring import register_matcher
+
+        nc = await broker.connect(self.settings, "plateward-worker")
+        self._remove_matcher = register_matcher(self.settings, self._heard_hits)
+        try:
+            js = nc.jetstream()
+            try:
+                sub = await js.pull_subscribe_bind(
+                    durable=broker.READS_CONSUMER, stream=self.names.reads_stream
+                )
+            except NotFoundError:
+                msg = "the reads stream or its consumer is missing: run `plateward broker setup`"
+                raise RuntimeError(msg) from None
+            lag_task = asyncio.create_task(self._watch_lag(js, stop))
+            while not stop.is_set():
+                try:
+                    # Returns as soon as reads arrive; waits this long only on an idle stream.
+                    batch = await sub.fetch(self.batch_size, timeout=FETCH_WAIT)
+                except (FetchTimeout, TimeoutError):
+                    continue
+                except Exception as exc:  # a server lost mid-fetch: the client reconnects
+                    log.warning("fetch failed (%s); trying again", type(exc).__name__)
+                    await _pause(stop, 0.5)
+                    continue
+                await self.handle(nc, batch, stop)
+            lag_task.cancel()
+        finally:
+            if self._remove_matcher is not None:
+                self._remove_matcher()
+            await nc.drain()
+
+    async def _watch_lag(self, js: Any, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                info = await js.consumer_info(self.names.reads_stream, broker.READS_CONSUMER)
+                metrics.CONSUMER_LAG.set(info.num_pending or 0)
+                metrics.ACK_PENDING.set(info.num_ack_pending or 0)
+            except Exception:  # a metric is never worth stopping for
+                log.debug("consumer info unavailable", exc_info=True)
+            await _pause(stop, LAG_EVERY_SECONDS)
+
+    async def handle(self, nc: Client, batch: Sequence[Msg], stop: asyncio.Event) -> None:
+        """Store, match, acknowledge one batch; on failure hand it back or find the poison."""
+        started = time.monotonic()
+        redelivered = sum(1 for m in batch if m.metadata.num_delivered > 1)
+        metrics.REDELIVERIES.inc(redelivered)
+        deliveries = [decode(m, self.settings.nats_namespace) for m in batch]
+        try:
+            alerts = await asyncio.to_thread(self._store, deliveries)
+        except DatabaseUnavailable:
+            await self._hand_back(batch, stop)
+            return
+        except Exception:  # one read breaks the batch: retry each alone to find it
+            log.warning("a batch of %d failed; retrying its reads one by one", len(batch))
+            for msg, delivery in zip(batch, deliveries, strict=True):
+                await self._alone(nc, msg, delivery, stop)
+            return
+        self._backoff = FIRST_BACKOFF
+        metrics.DATABASE_UP.set(1)
+        await self._announce(nc, alerts)
+        for msg in batch:
+            await msg.ack()
+        metrics.BATCH_SECONDS.observe(time.monotonic() - started)
+
+    async def _alone(self, nc: Client, msg: Msg, delivery: Delivery, stop: asyncio.Event) -> None:
+        try:
+            alerts = await asyncio.to_thread(self._store, [delivery])
+        except DatabaseUnavailable:
+            await self._hand_back([msg], stop)
+            return
+        except Exception as exc:
+            delivered = msg.metadata.num_delivered
+            if delivered < self.settings.worker_max_deliveries:
+                await msg.nak(delay=1.0)
+                return
+            reason = f"failed {delivered} deliveries: {type(exc).__name__}"
+            try:
+                await asyncio.to_thread(self._quarantine_poison, delivery, reason)
+            except Exception:  # not even quarantine works: deliver it again later
+                await msg.nak(delay=5.0)
+                return
+            log.warning("a read message was quarantined after %d deliveries", delivered)
+            await msg.ack()
+            return
+        await self._announce(nc, alerts)
+        await msg.ack()
+
+    async def _hand_back(self, batch: Sequence[Msg], stop: asyncio.Event) -> None:
+        """The database is down: the stream keeps the batch; wait, longer each time."""
+        metrics.DATABASE_UP.set(0)
+        log.warning(
+            "database unavailable; %d reads handed back, retrying in %.1fs",
+            len(batch),
+            self._backoff,
+        )
+        for msg in batch:
+            try:
+                await msg.nak(delay=self._backoff)
+            except Exception:  # the ack wait will hand it back anyway
+                log.debug("nak failed", exc_info=True)
+        await _pause(stop, self._backoff)
+        self._backoff = min(self._backoff * 2, MAX_BACKOFF)
+
+    async def _announce(self, nc: Client, alerts: dict[int, int]) -> None:
+        """Tell every web node that hits were stored (hotlists/live.py wakes the streams)."""
+        for agency_id, newest in alerts.items():
+            body = json.dumps({"newest_hit": newest, "at": time.time()}).encode()
+            try:
+                await nc.publish(self.names.alerts(agency_id), body)
+            except Exception:  # the web nodes also look at the hits table: late, not lost
+                log.warning("could not announce new hits")
+
+    # --- in a thread: the database ---------------------------------------------------------
+
+    def _known_agencies(self) -> set[int]:
+        if self._agencies is None:
+            with self.db.unit_of_work() as uow:
+                self._agencies = {a.id for a in agencies.list_agencies(uow)}
+        return self._agencies
+
+    def _store(self, deliveries: Sequence[Delivery]) -> dict[int, int]:
+        """Store the batch in one transaction; the newest hit id per agency that got hits."""
+        try:
+            return self._store_batch(deliveries)
+        except Exception as exc:
+            if _is_unavailable(exc):
+                raise DatabaseUnavailable from exc
+            raise
+
+    def _store_batch(self, deliveries: Sequence[Delivery]) -> dict[int, int]:
+        known = self._known_agencies()
+        by_agency: dict[int, list[RawRow]] = {}
+        strays: list[Rejection] = []
+        again = [d.row.position for d in deliveries if d.redelivered]
+        handled: set[str] = set()
+        if again:
+            with self.db.unit_of_work() as uow:
+                handled = quarantined_positions(uow.session, CHANNEL, again)
+        for d in deliveries:
+            if d.row.position in handled:
+                continue  # a redelivery of a message quarantined before its ack got through
+            if d.agency_id is None or d.agency_id not in known:
+                strays.append(
+                    Rejection(d.row.position, "the subject names no known agency", d.row.raw)
+                )
+            else:
+                by_agency.setdefault(d.agency_id, []).append(d.row)
+        limit = self.settings.max_batch_reads
+        with self.db.unit_of_work() as uow:
+            done = []
+            for agency_id, rows in by_agency.items():
+                actor = replace(WORKER, agency_id=agency_id)
+                for start in range(0, len(rows), limit):
+                    chunk = rows[start : start + limit]
+                    done.append((agency_id, reads.store_batch(uow, actor, chunk, CHANNEL)))
+            if strays:
+                _quarantine(uow, WORKER, "stream-strays", CHANNEL, strays)
+            uow.commit()
+            alerts: dict[int, int] = {}
+            for agency_id, report in done:
+                before = self._newest_hit
+                reads.after_commit(uow, report)
+                if self._newest_hit > before:
+                    alerts[agency_id] = self._newest_hit
+                self.stored += report.stored
+                metrics.READS_STORED.inc(report.stored)
+                metrics.READS_DUPLICATE.inc(report.duplicates)
+                metrics.QUARANTINED.labels(stage="worker").inc(len(report.rejected))
+            metrics.QUARANTINED.labels(stage="worker").inc(len(strays))
+        return alerts
+
+    def _quarantine_poison(self, delivery: Delivery, reason: str) -> None:
+        row = delivery.row
+        with self.db.unit_of_work() as uow:
+            _quarantine(
+                uow, WORKER, row.position[:36], CHANNEL, [Rejection(row.position, reason, row.raw)]
+            )
+            audit.record(
+                uow,
+                WORKER,
+                AuditEvent(
+                    AuditAction.READS_INGESTED,
+                    details={"channel": CHANNEL, "received": 1, "stored": 0, "rejected": 1},
+                ),
+            )
+            uow.commit()
+        metrics.QUARANTINED.labels(stage="poison").inc()
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep, but wake at once when asked to stop."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
