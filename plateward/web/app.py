@@ -67,6 +67,8 @@ ROUTERS: tuple[str, ...] = (
     # Sharing with California agencies (issue 16)
     "plateward.sharing.api:router",
     "plateward.sharing.pages:router",
+    # Scale-out (issue 21): readiness and metrics
+    "plateward.web.scaleout:router",
 )
 
 
@@ -121,49 +123,4 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for path in ROUTERS:
         module, attribute = path.split(":")
         app.include_router(getattr(importlib.import_module(module), attribute))
-    from plateward.accounts.account_pages import router as account_pages
-    from plateward.accounts.admin_pages import router as admin_pages
-    from plateward.accounts.approval_pages import router as approval_pages
-    from plateward.accounts.pages import router as accounts_pages
-    from plateward.cameras.api import router as cameras_api
-    from plateward.cameras.pages import router as cameras_pages
-    from plateward.cameras.registry_pages import router as camera_registry_pages
-    from plateward.hotlists.alert_pages import router as alert_pages
-    from plateward.hotlists.api import router as hotlists_api
-    from plateward.hotlists.feed_pages import router as feed_pages
-    from plateward.hotlists.pages import router as hotlist_pages
-    from plateward.oversight.pages import router as oversight_pages
-    from plateward.reads.api import router as reads_api
-    from plateward.reads.pages import router as reads_pages
-    from plateward.search.api import router as search_api
-    from plateward.search.misuse_pages import router as misuse_pages
-    from plateward.search.pages import router as search_pages
-    from plateward.web.jobs_pages import router as jobs_pages
-    from plateward.web.pages import router as web_pages
-    from plateward.web.scaleout import router as scaleout_ops  # scale-out (issue 21)
-
-    for router in (
-        web_pages,
-        accounts_pages,
-        account_pages,
-        admin_pages,
-        approval_pages,
-        cameras_pages,
-        camera_registry_pages,
-        reads_pages,
-        oversight_pages,
-        misuse_pages,
-        search_pages,
-        reads_api,
-        cameras_api,
-        search_api,
-        jobs_pages,
-        hotlist_pages,
-        alert_pages,
-        hotlists_api,
-        feed_pages,
-        # Scale-out (issue 21): /readyz and /metrics
-        scaleout_ops,
-    ):
-        app.include_router(router)
     return app

@@ -18,7 +18,7 @@ from plateward.oversight.portal_rules import SB54_SB34_STATEMENT
 from tests.conftest import Backend, native_read, sign_in
 from tests.search.conftest import entries, push, search
 
-SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"  # ../shared beside the repo
 IMMIGRATION = {
     "crime_type": "8 U.S.C. 1326 reentry after removal",
     "justification": "ICE ERO asked us to locate the driver for an immigration removal detainer.",

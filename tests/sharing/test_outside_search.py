@@ -12,6 +12,7 @@ from plateward.core.errors import PermissionDenied
 from plateward.core.permissions import Actor
 from plateward.sharing import agreements
 from plateward.sharing.rules import OUTSIDE_REFUSAL
+from tests.cameras.conftest import ATTESTED
 from tests.conftest import Backend, native_read, sign_in
 from tests.search.conftest import entries, push
 from tests.sharing.conftest import (
@@ -269,7 +270,7 @@ def test_an_outside_agency_reaches_only_the_home_departments_cameras(
             heading=90,
             status="active",
         )
-        cameras.register_camera(uow, Actor.system("tests"), spec)
+        cameras.register_camera(uow, Actor.system("tests"), spec, ATTESTED)
         uow.commit()
     push(
         client,
