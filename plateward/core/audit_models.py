@@ -6,7 +6,7 @@ Both modules import from here and never from each other's direction upward: ``au
 
 The structured fields (query terms, purpose, result ids, details) are JSON columns (JSONB on
 PostgreSQL) so auditors can query them. The hash still covers the same canonical *text* as when
-they were stored as text (migration 0007a): ``canonical`` dumps a value with sorted keys, and what
+they were stored as text (migration 0003): ``canonical`` dumps a value with sorted keys, and what
 is stored is what that text loads back to (on PostgreSQL the database parses it from the very
 text it hashes), so dumping the stored value again gives the text that was hashed.
 """
@@ -139,7 +139,7 @@ HASHED_FIELDS = (
     "result_ids",
     "details",
 )
-# Hashed as their canonical text, exactly as they were hashed when stored as text (migration 0007a).
+# Hashed as their canonical text, exactly as they were hashed when stored as text (migration 0003).
 JSON_FIELDS = ("query_terms", "purpose", "result_ids", "details")
 
 

@@ -125,7 +125,7 @@ def _contains(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
 
 
 # The query terms and details as one text: on PostgreSQL exactly the expression of the trigram
-# index ix_audit_entries_terms_trgm (migration 0007a), so a plate search uses it.
+# index ix_audit_entries_terms_trgm (migration 0003), so a plate search uses it.
 _TERMS_TEXT = cast(AuditEntry.query_terms, Text) + cast(AuditEntry.details, Text)
 
 
@@ -143,7 +143,7 @@ def _returned(uow: UnitOfWork, record_id: str) -> ColumnElement[bool]:
     """The entry's (hashed) result ids hold this id, whole.
 
     PostgreSQL: containment, answered by the GIN index ix_audit_entries_result_ids (migration
-    0011). SQLite: the ids are read from each entry's JSON text (no index there).
+    0011a). SQLite: the ids are read from each entry's JSON text (no index there).
     """
     if uow.dialect == "postgresql":
         wanted = cast(literal(canonical([record_id])), JSONB)

@@ -3,7 +3,7 @@
 The structured fields became JSON (JSONB on PostgreSQL) and the hash stayed over the same
 canonical text, so no entry's hash changes. Entries are written here as revision 0002 wrote them.
 
-Migration 0011: the records 0003 indexed in audit_entry_records are still found by "who saw
+Migration 0011a: the records 0003 indexed in audit_entry_records are still found by "who saw
 record X" once that table is gone (answered from the entries' result ids).
 """
 

@@ -1,7 +1,7 @@
 """Separation of duties: privileged changes wait for a second person's confirmation.
 
 Revision ID: 0008
-Revises: 0007d
+Revises: 0007
 Create Date: 2026-11-28
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from plateward.core.database import UTCDateTime
 
 revision = "0008"
-down_revision = "0007d"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

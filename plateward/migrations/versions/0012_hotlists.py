@@ -6,7 +6,7 @@ increments, which the in-memory matchers follow; ``hotlist_hits`` is one alert p
 ``alert_steps`` the officer's recorded steps, appended in order (DUP §4.2-4.4, §4.7).
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0011a
 Create Date: 2026-11-28
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from plateward.core.database import UTCDateTime
 
 revision = "0012"
-down_revision = "0011"
+down_revision = "0011a"
 branch_labels = None
 depends_on = None
 
