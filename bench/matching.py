@@ -159,7 +159,7 @@ def _database(folder: Path, db_entries: int) -> tuple[Database, list[str]]:
             "vehicle_description": "bench vehicle",
             "reason": "stolen_vehicle",
             "crime_type": "10851 VC",
-            "case_numbers": ["BENCH-1"],
+            "case_numbers": ["26-000001"],
             "synopsis": "Benchmark entry, approved at set-up.",
             "priority": 2,
             "expires_on": now.date() + timedelta(days=30),

@@ -138,6 +138,8 @@ class AuditAction(StrEnum):
     HOTLIST_HIT_RECORDED = "hotlist.hit_recorded"
     # Historical hits (issue 14): an entry checked against stored reads (a search)
     HOTLIST_HISTORY_CHECKED = "hotlist.history_checked"
+    # DUP §4.7: the administrator records the capture and disposition notices (issue 14)
+    HOTLIST_NOTICES_RECORDED = "hotlist.notices_recorded"
     # Retention, legal holds, backups and daily aggregates (issue 15)
     AGGREGATES_VIEWED = "aggregates.viewed"
     BACKUP_CREATED = "backup.created"

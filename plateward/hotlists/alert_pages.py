@@ -26,7 +26,7 @@ from plateward.core.database import Database
 from plateward.core.errors import InvalidInput
 from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
-from plateward.hotlists import alerts, feeds, rules
+from plateward.hotlists import alerts, feeds, notices, rules
 from plateward.hotlists.adapters import Clets
 from plateward.hotlists.live import AlertBus
 from plateward.search.display import MAP_CSP
@@ -305,8 +305,11 @@ def captures_page(
     status: int = 200,
 ) -> Response:
     """The administrator's page: captures, accuracy, and the external lists (DUP §4.6, §4.7)."""
+    shown = alerts.captures(uow, state.actor)
     context = {
-        "captures": alerts.captures(uow, state.actor),
+        "captures": shown,
+        "waiting": notices.waiting(uow, state.actor),  # DUP §4.7
+        "recorded": notices.records(uow, [a.id for a in shown]),
         "accuracy": alerts.accuracy(uow, state.actor),
         "feeds": feeds.feeds(uow, state.actor),
         "feed_kinds": feeds.KINDS,

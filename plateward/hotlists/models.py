@@ -145,3 +145,18 @@ class HistoryCheck(Base):
     possible: Mapped[bool]  # confusable misreads too (the search's fuzzy match)
     state: Mapped[str] = mapped_column(String(16))  # the search's state when it was made
     result_count: Mapped[int | None]
+
+
+class CaptureNoticeRecord(Base):
+    """The system administrator's record that a capture, or its ultimate disposition, reached
+    them (DUP §4.7: "timely notification … to indicate and record"). One per hit and kind."""
+
+    __tablename__ = "capture_notice_records"
+    __table_args__ = (UniqueConstraint("hit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hotlist_hits.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # capture | disposition
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None]
+    recorded_by_name: Mapped[str] = mapped_column(String(200))

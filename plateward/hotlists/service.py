@@ -29,6 +29,7 @@ from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import InvalidInput, NotFound, PermissionDenied
 from plateward.core.permissions import Actor, Permission, allowed
+from plateward.core.purpose import check_case_number
 from plateward.hotlists import rules
 from plateward.hotlists.models import AlertStep, Hit, HotListEntry, HotListState
 from plateward.hotlists.rules import EntrySpec, EntryStatus, Priority, ReasonCategory
@@ -191,6 +192,11 @@ def _refuse_prohibited(
 def propose_entry(uow: UnitOfWork, actor: Actor, spec: EntrySpec) -> EntryView:
     """Enter a vehicle; it waits for a lieutenant's approval before it alerts (DUP §4.5)."""
     authorize(uow, actor, Permission.HOTLISTS_PROPOSE)
+    # DUP §4.8b, update 2026 — each case number follows the department's format, as in a search.
+    for number in spec.case_numbers:
+        check_case_number(
+            number, uow.settings.case_number_pattern, uow.settings.case_number_example
+        )
     verdict = guard.check_purpose(spec.purpose())
     if verdict.decision is guard.Decision.DENY:
         _refuse_prohibited(uow, actor, spec, verdict)

@@ -48,6 +48,8 @@ ROUTERS: tuple[str, ...] = (
     "plateward.hotlists.alert_pages:router",
     "plateward.hotlists.api:router",
     "plateward.hotlists.feed_pages:router",
+    "plateward.hotlists.notice_pages:router",
+    "plateward.hotlists.notice_pages:api",
     # Retention (issue 15)
     "plateward.retention.pages:router",
     "plateward.retention.api:router",

@@ -181,7 +181,8 @@ FEATURES: tuple[Feature, ...] = (
         Permission.HOTLISTS_MANAGE,
         "Captures",
         "/admin/hotlists",
-        "Every hot-list capture and its disposition, misread and confirmation rates (DUP §4.7).",
+        "Every hot-list capture and its disposition, with the notices you record, misread and "
+        "confirmation rates (DUP §4.7).",
         "See hot-list captures",
         in_menu=True,
     ),

@@ -58,7 +58,7 @@ def test_an_officer_receives_a_live_alert_and_works_it_to_a_disposition(
     _camera_reports(live_server, "8DMO001")
 
     # No reload: the row arrives over the page's event stream, and its read joins the map.
-    row = page.locator("#alerts tbody tr", has_text="SJ-2026-010851")
+    row = page.locator("#alerts tbody tr", has_text="26-010851")
     expect(row).to_be_visible()
     expect(row).to_contain_text("Stolen vehicle")
     expect(live_map).to_have_attribute("data-reads", str(before + 1))

@@ -26,7 +26,7 @@ STOLEN_CAR = {
     "vehicle_description": "silver 2014 Honda Civic",
     "reason": "stolen_vehicle",
     "crime_type": "10851 VC",
-    "case_numbers": "SJ-2026-004211",
+    "case_numbers": "26-004211",
     "synopsis": "Vehicle taken from a driveway on Curtner Ave overnight; 10851 VC.",
     "priority": "high",
     "expires_on": "",

@@ -162,7 +162,7 @@ def test_an_open_stream_receives_the_alert_of_a_read_ingested_after_it_opened(li
 
     event = _alert_after_ingest(officer, camera, live.backend.ingest_token)
 
-    assert "7STL123" in event["data"] and "SJ-2026-004211" in event["data"]
+    assert "7STL123" in event["data"] and "26-004211" in event["data"]
     assert event["id"].isdigit()
     # An investigator holds no alerts:receive: the stream refuses them.
     assert live.person("investigator").get("/alerts/stream?seconds=0").status_code == 403

@@ -37,11 +37,11 @@ def test_an_entry_carries_its_member_case_and_synopsis_and_waits_for_approval(
     row = row[: row.index("</tr>")]
     # DUP §4.8a-c — name, badge and assignment from the account; case number; synopsis.
     assert "Test Investigator #" in row and "Robbery Unit" in row
-    assert "SJ-2026-004211" in row and "Curtner Ave" in row
+    assert "26-004211" in row and "Curtner Ave" in row
     assert "pending" in row
     [entry] = _actions(db, AuditAction.HOTLIST_ENTRY_PROPOSED)
     assert entry.query_terms == {"plate": "7STL123", "plate_state": "CA"}
-    assert entry.details["case_numbers"] == ["SJ-2026-004211"]
+    assert entry.details["case_numbers"] == ["26-004211"]
 
 
 def test_a_pending_entry_does_not_alert(people: People, client: object, ingest_token: str) -> None:
@@ -60,6 +60,31 @@ def test_an_entry_without_a_case_number_or_synopsis_is_refused(people: People) -
 
     assert no_case.status_code == 422 and "case number" in no_case.text
     assert no_synopsis.status_code == 422 and "synopsis" in no_synopsis.text
+
+
+def test_a_case_number_outside_the_departments_format_is_refused_with_the_expected_one(
+    people: People, db: Database
+) -> None:
+    investigator = people("investigator")
+
+    # DUP §4.8b with the 2026 update — the department's case-number format, as a search asks.
+    wrong = propose(investigator, case_numbers="26-004211, SJ-2026-004211")
+    api = investigator.post(
+        "/api/v1/hotlist-entries",
+        json={
+            "plate": "7STL123",
+            "plate_state": "CA",
+            "vehicle_description": "silver Civic",
+            "reason": "stolen_vehicle",
+            "crime_type": "10851 VC",
+            "case_numbers": ["case 4211"],
+            "synopsis": "Silver Honda Civic taken overnight from a driveway on Curtner Ave.",
+        },
+    )
+
+    assert wrong.status_code == 422 and "26-012345" in wrong.text and "SJ-2026-004211" in wrong.text
+    assert api.status_code == 422 and "26-012345" in api.json()["detail"]
+    assert _actions(db, AuditAction.HOTLIST_ENTRY_PROPOSED) == []
 
 
 def test_a_lieutenant_approves_and_the_approval_is_audited(people: People, db: Database) -> None:

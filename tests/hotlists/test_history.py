@@ -19,6 +19,7 @@ from plateward.core.clock import FrozenClock
 from plateward.core.database import Database
 from plateward.core.errors import PermissionDenied
 from plateward.hotlists import history
+from plateward.hotlists.models import HotListEntry
 from plateward.reads.models import Read
 from plateward.search.models import Search
 from tests.hotlists.conftest import (
@@ -169,8 +170,14 @@ def test_the_case_number_is_one_of_the_entrys_own(people: People, db: Database) 
 def test_a_case_number_outside_the_departments_format_is_refused_before_any_query(
     people: People, db: Database
 ) -> None:
-    # SJ-2026-004211, not the department's format (26-012345)
-    entry_id = listed(people, synopsis=SYNOPSIS)
+    # An entry made before the department's format was enforced on entries (or before the format
+    # changed) still carries its old case number; a check under it is a search, so it is refused.
+    entry_id = listed(people, **OURS)
+    with db.unit_of_work() as uow:
+        entry = uow.session.get(HotListEntry, entry_id)
+        assert entry is not None
+        entry.case_numbers = ["SJ-2026-004211"]
+        uow.session.commit()
 
     response = _check(people("investigator"), entry_id)
 

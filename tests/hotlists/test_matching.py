@@ -45,7 +45,7 @@ def test_a_read_of_a_listed_plate_becomes_a_hit_and_an_alert(
     [alert] = alerts_of(officer)
 
     assert alert["plate"] == "7STL123" and alert["match"] == "exact" and alert["state"] == "same"
-    assert alert["reason"] == "stolen_vehicle" and alert["case_numbers"] == ["SJ-2026-004211"]
+    assert alert["reason"] == "stolen_vehicle" and alert["case_numbers"] == ["26-004211"]
     assert alert["priority"] == 1  # the entry's own priority: high
     with db.unit_of_work() as uow:
         recorded = uow.session.scalars(

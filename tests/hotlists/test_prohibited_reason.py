@@ -31,7 +31,7 @@ def test_an_entry_for_immigration_enforcement_is_refused_and_audited(
     assert entry.outcome == Outcome.DENIED
     assert "immigration.lexicon" in entry.details["guard_rules"]
     assert entry.purpose is not None and entry.purpose["crime_type"] == "immigration status"
-    assert "SJ-2026-004211" not in investigator.get("/hotlists").text  # nothing was stored
+    assert "26-004211" not in investigator.get("/hotlists").text  # nothing was stored
 
 
 def test_an_entry_to_monitor_a_protest_is_refused(people: People) -> None:
