@@ -98,6 +98,27 @@ def alerts_of(person: TestClient) -> list[dict[str, object]]:
     return alerts
 
 
+def raised_alert(people: People, ingest_token: str, **entry: str) -> tuple[TestClient, int]:
+    """An approved entry, a read of its plate ingested: the officer and the alert's id."""
+    listed(people, **entry)
+    officer = people("officer")
+    ingest(officer, ingest_token, read_of("7STL123"))
+    [alert] = alerts_of(officer)
+    return officer, int(str(alert["id"]))
+
+
+def work_step(
+    officer: TestClient, alert_id: int, step: str, value: str, note: str = ""
+) -> Response:
+    """Record one step of an alert from its page, as the officer does."""
+    page = officer.get(f"/alerts/{alert_id}")
+    return officer.post(
+        f"/alerts/{alert_id}/steps",
+        data={"csrf_token": csrf_from(page.text), "step": step, "value": value, "note": note},
+        follow_redirects=False,
+    )
+
+
 def read_of(plate: str = "7STL123", state: str | None = "CA", **extra: object) -> dict[str, object]:
     row = native_read(plate=plate, **extra)
     if state is None:

@@ -5,8 +5,6 @@ which the administrator receives (§4.7). Nothing records a stop before the CLET
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-from httpx2 import Response
 from sqlalchemy import select
 
 from plateward.core.audit import AuditAction, AuditEntry
@@ -16,32 +14,15 @@ from plateward.hotlists import rules
 from plateward.hotlists.adapters import SimulatedClets
 from plateward.hotlists.rules import AlertState, Step
 from tests.conftest import csrf_from
-from tests.hotlists.conftest import People, alerts_of, ingest, listed, read_of
-
-
-def _alert(people: People, ingest_token: str, **entry: str) -> tuple[TestClient, int]:
-    listed(people, **entry)
-    officer = people("officer")
-    ingest(officer, ingest_token, read_of("7STL123"))
-    [alert] = alerts_of(officer)
-    return officer, int(str(alert["id"]))
-
-
-def _step(officer: TestClient, alert_id: int, step: str, value: str, note: str = "") -> Response:
-    page = officer.get(f"/alerts/{alert_id}")
-    return officer.post(
-        f"/alerts/{alert_id}/steps",
-        data={"csrf_token": csrf_from(page.text), "step": step, "value": value, "note": note},
-        follow_redirects=False,
-    )
+from tests.hotlists.conftest import People, raised_alert, work_step
 
 
 def test_no_stop_is_recorded_before_the_clets_attempt(people: People, ingest_token: str) -> None:
-    officer, alert_id = _alert(people, ingest_token)
+    officer, alert_id = raised_alert(people, ingest_token)
 
-    before_visual = _step(officer, alert_id, "disposition", "stopped")
-    _step(officer, alert_id, "visual", "plate_matches")
-    before_clets = _step(officer, alert_id, "disposition", "arrested")
+    before_visual = work_step(officer, alert_id, "disposition", "stopped")
+    work_step(officer, alert_id, "visual", "plate_matches")
+    before_clets = work_step(officer, alert_id, "disposition", "arrested")
 
     assert before_visual.status_code == 422
     assert before_clets.status_code == 422
@@ -52,11 +33,11 @@ def test_no_stop_is_recorded_before_the_clets_attempt(people: People, ingest_tok
 def test_an_alert_worked_in_order_closes_and_reaches_the_administrator(
     people: People, ingest_token: str, db: Database
 ) -> None:
-    officer, alert_id = _alert(people, ingest_token)
+    officer, alert_id = raised_alert(people, ingest_token)
 
     for step, value in (("visual", "plate_matches"), ("clets", "valid")):
-        assert _step(officer, alert_id, step, value).status_code == 303
-    closed = _step(officer, alert_id, "disposition", "arrested", "driver arrested for 10851")
+        assert work_step(officer, alert_id, step, value).status_code == 303
+    closed = work_step(officer, alert_id, "disposition", "arrested", "driver arrested for 10851")
 
     assert closed.status_code == 303
     assert 'id="closed"' in officer.get(f"/alerts/{alert_id}").text
@@ -71,9 +52,9 @@ def test_an_alert_worked_in_order_closes_and_reaches_the_administrator(
 
 
 def test_the_simulated_clets_answers_the_query(people: People, ingest_token: str) -> None:
-    officer, alert_id = _alert(people, ingest_token)
+    officer, alert_id = raised_alert(people, ingest_token)
     officer.app.state.clets = SimulatedClets()  # type: ignore[attr-defined]
-    _step(officer, alert_id, "visual", "plate_matches")
+    work_step(officer, alert_id, "visual", "plate_matches")
     page = officer.get(f"/alerts/{alert_id}")
 
     response = officer.post(
@@ -89,20 +70,20 @@ def test_the_simulated_clets_answers_the_query(people: People, ingest_token: str
 def test_a_wanted_person_needs_an_occupant_match_or_a_justification(
     people: People, ingest_token: str
 ) -> None:
-    officer, alert_id = _alert(
+    officer, alert_id = raised_alert(
         people,
         ingest_token,
         reason="wanted_person",
         crime_type="245 PC",
         synopsis="Registered owner wanted on a warrant for assault with a deadly weapon",
     )
-    _step(officer, alert_id, "visual", "plate_matches")
-    _step(officer, alert_id, "clets", "valid")
-    _step(officer, alert_id, "occupant", "does_not_match")
+    work_step(officer, alert_id, "visual", "plate_matches")
+    work_step(officer, alert_id, "clets", "valid")
+    work_step(officer, alert_id, "occupant", "does_not_match")
 
-    refused = _step(officer, alert_id, "disposition", "stopped")
-    _step(officer, alert_id, "justification", "Vehicle ran a red light at Tully and King")
-    allowed = _step(officer, alert_id, "disposition", "stopped")
+    refused = work_step(officer, alert_id, "disposition", "stopped")
+    work_step(officer, alert_id, "justification", "Vehicle ran a red light at Tully and King")
+    allowed = work_step(officer, alert_id, "disposition", "stopped")
 
     assert refused.status_code == 422 and "occupant" in refused.text
     assert allowed.status_code == 303
@@ -111,11 +92,11 @@ def test_a_wanted_person_needs_an_occupant_match_or_a_justification(
 def test_a_misread_closes_as_a_misread_and_counts_for_its_camera(
     people: People, ingest_token: str
 ) -> None:
-    officer, alert_id = _alert(people, ingest_token)
-    _step(officer, alert_id, "visual", "misread")
+    officer, alert_id = raised_alert(people, ingest_token)
+    work_step(officer, alert_id, "visual", "misread")
 
-    stop = _step(officer, alert_id, "disposition", "stopped")
-    done = _step(officer, alert_id, "disposition", "misread")
+    stop = work_step(officer, alert_id, "disposition", "stopped")
+    done = work_step(officer, alert_id, "disposition", "misread")
 
     assert stop.status_code == 422 and done.status_code == 303
     page = people("admin").get("/admin/hotlists").text
@@ -126,7 +107,7 @@ def test_a_misread_closes_as_a_misread_and_counts_for_its_camera(
 def test_viewing_an_alert_is_audited_with_its_read(
     people: People, ingest_token: str, db: Database
 ) -> None:
-    officer, alert_id = _alert(people, ingest_token)
+    officer, alert_id = raised_alert(people, ingest_token)
 
     officer.get(f"/alerts/{alert_id}")
 

@@ -9,25 +9,7 @@ from sqlalchemy import select
 from plateward.core.audit import AuditAction, AuditEntry
 from plateward.core.database import Database
 from tests.conftest import csrf_from
-from tests.hotlists.conftest import People, alerts_of, ingest, listed, read_of
-
-
-def _alert(people: People, ingest_token: str) -> tuple[TestClient, int]:
-    listed(people)
-    officer = people("officer")
-    ingest(officer, ingest_token, read_of("7STL123"))
-    [alert] = alerts_of(officer)
-    return officer, int(str(alert["id"]))
-
-
-def _step(officer: TestClient, alert_id: int, step: str, value: str, note: str = "") -> None:
-    page = officer.get(f"/alerts/{alert_id}")
-    response = officer.post(
-        f"/alerts/{alert_id}/steps",
-        data={"csrf_token": csrf_from(page.text), "step": step, "value": value, "note": note},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
+from tests.hotlists.conftest import People, raised_alert, work_step
 
 
 def _record(admin: TestClient, *hit_ids: int) -> None:
@@ -50,7 +32,7 @@ def test_a_capture_and_its_disposition_wait_for_the_administrator_until_recorded
     people: People, ingest_token: str, db: Database
 ) -> None:
     admin = people("admin")
-    officer, alert_id = _alert(people, ingest_token)
+    officer, alert_id = raised_alert(people, ingest_token)
 
     assert _waiting(admin) == {"captures": 1, "dispositions": 0}
     page = admin.get("/admin/hotlists").text
@@ -59,8 +41,9 @@ def test_a_capture_and_its_disposition_wait_for_the_administrator_until_recorded
     assert _waiting(admin) == {"captures": 0, "dispositions": 0}
 
     for step, value in (("visual", "plate_matches"), ("clets", "valid")):
-        _step(officer, alert_id, step, value)
-    _step(officer, alert_id, "disposition", "arrested", "driver arrested for 10851")
+        assert work_step(officer, alert_id, step, value).status_code == 303
+    closed = work_step(officer, alert_id, "disposition", "arrested", "driver arrested for 10851")
+    assert closed.status_code == 303
     assert _waiting(admin) == {"captures": 0, "dispositions": 1}
     _record(admin, alert_id)
     _record(admin, alert_id)  # recording again changes nothing
@@ -85,7 +68,7 @@ def test_a_capture_and_its_disposition_wait_for_the_administrator_until_recorded
 def test_an_officer_can_neither_see_nor_record_the_notices(
     people: People, ingest_token: str, db: Database
 ) -> None:
-    officer, alert_id = _alert(people, ingest_token)
+    officer, alert_id = raised_alert(people, ingest_token)
 
     assert officer.get("/api/v1/capture-notices").status_code == 403
     assert officer.post("/api/v1/capture-notices", json={"hit_ids": [alert_id]}).status_code == 403
