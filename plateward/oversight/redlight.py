@@ -130,6 +130,26 @@ def _record(uow: UnitOfWork, actor: Actor, action: AuditAction, **kw: object) ->
     audit.record(uow, actor, AuditEvent(action, **kw))  # type: ignore[arg-type]
 
 
+def _record_step(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: AuditAction,
+    event_id: int,
+    device: TrafficDevice,
+    **details: object,
+) -> None:
+    """Audit one step of one violation (its id the result, its device named) and commit."""
+    _record(
+        uow,
+        actor,
+        action,
+        result_count=1,
+        result_ids=(str(event_id),),
+        details={"device": device.code, **details},
+    )
+    uow.commit()
+
+
 def _device(uow: UnitOfWork, code: str) -> TrafficDevice:
     device = uow.session.scalar(select(TrafficDevice).where(TrafficDevice.code == code))
     if device is None:
@@ -248,15 +268,7 @@ def receive_violation(uow: UnitOfWork, actor: Actor, event: ViolationIn) -> int:
     )
     uow.session.add(row)
     uow.session.flush()
-    _record(
-        uow,
-        actor,
-        AuditAction.VIOLATION_RECEIVED,
-        result_count=1,
-        result_ids=(str(row.id),),
-        details={"device": device.code},
-    )
-    uow.commit()
+    _record_step(uow, actor, AuditAction.VIOLATION_RECEIVED, row.id, device)
     return row.id
 
 
@@ -299,15 +311,9 @@ def open_violation(uow: UnitOfWork, actor: Actor, event_id: int) -> ViolationVie
     event, device = _event(uow, event_id)
     if event.status == ViolationStatus.PENDING and actor.id is not None:
         event.opened_by_id, event.opened_at = actor.id, uow.now()
-    _record(
-        uow,
-        actor,
-        AuditAction.VIOLATION_OPENED,
-        result_count=1,
-        result_ids=(str(event.id),),
-        details={"device": device.code, "evidence_ref": event.evidence_ref},
+    _record_step(
+        uow, actor, AuditAction.VIOLATION_OPENED, event.id, device, evidence_ref=event.evidence_ref
     )
-    uow.commit()
     stored = stored_evidence(uow.settings.image_dir, event.evidence_ref) is not None
     return replace(_view(event, device), image_stored=stored)
 
@@ -319,15 +325,15 @@ def evidence_image(uow: UnitOfWork, actor: Actor, event_id: int) -> EvidenceImag
     path = stored_evidence(uow.settings.image_dir, event.evidence_ref)
     if path is None:
         raise NotFound("no image of this violation's evidence is stored on this server")
-    _record(
+    _record_step(
         uow,
         actor,
         AuditAction.VIOLATION_OPENED,
-        result_count=1,
-        result_ids=(str(event.id),),
-        details={"device": device.code, "evidence_ref": event.evidence_ref, "image": True},
+        event.id,
+        device,
+        evidence_ref=event.evidence_ref,
+        image=True,
     )
-    uow.commit()
     return EvidenceImage(IMAGE_TYPES[path.suffix.lower()], path.read_bytes())
 
 
@@ -362,15 +368,14 @@ def cite(
         raise InvalidInput("say what the evidence shows (at most 1000 characters)")
     _settle(uow, actor, event, ViolationStatus.CITED, note)
     event.citation_number = citation_number.strip().upper()
-    _record(
+    _record_step(
         uow,
         actor,
         AuditAction.VIOLATION_CITED,
-        result_count=1,
-        result_ids=(str(event.id),),
-        details={"device": device.code, "citation_number": event.citation_number},
+        event.id,
+        device,
+        citation_number=event.citation_number,
     )
-    uow.commit()
     return _view(event, device)
 
 
@@ -380,15 +385,7 @@ def dismiss(uow: UnitOfWork, actor: Actor, event_id: int, note: str) -> Violatio
     if not note.strip() or len(note) > 1000:
         raise InvalidInput("say why the violation is dismissed (at most 1000 characters)")
     _settle(uow, actor, event, ViolationStatus.DISMISSED, note)
-    _record(
-        uow,
-        actor,
-        AuditAction.VIOLATION_DISMISSED,
-        result_count=1,
-        result_ids=(str(event.id),),
-        details={"device": device.code},
-    )
-    uow.commit()
+    _record_step(uow, actor, AuditAction.VIOLATION_DISMISSED, event.id, device)
     return _view(event, device)
 
 
