@@ -27,9 +27,11 @@ from enum import StrEnum
 
 from plateward.core.permissions import Actor, ActorKind, Permission, Role
 
-PRIVILEGED_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.PRIVACY_OFFICER, Role.COMMAND})
-# Oversight roles: the people who watch the administrators.
-OVERSIGHT_ROLES = frozenset({Role.AUDITOR, Role.PRIVACY_OFFICER})
+PRIVILEGED_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.AUDITOR, Role.IT_AUDITOR, Role.PRIVACY_OFFICER, Role.COMMAND}
+)
+# Oversight roles: the people who watch the administrators (the City IT department's auditor too).
+OVERSIGHT_ROLES = frozenset({Role.AUDITOR, Role.IT_AUDITOR, Role.PRIVACY_OFFICER})
 
 
 class ChangeKind(StrEnum):

@@ -32,6 +32,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     PRIVACY_OFFICER = "privacy_officer"
     EXTERNAL_AGENCY = "external_agency"
+    RECORDS_CLERK = "records_clerk"  # assembles public-records packages (issue 18)
+    IT_AUDITOR = "it_auditor"  # the City's IT department: quarterly compliance audits (U26)
     CAMERA_SERVICE = "camera_service"
     SYSTEM = "system"  # the local operator at the command line (plateward ingest, demo)
     WORKER = "worker"  # a background job: holds only the permissions its identity names
@@ -70,7 +72,9 @@ class Permission(StrEnum):
     # Oversight and transparency (issue 18)
     AUDITS_RUN = "audits:run"
     COMPLAINTS_MANAGE = "complaints:manage"
+    COMPLIANCE_REPORT = "compliance:report"
     INCIDENTS_MANAGE = "incidents:manage"
+    RECORDS_ASSEMBLE = "records:assemble"
     RECORDS_RELEASE = "records:release"
     REPORTS_AGGREGATES = "reports:aggregates"
     REPORTS_MANAGE = "reports:manage"
@@ -117,6 +121,8 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # DUP §9 — the Digital Privacy Officer confirms oversight accounts and statement changes.
     Role.PRIVACY_OFFICER: frozenset({Permission.ACCOUNTS_APPROVE, Permission.CAMERAS_VIEW}),
     Role.EXTERNAL_AGENCY: frozenset(),
+    Role.RECORDS_CLERK: frozenset(),  # granted below (oversight)
+    Role.IT_AUDITOR: frozenset(),  # granted below (oversight)
     # A camera or vendor system holds an ingest-only credential.
     Role.CAMERA_SERVICE: frozenset({Permission.READS_INGEST}),
     Role.SYSTEM: frozenset(
@@ -160,8 +166,12 @@ PERMISSION_LABELS: dict[Permission, str] = {
     # Oversight and transparency (issue 18)
     Permission.AUDITS_RUN: "Draw random audit samples, record findings, run compliance checks",
     Permission.COMPLAINTS_MANAGE: "Handle public comments and complaints",
+    Permission.COMPLIANCE_REPORT: (
+        "Run the quarterly compliance report of internal and external access"
+    ),
     Permission.INCIDENTS_MANAGE: "Keep the incident register",
-    Permission.RECORDS_RELEASE: "Assemble and release public-records packages",
+    Permission.RECORDS_ASSEMBLE: "Assemble public-records packages for review",
+    Permission.RECORDS_RELEASE: "Review and release public-records packages (a second person)",
     Permission.REPORTS_AGGREGATES: "Read aggregate reads data by location (no plates)",
     Permission.REPORTS_MANAGE: "Edit, receive and publish the Annual Data Usage Report",
     Permission.SHARING_APPROVE: "Approve or deny outside agencies' first-access requests",
@@ -259,20 +269,28 @@ _ROLE_PERMISSIONS[Role.LIEUTENANT] |= {Permission.VIOLATIONS_REVIEW}
 # Oversight and transparency (issue 18). DUP §9 — random and quarterly audits by the audit unit
 # (not CDIC); §11, §14 — the Digital Privacy Officer handles complaints, receives and publishes the
 # annual report and may reach aggregate reads data by location; §12 — suspected breaches are
-# registered by administrators and the DPO; public-records packages are assembled by an
-# administrator and released by the DPO after review.
+# registered by administrators and the DPO; public-records packages are assembled by a records
+# clerk (or an administrator or the DPO) and released by a second person, an administrator or the
+# DPO, after review. DUP update 2026, §9 — the City's IT department audits internal and external
+# access each quarter: its auditor runs the compliance report (figures from the trail) and nothing
+# else; the records clerk assembles packages and nothing else. Neither searches reads.
 _OVERSIGHT_ROLES: dict[Role, frozenset[Permission]] = {
-    Role.AUDITOR: frozenset({Permission.AUDITS_RUN}),
+    Role.AUDITOR: frozenset({Permission.AUDITS_RUN, Permission.COMPLIANCE_REPORT}),
     Role.PRIVACY_OFFICER: frozenset(
         {
             Permission.COMPLAINTS_MANAGE,
             Permission.INCIDENTS_MANAGE,
+            Permission.RECORDS_ASSEMBLE,
             Permission.RECORDS_RELEASE,
             Permission.REPORTS_AGGREGATES,
             Permission.REPORTS_MANAGE,
         }
     ),
-    Role.ADMINISTRATOR: frozenset({Permission.INCIDENTS_MANAGE, Permission.RECORDS_RELEASE}),
+    Role.ADMINISTRATOR: frozenset(
+        {Permission.INCIDENTS_MANAGE, Permission.RECORDS_ASSEMBLE, Permission.RECORDS_RELEASE}
+    ),
+    Role.RECORDS_CLERK: frozenset({Permission.RECORDS_ASSEMBLE}),
+    Role.IT_AUDITOR: frozenset({Permission.COMPLIANCE_REPORT}),
     # The operator on the host builds the annual report and exports the trail the agency owns
     # (`plateward report annual`, `plateward audit export`).
     Role.SYSTEM: frozenset({Permission.AUDIT_EXPORT, Permission.REPORTS_MANAGE}),
@@ -400,6 +418,8 @@ _ROLE_PEOPLE: dict[Role, str] = {
     Role.AUDITOR: "auditors",
     Role.PRIVACY_OFFICER: "the Digital Privacy Officer",
     Role.EXTERNAL_AGENCY: "outside agency users",
+    Role.RECORDS_CLERK: "records clerks",
+    Role.IT_AUDITOR: "the City IT department's auditors",
 }
 
 

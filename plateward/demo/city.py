@@ -207,6 +207,8 @@ DEMO_PEOPLE: tuple[PersonSpec, ...] = tuple(
             "City IT Department, Digital Privacy Office",
             "privacy_officer",
         ),
+        ("clerk", "Miriam Oduya", None, "Records Unit, Public Records Desk", "records_clerk"),
+        ("itaudit", "Samuel Reyes", None, "City IT Department, Compliance Audits", "it_auditor"),
         (
             "external",
             "Tomas Herrera",

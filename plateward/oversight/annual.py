@@ -1,8 +1,9 @@
 """The Annual Data Usage Report: its figures for a calendar year, the DPO's text, receipt, notice
 of extension and publication (DUP §14, §8).
 
-Every figure is computed from the records that enforce access: reads and hits by camera (through
-the read-visibility gate and the hits table), records accessed and sharing by agency (the trail's
+Every figure is computed from the records that enforce access: reads and hits by camera (the
+daily aggregates for purged days, the reads and hits tables for the days still kept), records
+accessed and sharing by agency (the trail's
 entries of each access), accuracy (the officers' visual confirmations of hits), blocked requests
 (the trail's refusals), audits, complaints. Published figures are frozen at publication, so the
 public version says what the DPO released.
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,8 @@ from plateward.oversight.models import AnnualReport
 from plateward.oversight.portal import searches_and_refusals
 from plateward.oversight.portal_rules import block_tally
 from plateward.reads import service as reads
+from plateward.retention import rules as retention_rules
+from plateward.retention import service as retention
 from plateward.sharing import service as sharing
 
 
@@ -54,6 +57,9 @@ class Figures:
     audit_findings: list[tuple[str, int]]
     audit_samples: list[tuple[str, int, int]]  # month, sampled, violations
     complaints: complaints.ComplaintTally
+    # DUP §10 — each signed agreement in force at some time in the year: agency, ORI, reference,
+    # scopes, effective, expires, status today (the sharing capability's rows).
+    agreements: list[tuple[str, str, str, str, str, str, str]] = field(default_factory=list)
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, default=str)
@@ -71,8 +77,9 @@ class Figures:
             "blocked",
             "audit_findings",
             "audit_samples",
+            "agreements",
         ):
-            data[name] = [tuple(row) for row in data[name]]
+            data[name] = [tuple(row) for row in data.get(name, [])]
         return cls(**data)
 
 
@@ -103,22 +110,65 @@ def _bounds(uow: UnitOfWork, year: int) -> tuple[datetime, datetime]:
     )
 
 
-def _reads_by_camera(
-    uow: UnitOfWork, actor: Actor, start: datetime, end: datetime
-) -> tuple[dict[int, int], str]:
-    """Reads by camera id for the period, and where they come from.
+@dataclass(frozen=True)
+class DayCounts:
+    """Reads and hits of one camera on one capture day (UTC), and where the figure comes from."""
 
-    Seam for the retention capability (issue 15): its daily aggregates (reads and hits per camera
-    and day, kept after purge) answer for the days already purged; until they exist, only the
-    reads still within retention are counted, and the report says so.
+    day: date
+    camera_id: int
+    reads: int
+    hits: int
+    source: str  # "aggregate" (the day's final daily count, reads purged) or "reads" (live)
+
+
+def day_counts(uow: UnitOfWork, year: int) -> list[DayCounts]:
+    """Reads and hits per camera and capture day (UTC, the daily aggregates' day) of the year.
+
+    DUP §14.3.a-b, §7 — a day whose reads were purged is taken from its final daily aggregate
+    (``read_day_counts``, kept after purge); a day whose reads are still stored (the days inside
+    retention, today included, and a day whose aggregate is not final yet) is counted from the
+    reads and the hits with the very queries that make the aggregates
+    (``reads.day_counts_by_camera``, ``hotlists.hit_counts_by_camera``). So a figure is the same
+    before and after its day is purged, and a day is never counted twice.
     """
-    counted = reads.reads_by_camera(uow, actor, start, end)
+    first, after = rules.period(year)
+    last = min(after - timedelta(days=1), uow.now().astimezone(UTC).date())
+    if last < first:
+        return []
+    found = [
+        DayCounts(c.day, c.camera_id, c.reads, c.hits, "aggregate")
+        for c in retention.final_day_counts(uow, first, last)
+    ]
+    final_days = {c.day for c in found}
+    stored = reads.capture_days_before(uow, retention_rules.day_end(last))
+    for day in sorted(d for d in stored if first <= d <= last and d not in final_days):
+        read_counts = reads.day_counts_by_camera(uow, day)
+        hit_counts = hotlists.hit_counts_by_camera(
+            uow, retention_rules.day_start(day), retention_rules.day_end(day)
+        )
+        found += [
+            DayCounts(day, cid, read_counts.get(cid, 0), hit_counts.get(cid, 0), "reads")
+            for cid in sorted(set(read_counts) | set(hit_counts))
+        ]
+    return sorted(found, key=lambda c: (c.day, c.camera_id))
+
+
+def _by_location(uow: UnitOfWork, year: int) -> tuple[dict[int, int], dict[int, int], str]:
+    """Reads and hits by camera id for the year, and a sentence saying where they come from."""
+    counts = day_counts(uow, year)
+    by_reads: Counter[int] = Counter()
+    by_hits: Counter[int] = Counter()
+    for c in counts:
+        by_reads[c.camera_id] += c.reads
+        by_hits[c.camera_id] += c.hits
+    purged = len({c.day for c in counts if c.source == "aggregate"})
+    live = len({c.day for c in counts if c.source == "reads"})
     note = (
-        f"Reads still within the {uow.settings.retention_days}-day retention window when the "
-        "report was produced; purged days are counted from the daily aggregates once the "
-        "retention capability keeps them."
+        f"Reads and hits by location are counted by capture day (UTC) from January 1 to "
+        f"December 31, {year}: {purged} day(s) whose reads were purged from their daily "
+        f"aggregates, {live} day(s) whose reads are still kept from the reads themselves."
     )
-    return counted, note
+    return dict(by_reads), dict(by_hits), note
 
 
 def _access_entries(uow: UnitOfWork, start: datetime, end: datetime) -> list[Any]:
@@ -149,15 +199,37 @@ def _tally(pairs: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
     return [(k, entries[k], records[k]) for k in sorted(entries)]
 
 
+def _sharing(
+    accessed: list[Any], home: str, agreements: list[sharing.AgencyAgreements]
+) -> list[tuple[str, int, int]]:
+    """Accesses and records by outside agency: every agency with an agreement in force at some
+    time in the year (none if it made no access), and any other agency whose people accessed
+    data (e.g. for one case, under a first-access request)."""
+    tally = {
+        name: (n, r)
+        for name, n, r in _tally(
+            [(g or home, c or 0) for _, g, c, _ in accessed if (g or home) != home]
+        )
+    }
+    for row in agreements:
+        tally.setdefault(row.agency.name, (0, 0))
+    return [(name, n, r) for name, (n, r) in sorted(tally.items())]
+
+
 def figures(uow: UnitOfWork, actor: Actor, year: int) -> Figures:
     start, end = _bounds(uow, year)
-    by_camera, note = _reads_by_camera(uow, actor, start, end)
-    hit_counts = hotlists.hit_counts_by_camera(uow, start, end)
+    by_camera, hit_counts, note = _by_location(uow, year)
     places = [
         (cid, p.code, p.name, p.location, p.latitude, p.longitude)
         for cid, p in cameras.camera_places(uow).items()
     ]
     home = sharing.home_agency(uow).name
+    first, after = rules.period(year)
+    agreements = [
+        row
+        for row in sharing.agencies_and_agreements(uow, first, after - timedelta(days=1))
+        if row.agreements
+    ]
     accessed = _access_entries(uow, start, end)
     on_behalf = Counter(
         str(p["beneficiary_agency"]) for *_, p in accessed if p and p.get("beneficiary_agency")
@@ -173,7 +245,20 @@ def figures(uow: UnitOfWork, actor: Actor, year: int) -> Figures:
         searches=searches,
         records_accessed=_tally([(a, c or 0) for a, _, c, _ in accessed]),
         accuracy=sorted(visual.items()),
-        sharing=_tally([(g or home, c or 0) for _, g, c, _ in accessed if (g or home) != home]),
+        sharing=_sharing(accessed, home, agreements),
+        agreements=[
+            (
+                row.agency.name,
+                row.agency.ori,
+                g.reference,
+                ", ".join(g.scopes),
+                g.effective_on.isoformat(),
+                g.expires_on.isoformat(),
+                g.status,
+            )
+            for row in agreements
+            for g in row.agreements
+        ],
         on_behalf=sorted(on_behalf.items()),
         blocked=block_tally(refusals),
         audit_findings=sorted(audits.finding_counts(uow, start, end).items()),
@@ -362,6 +447,58 @@ def aggregate_reads(uow: UnitOfWork, actor: Actor, year: int) -> list[AggregateR
             query_terms={"year": year},
             result_count=len(rows),
             details={"columns": ["captured_at", "camera", "latitude", "longitude", "hit"]},
+        ),
+    )
+    uow.commit()
+    return rows
+
+
+@dataclass(frozen=True)
+class LocationDay:
+    """One camera's reads and hits on one capture day, with its place: no plate, no read."""
+
+    day: date
+    camera: str
+    latitude: float | None
+    longitude: float | None
+    reads: int
+    hits: int
+    source: str  # aggregate | reads
+
+
+LOCATION_DAY_COLUMNS = ("day", "camera", "latitude", "longitude", "reads", "hits", "source")
+
+
+def location_days(uow: UnitOfWork, actor: Actor, year: int) -> list[LocationDay]:
+    """DUP §14.3.a.ii — the aggregate reads data by location for the whole year, also for the
+    days already purged (from the daily aggregates): per capture day and camera, its latitude and
+    longitude, reads and hits. Never a plate, an image or a read id. Audited with the row count."""
+    authorize(uow, actor, Permission.REPORTS_AGGREGATES)
+    year = rules.year_of(year)
+    places = cameras.camera_places(uow)
+    codes = cameras.camera_codes(uow)
+    rows = []
+    for c in day_counts(uow, year):
+        place = places.get(c.camera_id)
+        rows.append(
+            LocationDay(
+                c.day,
+                codes.get(c.camera_id, "?"),
+                place.latitude if place else None,
+                place.longitude if place else None,
+                c.reads,
+                c.hits,
+                c.source,
+            )
+        )
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(
+            AuditAction.READ_AGGREGATES_VIEWED,
+            query_terms={"year": year},
+            result_count=len(rows),
+            details={"columns": list(LOCATION_DAY_COLUMNS), "granularity": "camera-day"},
         ),
     )
     uow.commit()

@@ -20,6 +20,8 @@ from plateward.web.rendering import render
 router = APIRouter(include_in_schema=False)
 Auditor = Annotated[SessionState, Depends(person_with(Permission.AUDITS_RUN))]
 AuditorForm = Annotated[SessionState, Depends(form_by_person_with(Permission.AUDITS_RUN))]
+# U26 — the quarterly compliance report: the audit unit and the City IT department's auditor.
+Compliance = Annotated[SessionState, Depends(person_with(Permission.COMPLIANCE_REPORT))]
 
 
 def _date(value: str, fallback: date) -> date:
@@ -84,15 +86,21 @@ def record_finding(
 
 
 @router.get("/audits/compliance", response_class=HTMLResponse)
-def compliance_page(request: Request, uow: UowDep, state: Auditor, quarter: str = "") -> Response:
+def compliance_page(
+    request: Request, uow: UowDep, state: Compliance, quarter: str = ""
+) -> Response:
     chosen = quarter or audit_rules.current_quarter(uow.now().date())
     report = compliance.compliance_report(uow, state.actor, chosen)
-    context = {"report": report, "csv_query": urlencode({"quarter": report.period.name})}
+    context = {
+        "report": report,
+        "csv_query": urlencode({"quarter": report.period.name}),
+        "may_run_audits": Permission.AUDITS_RUN in state.actor.permissions,
+    }
     return render(request, state, "oversight/audit_compliance.html", context)
 
 
 @router.get("/audits/compliance.csv")
-def compliance_csv(uow: UowDep, state: Auditor, quarter: str = "") -> Response:
+def compliance_csv(uow: UowDep, state: Compliance, quarter: str = "") -> Response:
     chosen = quarter or audit_rules.current_quarter(uow.now().date())
     report = compliance.compliance_report(uow, state.actor, chosen)
     name = f"compliance-{report.period.name}.csv"

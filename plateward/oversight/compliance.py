@@ -18,11 +18,12 @@ from plateward import guard
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEntry, AuditEvent
 from plateward.core.audit_models import canonical
+from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
 from plateward.core.errors import InvalidInput
-from plateward.core.permissions import Actor
+from plateward.core.permissions import Actor, Permission
 from plateward.oversight import audit_rules as rules
-from plateward.oversight.audit_rules import Period
+from plateward.oversight.audit_rules import AUDIT_UNIT, Period
 from plateward.oversight.audits import DATA_ACTIONS, REQUEST_ACTIONS, check_unit, zone_of
 from plateward.sharing import service as sharing
 
@@ -78,8 +79,9 @@ class ComplianceReport:
 
 def compliance_report(uow: UnitOfWork, actor: Actor, quarter: str) -> ComplianceReport:
     """U26 — every access to data and every refused request of a quarter, internal (this
-    department's people) and external (other agencies), by agency, action and outcome."""
-    check_unit(uow, actor)
+    department's people) and external (other agencies), by agency, action and outcome. Run by the
+    City IT department's auditor or the audit unit (``compliance:report``), never by CDIC."""
+    authorize(uow, actor, Permission.COMPLIANCE_REPORT, AUDIT_UNIT)
     period = rules.quarter(quarter, zone_of(uow))
     home = sharing.home_agency(uow).name
     rows = uow.session.execute(

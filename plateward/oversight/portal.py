@@ -2,10 +2,11 @@
 access (U26 transparency; DUP §8, §9, §14).
 
 Nothing here is stored for the portal: the cameras come from the camera registry, the agencies
-from the accounts that can sign in, the subscriptions from the hot-list feeds, the searches and
-refusals from the audit trail (the very entries written when each was allowed or refused), the
-hits from the hits table, the audits, complaints and reports from oversight's own tables, and the
-checkpoint from the signed checkpoints. So the portal cannot drift from what the system did.
+from the sharing agreements in force (the rows and the rule that open search to an outside
+agency's people), the subscriptions from the hot-list feeds, the searches and refusals from the
+audit trail (the very entries written when each was allowed or refused), the hits from the hits
+table, the audits, complaints and reports from oversight's own tables, and the checkpoint from
+the signed checkpoints. So the portal cannot drift from what the system did.
 
 The portal is public: these functions take no actor and return counts and names only — never a
 plate, a read, a person or a location (DUP §8).
@@ -35,10 +36,18 @@ from plateward.sharing import service as sharing
 
 @dataclass(frozen=True)
 class AgencyAccess:
+    """An agency whose people can reach the data today, and on what terms."""
+
     name: str
     ori: str
     home: bool
-    accounts: int
+    accounts: int  # its people's active accounts
+    agreements: tuple[sharing.AgreementTerms, ...] = ()  # in force today (outside agencies)
+    first_access_until: datetime | None = None  # an approved one-case request still open
+
+    @property
+    def agreement_refs(self) -> str:
+        return "; ".join(a.reference for a in self.agreements)
 
 
 @dataclass(frozen=True)
@@ -100,13 +109,30 @@ class Portal:
 
 
 def agencies_with_access(uow: UnitOfWork) -> tuple[AgencyAccess, ...]:
-    """Agencies whose people can sign in today (the sharing capability adds agreements here)."""
+    """The home department, and every outside agency with a sharing agreement in force today or
+    an approved first-access request still open (DUP §10): the same rows and rule that open search
+    to its people (``sharing.service.outside_permissions``). An agency whose agreement is suspended,
+    revoked or expired, or that is no longer eligible, is not listed."""
     holding = accounts.agencies_with_active_accounts(uow)
-    found = [
-        AgencyAccess(a.name, a.ori, a.is_home, holding[a.id])
-        for a in sharing.list_agencies(uow)
-        if a.id in holding
-    ]
+    found = []
+    home_id = sharing.home_agency_id(uow)
+    if home_id is not None:
+        home = sharing.agency_by_id(uow, home_id)
+        found.append(AgencyAccess(home.name, home.ori, True, holding.get(home.id, 0)))
+    for row in sharing.agencies_and_agreements(uow):
+        in_force = tuple(a for a in row.agreements if a.in_force)
+        if not row.eligible or not (in_force or row.open_cases_until):
+            continue
+        found.append(
+            AgencyAccess(
+                row.agency.name,
+                row.agency.ori,
+                False,
+                holding.get(row.agency.id, 0),
+                in_force,
+                row.open_cases_until,
+            )
+        )
     return tuple(sorted(found, key=lambda a: (not a.home, a.name)))
 
 

@@ -1,11 +1,11 @@
-"""Public-records packages: one action assembles what a California public-records request about
-the program asks for; a second person reviews and releases it (both audited).
+"""Public-records packages: one action assembles what a California public-records request about the
+program asks for; a second person reviews and releases it (both audited).
 
-A package holds the agencies with access (and, once the sharing capability keeps them, their
-agreements), the period's counts (searches, hits, blocked requests by category), the policy
-versions in force (the DUP documents and every restriction statement published), and the audit
-trail's accesses of the period as CSV with plates hashed and officers pseudonymized for this
-release only.
+A package holds the agencies with access and their agreements in force (references, scopes,
+dates) and every agreement in force at some time in the period, the period's counts (searches,
+hits, blocked requests by category), the policy versions in force (the DUP documents and every
+restriction statement published), and the audit trail's accesses of the period as CSV with
+plates hashed and officers pseudonymized for this release only.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from plateward.oversight.audits import REQUEST_ACTIONS
 from plateward.oversight.models import RecordsPackage
 from plateward.oversight.portal import agencies_with_access, searches_and_refusals
 from plateward.oversight.portal_rules import block_tally
+from plateward.sharing import service as sharing
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,25 @@ def _trail(uow: UnitOfWork, start: datetime, end: datetime) -> list[rules.TrailR
     ]
 
 
+def _agreements(uow: UnitOfWork, first: date, last: date) -> list[dict[str, object]]:
+    return [
+        {
+            "agency": row.agency.name,
+            "ori": row.agency.ori,
+            "reference": g.reference,
+            "status_today": g.status,
+            "scopes": list(g.scopes),
+            "effective_on": g.effective_on.isoformat(),
+            "expires_on": g.expires_on.isoformat(),
+        }
+        for row in sharing.agencies_and_agreements(uow, first, last)
+        for g in row.agreements
+    ]
+
+
 def assemble(uow: UnitOfWork, actor: Actor, request_ref: str, start: str, end: str) -> PackageView:
     """One action: everything the request asks for, for the period, ready for review."""
-    authorize(uow, actor, Permission.RECORDS_RELEASE)
+    authorize(uow, actor, Permission.RECORDS_ASSEMBLE)
     ref = rules.request_ref(request_ref)
     first, last = rules.period(start, end)
     zone = ZoneInfo(uow.settings.timezone)
@@ -121,9 +138,28 @@ def assemble(uow: UnitOfWork, actor: Actor, request_ref: str, start: str, end: s
         "request": ref,
         "period": [first.isoformat(), last.isoformat()],
         "agencies_with_access": [
-            {"name": a.name, "ori": a.ori, "active_accounts": a.accounts, "agreement": None}
+            {
+                "name": a.name,
+                "ori": a.ori,
+                "home": a.home,
+                "active_accounts": a.accounts,
+                "agreements": [
+                    {
+                        "reference": g.reference,
+                        "scopes": list(g.scopes),
+                        "effective_on": g.effective_on.isoformat(),
+                        "expires_on": g.expires_on.isoformat(),
+                    }
+                    for g in a.agreements
+                ],
+                "first_access_until": (
+                    a.first_access_until.isoformat() if a.first_access_until else None
+                ),
+            }
             for a in agencies_with_access(uow)
         ],
+        # Every signed agreement in force at any time in the period, whatever its state today.
+        "agreements_in_period": _agreements(uow, first, last),
         "counts": {
             "searches": searches,
             "hits": sum(hotlists.hit_counts_by_camera(uow, since, until).values()),
@@ -169,13 +205,13 @@ def _find(uow: UnitOfWork, package_id: int) -> RecordsPackage:
 
 
 def packages(uow: UnitOfWork, actor: Actor) -> list[PackageView]:
-    authorize(uow, actor, Permission.RECORDS_RELEASE)
+    authorize(uow, actor, Permission.RECORDS_ASSEMBLE)
     rows = uow.session.scalars(select(RecordsPackage).order_by(RecordsPackage.id.desc()))
     return [_view(p) for p in rows]
 
 
 def package(uow: UnitOfWork, actor: Actor, package_id: int) -> PackageView:
-    authorize(uow, actor, Permission.RECORDS_RELEASE)
+    authorize(uow, actor, Permission.RECORDS_ASSEMBLE)
     return _view(_find(uow, package_id))
 
 
@@ -217,7 +253,7 @@ def release(uow: UnitOfWork, actor: Actor, package_id: int) -> PackageView:
 
 def archive(uow: UnitOfWork, actor: Actor, package_id: int) -> tuple[str, bytes]:
     """The package as a ZIP (contents.json, audit.csv), for review or, once released, to send."""
-    authorize(uow, actor, Permission.RECORDS_RELEASE)
+    authorize(uow, actor, Permission.RECORDS_ASSEMBLE)
     found = _find(uow, package_id)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive_file:

@@ -14,8 +14,11 @@ from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-Clerk = Annotated[SessionState, Depends(person_with(Permission.RECORDS_RELEASE))]
-ClerkForm = Annotated[SessionState, Depends(form_by_person_with(Permission.RECORDS_RELEASE))]
+# A records clerk (or an administrator, the DPO) assembles and reviews; a second person holding
+# records:release releases.
+Clerk = Annotated[SessionState, Depends(person_with(Permission.RECORDS_ASSEMBLE))]
+ClerkForm = Annotated[SessionState, Depends(form_by_person_with(Permission.RECORDS_ASSEMBLE))]
+Releaser = Annotated[SessionState, Depends(form_by_person_with(Permission.RECORDS_RELEASE))]
 
 
 @router.get("/records", response_class=HTMLResponse)
@@ -43,12 +46,15 @@ def assemble(
 
 @router.get("/records/{package_id}", response_class=HTMLResponse)
 def package_page(request: Request, uow: UowDep, state: Clerk, package_id: int) -> Response:
-    context = {"package": records.package(uow, state.actor, package_id)}
+    context = {
+        "package": records.package(uow, state.actor, package_id),
+        "may_release": Permission.RECORDS_RELEASE in state.actor.permissions,
+    }
     return render(request, state, "oversight/records_package.html", context)
 
 
 @router.post("/records/{package_id}/release")
-def release(uow: UowDep, state: ClerkForm, package_id: int) -> Response:
+def release(uow: UowDep, state: Releaser, package_id: int) -> Response:
     records.release(uow, state.actor, package_id)
     return RedirectResponse(f"/records/{package_id}", status_code=303)
 

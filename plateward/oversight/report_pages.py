@@ -3,13 +3,17 @@ published public version on the portal (DUP §14, §8)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plateward.accounts.sessions import SessionState
+from plateward.core.errors import NotFound
 from plateward.core.permissions import Permission
 from plateward.oversight import annual, annual_render
 from plateward.oversight import annual_rules as rules
@@ -112,21 +116,49 @@ def _file(
     return Response(annual_render.pdf(page), media_type="application/pdf", headers=disposition)
 
 
-@router.get("/reports/{year}/reads.csv")
-def aggregate_reads(uow: UowDep, state: Aggregates, year: int) -> Response:
+def _table(name: str, fmt: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Response:
+    """The DPO's aggregate data as CSV or JSON (one object per row); no plate column exists."""
+    disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if fmt == "json":
+        body = json.dumps(
+            [dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=1
+        )
+        return Response(body, media_type="application/json", headers=disposition)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=disposition)
+
+
+def _format(fmt: str) -> None:
+    if fmt not in ("csv", "json"):
+        raise NotFound("Formats: csv, json.")
+
+
+@router.get("/reports/{year}/reads.{fmt}")
+def aggregate_reads(uow: UowDep, state: Aggregates, year: int, fmt: str) -> Response:
+    """Each read still kept: time, camera, latitude, longitude, hit flag (DUP §14.3.a.ii)."""
+    _format(fmt)
     rows = annual.aggregate_reads(uow, state.actor, year)
-    lines = ["captured_at,camera,latitude,longitude,hit"]
-    lines += [
-        f"{r.captured_at.isoformat()},{r.camera},{'' if r.latitude is None else r.latitude},"
-        f"{'' if r.longitude is None else r.longitude},{int(r.hit)}"
+    columns = ("captured_at", "camera", "latitude", "longitude", "hit")
+    table = [
+        (r.captured_at.isoformat(), r.camera, r.latitude, r.longitude, int(r.hit)) for r in rows
+    ]
+    return _table(f"reads-by-location-{year}", fmt, columns, table)
+
+
+@router.get("/reports/{year}/locations.{fmt}")
+def location_days(uow: UowDep, state: Aggregates, year: int, fmt: str) -> Response:
+    """Reads and hits per camera and day with latitude and longitude, the whole year (purged
+    days from the daily aggregates)."""
+    _format(fmt)
+    rows = annual.location_days(uow, state.actor, year)
+    table = [
+        (r.day.isoformat(), r.camera, r.latitude, r.longitude, r.reads, r.hits, r.source)
         for r in rows
     ]
-    name = f"reads-by-location-{year}.csv"
-    return Response(
-        "\r\n".join(lines) + "\r\n",
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _table(f"reads-and-hits-by-location-{year}", fmt, annual.LOCATION_DAY_COLUMNS, table)
 
 
 # --- the public version, on the portal ------------------------------------------------------------

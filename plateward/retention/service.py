@@ -170,3 +170,23 @@ def counted_reads_by_day(uow: UnitOfWork) -> dict[date, int]:
     """Reads per day as the aggregates know them (for the storage chart)."""
     query = select(DayCount.day, func.sum(DayCount.reads)).group_by(DayCount.day)
     return {day: int(n or 0) for day, n in uow.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class FinalCount:
+    day: date
+    camera_id: int
+    reads: int
+    hits: int
+
+
+def final_day_counts(uow: UnitOfWork, first: date, last: date) -> list[FinalCount]:
+    """The final daily counts (their day's raw reads purged) between two days, inclusive, per
+    camera: what reports such as the annual one take for the days no read is left of. No actor:
+    the caller authorizes and audits its own report (figures, never plates)."""
+    rows = uow.session.scalars(
+        select(DayCount).where(
+            DayCount.day >= first, DayCount.day <= last, DayCount.final.is_(True)
+        )
+    )
+    return [FinalCount(r.day, r.camera_id, r.reads, r.hits) for r in rows]

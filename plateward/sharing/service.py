@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -256,3 +257,83 @@ def registry(uow: UnitOfWork, actor: Actor) -> list[RegistryRow]:
         why_not = rules.ineligibility(facts(agency))
         rows.append(RegistryRow(agency, why_not is None, why_not))
     return rows
+
+
+# --- for oversight (issue 18): who holds access, from the rows that enforce it --------------------
+
+
+@dataclass(frozen=True)
+class AgreementTerms:
+    """One agreement as the public, the annual report and a records package see it."""
+
+    reference: str
+    status: str
+    effective_on: date
+    expires_on: date
+    scopes: tuple[str, ...]
+    in_force: bool  # today, by the very rule that opens search to the agency's people
+
+
+@dataclass(frozen=True)
+class AgencyAgreements:
+    agency: AgencyView
+    eligible: bool
+    agreements: tuple[AgreementTerms, ...]
+    open_cases_until: datetime | None  # latest end of an approved first-access request still open
+
+
+def agencies_and_agreements(
+    uow: UnitOfWork, first: date | None = None, last: date | None = None
+) -> list[AgencyAgreements]:
+    """Each outside agency with its signed agreements (drafts are not agreements yet), and
+    whether each is in force today (``AgreementFacts.in_force``, the test ``outside_permissions``
+    applies), and its approved first-access requests still open. With ``first``/``last``, only
+    agreements whose dates overlap that span. Figures and references only: no person, no data."""
+    today = uow.now().date()
+    now = uow.now()
+    open_until: dict[int, datetime] = {}
+    for agency_id, until in uow.session.execute(
+        select(AccessRequest.agency_id, AccessRequest.open_until).where(
+            AccessRequest.state == rules.RequestState.APPROVED, AccessRequest.open_until > now
+        )
+    ):
+        if until is not None and (agency_id not in open_until or until > open_until[agency_id]):
+            open_until[agency_id] = until
+    found = []
+    for agency in uow.session.scalars(select(Agency).order_by(Agency.name)):
+        if agency.is_home:
+            continue
+        terms = []
+        rows = uow.session.scalars(
+            select(SharingAgreement)
+            .where(
+                SharingAgreement.agency_id == agency.id,
+                SharingAgreement.status != rules.AgreementStatus.DRAFT,
+            )
+            .order_by(SharingAgreement.effective_on, SharingAgreement.id)
+        )
+        for a in rows:
+            if first is not None and a.expires_on < first:
+                continue
+            if last is not None and a.effective_on > last:
+                continue
+            known = agreement_facts(a)
+            terms.append(
+                AgreementTerms(
+                    a.reference,
+                    a.status,
+                    a.effective_on,
+                    a.expires_on,
+                    tuple(sorted(s.value for s in known.scopes)),
+                    known.in_force(today),
+                )
+            )
+        found.append(
+            AgencyAgreements(
+                _view(agency),
+                rules.eligible(facts(agency)),
+                tuple(terms),
+                open_until.get(agency.id),
+            )
+        )
+    return found

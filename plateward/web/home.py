@@ -250,6 +250,17 @@ FEATURES: tuple[Feature, ...] = (
         in_menu=True,
     ),
     Feature(
+        Permission.COMPLIANCE_REPORT,
+        "Quarterly compliance audit",
+        "/audits/compliance",
+        "Run the quarterly compliance report of internal and external access for the City's IT "
+        "department: accesses and refusals by agency, action and outcome, from the audit trail, "
+        "with its CSV (DUP §9, 2026 update). No plate data is shown.",
+        "Run the compliance report",
+        in_menu=True,
+        unless=Permission.AUDITS_RUN,  # the audit unit reaches it from its audits page
+    ),
+    Feature(
         Permission.REPORTS_MANAGE,
         "Annual report",
         "/reports",
@@ -268,7 +279,7 @@ FEATURES: tuple[Feature, ...] = (
         "Keep the incident register",
     ),
     Feature(
-        Permission.RECORDS_RELEASE,
+        Permission.RECORDS_ASSEMBLE,
         "Public records",
         "/records",
         "Assemble a public-records package in one action (agencies, counts, policy versions, the "

@@ -381,6 +381,8 @@ def test_demo_people_cover_every_role_once() -> None:
             "command",
             "auditor",
             "privacy_officer",
+            "records_clerk",
+            "it_auditor",
             "external_agency",
         }
     )
@@ -389,6 +391,8 @@ def test_demo_people_cover_every_role_once() -> None:
     assert "Crime Data Intelligence Center" not in people["auditor"].unit
     assert people["privacy_officer"].badge is None
     assert people["privacy_officer"].username == "dpo"
+    assert (people["records_clerk"].username, people["it_auditor"].username) == ("clerk", "itaudit")
+    assert "Crime Data Intelligence Center" not in people["it_auditor"].unit
     external = people["external_agency"]
     assert external.agency_ori != HOME_AGENCY_ORI
     assert external.agency_ori in {a.ori for a in AGENCIES if a.kind == "county"}

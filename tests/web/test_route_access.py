@@ -223,7 +223,7 @@ ACCESS |= {
     ("POST", "/audits/samples"): AUDITORS,
     ("GET", "/audits/samples/{sample_id}"): AUDITORS,
     ("POST", "/audits/findings/{item_id}"): AUDITORS,
-    ("GET", "/audits/compliance"): AUDITORS,
+    ("GET", "/audits/compliance"): AUDITORS,  # compliance:report (and the City IT auditor)
     ("GET", "/audits/compliance.csv"): AUDITORS,
     ("GET", "/audits/immigration"): AUDITORS,
     ("GET", "/audit/trail.jsonl"): AUDITORS,  # audit:export
@@ -231,10 +231,10 @@ ACCESS |= {
     ("POST", "/incidents"): ADMINS,
     ("GET", "/incidents/{incident_id}"): ADMINS,
     ("POST", "/incidents/{incident_id}/steps"): ADMINS,
-    ("GET", "/records"): ADMINS,  # records:release (and the DPO)
+    ("GET", "/records"): ADMINS,  # records:assemble (and the DPO, the records clerk)
     ("POST", "/records"): ADMINS,
     ("GET", "/records/{package_id}"): ADMINS,
-    ("POST", "/records/{package_id}/release"): ADMINS,
+    ("POST", "/records/{package_id}/release"): ADMINS,  # records:release (and the DPO)
     ("GET", "/records/{package_id}/package.zip"): ADMINS,
     ("GET", "/reports"): frozenset(),
     ("POST", "/reports/{year}"): frozenset(),
@@ -242,7 +242,8 @@ ACCESS |= {
     ("POST", "/reports/{year}/extension"): frozenset(),
     ("POST", "/reports/{year}/publish"): frozenset(),
     ("GET", "/reports/{year}/report.{fmt}"): frozenset(),
-    ("GET", "/reports/{year}/reads.csv"): frozenset(),
+    ("GET", "/reports/{year}/reads.{fmt}"): frozenset(),  # reports:aggregates (the DPO)
+    ("GET", "/reports/{year}/locations.{fmt}"): frozenset(),
     # a report not published answers 404 to everyone: a visitor is not refused, so no caller is
     # "allowed" only in the sense of a page; checked in tests/oversight/test_annual_report.py
     ("GET", "/transparency/reports/{year}"): EVERYONE,
