@@ -5,13 +5,16 @@ ingest throughput while the retention purge runs.
 
 It works in its own schema (``plateward_bench_purge``: dropped and re-created, dropped again at
 the end). Three expired capture days are filled with N reads each, server-side
-(``INSERT … SELECT … FROM generate_series``, the same columns and indexes as ingest writes):
+(``INSERT … SELECT … FROM generate_series``, the same columns and indexes as ingest writes),
+then a ``CHECKPOINT`` writes and syncs their pages, as a day's are long before it expires; both
+paths start from that state:
 
 1. **DELETE**: the second day's reads removed with ``DELETE FROM reads WHERE captured_at in the
    day`` (``reads.storage.delete_day_rows_by_delete``), committed, then the ``VACUUM`` of that
    partition that gives the space back (a DELETE only marks rows dead; their index entries stay);
 2. **drop**: the first day removed by ``reads.service.purge_day`` (detach + drop the partition),
-   committed. ``ratio = (delete_s + vacuum_s) / drop_s`` (target ≥ 100);
+   committed (``drop_commit_s``: the commit, where PostgreSQL removes the partition's files).
+   ``ratio = (delete_s + vacuum_s) / drop_s`` (target ≥ 100);
    ``ratio_delete_only = delete_s / drop_s`` leaves the VACUUM out;
 3. **ingest during the purge**: ``--ingest-reads`` fresh reads go through ``reads.ingest`` in
    batches, first alone (baseline), then while ``retention.purge.purge`` removes the third day
@@ -124,6 +127,19 @@ def _fill(db: Database, day: date, n: int) -> float:
     return time.perf_counter() - started
 
 
+def _settle(conninfo: str) -> float:
+    """A CHECKPOINT: the filled days' pages written and synced, as a day is when it expires.
+
+    A day is purged 30 days after its capture, long after checkpoints (every few minutes) have
+    written its pages to disk. Without this, the bench would drop and delete files whose pages
+    the kernel is still writing back from the fill, and each path's time would measure that
+    writeback (a truncate waits for pages in flight). Both paths start from this same state."""
+    started = time.perf_counter()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+    return time.perf_counter() - started
+
+
 def _timed_delete(db: Database, conninfo: str, day: date) -> tuple[int, float, float]:
     """(rows deleted, DELETE seconds, VACUUM seconds): a DELETE leaves dead rows and index
     entries behind; the space comes back only with the VACUUM a real purge would need."""
@@ -138,14 +154,18 @@ def _timed_delete(db: Database, conninfo: str, day: date) -> tuple[int, float, f
     return removed, deleted_s, time.perf_counter() - started
 
 
-def _timed_drop(db: Database, day: date) -> tuple[int, float]:
+def _timed_drop(db: Database, day: date) -> tuple[int, float, float]:
+    """(reads dropped, seconds in all, of which the commit): the detach and the drop are catalog
+    changes; the commit is where PostgreSQL removes the partition's files."""
     with db.unit_of_work() as uow:
         counted = reads.day_counts_by_camera(uow, day)  # not timed: the purge counts beforehand
     started = time.perf_counter()
     with db.unit_of_work() as uow:
         reads.purge_day(uow, day)
+        committing = time.perf_counter()
         uow.commit()
-    return sum(counted.values()), time.perf_counter() - started
+    ended = time.perf_counter()
+    return sum(counted.values()), ended - started, ended - committing
 
 
 def _ingest(db: Database, batches: list[list[RawRow]]) -> tuple[int, float, float]:
@@ -214,8 +234,9 @@ def main(
             reads.prepare_partitions(uow)
             uow.commit()
         fill_s = sum(_fill(db, d, reads_count) for d in (first, second, third))
+        fill_s += _settle(conninfo)
         deleted, delete_s, vacuum_s = _timed_delete(db, conninfo, second)
-        dropped, drop_s = _timed_drop(db, first)
+        dropped, drop_s, drop_commit_s = _timed_drop(db, first)
         _ingest(db, _batches(batch, batch, seed=10))  # warm-up: first-use costs, not timed
         alone = _ingest(db, _batches(ingest_reads, batch, seed=11))
         during, purge_s, report = _ingest_during_purge(db, _batches(ingest_reads, batch, seed=12))
@@ -230,7 +251,12 @@ def main(
         table.add_column(column)
     table.add_row("fill (3 days)", f"{3 * reads_count:,}", f"{fill_s:.2f}", "excluded")
     table.add_row("DELETE one day", f"{deleted:,}", f"{delete_s:.3f}", f"+ VACUUM {vacuum_s:.3f}s")
-    table.add_row("partition drop", f"{dropped:,}", f"{drop_s:.4f}", f"ratio {ratio:,.0f}x")
+    table.add_row(
+        "partition drop",
+        f"{dropped:,}",
+        f"{drop_s:.4f}",
+        f"ratio {ratio:,.0f}x; commit {drop_commit_s:.4f}s",
+    )
     table.add_row(
         "ingest alone",
         f"{alone[0]:,}",
@@ -254,6 +280,7 @@ def main(
                 "delete_s": round(delete_s, 4),
                 "vacuum_s": round(vacuum_s, 4),
                 "drop_s": round(drop_s, 5),
+                "drop_commit_s": round(drop_commit_s, 5),
                 "ratio": round(ratio, 1) if ratio else None,
                 "ratio_delete_only": round(delete_only, 1) if delete_only else None,
                 "purge_service_s": round(purge_s, 3),
