@@ -152,6 +152,9 @@ ACCESS |= {
     ("GET", "/admin/hotlists"): ADMINS,
     ("POST", "/admin/hotlists/feeds"): ADMINS,
     ("POST", "/admin/hotlists/feeds/{feed_id}/enabled"): ADMINS,
+    ("POST", "/admin/hotlists/notices"): ADMINS,
+    ("GET", "/api/v1/capture-notices"): ADMINS,
+    ("POST", "/api/v1/capture-notices"): ADMINS,
     ("POST", "/api/v1/hotlist-entries"): PROPOSERS,
     ("GET", "/api/v1/alerts"): frozenset({OFFICER}),
     # Historical hits (issue 14): the entry's author, who also holds reads:search
