@@ -276,7 +276,10 @@ def commercial_requester(text: Normalized) -> bool:
     if find_phrases(text, REPORT_ONLY):
         return False
     handoffs = find_phrases(text, _HANDOFF)
-    return any(_near(handoffs, s, e) for s, e in find_phrases(text, _COMMERCIAL_IN_TEXT))
+    return any(
+        _near(handoffs, s, e) and not _not_a_requester(text, s, e)
+        for s, e in find_phrases(text, _COMMERCIAL_IN_TEXT)
+    )
 
 
 _PARTIES = {Party.FEDERAL: Beneficiary.FEDERAL, Party.OUT_OF_STATE: Beneficiary.OUT_OF_STATE}

@@ -130,6 +130,7 @@ M without ~2 legal status|without status|no legal status|sin estatus|notice to a
 M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
 A immigration and customs|enforcement and removal|la migra|migra|patrulla fronteriza
+A 630 sansome|sansome field office
 A agentes de inmigracion|oficiales de inmigracion|immigration service*
 I still in ~2 country|in this country|in our country|supposed ~2 be ~1 in/here ~2 country
 I out of the/this country
@@ -164,6 +165,7 @@ I out of state for|across state lines|another state for|otro estado para|el proc
 I to reno/nevada/oregon/arizona/vegas/portland/phoenix ~3 for the/a/her/an
 I what she did with the pregnancy|still pregnant|no longer pregnant
 I to terminate|out of state to|para terminar|interrumpir|fuera del estado para
+I self managed|self manage|self managing|self induced|self induce|induced her own|induce her own
 M pastilla* abortiva*|salud reproductiva|medication abortion|dobbs|roe v wade
 C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortion doctor*
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic

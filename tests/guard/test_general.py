@@ -67,6 +67,17 @@ def test_removal_euphemisms_behind_a_crime_are_caught(justification: str) -> Non
     assert _check(justification, "PC 470").decision is not Decision.ALLOW
 
 
+def test_a_self_managed_procedure_behind_a_homicide_code_is_caught() -> None:
+    justification = "Looking at whether she self-managed; her car's reads near pharmacies."
+    assert _check(justification, "PC 187").decision is not Decision.ALLOW
+
+
+def test_a_private_party_that_is_the_victim_is_no_requester() -> None:
+    justification = "Tow yard burglary; the victim is a bail bondsman; need the thief's reads."
+    verdict = _check(justification, "PC 459")
+    assert "commercial.requester" not in verdict.rules
+
+
 @pytest.mark.parametrize(
     ("category", "crime_type", "justification"),
     [
