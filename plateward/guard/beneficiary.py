@@ -235,7 +235,7 @@ def check_beneficiary(
                 f"a search for an agency outside California is a proxy search ({CLAUSE})",
             )
     private = any(r.party is Party.PRIVATE for r in named) and not find_phrases(
-        justification, _REPORT_ONLY
+        justification, REPORT_ONLY
     )
     if private or commercial_requester(justification):
         findings.add(
@@ -266,17 +266,20 @@ _COMMERCIAL_IN_TEXT = PhraseIndex(
     )
 )
 # What a police report hands to an insurer anyway: the report number, not the data.
-_REPORT_ONLY = PhraseIndex(
+REPORT_ONLY = PhraseIndex(
     parse_phrases("report number|case number|police report|numero de reporte")
 )
 
 
 def commercial_requester(text: Normalized) -> bool:
     """A private party named next to a hand-off as who the search is for."""
-    if find_phrases(text, _REPORT_ONLY):
+    if find_phrases(text, REPORT_ONLY):
         return False
     handoffs = find_phrases(text, _HANDOFF)
-    return any(_near(handoffs, s, e) for s, e in find_phrases(text, _COMMERCIAL_IN_TEXT))
+    return any(
+        _near(handoffs, s, e) and not _not_a_requester(text, s, e)
+        for s, e in find_phrases(text, _COMMERCIAL_IN_TEXT)
+    )
 
 
 _PARTIES = {Party.FEDERAL: Beneficiary.FEDERAL, Party.OUT_OF_STATE: Beneficiary.OUT_OF_STATE}
@@ -318,9 +321,18 @@ def _not_a_requester(text: Normalized, start: int, end: int) -> bool:
         return True
     if set(words[max(0, start - 4) : start]) & _VICTIM_BEFORE:
         return True  # "the victim is a Reno officer", "owner is an FBI analyst"
+    by = [i for i in range(max(0, start - 2), start) if words[i] == "by"]
+    if by and set(words[max(0, by[0] - 4) : by[0]]) & _ACTED_ON:
+        return True  # "recovered in Reno by Reno PD", "arrested by the Marshals": not who asks
     return bool(set(words[max(0, start - 5) : start]) & _NEGATIONS)
 
 
+# An agency that found, stopped or arrested someone or something acted in the case; it did not
+# ask for the search.
+_ACTED_ON = word_set(
+    "recovered found located stopped arrested impounded towed cited booked seized detained "
+    "apprehended captured recuperado encontrado arrestado detenido"
+)
 # Before a place, these make it where someone went, not who asks ("fled toward Reno").
 _DESTINATION = word_set("to toward towards into fled heading headed from via through across")
 _AGENCY_LINKS = word_set("in at from of with de del en")

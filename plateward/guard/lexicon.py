@@ -123,13 +123,14 @@ M ina 212|ina 237|ina section|287 g|secure communities|i 247|i 247a|i 200|i 205
 M sin papeles|sin documentos|estatus migratorio|situacion migratoria|estado migratorio
 M status migratorio|calidad migratoria|entrada ilegal|estancia ilegal|visa vencida|migratori*
 M ilegales|papeles de inmigracion|lawful presence|legal presence|country of origin|nationality
-M work permit|work authorization|without/no/lacks/lacking ~1 papers
+M work permit|work authorization|without/no/lacks/lacking ~1 papers|w o ~1 papers|wo ~1 papers
 M has/have/had/carry/carries ~2 papers|not a citizen|not a us citizen|no es ciudadano
 M if/whether ~3 is/are/was legal/illegal|is/are here illegally|esta/estan ~1 ilegal*
 M without ~2 legal status|without status|no legal status|sin estatus|notice to appear|removal case*
 M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
 A immigration and customs|enforcement and removal|la migra|migra|patrulla fronteriza
+A 630 sansome|sansome field office
 A agentes de inmigracion|oficiales de inmigracion|immigration service*
 I still in ~2 country|in this country|in our country|supposed ~2 be ~1 in/here ~2 country
 I out of the/this country
@@ -139,6 +140,11 @@ I the right people|take care of it|take care of him|take care of them
 I belongs/belong ~2 here|no business being here|where he came from|where she came from
 I en este pais|en el pais|fuera del pais|sus papeles|de vuelta a su pais|regresar a su pais
 I authorized to work|allowed to work|work legally|permiso de trabajo|autorizado* para trabajar
+I removal packet*|removal paperwork|removal file*|removal process|removal hearing
+I flagged for removal|marked for removal|removed from the country|removed from the us
+I his removal|her removal|their removal|get ~2 deported|sent back where|shipped back
+I ordered ~2 removed|orden ~2 remocion|remocion|decides if he/she stays|decide if he/she stays
+I whether he/she stays|get to stay|allowed to stay|crossed over ~4 papers
 C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented
 C indocumentad*|green card|visa|asylum|asilo|refugee*|refugiad*|noncitizen*|non citizen*
 C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing|immigration court
@@ -159,6 +165,7 @@ I out of state for|across state lines|another state for|otro estado para|el proc
 I to reno/nevada/oregon/arizona/vegas/portland/phoenix ~3 for the/a/her/an
 I what she did with the pregnancy|still pregnant|no longer pregnant
 I to terminate|out of state to|para terminar|interrumpir|fuera del estado para
+I self managed|self manage|self managing|self induced|self induce|induced her own|induce her own
 M pastilla* abortiva*|salud reproductiva|medication abortion|dobbs|roe v wade
 C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortion doctor*
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
@@ -176,6 +183,8 @@ C political party|party meeting*|union meeting*|union hall|union member*|union o
 C labor union*|labour union*|trade union*|union rep*|sindicat*|reunion politica|reunion sindical
 C church*|iglesia*|mosque*|mezquita*|masjid|synagogue*|sinagoga*|temple|temples|templo*
 C gurdwara*|chapel*|capilla*|cathedral*|catedral*|parish*|parroquia*|congregation*
+C islamic center*|islamic centre*|islamic society|jewish community center*|jcc|kingdom hall*
+C meetinghouse*|meeting house*|monastery|monasteries|convent|convents|ashram|shrine|pagoda|mandir
 C congregant*|parishioner*|feligres*|worship*|worshipper*|worshiper*|culto|misa|sunday mass
 C friday prayer*|prayer service*|religious service*|church service*|religious*|religion
 C journalist*|periodista*|reporter*|reportero*|the press|members of the press|press pass
@@ -185,6 +194,7 @@ C dissident*|demonstrat*|attendee*|asistentes|attendance|jummah|jumma|juma|salat
 C shabbat|sabbath|yom kippur|rosh hashanah|passover|seder|ramadan|eid|diwali|vespers
 C bible study|sunday service*|prayer*|rezo*|oracion*|sanctuary|santuario|services at
 C newsroom|editor*|blogger*|podcaster*|press conference|council meeting*|school board meeting*
+C photojournalist*|press photographer*|freelance photographer*
 C city council|public comment|speaking at|speak at|meeting of the|organizing meeting*
 """,
     GuardClass.OUTSIDE_PUBLIC_VIEW: """
@@ -208,6 +218,7 @@ I lets us pull|let us pull|gave us access to their ~2 camera*|their private came
 I camera* inside the|security camera inside|camaras privadas|camara privada
 I indoor camera*|interior camera*|private footage|private camera*|camaras interiores
 I dentro del estacionamiento|estacionamiento cerrado|sin orden|without a warrant
+I badge us in|badges us in|fob access|key card access|let us in ~3 lot/garage/gate|underground lot
 """,
     GuardClass.COMMERCIAL: """
 M sell the data|sell data|selling data|sale of data|sell the reads|sell reads|sell alpr
@@ -230,6 +241,12 @@ I dealer wants
 I get the car back for|recover the car for|for our client|for the client|for my client
 I financiera|dejo de pagar|dejado de pagar|recuperar el carro|recuperar el vehiculo|pagos atrasados
 I el banco quiere|prestamista|la agencia de autos|stopped paying|stopped making payments
+I for their lawsuit|for the lawsuit|for his lawsuit|for her lawsuit|civil suit|civil lawsuit
+I civil claim|civil action|small claims|their lawsuit
+I dues|unpaid balance|unpaid rent|back rent
+I owes ~3 money|owes ~2 rent|past due|demanda civil|su demanda|renta atrasada
+I kick back|kickback*|a cut of|cut per|per tow|daily feed|bulk feed|feed of|buy them cheap
+I billing cycle|payments behind|fleet plates|overdue rental|days overdue
 C client*|vendor*|business owner*|store owner*|mall owner*|company wants|company asks
 """,
     GuardClass.PERSONAL: """
@@ -249,6 +266,8 @@ I something personal|as a favor|a favor
 I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for myself
 I celebrity|famous|influencer|date with|went out with|checking up on
 I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad
+I app match|dating match|who she says she is|who he says he is
+I old roommate|college roommate|my old|my kitchen|my remodel|my contractor|my landlord s
 """,
 }
 

@@ -91,6 +91,7 @@ milwaukee|indianapolis|charlotte|raleigh|honolulu|anchorage|washoe|clark county|
 king county|harris county|cook county|miami dade|guadalajara|jalisco|monterrey|nuevo leon
 michoacan|sinaloa|culiacan|mexico city|cdmx|oaxaca|puebla|juarez|chihuahua|sonora|hermosillo
 ensenada|mexicali|rosarito|guerrero|osp|nhp|azdps|txdps|nvhp|wsp|isp|ohp|nmsp
+navajo|navajo nation|tohono o odham|hopi|bia|bureau of indian affairs
 """
 _OUT_OF_STATE = PhraseIndex(parse_phrases(_OTHER_STATES))
 _STATE_CODES = word_set(
@@ -114,6 +115,11 @@ _PRIVATE = PhraseIndex(
     cnn|msnbc|reuters|associated press|new york times|washington post|la times|los angeles times
     san jose spotlight|sfgate|kpix|kgo|abc7|nbc bay area|the chronicle|the mercury|the post
     their client|his client|her client|client|family attorney|data broker*|vendor
+    law firm*|law office*|legal team|civil attorney*|plaintiff*|personal injury|paralegal*
+    process server*|skip tracer*|security contractor*|contractor*|gym|gym chain|fitness club
+    creditor*|lienholder*|lien holder*|title company|property management|management company
+    apartment complex|hoa|homeowners association|tenant screening|bufete|despacho de abogados
+    corporate security|retailer*|franchise
     """
     )
 )
@@ -150,7 +156,7 @@ _LAW_ENFORCEMENT = word_set(
     "officer officers investigator investigators prosecutor da agency department dps patrol "
     "bureau task force unit division squad crimes policia fiscalia fiscal agente agentes "
     "sergeant partner partners contact liaison guys tfo metro marshal office ranger rangers "
-    "ag attorney general"
+    "ag attorney general det dets sgt lt ofc dep cpl inv"
 )
 
 # Verbs that move the data to someone; the party follows "to", "with", "a", "al".
@@ -199,7 +205,11 @@ _BY = PhraseIndex(
     parse_phrases(
         "requested by|request of|at the request of|asked by|on behalf of|on their behalf|"
         "de parte de|a peticion de|a solicitud de|call from|a call from|request from|"
-        "email from|text from|requested through|request through"
+        "email from|text from|requested through|request through|request is from|"
+        "request came from|request comes from|requests come from|request is coming from|"
+        "actual request|real request|actually for|really for|ultimately for|pass through for|"
+        "passthrough for|fronting for|front for|proxy for|middleman for|go between for|"
+        "en realidad para|realmente para"
     )
 )
 _FOR = word_set("for para")
@@ -244,7 +254,8 @@ def _clauses(text: str) -> list[str]:
     return _CLAUSES.split(_FULL_STOP.sub(stop, text))
 
 
-def recipients(justification: str | None) -> list[Recipient]:
+@lru_cache(maxsize=256)
+def recipients(justification: str | None) -> tuple[Recipient, ...]:
     """The parties the justification names as who asks for, receives or benefits from the
     search (see the module docstring), in order."""
     found: list[Recipient] = []
@@ -272,7 +283,7 @@ def recipients(justification: str | None) -> list[Recipient]:
             party = classify(text, 0, len(text.words), bare_place=False)
             if party is not None:
                 last = Recipient(party, Role.REQUESTER, text.words)
-    return found
+    return tuple(found)
 
 
 def _named_before(text: Normalized, at: int) -> Recipient | None:
@@ -315,6 +326,15 @@ class _Clause:
         words, start = self.words, at
         while start > 0 and at - start < _PHRASE_BEFORE and words[start - 1] not in _CUT:
             start -= 1
+        # "the victim's civil attorney wants", "victim business's security contractor asked":
+        # whoever speaks for the victim or the suspect is the party, after the possessive.
+        owned = [
+            i + 1
+            for i in range(start, at)
+            if words[i] == "s" and set(words[max(start, i - 2) : i]) & _VICTIM_OR_SUSPECT
+        ]
+        if owned and owned[-1] < at:
+            start = owned[-1]
         if any(w in _VICTIM_OR_SUSPECT for w in words[start:at]):
             return at, at
         # "Stolen car. USBP agent asked": the party is after the car.
@@ -450,12 +470,14 @@ def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Par
 
 _WEAK_PRIVATE = word_set(
     "investigator private attorney client news insurance enterprise progressive farmers budget "
-    "hr abc cbs fox nbc"
+    "hr abc cbs fox nbc contractor contractors plaintiff plaintiffs retailer retailers "
+    "franchise"
 )
 _PRIVATE_MARKERS = word_set(
     "private eye firm company companies agency hired family families landlord landlord s "
     "employer employer s mall insurance adjuster siu investigator claim claims news producer "
-    "reporter station loss prevention manager bay area their his her client hr rental"
+    "reporter station loss prevention manager bay area their his her client hr rental "
+    "security civil lawsuit law firm business s"
 )
 
 
@@ -482,12 +504,16 @@ def _state_agency(words: tuple[str, ...], i: int, end: int, acronym: bool) -> bo
     return len(word) in (4, 5) and word[:2] in _STATE_CODES and word[2:] in _STATE_AGENCIES
 
 
+# Acronyms that name an agency by themselves ("NYPD", "LVMPD", "TXDPS").
+_AGENCY_ACRONYMS = word_set("nypd lvmpd azdps txdps nvhp wsp osp nhp isp ohp nmsp")
+
+
 def _an_agency_there(
     words: tuple[str, ...], at: int, start: int, end: int, bare_place: bool
 ) -> bool:
     """A place outside California names a party only as an agency there ("our partners in
     Reno", "Phoenix property crimes", "the Nevada Gaming Control agents"), or as where the
     data goes when it heads the phrase ("takes copies back to Nevada")."""
-    if set(words[start:end]) & _LAW_ENFORCEMENT:
+    if set(words[start:end]) & _LAW_ENFORCEMENT or words[at] in _AGENCY_ACRONYMS:
         return True
     return bare_place and at - start <= 1
