@@ -48,7 +48,7 @@ TUNABLE = (
     "probe_general",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4"})
+SEALED = frozenset({"heldout4", "heldout6"})
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty
 STEPS = 300
