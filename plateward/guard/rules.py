@@ -39,10 +39,13 @@ CATEGORY_ALIASES = {
     "felony": "criminal_investigation",
     "misdemeanor": "criminal_investigation",
     "missing_person": "missing_person",
+    "amber_alert": "missing_person",  # DUP §2.2 names Amber and Silver Alerts
+    "silver_alert": "missing_person",
     "agency_support": "agency_support",
     "assist_agency": "agency_support",
     "traffic_intersection": "traffic_intersection",
     "traffic": "traffic_intersection",
+    "red_light": "traffic_intersection",  # DUP §2.4, CVC 21455.5
 }
 # Authorized uses that are not a crime but are specific in themselves (DUP §2.2, §2.4).
 _NON_CRIME_USES = frozenset({"missing_person", "traffic_intersection"})

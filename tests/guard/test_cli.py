@@ -85,3 +85,17 @@ def test_the_check_path_loads_no_database_code() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_policys_own_names_for_amber_silver_and_red_light_are_understood() -> None:
+    # DUP §2.2 names Amber and Silver Alerts, §2.4 red-light review: not unknown purposes.
+    requests = [
+        {"purpose": "amber_alert", "justification": "Child taken by a stranger in a brown van"},
+        {"purpose": "silver_alert", "justification": "Man, 84, with dementia drove off at noon"},
+        {"purpose": "red_light", "crime_type": "VC 21453(a)", "justification": "Ran the red"},
+        {"purpose": "other", "justification": "Child taken by a stranger in a brown van"},
+    ]
+    code, out = _run("".join(json.dumps(r) + "\n" for r in requests))
+
+    assert code == 0
+    assert ["purpose.unknown" in o["rules"] for o in out] == [False, False, False, True]  # type: ignore[operator]
