@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import random
 import re
 import socket
@@ -306,10 +307,22 @@ def _serve(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
             "data_dir": str(settings.data_dir),
             "database_url": settings.database_url,
             "secret_key": settings.secret_key.get_secret_value(),
+            # With a broker (bench/scale.py): the web node publishes and follows the alerts.
+            **(
+                {"nats_url": settings.nats_url, "nats_namespace": settings.nats_namespace}
+                if settings.nats_url
+                else {}
+            ),
         },
     }
+    command = [sys.executable, "-c", _SERVER]
+    profile = os.environ.get("BENCH_PROFILE_DIR")  # where to leave a cProfile of the server
+    if profile:
+        script = Path(profile) / "server.py"
+        script.write_text(_SERVER)
+        command = [sys.executable, "-m", "cProfile", "-o", f"{profile}/server.prof", str(script)]
     server = subprocess.Popen(  # noqa: S603 — this interpreter, the bench's own script
-        [sys.executable, "-c", _SERVER, json.dumps(given)],
+        [*command, json.dumps(given)],
         pass_fds=(listener.fileno(),),
         cwd=Path(__file__).resolve().parent.parent,
     )
