@@ -74,9 +74,9 @@ DEFAULT_PG_URL = os.environ.get(
 PUBLISH_BATCH = 2000
 # Batches one publishing process has awaiting JetStream's acknowledgements at once.
 PUBLISH_IN_FLIGHT = 2
-# The latency run offers 100 reads/s (a batch of 50 every half second, one listed): latency,
-# not a queue behind an overloaded worker.
-ALERT_BATCH = 50
+# The latency run offers at most 400 reads/s (a batch of 200, one listed, half a second after
+# the previous answer): latency, not a queue behind an overloaded worker.
+ALERT_BATCH = 200
 ALERT_INTERVAL = 0.5
 TARGET_READS_PER_S_2W = 20_000
 
