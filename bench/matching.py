@@ -22,6 +22,9 @@ end-to-end latency of a live alert.
    event arriving on the stream. ``alert_latency_p99_ms`` is the nearest-rank p99 (the 99th of
    100), with ``alert_latency_p50_ms`` and ``camera_reads_per_s`` (the rate really sent).
 
+With ``BENCH_PROFILE_DIR`` set, each server process runs under cProfile and leaves its
+profile there (where the time goes; the figures are then not comparable).
+
 The last line printed is one JSON object; nothing here asserts on timings.
 """
 

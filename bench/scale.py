@@ -23,6 +23,9 @@ bench's), ``plateward worker`` processes, and a web node served by uvicorn.
    (web node → JetStream → worker → PostgreSQL → announcement → web node → SSE).
    ``alert_p99_ms``.
 
+With ``BENCH_PROFILE_DIR`` set, each worker process runs under cProfile and leaves its
+profile there (where the time goes; the figures are then not comparable).
+
 Publishers, workers, NATS, PostgreSQL and the web node all share this machine (and with whatever
 else runs: note ``uptime``). The last line printed is one JSON object; nothing here asserts on
 timings.
