@@ -22,6 +22,9 @@ end-to-end latency of a live alert.
    event arriving on the stream. ``alert_latency_p99_ms`` is the nearest-rank p99 (the 99th of
    100), with ``alert_latency_p50_ms`` and ``camera_reads_per_s`` (the rate really sent).
 
+With ``BENCH_PROFILE_DIR`` set, each server process runs under cProfile and leaves its
+profile there (where the time goes; the figures are then not comparable).
+
 The last line printed is one JSON object; nothing here asserts on timings.
 """
 
@@ -30,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import random
 import re
 import socket
@@ -306,10 +310,22 @@ def _serve(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
             "data_dir": str(settings.data_dir),
             "database_url": settings.database_url,
             "secret_key": settings.secret_key.get_secret_value(),
+            # With a broker (bench/scale.py): the web node publishes and follows the alerts.
+            **(
+                {"nats_url": settings.nats_url, "nats_namespace": settings.nats_namespace}
+                if settings.nats_url
+                else {}
+            ),
         },
     }
+    command = [sys.executable, "-c", _SERVER]
+    profile = os.environ.get("BENCH_PROFILE_DIR")  # where to leave a cProfile of the server
+    if profile:
+        script = Path(profile) / "server.py"
+        script.write_text(_SERVER)
+        command = [sys.executable, "-m", "cProfile", "-o", f"{profile}/server.prof", str(script)]
     server = subprocess.Popen(  # noqa: S603 — this interpreter, the bench's own script
-        [sys.executable, "-c", _SERVER, json.dumps(given)],
+        [*command, json.dumps(given)],
         pass_fds=(listener.fileno(),),
         cwd=Path(__file__).resolve().parent.parent,
     )

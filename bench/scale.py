@@ -1,33 +1,41 @@
 """Scale-out benchmark (issue 21): reads end to end through NATS JetStream and `plateward worker`.
 
-    .venv/bin/python bench/scale.py --reads 20000 [--pg-url postgresql://...]
+    .venv/bin/python bench/scale.py --reads 20000 [--publishers 2] [--pg-url postgresql://...]
 
 Everything runs on this machine, on loopback: a JetStream server started here from the machine's
-``nats-server``, PostgreSQL in a schema of its own (``plateward_bench_scale``, dropped before and
-after), ``plateward worker`` processes, and a web node served by uvicorn.
+``nats-server``, PostgreSQL in a database of its own (``plateward_bench_scale``, dropped before
+and after: the audit trail's append lock is per database, so nobody else's work queues with the
+bench's), ``plateward worker`` processes, and a web node served by uvicorn.
 
 1. **Throughput, 1 then 2 workers.** The workers are started and idle (their pull requests wait
    on the consumer); then ``--reads`` demo reads (0.1% on the hot list) are published through
-   the ingest publisher (validation, quarantine, JetStream acknowledgements) as fast as this
-   process can, while the database is polled. ``reads_per_s_<k>w`` = reads / (first publish to
-   last read stored and matched). The largest consumer lag seen (reads in the stream not yet
-   delivered) is reported. Then ``lost`` (published, never stored) and ``duplicated`` (rows
-   beyond one per read) are counted in the database.
-2. **Alert latency.** A web node with the broker configured, an officer signed in with the
-   Alerts stream open, one worker, and a camera posting batches of reads (one listed) to
-   ``POST /api/v1/reads`` (``ALERT_BATCH`` reads every ``ALERT_INTERVAL`` s): from starting
-   each POST to the alert arriving on the officer's stream
+   the ingest publisher (validation, quarantine, JetStream acknowledgements) by ``--publishers``
+   processes at once (a fleet of cameras or gateways publishes in parallel; each process keeps
+   two batches of 2,000 awaiting acknowledgements), as fast as they can, while the consumer is
+   watched. ``reads_per_s_<k>w`` = reads / (first publish to last read stored, matched and
+   acknowledged). The largest consumer lag seen (reads in the stream not yet delivered) is
+   reported. Then ``lost`` (published, never stored) and ``duplicated`` (rows beyond one per
+   read) are counted in the database.
+2. **Alert latency.** A web node with the broker configured (``plateward serve`` in a process of
+   its own), an officer signed in with the Alerts stream open, one worker, and a camera posting
+   batches of reads (one listed) to ``POST /api/v1/reads`` (``ALERT_BATCH`` reads every
+   ``ALERT_INTERVAL`` s): from starting each POST to the alert arriving on the officer's stream
    (web node → JetStream → worker → PostgreSQL → announcement → web node → SSE).
    ``alert_p99_ms``.
 
-Publisher, web node and officer share this one process; the machine is shared with whatever
-else runs. The last line printed is one JSON object; nothing here asserts on timings.
+With ``BENCH_PROFILE_DIR`` set, each worker process runs under cProfile and leaves its
+profile there (where the time goes; the figures are then not comparable).
+
+Publishers, workers, NATS, PostgreSQL and the web node all share this machine (and with whatever
+else runs: note ``uptime``). The last line printed is one JSON object; nothing here asserts on
+timings.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -41,7 +49,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx2
 import nats
@@ -62,14 +70,16 @@ from plateward.reads import service as reads
 from plateward.reads.publish import ReadPublisher, publish_rows
 from plateward.reads.rules import RawRow
 
-SCHEMA = "plateward_bench_scale"
+DATABASE = "plateward_bench_scale"
 DEFAULT_PG_URL = os.environ.get(
     "PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 PUBLISH_BATCH = 2000
-# The latency run offers 100 reads/s (a batch of 50 every half second, one listed): latency,
-# not a queue behind an overloaded worker.
-ALERT_BATCH = 50
+# Batches one publishing process has awaiting JetStream's acknowledgements at once.
+PUBLISH_IN_FLIGHT = 2
+# The latency run offers at most 400 reads/s (a batch of 200, one listed, half a second after
+# the previous answer): latency, not a queue behind an overloaded worker.
+ALERT_BATCH = 200
 ALERT_INTERVAL = 0.5
 TARGET_READS_PER_S_2W = 20_000
 
@@ -101,14 +111,15 @@ def _nats(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def _database(pg_url: str, folder: Path, nats_url: str) -> tuple[Database, str, list[str]]:
-    base = make_engine(pg_url)
+    # A database of its own, not a schema in the shared one: the audit trail's append lock is an
+    # advisory lock, held per database, and other users of that database must not queue with us.
+    base = make_engine(pg_url).execution_options(isolation_level="AUTOCOMMIT")
     with base.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        conn.commit()
-    url = base.url.set(query={"options": f"-csearch_path={SCHEMA},public"})
+        conn.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {DATABASE}"))
+    url = base.url.set(database=DATABASE)
     base.dispose()
-    rendered = url.render_as_string(hide_password=False)
+    rendered = url.render_as_string(hide_password=False).replace("+psycopg", "")
     settings = Settings(
         data_dir=folder,
         database_url=rendered,
@@ -152,10 +163,9 @@ def _database(pg_url: str, folder: Path, nats_url: str) -> tuple[Database, str, 
 
 
 def _drop(pg_url: str) -> None:
-    base = make_engine(pg_url)
+    base = make_engine(pg_url).execution_options(isolation_level="AUTOCOMMIT")
     with base.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.commit()
+        conn.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
     base.dispose()
 
 
@@ -173,11 +183,18 @@ def _workers(
         }
     )
     binary = str(Path(sys.executable).parent / "plateward")
+    profile = os.environ.get("BENCH_PROFILE_DIR")
+    commands = [
+        [sys.executable, "-m", "cProfile", "-o", f"{profile}/worker{count}-{n}.prof", binary]
+        if profile
+        else [binary]
+        for n in range(count)
+    ]
     return [
         subprocess.Popen(  # noqa: S603
-            [binary, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*command, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        for _ in range(count)
+        for command in commands
     ]
 
 
@@ -226,10 +243,50 @@ def _generated(n: int, prefix: str, listed: list[str]) -> list[RawRow]:
     return [RawRow.of(str(i), r) for i, r in enumerate(rows)]
 
 
-async def _run(db: Database, rows: list[RawRow], k: int) -> tuple[int, float, float, int]:
-    """Publish every row while watching the consumer (one connection): published reads, time to
-    publish, time until the consumer holds nothing, largest lag seen."""
+def _publisher(
+    settings: Settings,
+    rows: list[dict[str, object]],
+    ready: Any,
+    go: Any,
+    outcome: Any,
+) -> None:
+    """One camera gateway (a process of its own): the ingest publisher, its batches pipelined
+    (``PUBLISH_IN_FLIGHT`` batches awaiting acknowledgements at once)."""
+
+    async def send() -> int:
+        db = Database.from_settings(settings)
+        publisher = ReadPublisher(settings)
+        await publisher.connection()
+        raw = [RawRow.of(str(i), r) for i, r in enumerate(rows)]
+        batches = [raw[i : i + PUBLISH_BATCH] for i in range(0, len(raw), PUBLISH_BATCH)]
+        await asyncio.to_thread(ready.wait, 300)
+        await asyncio.to_thread(go.wait, 300)
+        room = asyncio.Semaphore(PUBLISH_IN_FLIGHT)
+
+        async def one(batch: list[RawRow]) -> int:
+            async with room:
+                report = await publish_rows(db, publisher, Actor.system("bench"), batch, "b")
+                return report.published
+
+        try:
+            return sum(await asyncio.gather(*(one(b) for b in batches)))
+        finally:
+            await publisher.close()
+            db.dispose()
+
+    outcome.put(asyncio.run(send()))
+
+
+async def _run(
+    db: Database, rows: list[RawRow], k: int, publishers: int
+) -> tuple[int, float, float, int]:
+    """Publish every row from ``publishers`` processes while watching the consumer: published
+    reads, time to publish, time until the consumer holds nothing, largest lag seen."""
     settings = db.settings
+    context = multiprocessing.get_context("spawn")
+    outcome = context.Queue()
+    data = [dict(r.data or {}) for r in rows]
+    shares = [data[n::publishers] for n in range(publishers)]
     nc = await nats.connect(settings.nats_url)
     js = nc.jetstream()
     names = broker.subjects(settings)
@@ -243,16 +300,23 @@ async def _run(db: Database, rows: list[RawRow], k: int) -> tuple[int, float, fl
         while (await consumer())[1] < k and time.monotonic() < deadline:
             await asyncio.sleep(0.1)  # every worker's pull request waits: all are ready
         max_lag = 0
+        ready, go = context.Barrier(len(shares) + 1), context.Event()
+        senders = [
+            context.Process(target=_publisher, args=(settings, share, ready, go, outcome))
+            for share in shares
+        ]
+        for sender in senders:
+            sender.start()
+        await asyncio.to_thread(ready.wait, 300)  # every camera gateway connected and ready
         started = time.perf_counter()
-        publisher = ReadPublisher(settings)
-        published = 0
+        go.set()
 
         async def publish() -> None:
-            nonlocal published
-            for i in range(0, len(rows), PUBLISH_BATCH):
-                chunk = rows[i : i + PUBLISH_BATCH]
-                report = await publish_rows(db, publisher, Actor.system("bench"), chunk, "b")
-                published += report.published
+            for sender in senders:
+                await asyncio.to_thread(sender.join)
+                if sender.exitcode:
+                    msg = f"a publishing process failed ({sender.exitcode})"
+                    raise RuntimeError(msg)
 
         sending = asyncio.create_task(publish())
         published_in = 0.0
@@ -269,28 +333,35 @@ async def _run(db: Database, rows: list[RawRow], k: int) -> tuple[int, float, fl
                 break
             await asyncio.sleep(0.1)
         elapsed = time.perf_counter() - started
-        await publisher.close()
+        published = sum(outcome.get(timeout=30) for _ in shares)
     finally:
         await nc.close()
     return published, published_in, elapsed, max_lag
 
 
 def bench_throughput(
-    db: Database, database_url: str, listed: list[str], n: int, k: int, folder: Path
+    db: Database,
+    database_url: str,
+    listed: list[str],
+    n: int,
+    k: int,
+    folder: Path,
+    publishers: int,
 ) -> dict[str, float]:
     settings = db.settings
     prefix = f"w{k}-"
     rows = _generated(n, prefix, listed)
     workers = _workers(k, database_url, settings, folder)
     try:
-        expected, published_in, elapsed, max_lag = asyncio.run(_run(db, rows, k))
+        expected, published_in, elapsed, max_lag = asyncio.run(_run(db, rows, k, publishers))
     finally:
         _stop(workers)
     rows_stored, distinct = _count(db, prefix)
     n = expected
     rate = distinct / elapsed
     print(
-        f"{k} worker(s): {n:,} reads published in {published_in:.1f} s "
+        f"{k} worker(s): {n:,} reads published by {publishers} process(es) in "
+        f"{published_in:.1f} s "
         f"({n / published_in:,.0f}/s), stored and matched in {elapsed:.1f} s: "
         f"{rate:,.0f} reads/s end to end; largest consumer lag {max_lag:,}"
     )
@@ -308,7 +379,7 @@ def bench_alerts(
 ) -> float:
     secret, token = _officer_and_camera(db)
     workers = _workers(1, database_url, db.settings, folder)
-    server, thread, url = _serve(db)
+    server, url = _serve(db.settings)
     officer = httpx2.Client(base_url=url, timeout=30)
     camera = httpx2.Client(base_url=url, timeout=30)
     try:
@@ -334,7 +405,7 @@ def bench_alerts(
                     "plate": f"8Y{n:03d}{i:03d}",
                     "plate_state": "CA",
                 }
-                for i in range(199)
+                for i in range(ALERT_BATCH - 1)
             ]
             rows.append(
                 {
@@ -358,8 +429,8 @@ def bench_alerts(
     finally:
         officer.close()
         camera.close()
-        server.should_exit = True
-        thread.join(timeout=70)
+        server.terminate()
+        server.wait(timeout=70)
         _stop(workers)
     missing = len(sent) - len(latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0
@@ -373,6 +444,12 @@ def bench_alerts(
 def main(
     reads_count: Annotated[int, typer.Option("--reads", help="Reads per throughput run.")] = 20_000,
     alerts: Annotated[int, typer.Option(help="Listed reads posted for the latency run.")] = 50,
+    publishers: Annotated[
+        int,
+        typer.Option(
+            help="Publishing processes (camera gateways publishing in parallel, as a fleet does)."
+        ),
+    ] = 2,
     pg_url: Annotated[
         str, typer.Option(help="PostgreSQL to work in (own schema).")
     ] = DEFAULT_PG_URL,
@@ -384,8 +461,8 @@ def main(
         try:
             db, database_url, listed = _database(pg_url, folder, nats_url)
             asyncio.run(broker.setup(db.settings))
-            one = bench_throughput(db, database_url, listed, reads_count, 1, folder)
-            two = bench_throughput(db, database_url, listed, reads_count, 2, folder)
+            one = bench_throughput(db, database_url, listed, reads_count, 1, folder, publishers)
+            two = bench_throughput(db, database_url, listed, reads_count, 2, folder, publishers)
             p99 = bench_alerts(db, database_url, listed, folder, alerts)
         finally:
             if db is not None:
@@ -395,12 +472,13 @@ def main(
             _drop(pg_url)
     result = {
         "reads": reads_count,
+        "publishers": publishers,
         "reads_per_s_1w": one["rate"],
         "reads_per_s_2w": two["rate"],
         "ratio_2w_1w": round(two["rate"] / one["rate"], 2) if one["rate"] else 0,
         "max_consumer_lag": max(one["max_lag"], two["max_lag"]),
-        # The one publishing process's rate: when it is near the end-to-end rate, the figure
-        # measures the publisher, not the workers.
+        # The publishing processes' rate together: when it is near the end-to-end rate, the
+        # figure measures the publishers, not the workers.
         "publish_reads_per_s": max(one["publish_rate"], two["publish_rate"]),
         "alert_p99_ms": p99,
         "lost": one["lost"] + two["lost"],

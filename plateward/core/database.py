@@ -6,6 +6,8 @@ application, the CLI or a test asks for it.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,14 +88,81 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = conn.connection.driver_connection
+        if isinstance(driver, _GatedConnection):
+            driver.enter_gate()
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if isinstance(driver, _GatedConnection):
+                driver.leave_gate()
+            raise
+
+
+# How long a transaction waits for this process's previous writer before it goes on to SQLite's
+# own busy wait (a holder that never ends: a test's outer transaction, say).
+GATE_WAIT = 30.0
+_gates: dict[str, threading.Lock] = {}
+_gates_lock = threading.Lock()
+
+
+class _GatedConnection(sqlite3.Connection):
+    """A SQLite connection whose transactions queue on one lock per database file and process.
+
+    SQLite lets one writer in at a time (every transaction here begins IMMEDIATE) and makes the
+    others poll: its busy handler sleeps 1, 2, 5, … up to 100 ms between tries, so under
+    concurrent requests a waiting transaction sleeps on long after the lock was freed (HTTP
+    ingest batches queued for seconds in issue 14's latency bench). This process's transactions
+    wait on a lock instead and start the moment the previous one has committed or rolled back.
+    Another process still meets SQLite's busy handler.
+    """
+
+    def __init__(self, database: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        name = str(database)
+        if name in ("", ":memory:") or "mode=memory" in name:
+            self._gate = threading.Lock()  # a database of its own: nobody to queue behind
+        else:
+            with _gates_lock:
+                self._gate = _gates.setdefault(name, threading.Lock())
+        self._holding = False
+
+    def enter_gate(self) -> None:
+        if not self._holding:
+            self._holding = self._gate.acquire(timeout=GATE_WAIT)
+
+    def leave_gate(self) -> None:
+        if self._holding:
+            self._holding = False
+            self._gate.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.leave_gate()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.leave_gate()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.leave_gate()
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30, "factory": _GatedConnection},
+        )
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -132,6 +132,10 @@ async def push_reads(
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in JSON_MEDIA_TYPES:
         raise UnsupportedMediaType("send the batch as application/json")
+    # The caller's check (and its token's last use) ends its transaction here, so the body is
+    # read and parsed outside it: on SQLite every transaction holds the write lock, and the other
+    # cameras' batches must not wait while this one's JSON is parsed.
+    await run_in_threadpool(uow.commit)
     body = await _read_body(request, uow.settings.max_request_bytes)
     rows = to_raw_rows(parse_json(body), format)
     if uow.settings.nats_url:

@@ -17,7 +17,6 @@ Order of effects, so a failure at any step loses nothing and stores nothing twic
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
@@ -41,8 +40,13 @@ from plateward.sharing import service as agencies
 if TYPE_CHECKING:
     from nats.aio.client import Client
     from nats.js.api import PubAck
+    from nats.js.client import JetStreamContext
 
 log = logging.getLogger(__name__)
+
+# Acknowledgements one publisher awaits at once: a whole batch of the largest size
+# (``max_batch_reads`` is at most 100,000), and then some for the batches of other requests.
+MAX_IN_FLIGHT = 20_000
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
         seen_keys.add(verdict.natural_key)
         data = row.data or {}  # a row without data never validates
         camera = str(data.get("camera", ""))
-        body = json.dumps(data, default=str, ensure_ascii=False).encode()
+        body = row.data_json().encode()  # the row's own JSON when it has it: no second pass
         out.messages.append(
             ReadMessage(
                 names.read(agency_id, camera),
@@ -142,6 +146,7 @@ class ReadPublisher:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._nc: Client | None = None
+        self._js: JetStreamContext | None = None
         self._connecting: asyncio.Lock | None = None
 
     @property
@@ -155,12 +160,22 @@ class ReadPublisher:
             if self._nc is None or self._nc.is_closed:
                 try:
                     self._nc = await broker.connect(self._settings, "plateward-publisher")
+                    # One context per connection: each holds its reply subscription and its
+                    # bound on acknowledgements in flight (a context per batch would leak both).
+                    self._js = self._nc.jetstream(publish_async_max_pending=MAX_IN_FLIGHT)
                 except Exception as exc:  # no server reachable now: the sender retries
                     log.warning("cannot reach the broker: %s", type(exc).__name__)
                     raise ServiceUnavailable(
                         "the message broker is unreachable; send the batch again shortly"
                     ) from None
             return self._nc
+
+    async def jetstream(self) -> JetStreamContext:
+        """This connection's JetStream context (made with the connection)."""
+        nc = await self.connection()
+        if self._js is None:
+            self._js = nc.jetstream(publish_async_max_pending=MAX_IN_FLIGHT)
+        return self._js
 
     async def publish(self, messages: Sequence[ReadMessage]) -> int:
         """Publish and wait until JetStream acknowledged every message; the duplicates' count.
@@ -170,8 +185,7 @@ class ReadPublisher:
         """
         if not messages:
             return 0
-        nc = await self.connection()
-        js = nc.jetstream()
+        js = await self.jetstream()
         deadline = time.monotonic() + self._settings.nats_publish_timeout_seconds
         pending = list(messages)
         duplicates = 0
@@ -198,17 +212,27 @@ class ReadPublisher:
         if self._nc is not None and not self._nc.is_closed:
             await self._nc.drain()
         self._nc = None
+        self._js = None
 
 
 async def _publish_all(
-    js: object, messages: Sequence[ReadMessage], timeout: float
+    js: JetStreamContext, messages: Sequence[ReadMessage], timeout: float
 ) -> list[PubAck | None]:
-    """Publish every message at once (pipelined), each answer or None for those not acked."""
-    futures = []
+    """Publish every message at once (pipelined), each answer or None for those not acked.
+
+    Every message goes out before the first acknowledgement is awaited: JetStream stores and
+    acknowledges them while the rest are still being written, so a batch costs one round trip,
+    not one per read. Each message keeps its own ``Nats-Msg-Id`` (the stream's duplicate window)
+    and its own acknowledgement (a read not acknowledged is published again, alone).
+    """
+    futures: list[asyncio.Future[PubAck] | None] = []
     for m in messages:
+        # Below the bound on acknowledgements in flight the library's stall wait is skipped
+        # (``asyncio.wait_for`` costs a task per call); at the bound, it waits up to ``timeout``.
+        stall = None if js.publish_async_pending() < MAX_IN_FLIGHT - 1 else timeout
         try:
             futures.append(
-                await js.publish_async(m.subject, m.body, headers=m.headers, wait_stall=timeout)  # type: ignore[attr-defined]
+                await js.publish_async(m.subject, m.body, headers=m.headers, wait_stall=stall)
             )
         except Exception:  # stalled or disconnected: this one is retried
             futures.append(None)

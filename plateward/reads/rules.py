@@ -27,21 +27,48 @@ _READ_NAMESPACE = uuid.UUID("1c1f3f55-6a0e-4df4-9b55-7a1f4e0e2a51")
 _READ_NAMESPACE_BYTES = _READ_NAMESPACE.bytes
 
 
+def raw_text(value: object) -> str:
+    """A row's text as quarantine keeps it: its JSON, cut at ``RAW_TEXT_LIMIT``."""
+    return json.dumps(value, default=str, ensure_ascii=False)[:RAW_TEXT_LIMIT]
+
+
 @dataclass(frozen=True)
 class RawRow:
-    """One row as the sender gave it, before validation."""
+    """One row as the sender gave it, before validation.
+
+    ``raw`` (the row's text, for quarantine and the broker's message body) is made from ``data``
+    the first time it is asked for when the sender's text was not given (``given_raw``): most
+    rows are valid, are never quarantined, and need no second serialization (issue 21).
+    """
 
     position: str
     data: Mapping[str, Any] | None
-    raw: str
+    given_raw: str | None = None
     error: str | None = None
+
+    @property
+    def raw(self) -> str:
+        if self.given_raw is not None:
+            return self.given_raw
+        made: str | None = self.__dict__.get("_made")
+        if made is None:
+            made = raw_text(self.data)
+            object.__setattr__(self, "_made", made)  # a cache, not a change: frozen otherwise
+        return made
+
+    def data_json(self) -> str:
+        """``data`` as JSON text: ``raw`` itself when that is data's whole JSON (no second pass)."""
+        if self.given_raw is None:
+            text = self.raw
+            if len(text) < RAW_TEXT_LIMIT:
+                return text
+        return json.dumps(self.data, default=str, ensure_ascii=False)
 
     @classmethod
     def of(cls, position: str, data: Any) -> RawRow:
-        text = json.dumps(data, default=str, ensure_ascii=False)[:RAW_TEXT_LIMIT]
         if not isinstance(data, Mapping):
-            return cls(position, None, text, "read must be a JSON object")
-        return cls(position, data, text)
+            return cls(position, None, raw_text(data), "read must be a JSON object")
+        return cls(position, data)
 
 
 class ReadIn(BaseModel):
