@@ -439,17 +439,13 @@ def aggregate_reads(uow: UnitOfWork, actor: Actor, year: int) -> list[AggregateR
         )
         for p in points
     ]
-    audit.record(
+    _aggregates_viewed(
         uow,
         actor,
-        AuditEvent(
-            AuditAction.READ_AGGREGATES_VIEWED,
-            query_terms={"year": year},
-            result_count=len(rows),
-            details={"columns": ["captured_at", "camera", "latitude", "longitude", "hit"]},
-        ),
+        year,
+        len(rows),
+        columns=["captured_at", "camera", "latitude", "longitude", "hit"],
     )
-    uow.commit()
     return rows
 
 
@@ -491,18 +487,27 @@ def location_days(uow: UnitOfWork, actor: Actor, year: int) -> list[LocationDay]
                 c.source,
             )
         )
+    _aggregates_viewed(
+        uow, actor, year, len(rows), columns=list(LOCATION_DAY_COLUMNS), granularity="camera-day"
+    )
+    return rows
+
+
+def _aggregates_viewed(
+    uow: UnitOfWork, actor: Actor, year: int, count: int, **details: Any
+) -> None:
+    """Audit a download of the aggregate reads data (what was asked, how many rows) and commit."""
     audit.record(
         uow,
         actor,
         AuditEvent(
             AuditAction.READ_AGGREGATES_VIEWED,
             query_terms={"year": year},
-            result_count=len(rows),
-            details={"columns": list(LOCATION_DAY_COLUMNS), "granularity": "camera-day"},
+            result_count=count,
+            details=details,
         ),
     )
     uow.commit()
-    return rows
 
 
 # --- deadline reminders ---------------------------------------------------------------------------
