@@ -145,15 +145,10 @@ def _timed(work: Callable[[], object]) -> float:
 # --- a database with a hot list -------------------------------------------------------------------
 
 
-def _database(folder: Path, db_entries: int) -> tuple[Database, list[str]]:
-    settings = Settings(
-        data_dir=folder, database_url=f"sqlite:///{folder / 'bench.db'}", secret_key="b" * 32
-    )
-    db = Database.from_settings(settings)
-    upgrade(db.engine)
-    _register_places(db, Actor.system("bench"))
+def _list_entries(db: Database, count: int) -> list[str]:
+    """``count`` approved entries on the department's list, inserted at once; their plates."""
     # Stored as normalized, like every entry (California folds O/I onto 0/1).
-    listed = [normalize_plate(p, "CA") for p in _plates(db_entries, random.Random(16))]
+    listed = [normalize_plate(p, "CA") for p in _plates(count, random.Random(16))]
     now = datetime.now(UTC)
     rows = [
         {
@@ -179,6 +174,17 @@ def _database(folder: Path, db_entries: int) -> tuple[Database, list[str]]:
         uow.session.execute(insert(HotListEntry), rows)
         uow.session.execute(update(HotListState).values(version=1))
         uow.commit()
+    return listed
+
+
+def _database(folder: Path, db_entries: int) -> tuple[Database, list[str]]:
+    settings = Settings(
+        data_dir=folder, database_url=f"sqlite:///{folder / 'bench.db'}", secret_key="b" * 32
+    )
+    db = Database.from_settings(settings)
+    upgrade(db.engine)
+    _register_places(db, Actor.system("bench"))
+    listed = _list_entries(db, db_entries)
     return db, listed
 
 

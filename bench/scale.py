@@ -54,8 +54,8 @@ from typing import Annotated, Any
 import httpx2
 import nats
 import typer
-from matching import _listen, _officer_and_camera, _plates, _serve, _sign_in
-from sqlalchemy import create_engine, insert, text, update
+from matching import _list_entries, _listen, _officer_and_camera, _serve, _sign_in
+from sqlalchemy import create_engine, text
 
 from plateward.core import broker
 from plateward.core.database import Database, make_engine
@@ -64,8 +64,6 @@ from plateward.core.permissions import Actor
 from plateward.core.settings import Settings
 from plateward.demo import city
 from plateward.demo.build import _register_places
-from plateward.hotlists.models import HotListEntry, HotListState
-from plateward.plates.rules import normalize_plate
 from plateward.reads import service as reads
 from plateward.reads.publish import ReadPublisher, publish_rows
 from plateward.reads.rules import RawRow
@@ -133,32 +131,7 @@ def _database(pg_url: str, folder: Path, nats_url: str) -> tuple[Database, str, 
     with db.unit_of_work() as uow:
         reads.prepare_partitions(uow)
         uow.commit()
-    listed = [normalize_plate(p, "CA") for p in _plates(1000, random.Random(16))]
-    now = datetime.now(UTC)
-    rows = [
-        {
-            "list_name": "department",
-            "plate": plate,
-            "plate_state": "CA",
-            "vehicle_description": "bench vehicle",
-            "reason": "stolen_vehicle",
-            "crime_type": "10851 VC",
-            "case_numbers": ["26-000001"],
-            "synopsis": "Benchmark entry, approved at set-up.",
-            "priority": 2,
-            "expires_on": now.date() + timedelta(days=30),
-            "status": "active",
-            "created_at": now,
-            "created_by_name": "bench",
-            "guard_decision": "allow",
-            "change_seq": 1,
-        }
-        for plate in listed
-    ]
-    with db.unit_of_work() as uow:
-        uow.session.execute(insert(HotListEntry), rows)
-        uow.session.execute(update(HotListState).values(version=1))
-        uow.commit()
+    listed = _list_entries(db, 1000)
     return db, rendered, listed
 
 
