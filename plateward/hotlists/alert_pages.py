@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from plateward.accounts.sessions import SessionState
 from plateward.core.database import Database
-from plateward.core.errors import InvalidInput
+from plateward.core.errors import InvalidInput, PermissionDenied
 from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
 from plateward.hotlists import alerts, feeds, rules
@@ -130,7 +130,15 @@ async def alert_stream(
         ready = False
         try:
             while True:  # what is new now, then again each time the bus says a hit was stored
-                found = await run_in_threadpool(_fetch, db, actor, horizon.floor, horizon.skip())
+                try:
+                    found = await run_in_threadpool(
+                        _fetch, db, actor, horizon.floor, horizon.skip()
+                    )
+                except PermissionDenied:
+                    # Asked again at each look: an outside agency whose agreement was suspended
+                    # or revoked (or that lost alerts) gets nothing more; the refusal is audited.
+                    yield ServerSentEvent(data="closed", event="closed")
+                    return
                 horizon.looked(found.looked, clock.time())
                 for view in found.views:
                     yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
@@ -223,6 +231,7 @@ def _alert_page(
         "alert": view,
         "error": error,
         "clets_automated": clets_automated,
+        "data_mark": settings.sharing_data_mark,
         "map_data": alert_map(view, settings.timezone),
         "tiles_url": settings.map_tiles_url,
         **_step_choices(),
@@ -282,6 +291,13 @@ def record_step(
         hit_id,
         lambda: alerts.record_step(uow, state.actor, hit_id, step, value, note),
     )
+
+
+@router.post("/alerts/{hit_id}/acknowledge", response_class=HTMLResponse)
+def acknowledge(request: Request, uow: UowDep, state: ReceiverForm, hit_id: HitId) -> Response:
+    """An outside agency's person acknowledges an alert of a hot list shared with them."""
+    alerts.acknowledge(uow, state.actor, hit_id)
+    return RedirectResponse(f"/alerts/{hit_id}", status_code=303)
 
 
 @router.post("/alerts/{hit_id}/clets", response_class=HTMLResponse)

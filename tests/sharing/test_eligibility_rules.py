@@ -88,7 +88,8 @@ def test_an_agreement_opens_search_only_while_active_and_between_its_dates(
     held = agreement_permissions(facts, [one], TODAY)
 
     in_force = status is AgreementStatus.ACTIVE and effective <= TODAY <= expires
-    assert held == (frozenset({Permission.READS_SEARCH}) if in_force else frozenset())
+    opened = frozenset({Permission.READS_SEARCH, Permission.ALERTS_RECEIVE})
+    assert held == (opened if in_force else frozenset())
     assert Permission.READS_EXPORT not in held  # DUP §10: no bulk export, ever
 
 
