@@ -82,6 +82,9 @@ def test_an_outside_detective_receives_only_the_alerts_of_the_hot_list_shared_wi
     shared = share(lieutenant)
     assert shared.status_code == 200, shared.text
     assert shared.json()["in_force"] is True
+    assert "shared with outside California agencies, live now: 1." in client.get(
+        "/transparency"
+    ).text.replace("\n", " ")
     officer = _both_alerts(people, db, ingest_token)
     sign_in_outside(client, db, outside, "santaclara")
 
