@@ -71,7 +71,8 @@ def test_an_open_outside_stream_closes_when_the_agreement_is_suspended(live: Liv
             agreements.change_status(
                 uow, Actor.system("tests"), agreement_id, "suspended", "Audit finding."
             )
-        second = camera.post("/api/v1/reads", json={"reads": [read_of("7STL123")]}, headers=token)
+        later = read_of("7STL123", minutes_ago=2)  # another read of the plate: a new hit
+        second = camera.post("/api/v1/reads", json={"reads": [later]}, headers=token)
         assert second.status_code == 200, second.text
         after = next(e for e in events if e.get("event") in ("alert", "closed"))
 
