@@ -30,6 +30,7 @@ from plateward.hotlists import alerts, feeds, rules
 from plateward.hotlists.adapters import Clets
 from plateward.hotlists.live import AlertBus
 from plateward.search.display import MAP_CSP
+from plateward.sharing import service as sharing
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.errors import status_of
 from plateward.web.rendering import render
@@ -61,6 +62,8 @@ def alerts_page(request: Request, uow: UowDep, state: Receiver) -> Response:
         "newest": max((a.id for a in shown), default=0),
         "map_data": alerts_map(shown, settings.timezone),
         "tiles_url": settings.map_tiles_url,
+        # DUP §10 — an outside agency's person reads the mark above the alerts shared with them.
+        "data_mark": sharing.data_mark(uow, state.actor),
     }
     return _with_tiles(render(request, state, "hotlists/alerts.html", context), settings)
 

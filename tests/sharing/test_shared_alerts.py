@@ -101,6 +101,7 @@ def test_an_outside_detective_receives_only_the_alerts_of_the_hot_list_shared_wi
     assert client.get(f"/alerts/{feed_alert['id']}").status_code == 404
     page = client.get("/alerts")
     assert page.status_code == 200 and DEPT_PLATE in page.text and FEED_PLATE not in page.text
+    assert 'id="data-mark"' in page.text and 'id="data-mark"' not in officer.get("/alerts").text
     created = entries(db, "sharing.subscription_created")[-1]
     assert created.actor_username == "lieutenant"
     assert created.details["before"] is None
