@@ -231,9 +231,23 @@ def change_status(
     agreement_id: Id,
     status: Annotated[str, Form(max_length=16)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
+    reference: Annotated[str, Form(max_length=200)] = "",
+    effective_on: Annotated[str, Form(max_length=10)] = "",
+    expires_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    """Suspend, reinstate or revoke an agreement; activating a draft gives its document and
+    dates."""
     try:
-        agreements.change_status(uow, state.actor, agreement_id, status, reason)
+        agreements.change_status(
+            uow,
+            state.actor,
+            agreement_id,
+            status,
+            reason,
+            reference=reference or None,
+            effective_on=_date(effective_on, "effective") if effective_on.strip() else None,
+            expires_on=_date(expires_on, "expiry") if expires_on.strip() else None,
+        )
     except REFUSALS as exc:
         return _admin_page(request, uow, state, exc.detail, status_of(exc))
     return RedirectResponse("/admin/sharing#agreements", status_code=303)

@@ -194,18 +194,23 @@ def test_command_staff_may_approve_and_draft_an_agreement_which_opens_nothing_un
             json={"status": "active", "reason": "Signed."},
         )
         assert unsigned.status_code == 422, unsigned.text
+        sharing_page = admin.get("/admin/sharing")
+        assert f'aria-label="Signed document of agreement {draft["id"]}"' in sharing_page.text
         activated = admin.post(
-            f"/api/v1/sharing/agreements/{draft['id']}/status",
-            json={
+            f"/admin/sharing/agreements/{draft['id']}/status",
+            data={
+                "csrf_token": csrf_from(sharing_page.text),
                 "status": "active",
                 "reason": "Signed by both chiefs.",
                 "reference": "SJ-SHARE-2026-031 (signed)",
                 "effective_on": TODAY.isoformat(),
                 "expires_on": (TODAY + timedelta(days=365)).isoformat(),
             },
+            follow_redirects=False,
         )
-        assert activated.status_code == 200, activated.text
-        assert activated.json()["in_force"] is True
+        assert activated.status_code == 303, activated.text
+        [now] = [a for a in admin.get("/api/v1/sharing/agreements").json() if a["ori"] == SUNNYVALE]
+        assert now["in_force"] is True and now["reference"] == "SJ-SHARE-2026-031 (signed)"
 
     assert outside_search(client, plate="8XYZ789", **other_case).status_code == 200
     created = entries(db, "sharing.agreement_created")[-1]
