@@ -211,6 +211,9 @@ class AuditAction(StrEnum):
     SHARING_REQUEST_DECIDED = "sharing.request_decided"
     SHARING_REQUEST_FILED = "sharing.request_filed"
     SHARING_SETTING_CHANGED = "sharing.setting_changed"
+    SHARING_SUBSCRIPTION_CREATED = "sharing.subscription_created"
+    SHARING_SUBSCRIPTION_ENDED = "sharing.subscription_ended"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged"
 
 
 class Outcome(StrEnum):
@@ -241,6 +244,7 @@ RESULT_KINDS: dict[AuditAction, RecordKind] = {
     AuditAction.AUDIT_ENTRY_VIEWED: RecordKind.AUDIT_ENTRY,
     # Hot lists (issue 14): an alert shows its read, so its views name reads.
     AuditAction.ALERT_VIEWED: RecordKind.READ,
+    AuditAction.ALERT_ACKNOWLEDGED: RecordKind.READ,
     AuditAction.HOTLIST_CAPTURES_VIEWED: RecordKind.READ,
     AuditAction.HOTLIST_HIT_RECORDED: RecordKind.READ,
     # Retention (issue 15): placing a hold copies reads, opening one shows them.

@@ -46,7 +46,7 @@ ENTRIES = (
 )
 
 
-def _person(uow: UnitOfWork, username: str) -> Actor | None:
+def person_as_signed_in(uow: UnitOfWork, username: str) -> Actor | None:
     user = uow.session.scalar(select(User).where(User.username == username))
     if user is None:
         return None
@@ -58,7 +58,7 @@ def subscribe_demo_feed(db: Database) -> None:
     """The simulated Stolen Vehicle System (8SVS001-8SVS020), synced once now and every minute
     by the ``hotlist-feeds`` job while the demo serves (DUP §4.6)."""
     with db.unit_of_work() as uow:
-        admin = _person(uow, "admin")
+        admin = person_as_signed_in(uow, "admin")
         if admin is None or feeds.feeds(uow, admin):
             return
         spec = feeds.FeedSpec("SVS", "simulated", DEMO_FEED, "stolen_vehicle", "V")
@@ -69,8 +69,8 @@ def subscribe_demo_feed(db: Database) -> None:
 def seed_hotlist(db: Database) -> int:
     """Idempotent: enter and approve the demo entries once. Returns how many were added."""
     with db.unit_of_work() as uow:
-        investigator = _person(uow, "investigator")
-        lieutenant = _person(uow, "lieutenant")
+        investigator = person_as_signed_in(uow, "investigator")
+        lieutenant = person_as_signed_in(uow, "lieutenant")
         if investigator is None or lieutenant is None or hotlists.my_entries(uow, investigator):
             return 0
         today = uow.now().date()

@@ -23,13 +23,14 @@ from starlette.concurrency import run_in_threadpool
 
 from plateward.accounts.sessions import SessionState
 from plateward.core.database import Database
-from plateward.core.errors import InvalidInput
+from plateward.core.errors import InvalidInput, PermissionDenied
 from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
 from plateward.hotlists import alerts, feeds, notices, rules
 from plateward.hotlists.adapters import Clets
 from plateward.hotlists.live import AlertBus
 from plateward.search.display import MAP_CSP
+from plateward.sharing import service as sharing
 from plateward.web.deps import UowDep, form_by_person_with, person_with
 from plateward.web.errors import status_of
 from plateward.web.rendering import render
@@ -61,6 +62,8 @@ def alerts_page(request: Request, uow: UowDep, state: Receiver) -> Response:
         "newest": max((a.id for a in shown), default=0),
         "map_data": alerts_map(shown, settings.timezone),
         "tiles_url": settings.map_tiles_url,
+        # DUP §10 — an outside agency's person reads the mark above the alerts shared with them.
+        "data_mark": sharing.data_mark(uow, state.actor),
     }
     return _with_tiles(render(request, state, "hotlists/alerts.html", context), settings)
 
@@ -130,7 +133,15 @@ async def alert_stream(
         ready = False
         try:
             while True:  # what is new now, then again each time the bus says a hit was stored
-                found = await run_in_threadpool(_fetch, db, actor, horizon.floor, horizon.skip())
+                try:
+                    found = await run_in_threadpool(
+                        _fetch, db, actor, horizon.floor, horizon.skip()
+                    )
+                except PermissionDenied:
+                    # Asked again at each look: an outside agency whose agreement was suspended
+                    # or revoked (or that lost alerts) gets nothing more; the refusal is audited.
+                    yield ServerSentEvent(data="closed", event="closed")
+                    return
                 horizon.looked(found.looked, clock.time())
                 for view in found.views:
                     yield ServerSentEvent(data=_row(request, view), event="alert", id=str(view.id))
@@ -223,6 +234,7 @@ def _alert_page(
         "alert": view,
         "error": error,
         "clets_automated": clets_automated,
+        "data_mark": settings.sharing_data_mark,
         "map_data": alert_map(view, settings.timezone),
         "tiles_url": settings.map_tiles_url,
         **_step_choices(),
@@ -282,6 +294,13 @@ def record_step(
         hit_id,
         lambda: alerts.record_step(uow, state.actor, hit_id, step, value, note),
     )
+
+
+@router.post("/alerts/{hit_id}/acknowledge", response_class=HTMLResponse)
+def acknowledge(request: Request, uow: UowDep, state: ReceiverForm, hit_id: HitId) -> Response:
+    """An outside agency's person acknowledges an alert of a hot list shared with them."""
+    alerts.acknowledge(uow, state.actor, hit_id)
+    return RedirectResponse(f"/alerts/{hit_id}", status_code=303)
 
 
 @router.post("/alerts/{hit_id}/clets", response_class=HTMLResponse)

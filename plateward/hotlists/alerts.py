@@ -5,6 +5,11 @@ ALPR data), naming the reads it showed. The read itself comes through the read-v
 (``reads.service.reads_by_id``): an alert whose read is past retention or outside the officer's
 cameras is not shown. Working an alert follows ``rules.apply`` (DUP §4.2-4.4): nothing records a
 stop before the CLETS attempt. The disposition is reported to the administrator (DUP §4.7).
+
+An outside agency's person (DUP §10, ``sharing/subscriptions.py``) holds ``alerts:receive`` only
+while their agency's agreement in force includes alerts; they see the alerts of the hot lists San
+José shares with their agency and none other, checked afresh at every look (an open stream's
+included), and may acknowledge them; the steps and dispositions stay the department's.
 """
 
 from __future__ import annotations
@@ -13,13 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork
-from plateward.core.errors import InvalidInput, NotFound
+from plateward.core.errors import Conflict, InvalidInput, NotFound
 from plateward.core.permissions import Actor, Permission
 from plateward.hotlists import rules
 from plateward.hotlists.adapters import Clets, CletsUnavailable
@@ -28,6 +34,10 @@ from plateward.hotlists.rules import AlertState, Step, Verification
 from plateward.hotlists.service import EntryView, entered_by, view
 from plateward.reads import service as reads
 from plateward.reads.service import ReadView
+from plateward.sharing import rules as sharing_rules
+from plateward.sharing import service as sharing
+from plateward.sharing import subscriptions
+from plateward.sharing.models import SharedAlertAcknowledgment
 
 MAX_ALERTS = 100
 
@@ -53,10 +63,14 @@ class AlertView:
     place: cameras.CameraPlace | None
     state: AlertState
     steps: tuple[StepView, ...]
+    # For an outside agency's person: the alert is of a hot list shared with their agency, and
+    # when they acknowledged it (None: not yet). Staff: shared is False.
+    shared: bool = False
+    acknowledged_at: datetime | None = None
 
     @property
     def next_steps(self) -> tuple[Step, ...]:
-        return rules.next_steps(self.state)
+        return () if self.shared else rules.next_steps(self.state)
 
     @property
     def dispositions(self) -> tuple[rules.Disposition, ...]:
@@ -84,11 +98,42 @@ def _state(entry: EntryView, steps: list[AlertStep]) -> AlertState:
     return rules.replay(entry.wanted_person, [(s.step, s.value) for s in steps])
 
 
-def _views(uow: UnitOfWork, actor: Actor, hits: list[tuple[Hit, HotListEntry]]) -> list[AlertView]:
+def _receive(uow: UnitOfWork, actor: Actor) -> list[ColumnElement[bool]]:
+    """Authorize ``alerts:receive`` and return what limits the hits the actor may see: nothing
+    for the department's people; for an outside agency's person, the agency's agreement in force
+    is asked again now (``OutsideAccess``) and only the hot lists shared with it are kept."""
+    outside = sharing.outside_access(uow, actor)
+    authorize(uow, actor, Permission.ALERTS_RECEIVE, outside)
+    if outside is None:
+        return []
+    shared = subscriptions.shared_lists(uow, outside.agency.id)
+    return [HotListEntry.list_name.in_(sorted(shared))]
+
+
+def _acknowledged(uow: UnitOfWork, actor: Actor, hit_ids: list[int]) -> dict[int, datetime]:
+    if not hit_ids or actor.id is None:
+        return {}
+    rows = uow.session.execute(
+        select(SharedAlertAcknowledgment.hit_id, SharedAlertAcknowledgment.at).where(
+            SharedAlertAcknowledgment.user_id == actor.id,
+            SharedAlertAcknowledgment.hit_id.in_(hit_ids),
+        )
+    )
+    return {int(hit_id): at for hit_id, at in rows}
+
+
+def _views(
+    uow: UnitOfWork,
+    actor: Actor,
+    hits: list[tuple[Hit, HotListEntry]],
+    *,
+    shared: bool = False,
+) -> list[AlertView]:
     """The alerts whose reads the actor may see now (the gate decides), with their steps."""
     shown = reads.reads_by_id(uow, actor, [h.read_id for h, _ in hits])
     places = cameras.camera_places(uow)
     steps = _steps(uow, [h.id for h, _ in hits])
+    acknowledged = _acknowledged(uow, actor, [h.id for h, _ in hits]) if shared else {}
     views = []
     for hit, e in hits:
         read = shown.get(str(hit.read_id))
@@ -110,6 +155,8 @@ def _views(uow: UnitOfWork, actor: Actor, hits: list[tuple[Hit, HotListEntry]]) 
                     StepView(s.step, s.value, s.note, s.at, entered_by(s.by_name, s.by_badge, None))
                     for s in steps[hit.id]
                 ),
+                shared,
+                acknowledged.get(hit.id),
             )
         )
     return views
@@ -146,8 +193,10 @@ def alerts(
     uow: UnitOfWork, actor: Actor, after: int = 0, *, via: str = "page", limit: int = 50
 ) -> list[AlertView]:
     """Alerts newer than hit ``after``, newest first; audited when any is shown."""
-    authorize(uow, actor, Permission.ALERTS_RECEIVE)
-    views = _views(uow, actor, _hits(uow, Hit.id > after, limit=min(max(limit, 1), MAX_ALERTS)))
+    scope = _receive(uow, actor)
+    bounded = min(max(limit, 1), MAX_ALERTS)
+    found = _hits(uow, Hit.id > after, *scope, limit=bounded)
+    views = _views(uow, actor, found, shared=bool(scope))
     if views:
         _audit_view(uow, actor, views, via)
     uow.commit()
@@ -172,11 +221,11 @@ def next_alerts(
 ) -> NextAlerts:
     """For a live stream: the hits after ``after`` but those in ``skip`` (already looked at),
     oldest first, so none is ever skipped; those the officer may see are shown (and audited)."""
-    authorize(uow, actor, Permission.ALERTS_RECEIVE)
+    scope = _receive(uow, actor)  # an outside agency's agreement is asked again at each look
     bounded = min(max(limit, 1), MAX_ALERTS)
-    conditions = [Hit.id > after] + ([Hit.id.not_in(sorted(skip))] if skip else [])
+    conditions = [Hit.id > after] + ([Hit.id.not_in(sorted(skip))] if skip else []) + scope
     found = _hits(uow, *conditions, limit=bounded, oldest_first=True)
-    views = _views(uow, actor, found)
+    views = _views(uow, actor, found, shared=bool(scope))
     if views:
         _audit_view(uow, actor, views, "live")
     uow.commit()
@@ -184,8 +233,8 @@ def next_alerts(
     return NextAlerts(views, max(looked, default=after), len(found) == bounded, looked)
 
 
-def _one(uow: UnitOfWork, actor: Actor, hit_id: int) -> AlertView:
-    found = _views(uow, actor, _hits(uow, Hit.id == hit_id, limit=1))
+def _one(uow: UnitOfWork, actor: Actor, hit_id: int, scope: list[ColumnElement[bool]]) -> AlertView:
+    found = _views(uow, actor, _hits(uow, Hit.id == hit_id, *scope, limit=1), shared=bool(scope))
     if not found:
         # The same answer whether the alert does not exist or its read is hidden from the actor.
         raise NotFound("No such alert.")
@@ -194,20 +243,58 @@ def _one(uow: UnitOfWork, actor: Actor, hit_id: int) -> AlertView:
 
 def alert(uow: UnitOfWork, actor: Actor, hit_id: int) -> AlertView:
     """One alert with its read, list, reason, case numbers and steps; the view is audited."""
-    authorize(uow, actor, Permission.ALERTS_RECEIVE)
-    shown = _one(uow, actor, hit_id)
+    shown = _one(uow, actor, hit_id, _receive(uow, actor))
     _audit_view(uow, actor, [shown], "detail")
     uow.commit()
     return shown
+
+
+def _department_work(uow: UnitOfWork, actor: Actor, hit_id: int) -> list[ColumnElement[bool]]:
+    """Working an alert's steps: the department's people only (an outside person is refused,
+    audited)."""
+    scope = _receive(uow, actor)
+    outside = sharing.outside_access(uow, actor)
+    if outside is not None:
+        work = sharing_rules.DepartmentAlertWork(outside.agency)
+        authorize(uow, actor, Permission.ALERTS_RECEIVE, work, target=f"alert:{hit_id}")
+    return scope
+
+
+def acknowledge(uow: UnitOfWork, actor: Actor, hit_id: int) -> AlertView:
+    """An outside agency's person acknowledges an alert of a hot list shared with their agency
+    (audited, once per person); the department's officers work the steps instead."""
+    scope = _receive(uow, actor)
+    if not scope:
+        raise Conflict("the department's officers record the alert's steps, not an acknowledgment")
+    current = _one(uow, actor, hit_id, scope)
+    if current.acknowledged_at is None:
+        try:
+            with uow.session.begin_nested():
+                uow.session.add(
+                    SharedAlertAcknowledgment(hit_id=hit_id, user_id=actor.id, at=uow.now())
+                )
+        except IntegrityError:
+            pass  # acknowledged a moment ago (another tab): once is enough
+        audit.record(
+            uow,
+            actor,
+            AuditEvent(
+                AuditAction.ALERT_ACKNOWLEDGED,
+                result_ids=(current.read.id,),
+                details={"hit_id": hit_id, "list": current.entry.list_name},
+            ),
+        )
+    uow.commit()
+    return _one(uow, actor, hit_id, scope)
 
 
 def record_step(
     uow: UnitOfWork, actor: Actor, hit_id: int, step: str, value: str, note: str = ""
 ) -> AlertView:
     """Record the next step of an alert, in the DUP's order (``InvalidInput`` otherwise)."""
-    authorize(uow, actor, Permission.ALERTS_RECEIVE)
+    scope = _department_work(uow, actor, hit_id)
     hit = uow.session.scalar(select(Hit).where(Hit.id == hit_id).with_for_update())
-    current = _one(uow, actor, hit_id)
+    current = _one(uow, actor, hit_id, scope)
     if hit is None:  # pragma: no cover — _one found it a moment ago, under the lock
         raise NotFound("No such alert.")
     if step not in tuple(Step):
@@ -244,14 +331,13 @@ def record_step(
         ),
     )
     uow.commit()
-    return _one(uow, actor, hit_id)
+    return _one(uow, actor, hit_id, scope)
 
 
 def verify_with_clets(uow: UnitOfWork, actor: Actor, hit_id: int, clets: Clets) -> AlertView:
     """DUP §4.3 — attempt CLETS verification through the adapter and record its result. An
     unanswered attempt is recorded as such: the attempt is what must precede any action."""
-    authorize(uow, actor, Permission.ALERTS_RECEIVE)
-    current = _one(uow, actor, hit_id)
+    current = _one(uow, actor, hit_id, _department_work(uow, actor, hit_id))
     try:
         answer = clets.verify(current.entry.plate, current.entry.plate_state)
     except CletsUnavailable as exc:

@@ -166,9 +166,12 @@ class AlertOut(BaseModel):
     crime_type: str
     case_numbers: list[str]
     stage: str
+    # DUP §10 — for an outside agency's person: the mark, and when they acknowledged it.
+    mark: str | None = None
+    acknowledged_at: datetime | None = None
 
     @classmethod
-    def of(cls, a: alerts.AlertView) -> AlertOut:
+    def of(cls, a: alerts.AlertView, mark: str | None = None) -> AlertOut:
         return cls(
             id=a.id,
             priority=a.priority,
@@ -185,6 +188,8 @@ class AlertOut(BaseModel):
             crime_type=a.entry.crime_type,
             case_numbers=list(a.entry.case_numbers),
             stage=a.state.stage,
+            mark=mark if a.shared else None,
+            acknowledged_at=a.acknowledged_at,
         )
 
 
@@ -193,4 +198,15 @@ def list_alerts(
     uow: UowDep, actor: Receiver, after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
 ) -> list[AlertOut]:
     """Alerts newer than ``after`` (a hit id), newest first; the answer is audited."""
-    return [AlertOut.of(a) for a in alerts.alerts(uow, actor, after, via="api")]
+    shown = alerts.alerts(uow, actor, after, via="api")
+    mark = uow.settings.sharing_data_mark
+    return [AlertOut.of(a, mark) for a in shown]
+
+
+@router.post("/alerts/{hit_id}/acknowledge", responses=ERRORS)
+def acknowledge_alert(
+    uow: UowDep, actor: Receiver, hit_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> AlertOut:
+    """An outside agency's person acknowledges an alert of a hot list shared with their agency
+    (all they record: the steps and disposition are the department's); audited."""
+    return AlertOut.of(alerts.acknowledge(uow, actor, hit_id), uow.settings.sharing_data_mark)

@@ -32,6 +32,7 @@ from plateward.hotlists import service as hotlists
 from plateward.oversight import portal_rules as rules
 from plateward.oversight.models import AnnualReport, AuditSample, AuditSampleItem, Complaint
 from plateward.sharing import service as sharing
+from plateward.sharing import subscriptions as shared_hotlists
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Portal:
     complaints: ComplaintFigures
     reports: tuple[PublishedReport, ...]
     checkpoint: SignedHead | None
+    shared_hotlists: int = 0  # issue 16: hot lists shared with outside agencies now
 
 
 def agencies_with_access(uow: UnitOfWork) -> tuple[AgencyAccess, ...]:
@@ -239,6 +241,7 @@ def portal(uow: UnitOfWork) -> Portal:
         complaints=complaint_figures(uow),
         reports=published_reports(uow),
         checkpoint=signed_head(uow),
+        shared_hotlists=shared_hotlists.live_count(uow),
     )
 
 

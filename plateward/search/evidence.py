@@ -1,7 +1,8 @@
 """What leaves the search as a file: a read's image and the CSV export of a search's results.
 
 DUP §10 — ALPR data shared outside the agency stays the originating agency's and may not be
-passed on: every export names that agency and says "NOT FOR REDISTRIBUTION" in its first lines.
+passed on: every export names that agency and says "NOT FOR REDISTRIBUTION" in its first lines,
+and every image an outside agency receives is marked in its pixels (``marked``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
 
 from plateward.core.purpose import Purpose
 from plateward.search.matching import ReadHit
@@ -98,17 +101,74 @@ def plate_svg(plate: str, state: str | None, captured_at: datetime) -> ReadImage
     return ReadImage(SVG, body.encode())
 
 
-def marked(image: ReadImage, mark: str) -> ReadImage:
-    """The image with its mark: drawn into a plate drawing; a camera's image carries it as the
-    response's ``X-Data-Mark`` header (its pixels are not rewritten)."""
+def stamp_text(mark: str, agency: str | None, day: date) -> str:
+    """The words an outside agency's image carries: whose data, not to be passed on, to whom
+    it was given and when (DUP §10)."""
+    return " · ".join(part for part in (mark, agency, day.isoformat()) if part)
+
+
+BAND_COLOR = (160, 0, 0)  # the band drawn under a camera image given to an outside agency
+_BAND_MIN, _BAND_SHARE = 18, 0.08  # the band's height: at least 18 px, or 8% of the image
+
+
+def _band(content_type: str, body: bytes, text: str) -> bytes:
+    """The camera image with a band drawn under it (the image's own pixels are kept whole:
+    the evidence is not covered), holding ``text`` in white; re-encoded in its own format."""
+    with Image.open(io.BytesIO(body)) as source:
+        source.load()
+        picture = source.convert("RGB")
+    width, height = picture.size
+    band = max(_BAND_MIN, round(height * _BAND_SHARE))
+    canvas = Image.new("RGB", (width, height + band), BAND_COLOR)
+    canvas.paste(picture, (0, 0))
+    draw = ImageDraw.Draw(canvas)
+    text = text.replace("—", "-")  # Pillow's bundled font has no em dash
+    size = band * 0.6
+    font = ImageFont.load_default(size=size)
+    while size > 6 and draw.textlength(text, font=font) > width - 8:
+        size -= 1
+        font = ImageFont.load_default(size=size)
+    draw.text((4, height + band / 2), text, fill=(255, 255, 255), font=font, anchor="lm")
+    out = io.BytesIO()
+    if content_type == "image/png":
+        canvas.save(out, format="PNG")
+    else:
+        canvas.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def marked(image: ReadImage, mark: str, agency: str | None, day: date) -> ReadImage:
+    """The image an outside agency receives, marked in what it shows (DUP §10): a camera's JPEG
+    or PNG gets a band drawn under it, a plate drawing a text element, each reading
+    "<mark> · <requesting agency> · <date>"; the response also carries the ``X-Data-Mark``
+    header. An image that cannot be decoded is not given out unmarked: the plate drawing is."""
+    text = stamp_text(mark, agency, day)
     body = image.body
+    if image.content_type in ("image/jpeg", "image/png"):
+        try:
+            return ReadImage(image.content_type, _band(image.content_type, body, text), mark)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return ReadImage(SVG, _svg_stamp(_UNREADABLE, text), mark)
     if image.content_type == SVG and body.endswith(b"</svg>"):
-        stamp = (
-            '<text x="160" y="152" font-family="sans-serif" font-size="11" text-anchor="middle" '
-            'fill="#a00">' + escape(mark) + "</text></svg>"
-        )
-        body = body[: -len(b"</svg>")] + stamp.encode()
+        body = _svg_stamp(body, text)
     return ReadImage(image.content_type, body, mark)
+
+
+# A drawing in place of a camera image that cannot be decoded (and so cannot be marked).
+_UNREADABLE = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="320" height="160" viewBox="0 0 320 160" '
+    b'role="img" aria-label="Image not available"><rect x="4" y="4" width="312" height="152" '
+    b'fill="#eee"/><text x="160" y="80" font-family="sans-serif" font-size="14" '
+    b'text-anchor="middle" fill="#555">image not available</text></svg>'
+)
+
+
+def _svg_stamp(body: bytes, text: str) -> bytes:
+    stamp = (
+        '<text x="160" y="152" font-family="sans-serif" font-size="9" text-anchor="middle" '
+        'fill="#a00" class="data-mark">' + escape(text) + "</text></svg>"
+    )
+    return body[: -len(b"</svg>")] + stamp.encode()
 
 
 def mark_header(mark: str | None) -> dict[str, str]:

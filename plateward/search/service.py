@@ -479,7 +479,7 @@ def read_image(uow: UnitOfWork, actor: Actor, search_id: int, read_id: str) -> R
     )
     mark = agencies.data_mark(uow, actor)
     uow.commit()
-    return marked(image, mark) if mark else image
+    return marked(image, mark, actor.agency_name, uow.now().date()) if mark else image
 
 
 def export_results(uow: UnitOfWork, actor: Actor, search_id: int) -> ExportFile:

@@ -180,10 +180,62 @@ def create_agreement(
     return _view(uow, agreement)
 
 
+def draft_from_request(
+    uow: UnitOfWork, actor: Actor, agency: Agency, request_id: int, case_number: str
+) -> SharingAgreement:
+    """DUP §10 — command staff approving a first-access request may also draft an agreement for
+    the agency (``requests.decide_request`` has authorized them). A draft opens nothing: an
+    administrator activates it with the signed document's reference and its dates."""
+    if not rules.eligible(agencies.facts(agency)):
+        raise Conflict(f"{agency.name} is not eligible for an agreement")
+    today, now = uow.now().date(), uow.now()
+    agreement = SharingAgreement(
+        agency_id=agency.id,
+        reference="",
+        effective_on=today,
+        expires_on=today,
+        scopes=json.dumps([Scope.SEARCH.value]),
+        contacts="",
+        status=AgreementStatus.DRAFT,
+        status_reason=f"drafted from first-access request {request_id} ({case_number})"[:500],
+        created_at=now,
+        created_by=actor.name,
+        changed_at=now,
+        access_request_id=request_id,
+    )
+    uow.session.add(agreement)
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor,
+        AuditEvent(
+            AuditAction.SHARING_AGREEMENT_CREATED,
+            details={
+                "agreement_id": agreement.id,
+                "agency": agency.ori,
+                "access_request_id": request_id,
+                "before": None,
+                "after": _record(agreement),
+            },
+        ),
+    )
+    return agreement
+
+
 def change_status(
-    uow: UnitOfWork, actor: Actor, agreement_id: int, status: str, reason: str
+    uow: UnitOfWork,
+    actor: Actor,
+    agreement_id: int,
+    status: str,
+    reason: str,
+    *,
+    reference: str | None = None,
+    effective_on: date | None = None,
+    expires_on: date | None = None,
 ) -> AgreementView:
-    """Activate, suspend, reinstate or revoke an agreement, with the reason; effective at once."""
+    """Activate, suspend, reinstate or revoke an agreement, with the reason; effective at once.
+    Activating a draft may give (and, for a draft written from a first-access request, must
+    give) the signed document's reference and the agreement's dates."""
     known = 0 < agreement_id < 2**31
     agreement = uow.session.get(SharingAgreement, agreement_id) if known else None
     if agreement is None:
@@ -207,6 +259,8 @@ def change_status(
     if wanted not in rules.TRANSITIONS[current]:
         raise Conflict(f"an agreement that is {current.value} cannot become {wanted.value}")
     before = _record(agreement)
+    if current is AgreementStatus.DRAFT and wanted is AgreementStatus.ACTIVE:
+        _complete_draft(uow, agreement, reference, effective_on, expires_on)
     agreement.status, agreement.status_reason, agreement.changed_at = wanted, reason, uow.now()
     audit.record(
         uow,
@@ -224,6 +278,32 @@ def change_status(
     )
     uow.commit()
     return _view(uow, agreement)
+
+
+def _complete_draft(
+    uow: UnitOfWork,
+    agreement: SharingAgreement,
+    reference: str | None,
+    effective_on: date | None,
+    expires_on: date | None,
+) -> None:
+    if reference is not None and reference.strip():
+        if len(reference.strip()) > 200:
+            raise InvalidInput("the reference is at most 200 characters")
+        agreement.reference = reference.strip()
+    agreement.effective_on = effective_on or agreement.effective_on
+    agreement.expires_on = expires_on or agreement.expires_on
+    if not agreement.reference:
+        raise InvalidInput("give the signed document's reference to activate this draft")
+    if agreement.expires_on <= agreement.effective_on:
+        raise InvalidInput("give the agreement's effective and expiry dates to activate it")
+    wrong = rules.check_dates(
+        agreement.effective_on,
+        agreement.expires_on,
+        longest_days=uow.settings.sharing_agreement_max_days,
+    )
+    if wrong:
+        raise InvalidInput(wrong)
 
 
 def _status(value: str) -> AgreementStatus:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import purpose
-from plateward.sharing import activity, agreements, clients, conformance, requests
+from plateward.sharing import activity, agreements, clients, conformance, requests, subscriptions
 from plateward.sharing import service as agencies
 from plateward.web.deps import UowDep, api_caller_with
 
@@ -21,6 +21,7 @@ Manager = Annotated[Actor, Depends(api_caller_with(Permission.SHARING_MANAGE))]
 Requester = Annotated[Actor, Depends(api_caller_with(Permission.SHARING_REQUEST))]
 Approver = Annotated[Actor, Depends(api_caller_with(Permission.SHARING_APPROVE))]
 Viewer = Annotated[Actor, Depends(api_caller_with(Permission.SHARING_VIEW))]
+Sharer = Annotated[Actor, Depends(api_caller_with(Permission.HOTLISTS_APPROVE))]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ERRORS: dict[int | str, dict[str, Any]] = {400: {}, 401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
 
@@ -74,6 +75,11 @@ class StatusIn(BaseModel):
 
     status: Literal["active", "suspended", "revoked"]
     reason: str = Field(min_length=1, max_length=500)
+    # Activating a draft: the signed document's reference and the dates (a draft written from a
+    # first-access request has none yet).
+    reference: str | None = Field(default=None, max_length=200)
+    effective_on: date | None = None
+    expires_on: date | None = None
 
 
 class SettingIn(BaseModel):
@@ -123,6 +129,9 @@ class DecisionIn(BaseModel):
 
     approve: bool
     reason: str = Field(min_length=1, max_length=500)
+    # "open for this request and draft an agreement": a draft for the agency, in force only once
+    # an administrator activates it with the document and dates.
+    draft_agreement: bool = False
 
 
 class ActivityRowOut(BaseModel):
@@ -230,7 +239,16 @@ def change_agreement_status(
 ) -> AgreementOut:
     """Activate, suspend or revoke an agreement, with the reason: effective at once for the
     agency's signed-in sessions and API tokens."""
-    v = agreements.change_status(uow, actor, agreement_id, body.status, body.reason)
+    v = agreements.change_status(
+        uow,
+        actor,
+        agreement_id,
+        body.status,
+        body.reason,
+        reference=body.reference,
+        effective_on=body.effective_on,
+        expires_on=body.expires_on,
+    )
     return _agreement_out(v)
 
 
@@ -272,7 +290,9 @@ def requests_waiting(uow: UowDep, actor: Approver) -> list[RequestOut]:
 @router.post("/access-requests/{request_id}/decision", response_model=RequestOut, responses=ERRORS)
 def decide_request(uow: UowDep, actor: Approver, request_id: Id, body: DecisionIn) -> RequestOut:
     """Approve or deny a first-access request with the reason (command staff; audited)."""
-    view = requests.decide_request(uow, actor, request_id, body.approve, body.reason)
+    view = requests.decide_request(
+        uow, actor, request_id, body.approve, body.reason, draft_agreement=body.draft_agreement
+    )
     return _request_out(view)
 
 
@@ -357,3 +377,74 @@ def issue_client(uow: UowDep, actor: Manager, body: ClientIn) -> IssuedClientOut
 def revoke_client(uow: UowDep, actor: Manager, client_id: Id) -> ClientOut:
     """Revoke an agency system's credential, effective at once (audited)."""
     return ClientOut(**_client_out(clients.revoke_client(uow, actor, client_id)))
+
+
+# --- hot lists shared with an agency (alerts) ----------------------------------------------------
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ori: str = Field(min_length=9, max_length=9)
+    list_name: str = Field(min_length=1, max_length=40)
+
+
+class EndIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class SubscriptionOut(BaseModel):
+    id: int
+    ori: str
+    agency: str
+    list_name: str
+    created_at: datetime
+    created_by: str
+    ended_at: datetime | None
+    ended_by: str | None
+    end_reason: str | None
+    in_force: bool
+
+
+def _subscription_out(v: subscriptions.SubscriptionView) -> SubscriptionOut:
+    return SubscriptionOut(
+        id=v.id,
+        ori=v.agency_ori,
+        agency=v.agency_name,
+        list_name=v.list_name,
+        created_at=v.created_at,
+        created_by=v.created_by,
+        ended_at=v.ended_at,
+        ended_by=v.ended_by,
+        end_reason=v.end_reason,
+        in_force=v.in_force,
+    )
+
+
+@router.get("/sharing/subscriptions", response_model=list[SubscriptionOut], responses=ERRORS)
+def list_subscriptions(uow: UowDep, actor: Sharer) -> list[SubscriptionOut]:
+    """Hot lists shared with outside agencies, live first (lieutenants)."""
+    return [_subscription_out(v) for v in subscriptions.list_subscriptions(uow, actor)]
+
+
+@router.post("/sharing/subscriptions", response_model=SubscriptionOut, responses=ERRORS)
+def share_hotlist(uow: UowDep, actor: Sharer, body: SubscriptionIn) -> SubscriptionOut:
+    """Share a hot list San José keeps with an eligible agency whose agreement in force includes
+    alerts (audited with before and after)."""
+    view = subscriptions.share_hotlist(uow, actor, ori=body.ori, list_name=body.list_name)
+    return _subscription_out(view)
+
+
+@router.post(
+    "/sharing/subscriptions/{subscription_id}/end",
+    response_model=SubscriptionOut,
+    responses=ERRORS,
+)
+def end_subscription(
+    uow: UowDep, actor: Sharer, subscription_id: Id, body: EndIn
+) -> SubscriptionOut:
+    """Stop sharing the hot list, with the reason: its alerts stop at once (audited)."""
+    view = subscriptions.end_subscription(uow, actor, subscription_id, body.reason)
+    return _subscription_out(view)

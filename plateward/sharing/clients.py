@@ -29,7 +29,6 @@ from plateward.core.permissions import Actor, Permission, Role
 from plateward.sharing import service as agencies
 from plateward.sharing.agreements import AgreementTarget
 from plateward.sharing.models import AgencyClient
-from plateward.sharing.rules import OUTSIDE_CEILING
 
 PREFIX = "pwa_"
 UNKNOWN = "missing, unknown, expired or revoked token"
@@ -84,7 +83,7 @@ def issue_client(
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"a credential lasts between 1 and {MAX_TOKEN_DAYS} days")
     secret = PREFIX + secrets.token_urlsafe(32)
-    scopes = sorted(p.value for p in OUTSIDE_CEILING)
+    scopes = [Permission.READS_SEARCH.value]  # an agency system searches; alerts are people's
     client = AgencyClient(
         agency_id=agency.id,
         user_id=user.id,

@@ -22,18 +22,25 @@ from plateward.core.errors import InvalidInput, NotFound, PermissionDenied
 from plateward.core.permissions import Actor, Permission
 from plateward.sharing import requests
 from plateward.sharing import service as agencies
-from plateward.sharing.models import Agency, SharingAgreement, SharingAlarm, SharingSettingRow
+from plateward.sharing.models import (
+    Agency,
+    HotListSubscription,
+    SharingAgreement,
+    SharingAlarm,
+    SharingSettingRow,
+)
 from plateward.sharing.rules import (
     SETTING_POLICY,
     AgreementUse,
     Configuration,
     SharingSetting,
+    SubscriptionFacts,
     drift,
     setting_refusal,
 )
 
 # Outside accesses that returned data (DUP §10: every outside access is logged).
-DATA_ACTIONS = ("search.run", "read.viewed", "read.image_viewed")
+DATA_ACTIONS = ("search.run", "read.viewed", "read.image_viewed", "alert.viewed")
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,12 @@ def _configuration(uow: UnitOfWork, since: datetime) -> Configuration:
         {r.key: r.value for r in uow.session.scalars(select(SharingSettingRow))},
         tuple(uses),
         requests.approved_cases(uow),
+        tuple(
+            SubscriptionFacts(s.id, s.agency_id, s.list_name)
+            for s in uow.session.scalars(
+                select(HotListSubscription).where(HotListSubscription.ended_at.is_(None))
+            )
+        ),
     )
 
 

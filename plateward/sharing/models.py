@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plateward.core.database import Base
@@ -15,6 +15,8 @@ __all__ = [
     "Agency",
     "AgencyClient",
     "AgencyKind",
+    "HotListSubscription",
+    "SharedAlertAcknowledgment",
     "SharingAgreement",
     "SharingAlarm",
     "SharingSettingRow",
@@ -120,3 +122,32 @@ class AgencyClient(Base):
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(120))
     last_used_at: Mapped[datetime | None]
+
+
+class HotListSubscription(Base):
+    """DUP §10 — a hot list San José keeps, shared with one outside agency: its people under an
+    agreement in force with the alerts scope receive the alerts of this list, and only those.
+    Ended, never deleted."""
+
+    __tablename__ = "hotlist_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    list_name: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(120))
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(120))
+    end_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class SharedAlertAcknowledgment(Base):
+    """An outside person acknowledged an alert of a shared hot list (all they may record)."""
+
+    __tablename__ = "shared_alert_acknowledgments"
+    __table_args__ = (UniqueConstraint("hit_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hotlist_hits.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime]

@@ -8,7 +8,7 @@ these routes turn form fields into calls and show what comes back.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +18,7 @@ from plateward.core.errors import Conflict, InvalidInput, NotFound, PermissionDe
 from plateward.core.permissions import Permission
 from plateward.core.purpose import CRIME_TYPES, purpose
 from plateward.core.purpose import crime_type as picklist_entry
-from plateward.sharing import activity, agreements, clients, conformance, requests
+from plateward.sharing import activity, agreements, clients, conformance, requests, subscriptions
 from plateward.sharing import service as agencies
 from plateward.sharing.rules import AgencyKind, Scope
 from plateward.web.deps import UowDep, form_by_person_with, person_with
@@ -33,6 +33,8 @@ ApprovePost = Annotated[SessionState, Depends(form_by_person_with(Permission.SHA
 Manager = Annotated[SessionState, Depends(person_with(Permission.SHARING_MANAGE))]
 ManagePost = Annotated[SessionState, Depends(form_by_person_with(Permission.SHARING_MANAGE))]
 Viewer = Annotated[SessionState, Depends(person_with(Permission.SHARING_VIEW))]
+Sharer = Annotated[SessionState, Depends(person_with(Permission.HOTLISTS_APPROVE))]
+SharePost = Annotated[SessionState, Depends(form_by_person_with(Permission.HOTLISTS_APPROVE))]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str, Form(max_length=1000)]
 REFUSALS = (InvalidInput, PermissionDenied, Conflict, NotFound)
@@ -103,16 +105,28 @@ def approvals_page(request: Request, uow: UowDep, state: Approver) -> Response:
     return render(request, state, "sharing/approvals.html", context)
 
 
-def _decide(uow: UowDep, state: SessionState, request_id: int, approve: bool, reason: str) -> Any:
-    requests.decide_request(uow, state.actor, request_id, approve, reason)
+def _decide(
+    uow: UowDep,
+    state: SessionState,
+    request_id: int,
+    approve: bool,
+    reason: str,
+    draft: bool = False,
+) -> Any:
+    requests.decide_request(uow, state.actor, request_id, approve, reason, draft_agreement=draft)
     return RedirectResponse(f"/sharing/approvals?decided={request_id}", status_code=303)
 
 
 @router.post("/sharing/approvals/{request_id}/approve")
 def approve_request(
-    uow: UowDep, state: ApprovePost, request_id: Id, reason: Annotated[str, Form(max_length=500)]
+    uow: UowDep,
+    state: ApprovePost,
+    request_id: Id,
+    reason: Annotated[str, Form(max_length=500)],
+    then: Annotated[Literal["request", "draft"], Form()] = "request",
 ) -> Response:
-    result: Response = _decide(uow, state, request_id, True, reason)
+    """Approve: open for this request only, or for this request and draft an agreement."""
+    result: Response = _decide(uow, state, request_id, True, reason, then == "draft")
     return result
 
 
@@ -217,9 +231,23 @@ def change_status(
     agreement_id: Id,
     status: Annotated[str, Form(max_length=16)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
+    reference: Annotated[str, Form(max_length=200)] = "",
+    effective_on: Annotated[str, Form(max_length=10)] = "",
+    expires_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    """Suspend, reinstate or revoke an agreement; activating a draft gives its document and
+    dates."""
     try:
-        agreements.change_status(uow, state.actor, agreement_id, status, reason)
+        agreements.change_status(
+            uow,
+            state.actor,
+            agreement_id,
+            status,
+            reason,
+            reference=reference or None,
+            effective_on=_date(effective_on, "effective") if effective_on.strip() else None,
+            expires_on=_date(expires_on, "expiry") if expires_on.strip() else None,
+        )
     except REFUSALS as exc:
         return _admin_page(request, uow, state, exc.detail, status_of(exc))
     return RedirectResponse("/admin/sharing#agreements", status_code=303)
@@ -268,3 +296,59 @@ def activity_page(
     found = activity.outside_activity(uow, state.actor, (agency or "")[:9] or None)
     context = {"activity": found, "agency": agency}
     return render(request, state, "sharing/activity.html", context)
+
+
+# --- lieutenants share hot lists -----------------------------------------------------------------
+
+
+def _hotlists_page(
+    request: Request,
+    uow: UowDep,
+    state: SessionState,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "subscriptions": subscriptions.list_subscriptions(uow, state.actor),
+        "lists": subscriptions.shareable_lists(uow),
+        "error": error,
+    }
+    return render(request, state, "sharing/hotlists.html", context, status)
+
+
+@router.get("/sharing/hotlists", response_class=HTMLResponse)
+def hotlists_page(request: Request, uow: UowDep, state: Sharer) -> Response:
+    """Hot lists shared with outside agencies (DUP §10): share one, or stop sharing it."""
+    return _hotlists_page(request, uow, state)
+
+
+@router.post("/sharing/hotlists", response_class=HTMLResponse)
+def share_hotlist(
+    request: Request,
+    uow: UowDep,
+    state: SharePost,
+    ori: Annotated[str, Form(max_length=9)] = "",
+    list_name: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    try:
+        subscriptions.share_hotlist(uow, state.actor, ori=ori, list_name=list_name)
+    except REFUSALS as exc:
+        uow.rollback()
+        return _hotlists_page(request, uow, state, exc.detail, status_of(exc))
+    return RedirectResponse("/sharing/hotlists", status_code=303)
+
+
+@router.post("/sharing/hotlists/{subscription_id}/end", response_class=HTMLResponse)
+def end_subscription(
+    request: Request,
+    uow: UowDep,
+    state: SharePost,
+    subscription_id: Id,
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    try:
+        subscriptions.end_subscription(uow, state.actor, subscription_id, reason)
+    except REFUSALS as exc:
+        uow.rollback()
+        return _hotlists_page(request, uow, state, exc.detail, status_of(exc))
+    return RedirectResponse("/sharing/hotlists", status_code=303)

@@ -23,6 +23,7 @@ from plateward.core.database import UnitOfWork
 from plateward.core.errors import Conflict, InvalidInput, NotFound, PurposeRefused
 from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import Purpose, PurposeCategory
+from plateward.sharing import agreements
 from plateward.sharing import service as agencies
 from plateward.sharing.models import AccessRequest, Agency
 from plateward.sharing.rules import (
@@ -150,10 +151,18 @@ def file_request(uow: UnitOfWork, actor: Actor, purpose: Purpose) -> RequestView
 
 
 def decide_request(
-    uow: UnitOfWork, actor: Actor, request_id: int, approve: bool, reason: str
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    approve: bool,
+    reason: str,
+    *,
+    draft_agreement: bool = False,
 ) -> RequestView:
     """Command staff approve or deny a pending request, with the reason (DUP §10). An approval
-    opens searching for that case to the requester only, for a limited time."""
+    opens searching for that case to the requester only, for a limited time; with
+    ``draft_agreement`` it also writes a draft agreement for the agency, which opens nothing until
+    an administrator activates it with the signed document and its dates."""
     authorize(uow, actor, Permission.SHARING_APPROVE, target=f"sharing:request:{request_id}")
     request = uow.session.get(AccessRequest, request_id) if 0 < request_id < 2**31 else None
     if request is None:
@@ -172,6 +181,12 @@ def decide_request(
     if approve:
         request.open_until = now + timedelta(days=uow.settings.sharing_request_open_days)
     agency = agencies.agency_by_id(uow, request.agency_id)
+    drafted = None
+    if approve and draft_agreement:
+        row = uow.session.get_one(Agency, request.agency_id)
+        drafted = agreements.draft_from_request(uow, actor, row, request.id, request.case_number).id
+    elif draft_agreement:
+        raise InvalidInput("an agreement is drafted only with an approval")
     audit.record(
         uow,
         actor,
@@ -186,6 +201,7 @@ def decide_request(
                 "before": RequestState.PENDING.value,
                 "after": request.state,
                 "open_until": request.open_until.isoformat() if request.open_until else None,
+                "draft_agreement_id": drafted,
             },
         ),
     )

@@ -132,14 +132,15 @@ class Scope(StrEnum):
     ALERTS = "alerts"  # alerts on the hot lists San José shares with them
 
 
-# The permission each scope opens. Alerts on shared hot lists are recorded in the agreement; no
-# permission opens them yet (the department's own alerts are never an outside agency's).
+# The permission each scope opens. ``alerts`` opens the alerts page, stream and API, where the
+# person sees only the alerts of the hot lists San José shares with their agency (a hot-list
+# subscription, ``sharing/subscriptions.py``): never the department's other alerts.
 SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
     Scope.SEARCH: frozenset({Permission.READS_SEARCH}),
-    Scope.ALERTS: frozenset(),
+    Scope.ALERTS: frozenset({Permission.ALERTS_RECEIVE}),
 }
 # DUP §10 — no bulk export, no grant to others: nothing else ever reaches an outside agency.
-OUTSIDE_CEILING = frozenset({Permission.READS_SEARCH})
+OUTSIDE_CEILING = frozenset({Permission.READS_SEARCH, Permission.ALERTS_RECEIVE})
 
 # Allowed changes of status; revocation is final.
 TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
@@ -242,6 +243,8 @@ class OutsideAccess:
             return "a search on behalf of another agency (no transitive sharing, DUP §10)"
         if permission in self.agreement_permissions:
             return None
+        if permission is not Permission.READS_SEARCH:
+            return "no agreement in force opens this to the agency"
         if self.case_number is None and self.open_cases:
             return None  # which case is checked once the purpose is known
         if self.case_number is not None and self.case_number in self.open_cases:
@@ -251,6 +254,75 @@ class OutsideAccess:
     def refusal(self, actor: Actor, permission: Permission) -> str | None:
         reason = self.reason(actor, permission)
         return None if reason is None else f"{OUTSIDE_REFUSAL} [{reason}]"
+
+
+# --- hot lists shared with an agency (alerts) ------------------------------------------------
+
+
+def alerts_open(agency: AgencyFacts, agreements: Iterable[AgreementFacts], today: date) -> bool:
+    """Whether the agency may receive alerts of shared hot lists today: eligible, with an
+    agreement in force whose scope includes alerts."""
+    return Permission.ALERTS_RECEIVE in agreement_permissions(agency, agreements, today)
+
+
+@dataclass(frozen=True)
+class SubscriptionTarget:
+    """An agency a hot list is to be shared with (a resource for ``core.authorization``).
+
+    ``list_kept`` says whether San José keeps the list itself: a list received from another
+    source (the DOJ's, another agency's) is theirs to share, never San José's (no transitive
+    sharing)."""
+
+    agency: AgencyFacts
+    alerts_in_force: bool
+    list_kept: bool = True
+
+    @property
+    def audit_label(self) -> str:
+        return f"agency:{self.agency.ori}"
+
+    def refusal(self, actor: Actor, permission: Permission) -> str | None:
+        del actor, permission
+        if self.agency.is_home:
+            return "the home department needs no subscription"
+        unfit = ineligibility(self.agency)
+        if unfit is not None:
+            return f"the agency is {unfit}"
+        if not self.alerts_in_force:
+            return "the agency has no agreement in force that includes alerts on shared hot lists"
+        if not self.list_kept:
+            return "only a hot list San José keeps may be shared (no transitive sharing)"
+        return None
+
+
+# What an outside person may do with an alert of a shared hot list: see it and acknowledge it.
+# The visual confirmation, the CLETS attempt and the disposition are the department's (DUP §4).
+OUTSIDE_ALERT_STEPS_REFUSAL = (
+    "An outside agency sees and acknowledges a shared alert; its visual confirmation, CLETS "
+    "verification and disposition are recorded by San José's officers (DUP §4, §10)."
+)
+
+
+@dataclass(frozen=True)
+class DepartmentAlertWork:
+    """Working an alert's steps (a resource): never an outside agency's."""
+
+    agency: AgencyFacts
+
+    @property
+    def audit_label(self) -> str:
+        return f"agency:{self.agency.ori}"
+
+    def refusal(self, actor: Actor, permission: Permission) -> str | None:
+        del actor, permission
+        return OUTSIDE_ALERT_STEPS_REFUSAL
+
+
+@dataclass(frozen=True)
+class SubscriptionFacts:
+    id: int
+    agency_id: int
+    list_name: str
 
 
 # --- sharing settings: each has one value the policy allows ------------------------------------
@@ -304,6 +376,7 @@ class Configuration:
     uses: tuple[AgreementUse, ...]  # outside accesses that returned data since the last check
     # (agency id, case number) of approved first-access requests: they open one case each.
     request_cases: frozenset[tuple[int, str]] = frozenset()
+    subscriptions: tuple[SubscriptionFacts, ...] = ()  # live (not ended) hot-list shares
 
 
 def drift(config: Configuration, today: date) -> list[str]:
@@ -339,5 +412,13 @@ def drift(config: Configuration, today: date) -> list[str]:
         if not covering and (use.agency_id, use.case_number) not in config.request_cases:
             findings.append(
                 f"{name} received data on {use.day.isoformat()} with no agreement in force"
+            )
+    for sub in config.subscriptions:
+        agency = by_id.get(sub.agency_id)
+        if agency is None or not alerts_open(agency, config.agreements, today):
+            name = f"{agency.name} ({agency.ori})" if agency else f"agency {sub.agency_id}"
+            findings.append(
+                f"hot list '{sub.list_name}' is still shared with {name} (subscription "
+                f"{sub.id}) with no agreement in force that includes alerts"
             )
     return sorted(set(findings))

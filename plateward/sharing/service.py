@@ -170,7 +170,7 @@ def _agency_record(agency: Agency | AgencyView) -> dict[str, str]:
     return {"ori": agency.ori, "name": agency.name, "state": agency.state, "kind": agency.kind}
 
 
-def _agreements_of(uow: UnitOfWork, agency_id: int) -> list[AgreementFacts]:
+def agreements_of(uow: UnitOfWork, agency_id: int) -> list[AgreementFacts]:
     rows = uow.session.scalars(
         select(SharingAgreement).where(SharingAgreement.agency_id == agency_id)
     )
@@ -204,7 +204,7 @@ def outside_permissions(uow: UnitOfWork, agency_id: int, user_id: int) -> frozen
     if agency is None or agency.is_home or not rules.eligible(facts(agency)):
         return frozenset()
     held = rules.agreement_permissions(
-        facts(agency), _agreements_of(uow, agency_id), uow.now().date()
+        facts(agency), agreements_of(uow, agency_id), uow.now().date()
     )
     if _open_cases(uow, agency_id, user_id):
         held |= frozenset({Permission.READS_SEARCH})
@@ -224,7 +224,7 @@ def outside_access(
     known = facts(agency)
     return OutsideAccess(
         known,
-        rules.agreement_permissions(known, _agreements_of(uow, agency.id), uow.now().date()),
+        rules.agreement_permissions(known, agreements_of(uow, agency.id), uow.now().date()),
         _open_cases(uow, agency.id, actor.id),
         beneficiary=purpose.beneficiary_agency if purpose is not None else None,
         case_number=purpose.case_number if purpose is not None else None,

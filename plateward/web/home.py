@@ -314,6 +314,14 @@ FEATURES: tuple[Feature, ...] = (
         in_menu=True,
     ),
     Feature(
+        Permission.HOTLISTS_APPROVE,
+        "Shared hot lists",
+        "/sharing/hotlists",
+        "Share a hot list San José keeps with a California agency whose agreement includes "
+        "alerts, or stop sharing it; its people then receive that list's alerts only (DUP §10).",
+        "Share a hot list",
+    ),
+    Feature(
         Permission.SHARING_VIEW,
         "Outside access",
         "/sharing/activity",

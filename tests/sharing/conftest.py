@@ -19,13 +19,14 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from plateward.accounts import service as people
+from plateward.accounts import service as accounts
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
 from plateward.sharing import agreements
 from plateward.sharing import service as agencies
 from plateward.sharing.models import SharingAgreement
 from tests.conftest import NOW, PASSWORD, accept_statement, post_login
+from tests.hotlists.conftest import people  # noqa: F401 — department personas, signed in
 
 SANTA_CLARA = "CA0430000"  # Santa Clara County Sheriff's Office (the demo city's)
 SUNNYVALE = "CA0431400"  # Sunnyvale Department of Public Safety
@@ -65,13 +66,13 @@ def outside(db: Database) -> dict[str, str]:
             uow, ori=VENDOR, name="Acme Plate Recovery LLC", state="CA", kind="commercial"
         )
         for username, (ori, unit) in OUTSIDE.items():
-            spec = people.PersonSpec(
+            spec = accounts.PersonSpec(
                 username, f"Test {username}", "external_agency", unit, ori, PASSWORD, "77"
             )
-            person = people.create_person(uow, operator, spec, pre_enrolled=True)
-            assert isinstance(person, people.NewPerson)
+            person = accounts.create_person(uow, operator, spec, pre_enrolled=True)
+            assert isinstance(person, accounts.NewPerson)
             secrets[username] = person.totp_secret or ""
-            people.record_training(
+            accounts.record_training(
                 uow, operator, person.id, "ALPR", TODAY, TODAY + timedelta(days=365)
             )
         uow.commit()

@@ -110,3 +110,16 @@ def test_administrators_are_warned_once_of_an_agreement_about_to_expire(
     clock.advance(timedelta(days=1, minutes=1))
     assert _run(db) is None
     assert len(entries(db, "sharing.agreement_expiring")) == 1
+
+
+def test_the_sharing_page_shows_administrators_an_agreement_about_to_expire(
+    client: TestClient, backend: Backend, db: Database, outside: dict[str, str]
+) -> None:
+    write_agreement_row(db, "CA0430000", expires_on=NOW.date() + timedelta(days=10))
+    later = write_agreement_row(db, "CA0430000", expires_on=NOW.date() + timedelta(days=200))
+
+    page = sign_in(client, backend, "admin").get("/admin/sharing")
+
+    assert page.status_code == 200
+    assert page.text.count("expires soon") == 1
+    assert f"{(NOW.date() + timedelta(days=200)).isoformat()}" in page.text and later

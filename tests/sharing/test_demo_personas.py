@@ -35,6 +35,10 @@ def test_the_demo_has_a_detective_under_an_agreement_and_one_without_access(
     found = search(client, **OUTSIDE_PURPOSE)
     assert found.status_code == 200, found.text
     assert found.json()["mark"] == "SJPD data — no redistribution"
+    shared = client.get("/api/v1/alerts")  # the department's hot list is shared with them
+    assert shared.status_code == 200, shared.text
+    assert all(a["list"] == "department" and a["mark"] for a in shared.json())
+    assert 'href="/alerts"' in client.get("/").text
 
     with TestClient(client.app) as other:
         _sign_in(other, db, accounts["sunnyvale"])

@@ -78,7 +78,7 @@ def test_no_agreement_ever_opens_anything_to_an_ineligible_agency(
 
 @QUICK
 @given(DAYS, DAYS, st.sampled_from(list(AgreementStatus)))
-def test_an_agreement_opens_search_only_while_active_and_between_its_dates(
+def test_an_agreement_opens_its_scopes_only_while_active_and_between_its_dates(
     start: int, end: int, status: AgreementStatus
 ) -> None:
     facts = agency("CA0430000", "CA", "county")
@@ -88,7 +88,8 @@ def test_an_agreement_opens_search_only_while_active_and_between_its_dates(
     held = agreement_permissions(facts, [one], TODAY)
 
     in_force = status is AgreementStatus.ACTIVE and effective <= TODAY <= expires
-    assert held == (frozenset({Permission.READS_SEARCH}) if in_force else frozenset())
+    opened = frozenset({Permission.READS_SEARCH, Permission.ALERTS_RECEIVE})
+    assert held == (opened if in_force else frozenset())
     assert Permission.READS_EXPORT not in held  # DUP §10: no bulk export, ever
 
 

@@ -4,14 +4,15 @@ requester only."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from plateward.core.database import Database
-from tests.conftest import Backend, native_read, sign_in
+from tests.conftest import Backend, csrf_from, native_read, sign_in
 from tests.search.conftest import entries, push
-from tests.sharing.conftest import outside_search, sign_in_outside
+from tests.sharing.conftest import SUNNYVALE, TODAY, outside_search, sign_in_outside
 
 REQUEST: dict[str, Any] = {
     "category": "criminal_investigation",
@@ -152,3 +153,68 @@ def test_outside_people_hold_the_outside_role_only(db: Database) -> None:
             spec = people.PersonSpec("x" + role, "X", role, "Unit", ori, PASSWORD, "1")
             with pytest.raises(InvalidInput, match="external_agency"):
                 people.create_person(uow, Actor.system("tests"), spec)
+
+
+def test_command_staff_may_approve_and_draft_an_agreement_which_opens_nothing_until_activated(
+    client: TestClient,
+    backend: Backend,
+    db: Database,
+    ingest_token: str,
+    outside: dict[str, str],
+) -> None:
+    push(client, ingest_token, native_read(plate="8XYZ789"))
+    sign_in_outside(client, db, outside, "sunnyvale")
+    filed = client.post("/api/v1/access-requests", json=REQUEST).json()
+    with TestClient(client.app) as command:
+        sign_in(command, backend, "command")
+        page = command.get("/sharing/approvals")
+        assert "open for this request and draft an agreement" in page.text
+        approved = command.post(
+            f"/sharing/approvals/{filed['id']}/approve",
+            data={"csrf_token": csrf_from(page.text), "reason": "Case confirmed.", "then": "draft"},
+            follow_redirects=False,
+        )
+        assert approved.status_code == 303, approved.text
+    other_case = {
+        **REQUEST,
+        "case_number": "SV-26-2044",
+        "crime_type": "PC 211",
+        "justification": "Carjacking at Sunnyvale Town Center; the taken sedan left for San José.",
+    }
+
+    assert outside_search(client, plate="8XYZ789", **REQUEST).status_code == 200
+    assert outside_search(client, plate="8XYZ789", **other_case).status_code == 403  # a draft
+    with TestClient(client.app) as admin:
+        sign_in(admin, backend, "admin")
+        listed = admin.get("/api/v1/sharing/agreements").json()
+        [draft] = [a for a in listed if a["ori"] == SUNNYVALE]
+        assert draft["status"] == "draft" and not draft["in_force"]
+        unsigned = admin.post(
+            f"/api/v1/sharing/agreements/{draft['id']}/status",
+            json={"status": "active", "reason": "Signed."},
+        )
+        assert unsigned.status_code == 422, unsigned.text
+        sharing_page = admin.get("/admin/sharing")
+        assert f'aria-label="Signed document of agreement {draft["id"]}"' in sharing_page.text
+        activated = admin.post(
+            f"/admin/sharing/agreements/{draft['id']}/status",
+            data={
+                "csrf_token": csrf_from(sharing_page.text),
+                "status": "active",
+                "reason": "Signed by both chiefs.",
+                "reference": "SJ-SHARE-2026-031 (signed)",
+                "effective_on": TODAY.isoformat(),
+                "expires_on": (TODAY + timedelta(days=365)).isoformat(),
+            },
+            follow_redirects=False,
+        )
+        assert activated.status_code == 303, activated.text
+        [now] = [a for a in admin.get("/api/v1/sharing/agreements").json() if a["ori"] == SUNNYVALE]
+        assert now["in_force"] is True and now["reference"] == "SJ-SHARE-2026-031 (signed)"
+
+    assert outside_search(client, plate="8XYZ789", **other_case).status_code == 200
+    created = entries(db, "sharing.agreement_created")[-1]
+    assert created.actor_username == "command" and created.details["before"] is None
+    assert created.details["access_request_id"] == filed["id"]
+    decided = entries(db, "sharing.request_decided")[-1]
+    assert decided.details["draft_agreement_id"] == draft["id"]

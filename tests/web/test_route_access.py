@@ -282,6 +282,16 @@ ACCESS |= {
     ("GET", "/sharing/approvals"): frozenset(),
     ("POST", "/sharing/approvals/{request_id}/approve"): frozenset(),
     ("POST", "/sharing/approvals/{request_id}/deny"): frozenset(),
+    # Hot lists shared with outside agencies (issue 16): lieutenants share; an alert's
+    # acknowledgment is an outside person's (a department officer reaches it and is told so).
+    ("GET", "/sharing/hotlists"): LIEUTENANTS,
+    ("POST", "/sharing/hotlists"): LIEUTENANTS,
+    ("POST", "/sharing/hotlists/{subscription_id}/end"): LIEUTENANTS,
+    ("GET", "/api/v1/sharing/subscriptions"): LIEUTENANTS,
+    ("POST", "/api/v1/sharing/subscriptions"): LIEUTENANTS,
+    ("POST", "/api/v1/sharing/subscriptions/{subscription_id}/end"): LIEUTENANTS,
+    ("POST", "/alerts/{hit_id}/acknowledge"): frozenset({OFFICER}),
+    ("POST", "/api/v1/alerts/{hit_id}/acknowledge"): frozenset({OFFICER}),
 }
 # A live event stream stays open: it is asked to answer what is new and close.
 STREAMS = {"/alerts/stream": "?seconds=0"}
@@ -398,6 +408,7 @@ def _path_values(db: Database) -> dict[str, str]:
         "token_id": "999999",
         "seq": "1",
         "change_id": "999999",
+        "subscription_id": "999999",
         "signal_id": "999999",
         "code": "SJ-FX-001",
         "search_id": "999999",
