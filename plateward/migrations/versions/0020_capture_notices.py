@@ -6,8 +6,8 @@ dispositions are already in ``hotlist_hits``; ``capture_notice_records`` keeps, 
 (``capture`` or ``disposition``), which administrator recorded the notice and when, so the ones
 not yet recorded can be counted and shown.
 
-Revision ID: 0023
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-11-28
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 from plateward.core.database import UTCDateTime
 
-revision = "0023"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
