@@ -470,22 +470,29 @@ def record_hits(uow: UnitOfWork, found: Sequence[FoundHit]) -> list[int]:
     # One cached statement for any number of rows (a multi-VALUES literal would be compiled anew).
     statement = insert(Hit).on_conflict_do_nothing().returning(Hit.id, Hit.read_id, Hit.entry_id)
     created = [row for row in uow.session.execute(statement, rows) if row is not None]
-    by_pair = {(f.read_id, f.entry_id): f for f in found}
-    for hit_id, read_id, entry_id in created:
-        f = by_pair[(read_id, entry_id)]
+    if created:
+        # One entry for the batch's new hits (the matcher's one access): each read is a result,
+        # so "who saw read X" finds it, and each hit is named with its entry and match.
+        by_pair = {(f.read_id, f.entry_id): f for f in found}
+        hits = [(hit_id, by_pair[(read_id, entry_id)]) for hit_id, read_id, entry_id in created]
         audit.record(
             uow,
             MATCHER,
             AuditEvent(
                 AuditAction.HOTLIST_HIT_RECORDED,
-                result_count=1,
-                result_ids=(str(read_id),),
+                result_count=len(hits),
+                result_ids=tuple(dict.fromkeys(str(f.read_id) for _, f in hits)),
                 details={
-                    "hit_id": hit_id,
-                    "entry_id": f.entry_id,
-                    "match_kind": f.match.kind.value,
-                    "state": f.match.state.value,
-                    "priority": f.match.priority,
+                    "hits": [
+                        {
+                            "hit_id": hit_id,
+                            "entry_id": f.entry_id,
+                            "match_kind": f.match.kind.value,
+                            "state": f.match.state.value,
+                            "priority": f.match.priority,
+                        }
+                        for hit_id, f in hits
+                    ]
                 },
             ),
         )

@@ -51,9 +51,11 @@ def test_a_read_of_a_listed_plate_becomes_a_hit_and_an_alert(
         recorded = uow.session.scalars(
             select(AuditEntry).where(AuditEntry.action == AuditAction.HOTLIST_HIT_RECORDED)
         ).all()
-    assert [e.details["entry_id"] for e in recorded] and recorded[0].actor_username == (
-        "job:hotlist-matching"
-    )
+    # One entry for the batch's hits: the read is its result, the hit named with its entry.
+    [entry] = recorded
+    assert entry.actor_username == "job:hotlist-matching"
+    assert entry.result_count == 1 and len(entry.result_ids) == 1
+    assert [h["hit_id"] for h in entry.details["hits"]] == [alert["id"]]
 
 
 def test_a_confusable_read_is_a_possible_match_at_lower_priority(
