@@ -17,8 +17,9 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -467,8 +468,14 @@ def record_hits(uow: UnitOfWork, found: Sequence[FoundHit]) -> list[int]:
         for f in found
     ]
     insert = pg_insert if uow.dialect == "postgresql" else sqlite_insert
-    # One cached statement for any number of rows (a multi-VALUES literal would be compiled anew).
-    statement = insert(Hit).on_conflict_do_nothing().returning(Hit.id, Hit.read_id, Hit.entry_id)
+    # One cached statement for any number of rows (a multi-VALUES literal would be compiled anew),
+    # on the table itself: the ORM's bulk path with RETURNING cost seven times as much per batch.
+    table = cast(Table, Hit.__table__)
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing()
+        .returning(table.c.id, table.c.read_id, table.c.entry_id)
+    )
     created = [row for row in uow.session.execute(statement, rows) if row is not None]
     if created:
         # One entry for the batch's new hits (the matcher's one access): each read is a result,
