@@ -262,7 +262,8 @@ I dues|unpaid balance|unpaid rent|back rent
 I owes ~3 money|owes ~2 rent|past due|demanda civil|su demanda|renta atrasada
 I kick back|kickback*|a cut of|cut per|per tow|daily feed|bulk feed|feed of|buy them cheap
 I billing cycle|payments behind|fleet plates|overdue rental|days overdue
-I months behind|weeks behind|behind on the loan|behind on his loan|behind on her loan|behind on the note
+I months behind|weeks behind|behind on the loan|behind on his loan|behind on her loan
+I behind on the note
 I finance co|auto finance|the loan company|la financiera quiere
 C client*|vendor*|business owner*|store owner*|mall owner*|company wants|company asks
 M ban du lieu|ban thong tin|cong ty bao hiem|thu no|xiet xe|thu hoi xe
