@@ -256,8 +256,48 @@ _AUTOMATED = PhraseIndex(
 )
 
 
+# Weaker signs that no person decides, read only next to an enforcement word and when the
+# request does not say a person reviewed: "without anyone looking", "the cameras send the
+# tickets on their own", "straight to citation", "calculate speeds", "clear the queue".
+_UNATTENDED = PhraseIndex(
+    parse_phrases(
+        """
+    without anyone|without anybody|without a person|without an officer|without a human
+    no one looking|nobody looking|no one reviewing|nobody reviewing|no one checks|nobody checks
+    no one checking|nobody checking|on their own|on its own|by itself|by themselves
+    straight to citation*/court/ticket*|directly to citation*/court|right to court
+    approv* ~2 everything/all/every|clear* ~2 queue/backlog|empty* ~2 queue/backlog
+    system/software/camera*/reader*/network/program ~3 send*/mail*/issue*/cite*/ticket*/approv*
+    calculat* ~3 speed*|comput* ~3 speed*|measur* ~3 speed*|work out ~2 speed*
+    solas|por si sola*|por si solo*|sin que nadie
+    """
+    )
+)
+_ENFORCEMENT = word_set(
+    "cite cites citation citations ticket tickets ticketing notice notices fine fines violation "
+    "violations court speeding multa multas infraccion infracciones citacion citaciones"
+)
+_REVIEWED = PhraseIndex(
+    parse_phrases(
+        """
+    reviewed|i reviewed|reviewing|after review|after reviewing|i watched|i checked|confirmed
+    by hand|manually|revise|revisado|revise el video
+    """
+    )
+)
+
+
+def _unattended(text: Normalized) -> bool:
+    return (
+        bool(set(text.words) & _ENFORCEMENT)
+        and bool(find_phrases(text, _UNATTENDED))
+        and not find_phrases(text, _REVIEWED)
+    )
+
+
 def _check_automated(parsed: Request, findings: Findings) -> None:
-    if find_phrases(parsed.justification, _AUTOMATED):
+    text = parsed.justification
+    if find_phrases(text, _AUTOMATED) or _unattended(text):
         findings.add(
             Decision.REVIEW,
             "automated.no_review",
@@ -276,6 +316,9 @@ _NO_CASE = PhraseIndex(
     for intel|intel purposes|intelligence purposes|for future reference|just in case
     for later|keep on file|have on file|to have it on file|in case we need
     sin caso|sin numero de caso|ningun caso|khong co vu an|khong co vu viec
+    nothing specific|no investigation|not for an investigation|no open investigation
+    in case something|in case anything|comes up later|come up later|hang onto|hang on to
+    hold onto|hold on to|just to have|save them|keep them|sin investigacion|por si acaso
     """
     )
 )
@@ -288,6 +331,8 @@ _STOCKPILE = PhraseIndex(
     regular visitor*|regulars|repeat visitor*|who comes and goes|everyone who|everybody who
     todas las placas|todos los vehiculos|lista de placas|tat ca bien so|tat ca xe
     danh sach bien so|lap danh sach|lap mot danh sach
+    every/all ~2 plate/plates/read/reads/car/cars/vehicle/vehicles|spreadsheet|roster
+    frequently visit*|regularly visit*|frequent* ~2 visit*|comes and goes|come and go
     """
     )
 )

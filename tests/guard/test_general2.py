@@ -60,6 +60,28 @@ def test_enforcement_without_a_persons_review_is_caught(
 
 
 @pytest.mark.parametrize(
+    ("category", "crime_type", "justification"),
+    [
+        (
+            "traffic",
+            "VC 21453(a)",
+            "Send the stacked-up light violations directly to court, nobody checks.",
+        ),
+        (
+            "misdemeanor",
+            "VC 22350",
+            "Have the software work out speeds from the readers and ticket them.",
+        ),
+        ("traffic", "VC 21453(a)", "Empty the violations backlog so the notices go out Friday."),
+    ],
+)
+def test_enforcement_no_person_decides_is_caught_in_other_words(
+    category: str, crime_type: str, justification: str
+) -> None:
+    assert "automated.no_review" in _check(justification, crime_type, category).rules
+
+
+@pytest.mark.parametrize(
     "justification",
     [
         "Camera flagged a red-light run at Bird and Minnesota; I watched the clip, confirmed it.",
@@ -84,6 +106,17 @@ def test_a_stockpile_of_plates_for_no_case_is_caught(
     verdict = _check(justification, crime_type, "felony" if crime_type else "other")
     assert verdict.decision is not Decision.ALLOW
     assert "purpose.dragnet" in verdict.rules or verdict.decision is Decision.DENY
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Put the plates from the stadium lot into a spreadsheet and hold onto it.",
+        "Which cars frequently visit the motel on 1st; nothing specific, just to have it.",
+    ],
+)
+def test_a_stockpile_in_other_words_is_caught(justification: str) -> None:
+    assert "purpose.dragnet" in _check(justification, None, "other").rules
 
 
 def test_every_read_at_a_scene_in_the_window_of_a_crime_runs() -> None:
