@@ -41,12 +41,14 @@ SPLITS = {
     "heldout4": ("heldout4",),
     "heldout5": ("heldout5",),
     "heldout6": ("heldout6",),
+    "heldout7": ("heldout7",),
     "probe_proxy": ("probe_proxy",),
     "probe_general": ("probe_general",),
+    "probe_general2": ("probe_general2",),
     "all": ("dev", "heldout"),
 }
 # Parts nobody may read: only figures and ids are printed, never a request's text (their README).
-SEALED = frozenset({"heldout4", "heldout6"})
+SEALED = frozenset({"heldout4", "heldout7"})
 TARGETS = {"recall": 0.99, "false_block_rate": 0.02, "legit_review_share": 0.10}
 # Wide when piped (the misclassified requests are long); the terminal width otherwise.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -168,7 +170,8 @@ def main(
         typer.Option(
             help=(
                 "dev, heldout, probe, extra, tunable, heldout2, heldout3, probe_proxy, "
-                "probe_general, heldout4 (sealed), heldout5, heldout6 (sealed), all"
+                "probe_general, probe_general2, heldout4 (sealed), heldout5, heldout6, "
+                "heldout7 (sealed), all"
             )
         ),
     ] = "heldout",

@@ -46,9 +46,24 @@ TUNABLE = (
     "probe_proxy",
     "heldout5",
     "probe_general",
+    "heldout6",
+    "probe_general2",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4", "heldout6"})
+SEALED = frozenset({"heldout4", "heldout7"})
+# Class names of files whose writers used their own (heldout6): the learned layer's class for
+# each. Automated enforcement and a dragnet are the rule layers' to read (`automated.no_review`,
+# `purpose.dragnet`): filed under "personal", they taught the layer that the words of a red-light
+# review ("auto-flagged", "the clip") are personal use, so their requests are left out.
+SKIPPED_CLASSES = frozenset({"automated_enforcement", "dragnet"})
+CLASS_ALIASES = {
+    "personal_use": "personal",
+    "stalking": "personal",
+    "sale_commercial": "commercial",
+    "not_public_view": "outside_public_view",
+    "federal_requester": "proxy_beneficiary",
+    "out_of_state": "proxy_beneficiary",
+}
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty
 STEPS = 300
@@ -69,6 +84,8 @@ def load(parts: tuple[str, ...]) -> Dataset:
     for index, part in enumerate(parts):
         lines = (DATA / f"{part}.jsonl").read_text(encoding="utf-8").splitlines()
         for row in (json.loads(line) for line in lines if line.strip()):
+            if row["label"] == "prohibited" and row["class"] in SKIPPED_CLASSES:
+                continue
             signals = assess(
                 GuardRequest(
                     row.get("purpose"),
@@ -79,7 +96,11 @@ def load(parts: tuple[str, ...]) -> Dataset:
                 )
             )
             xs.append(learned.features(signals))
-            label = learned.LEGITIMATE if row["label"] == "legitimate" else row["class"]
+            label = (
+                learned.LEGITIMATE
+                if row["label"] == "legitimate"
+                else CLASS_ALIASES.get(row["class"], row["class"])
+            )
             ys.append(learned.CLASSES.index(label))
             groups.append(index)
             denies.append(bool(signals.findings.deny))

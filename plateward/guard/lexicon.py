@@ -148,6 +148,11 @@ I whether he/she stays|get to stay|allowed to stay|crossed over ~4 papers
 C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented
 C indocumentad*|green card|visa|asylum|asilo|refugee*|refugiad*|noncitizen*|non citizen*
 C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing|immigration court
+M truc xuat|lenh truc xuat|bi truc xuat|tinh trang di tru|giay to di tru|vi pham di tru
+M khong co giay to|khong giay to|nhap canh trai phep|o lai qua han|qua han visa|so di tru
+A co quan di tru|canh sat di tru|nhan vien di tru
+C di tru|nhap cu|nguoi nhap cu
+M walang papeles|walang dokumento|ipa deport|ipadeport|ma deport|madeport|imigrasyon
 """,
     GuardClass.REPRODUCTIVE: """
 M abortion|abortions|aborto|abortos|abortar|abortion pill*|abortion medication*|abortifacient*
@@ -171,6 +176,9 @@ C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortio
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
 C womens clinic|women s health|womens health|ob gyn|obgyn|gynecolog*|pregnan*|embarazad*
 C embarazo|clinica|clinic|clinics|repro|ivf|fertility
+M pha thai|nao pha thai|thuoc pha thai|bo thai|cham dut thai ky|phong kham pha thai
+C phong kham phu khoa|phu khoa|ke hoach hoa gia dinh|mang thai|co thai|family planning place
+M aborsyon|magpalaglag|pagpapalaglag|ipalaglag|nagpalaglag
 """,
     GuardClass.FIRST_AMENDMENT: """
 M first amendment|1st amendment|1a activit*|free speech|protected activit*|protected speech
@@ -196,6 +204,9 @@ C bible study|sunday service*|prayer*|rezo*|oracion*|sanctuary|santuario|service
 C newsroom|editor*|blogger*|podcaster*|press conference|council meeting*|school board meeting*
 C photojournalist*|press photographer*|freelance photographer*
 C city council|public comment|speaking at|speak at|meeting of the|organizing meeting*
+C bieu tinh|nguoi bieu tinh|cuoc bieu tinh|tuan hanh|bieu dien|bieu tinh vien|bieu tinh truoc
+C nha tho|nha tho hoi giao|thanh duong|giao duong|le chua|di le|nha bao|phong vien|cong doan
+C nghiep doan|hoi hop chinh tri|lanh su quan
 """,
     GuardClass.OUTSIDE_PUBLIC_VIEW: """
 M not visible from the street|not visible from a public|non public area*|not in public view
@@ -219,6 +230,10 @@ I camera* inside the|security camera inside|camaras privadas|camara privada
 I indoor camera*|interior camera*|private footage|private camera*|camaras interiores
 I dentro del estacionamiento|estacionamiento cerrado|sin orden|without a warrant
 I badge us in|badges us in|fob access|key card access|let us in ~3 lot/garage/gate|underground lot
+I onto the property|on to the property|onto his property|onto her property|walled compound
+I interior courtyard|inner courtyard|enclosed carport|enclosed garage|enclosed yard|drone ~3 over
+I fly ~2 drone|flown ~2 drone|drone mounted|drone flown|reader ~3 on ~2 drone
+I behind a locked gate|behind the locked gate|trong nha xe|trong ga ra|sau hang rao
 """,
     GuardClass.COMMERCIAL: """
 M sell the data|sell data|selling data|sale of data|sell the reads|sell reads|sell alpr
@@ -247,7 +262,12 @@ I dues|unpaid balance|unpaid rent|back rent
 I owes ~3 money|owes ~2 rent|past due|demanda civil|su demanda|renta atrasada
 I kick back|kickback*|a cut of|cut per|per tow|daily feed|bulk feed|feed of|buy them cheap
 I billing cycle|payments behind|fleet plates|overdue rental|days overdue
+I months behind|weeks behind|behind on the loan|behind on his loan|behind on her loan
+I behind on the note
+I finance co|auto finance|the loan company|la financiera quiere
 C client*|vendor*|business owner*|store owner*|mall owner*|company wants|company asks
+M ban du lieu|ban thong tin|cong ty bao hiem|thu no|xiet xe|thu hoi xe
+I per record fee|per record|per plate fee|per read fee|collection notice*|they pay ~2 per
 """,
     GuardClass.PERSONAL: """
 M my ex|my ex wife|my ex husband|my ex girlfriend|my ex boyfriend|my wife|my husband
@@ -268,6 +288,23 @@ I celebrity|famous|influencer|date with|went out with|checking up on
 I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad
 I app match|dating match|who she says she is|who he says he is
 I old roommate|college roommate|my old|my kitchen|my remodel|my contractor|my landlord s
+M my personal/own/private ~1 car/truck/vehicle/suv/van/motorcycle/bike/house/home
+M my weekends|my weekend|my custody|my own custody|my own case|my lawyer|my attorney
+M vo cu|chong cu|ban gai cu|ban trai cu|nguoi yeu cu|vo toi|chong toi|vo cua toi
+M chong cua toi|hang xom|chuyen gia dinh|chuyen rieng|ly do ca nhan|viec rieng
+I i didn t/didnt/never/haven t/havent ~1 file*|i did not file|i have not filed|i m not filing
+I im not filing|i am not filing|i won t report it|i didn t report it|i didnt report it
+I have a word with|have a talk with|teach him a lesson|teach her a lesson|settle this
+I get even|confront him|confront her|i m the restrained party|i am the restrained party
+I i m the respondent|i am the respondent
+I who she s with|who he s with|who she is with|who he is with|who she s seeing|who he s seeing
+I living with someone new|living w someone new|new man|new guy|new boyfriend s
+I where her ex|where his ex|her ex is|his ex is|doesn t want ~2 contact|does not want ~2 contact
+I doesn t want to be found|does not want to be found|left voluntarily|she s fine|she is fine
+I girl i met|guy i met|woman i met|man i met|i met her on|i met him on|i matched with
+I matched with me|gave me a fake|gave me her fake|gave me his fake
+I toi muon biet|em muon coi|em muon biet|muon biet ~3 o dau
+M dating asawa ko|ex ko|kapitbahay ko|asawa ko|nobya ko|nobyo ko|personal na dahilan
 """,
 }
 

@@ -120,7 +120,14 @@ def plain(text: str) -> str:
     text = text.translate(_TWINS)
     decomposed = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", text).replace("ß", "ss").replace("ẞ", "SS")
+    return unicodedata.normalize("NFC", text).translate(_UNDECOMPOSED)
+
+
+# Letters with a stroke or ligatures that NFD leaves whole: Vietnamese "đ" ("đường", "đi") would
+# otherwise be dropped by the tokenizer, and German "ß".
+_UNDECOMPOSED = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
+)
 
 
 @lru_cache(maxsize=4096)

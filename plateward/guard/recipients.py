@@ -119,7 +119,9 @@ _PRIVATE = PhraseIndex(
     process server*|skip tracer*|security contractor*|contractor*|gym|gym chain|fitness club
     creditor*|lienholder*|lien holder*|title company|property management|management company
     apartment complex|hoa|homeowners association|tenant screening|bufete|despacho de abogados
-    corporate security|retailer*|franchise
+    corporate security|retailer*|franchise|hospital hr|hospital administration|university
+    athletics|athletic department|athletics department|compliance office*|parking operator*
+    parking company|parking management|auto finance|finance co|finance company|pi|p i
     """
     )
 )
@@ -471,13 +473,13 @@ def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Par
 _WEAK_PRIVATE = word_set(
     "investigator private attorney client news insurance enterprise progressive farmers budget "
     "hr abc cbs fox nbc contractor contractors plaintiff plaintiffs retailer retailers "
-    "franchise"
+    "franchise university pi p"
 )
 _PRIVATE_MARKERS = word_set(
     "private eye firm company companies agency hired family families landlord landlord s "
     "employer employer s mall insurance adjuster siu investigator claim claims news producer "
     "reporter station loss prevention manager bay area their his her client hr rental "
-    "security civil lawsuit law firm business s"
+    "security civil lawsuit law firm business s hired athletics athletic recruit"
 )
 
 

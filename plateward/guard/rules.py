@@ -28,7 +28,7 @@ from plateward.guard.lexicon import (
     find_phrases,
     parse_phrases,
 )
-from plateward.guard.normalize import Normalized, normalize, word_set
+from plateward.guard.normalize import Normalized, normalize, plain, word_set
 from plateward.guard.recipients import Party, classify
 from plateward.guard.semantic import embedding, similarity
 from plateward.guard.types import Decision, GuardRequest, Verdict
@@ -186,6 +186,9 @@ def assess(request: GuardRequest) -> Signals:
     _check_semantics(parsed, findings)
     _check_completeness(parsed, request, findings)
     _check_pretext(parsed, findings)
+    _check_automated(parsed, findings)
+    _check_dragnet(parsed, findings)
+    _check_script(request.justification, findings)
     return Signals(parsed, hits, targets, findings)
 
 
@@ -216,6 +219,152 @@ def _check_pretext(parsed: Request, findings: Findings) -> None:
             "purpose.pretext",
             "the justification says the crime named is not what the search is for, or that "
             "the search is for someone else (DUP §2, §9)",
+        )
+
+
+# Enforcement without a person's review (the March 2026 update: "no automated enforcement without
+# manual review"; DUP §2.4 allows a device to *initiate* an investigation of a red-light
+# violation, not to decide it): citations issued, approved or mailed by the system, a batch
+# approved unseen, speed measured between readers.
+_AUTOMATED = PhraseIndex(
+    parse_phrases(
+        """
+    auto cite|auto cites|auto citing|autocite|auto citation*|auto issue*|auto approv*
+    autoapprov*|auto ticket*|auto mail*|auto send the citation*|auto fine*
+    auto generat* ~2 citation*/ticket*/fine*/notice*
+    auto process* ~2 violation*/citation*/ticket*
+    automatic*/automated ~3 citation*/ticket*/fine*/mailing*/approval*/issuance
+    issue*/mail*/send*/approve*/generate* ~3 citation*/ticket*/fine*/notice* automatic*
+    citation*/ticket*/fine*/notice* ~4 automatically
+    automatically ~3 cite*/ticket*/fine*/approve*/issue*/mail*
+    without ~2 manual/human/officer/individual/any/supervisor/a review|without reviewing
+    no ~2 manual/human/officer/individual review|no review needed|no review required
+    no ~1 need ~2 review|skip ~2 review*|skipping ~2 review*|no time to review|not reviewing
+    don t need to review|dont need to review|without looking at each|without checking each
+    approve all|approve them all|approve every|approve everything|bulk approv*|batch approv*
+    mass approv*|rubber stamp*|approve ~3 in bulk|sign off on all|sign off on every
+    approv* ~3 whole/entire/backlog/queue/batch|approv* ~6 in one go/batch|approv* ~6 all at once
+    approv*/aprob* ~6 de una vez|approv*/aprob* ~6 en bloque|aprobar ~3 todas/todos
+    timestamp* ~5 between ~2 camera*/reader*|time between ~2 camera*/reader*
+    average speed ~3 between
+    point to point|time over distance|speed ~2 between ~2 camera*/reader*
+    speeding ticket*|speeding citation*|speed ticket*|speed citation*|speed enforcement
+    multa* automatica*|multar automaticamente|citaciones automaticas|sin revision
+    sin revisar|aprobar todas|aprobar todo|tu dong phat|phat tu dong|khong can xem xet
+    """
+    )
+)
+
+
+# Weaker signs that no person decides, read only next to an enforcement word and when the
+# request does not say a person reviewed: "without anyone looking", "the cameras send the
+# tickets on their own", "straight to citation", "calculate speeds", "clear the queue".
+_UNATTENDED = PhraseIndex(
+    parse_phrases(
+        """
+    without anyone|without anybody|without a person|without an officer|without a human
+    no one looking|nobody looking|no one reviewing|nobody reviewing|no one checks|nobody checks
+    no one checking|nobody checking|on their own|on its own|by itself|by themselves
+    straight to citation*/court/ticket*|directly to citation*/court|right to court
+    approv* ~2 everything/all/every|clear* ~2 queue/backlog|empty* ~2 queue/backlog
+    system/software/camera*/reader*/network/program ~3 send*/mail*/issue*/cite*/ticket*/approv*
+    calculat* ~3 speed*|comput* ~3 speed*|measur* ~3 speed*|work out ~2 speed*
+    solas|por si sola*|por si solo*|sin que nadie
+    """
+    )
+)
+_ENFORCEMENT = word_set(
+    "cite cites citation citations ticket tickets ticketing notice notices fine fines violation "
+    "violations court speeding multa multas infraccion infracciones citacion citaciones"
+)
+_REVIEWED = PhraseIndex(
+    parse_phrases(
+        """
+    reviewed|i reviewed|reviewing|after review|after reviewing|i watched|i checked|confirmed
+    by hand|manually|revise|revisado|revise el video
+    """
+    )
+)
+
+
+def _unattended(text: Normalized) -> bool:
+    return (
+        bool(set(text.words) & _ENFORCEMENT)
+        and bool(find_phrases(text, _UNATTENDED))
+        and not find_phrases(text, _REVIEWED)
+    )
+
+
+def _check_automated(parsed: Request, findings: Findings) -> None:
+    text = parsed.justification
+    if find_phrases(text, _AUTOMATED) or _unattended(text):
+        findings.add(
+            Decision.REVIEW,
+            "automated.no_review",
+            "it asks for enforcement without a person's review of each violation (DUP update "
+            "of March 2026: no automated enforcement without manual review; DUP §2.4)",
+        )
+
+
+# Collection with no case: every plate at a place kept for later, a list or database built
+# "for intel" (DUP §2: a search serves a stated case or authorized use, never a stockpile).
+_NO_CASE = PhraseIndex(
+    parse_phrases(
+        """
+    no case|no specific case|no particular case|no active case|not tied to ~2 case
+    not for ~2 case|without a case|no case number|no incident|no specific incident
+    for intel|intel purposes|intelligence purposes|for future reference|just in case
+    for later|keep on file|have on file|to have it on file|in case we need
+    sin caso|sin numero de caso|ningun caso|khong co vu an|khong co vu viec
+    nothing specific|no investigation|not for an investigation|no open investigation
+    in case something|in case anything|comes up later|come up later|hang onto|hang on to
+    hold onto|hold on to|just to have|save them|keep them|sin investigacion|por si acaso
+    """
+    )
+)
+_STOCKPILE = PhraseIndex(
+    parse_phrases(
+        """
+    every plate|every vehicle|every car|every read|all plates|all the plates|all vehicles
+    all the vehicles|all reads|all the reads|all cars|all the cars|every single plate
+    list of plates|list of vehicles|plate list|database|watchlist|watch list|frequent visitor*
+    regular visitor*|regulars|repeat visitor*|who comes and goes|everyone who|everybody who
+    todas las placas|todos los vehiculos|lista de placas|tat ca bien so|tat ca xe
+    danh sach bien so|lap danh sach|lap mot danh sach
+    every/all ~2 plate/plates/read/reads/car/cars/vehicle/vehicles|spreadsheet|roster
+    frequently visit*|regularly visit*|frequent* ~2 visit*|comes and goes|come and go
+    """
+    )
+)
+
+
+def _check_dragnet(parsed: Request, findings: Findings) -> None:
+    text = parsed.justification
+    if find_phrases(text, _NO_CASE) and find_phrases(text, _STOCKPILE):
+        findings.add(
+            Decision.REVIEW,
+            "purpose.dragnet",
+            "it collects every plate at a place with no case it serves (DUP §2: only the "
+            "listed uses, each for a stated case)",
+        )
+
+
+# Letters the guard cannot read: a justification written mostly in a script other than Latin
+# (Chinese, Korean, Arabic, Devanagari, Gurmukhi, Thai; Cyrillic and Greek look-alikes are folded
+# to Latin first) reaches no lexicon term and no embedding word, so no layer would see its aim.
+_UNREAD_MIN = 4  # letters
+_UNREAD_SHARE = 0.3  # of the justification's letters
+
+
+def _check_script(justification: str | None, findings: Findings) -> None:
+    letters = [ch for ch in plain(justification or "") if ch.isalpha()]
+    unread = sum(not ("a" <= ch.lower() <= "z") for ch in letters)
+    if unread >= _UNREAD_MIN and unread >= _UNREAD_SHARE * len(letters):
+        findings.add(
+            Decision.REVIEW,
+            "justification.unread_script",
+            "the justification is written in a script the guard cannot read; a supervisor "
+            "reads it before the search runs (DUP §2, §9)",
         )
 
 

@@ -13,12 +13,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-SEALED = ("heldout4", "heldout6")
+SEALED = ("heldout4", "heldout7")
 
 
 @pytest.mark.parametrize("split", SEALED)
 def test_the_bench_prints_no_request_of_the_sealed_part(split: str) -> None:
     sealed = ROOT / f"tests/data/guard/{split}.jsonl"
+    if not sealed.exists():
+        pytest.skip(f"{split} is written apart and lands at merge")
     run = subprocess.run(
         [sys.executable, "bench/guard.py", "--split", split, "--repeat", "0"],
         cwd=ROOT,

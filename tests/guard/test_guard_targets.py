@@ -31,6 +31,9 @@ PROHIBITED_CLASSES = {
     "commercial",
     "proxy_beneficiary",
     "personal",
+    # probe_general2: uses outside DUP §2's list (the learned layer files them under personal)
+    "automated_enforcement",
+    "dragnet",
 }
 LEGITIMATE_CLASSES = {"crime", "missing_person", "traffic", "agency_support"}
 
@@ -64,8 +67,17 @@ def _labelled(part: str, label: str) -> list[tuple[dict[str, Any], Decision, tup
 # Where the targets are met: heldout (never tuned on by the rules' first author), heldout2
 # (tuned on since guard4), probe_proxy (recipients named in the justification; tunable), heldout5
 # (unsealed and tuned on since the generalising pass) and probe_general (that pass's classes of
-# evasion; tunable); see docs/guard.md for the sealed heldout4's figures.
-TARGET_PARTS = ("heldout", "heldout2", "probe_proxy", "heldout5", "probe_general")
+# evasion; tunable), heldout6 (unsealed and tuned on since the second generalising pass) and
+# probe_general2 (that pass's classes); see docs/guard.md for the sealed heldout4's figures.
+TARGET_PARTS = (
+    "heldout",
+    "heldout2",
+    "probe_proxy",
+    "heldout5",
+    "probe_general",
+    "heldout6",
+    "probe_general2",
+)
 
 
 def _listing(decided: list[tuple[dict[str, Any], Decision, tuple[str, ...]]]) -> str:
@@ -117,7 +129,8 @@ def test_the_development_and_held_back_parts_share_no_request() -> None:
 
 
 def test_each_part_is_large_balanced_and_labelled_consistently() -> None:
-    for part, least in (("dev", 300), ("heldout", 250), ("heldout5", 240), ("probe_general", 80)):
+    parts = (("dev", 300), ("heldout", 250), ("heldout5", 240), ("probe_general", 80))
+    for part, least in (*parts, ("probe_general2", 60)):
         rows = _rows(part)
         assert len(rows) >= least, part
         assert len({r["id"] for r in rows}) == len(rows), f"{part}: ids repeat"
