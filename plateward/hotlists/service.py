@@ -404,8 +404,13 @@ def expire_entries(uow: UnitOfWork) -> str | None:
 # --- what the matcher reads and writes ----------------------------------------------------------
 
 
+_VERSION = select(HotListState.__table__.c.version).where(HotListState.__table__.c.id == 1)
+
+
 def version(uow: UnitOfWork) -> int:
-    return int(uow.session.scalar(select(HotListState.version).where(HotListState.id == 1)) or 0)
+    """The hot lists' change counter. Asked once per ingested batch, so on the connection itself:
+    the ORM's execution layer would cost more than the query."""
+    return int(uow.session.connection().execute(_VERSION).scalar() or 0)
 
 
 @dataclass(frozen=True, slots=True)
