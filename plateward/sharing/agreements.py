@@ -161,21 +161,7 @@ def create_agreement(
         created_by=actor.name,
         changed_at=now,
     )
-    uow.session.add(agreement)
-    uow.session.flush()
-    audit.record(
-        uow,
-        actor,
-        AuditEvent(
-            AuditAction.SHARING_AGREEMENT_CREATED,
-            details={
-                "agreement_id": agreement.id,
-                "agency": agency.ori,
-                "before": None,
-                "after": _record(agreement),
-            },
-        ),
-    )
+    _add_audited(uow, actor, agreement, agency)
     uow.commit()
     return _view(uow, agreement)
 
@@ -203,6 +189,14 @@ def draft_from_request(
         changed_at=now,
         access_request_id=request_id,
     )
+    _add_audited(uow, actor, agreement, agency, access_request_id=request_id)
+    return agreement
+
+
+def _add_audited(
+    uow: UnitOfWork, actor: Actor, agreement: SharingAgreement, agency: Agency, **extra: object
+) -> None:
+    """Store a new agreement and its typed audit event (before: none; after: the agreement)."""
     uow.session.add(agreement)
     uow.session.flush()
     audit.record(
@@ -213,13 +207,12 @@ def draft_from_request(
             details={
                 "agreement_id": agreement.id,
                 "agency": agency.ori,
-                "access_request_id": request_id,
+                **extra,
                 "before": None,
                 "after": _record(agreement),
             },
         ),
     )
-    return agreement
 
 
 def change_status(
