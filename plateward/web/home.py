@@ -155,8 +155,9 @@ FEATURES: tuple[Feature, ...] = (
         Permission.ALERTS_RECEIVE,
         "Alerts",
         "/alerts",
-        "Hot-list alerts as they happen: confirm the plate, verify through CLETS, record the "
-        "disposition (DUP §4.2-4.4).",
+        "Hot-list alerts as they happen. The department's officers confirm the plate, verify "
+        "through CLETS and record the disposition (DUP §4.2-4.4); an outside agency sees and "
+        "acknowledges the alerts of the hot lists San José shares with it.",
         "Watch for alerts",
         in_menu=True,
     ),

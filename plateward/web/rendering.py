@@ -23,6 +23,15 @@ PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [PACKAGE / "web" / "templates", *sorted(PACKAGE.glob("*/templates"))]
 
 
+# How a role reads in a sentence, where its value with spaces would not ("it auditor").
+_ROLE_LABELS = {"it_auditor": "City IT auditor"}
+
+
+def role_label(role: object) -> str:
+    value = str(getattr(role, "value", role))
+    return _ROLE_LABELS.get(value, value.replace("_", " "))
+
+
 def make_templates(zone: str) -> Jinja2Templates:
     tz = ZoneInfo(zone)
 
@@ -36,6 +45,7 @@ def make_templates(zone: str) -> Jinja2Templates:
         auto_reload=False,
     )
     env.filters["local"] = local_time
+    env.filters["role"] = role_label
     env.globals["menu_for"] = menu_for  # the header's links, from the one table in web/home.py
     return Jinja2Templates(env=env)
 

@@ -36,6 +36,8 @@ def test_a_capture_and_its_disposition_wait_for_the_administrator_until_recorded
 
     assert _waiting(admin) == {"captures": 1, "dispositions": 0}
     page = admin.get("/admin/hotlists").text
+    assert page.lstrip().lower().startswith("<!doctype html>")  # inside the layout, once
+    assert page.count('id="record-notices"') == 1
     assert "Notices to record (DUP §4.7): 1 capture and 0 dispositions" in page
     _record(admin, alert_id)
     assert _waiting(admin) == {"captures": 0, "dispositions": 0}
