@@ -286,6 +286,7 @@ FEATURES: tuple[Feature, ...] = (
         "Assemble a public-records package in one action (agencies, counts, policy versions, the "
         "audit trail with plates hashed and officers pseudonymized); a second person releases it.",
         "Assemble a records package",
+        in_menu=True,
     ),
     # Sharing with California agencies (issue 16)
     Feature(
@@ -321,6 +322,7 @@ FEATURES: tuple[Feature, ...] = (
         "Share a hot list San José keeps with a California agency whose agreement includes "
         "alerts, or stop sharing it; its people then receive that list's alerts only (DUP §10).",
         "Share a hot list",
+        in_menu=True,
     ),
     Feature(
         Permission.SHARING_VIEW,
