@@ -18,6 +18,7 @@ from plateward.core.purpose import Purpose, purpose
 from plateward.search import service as searches
 from plateward.search.evidence import SVG, mark_header
 from plateward.search.rules import Area, search_query
+from plateward.web.api_models import DecisionIn
 from plateward.web.deps import UowDep, api_caller_with
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -131,13 +132,6 @@ class ReadDetailOut(HitOut):
     received_at: datetime
     originating_agency: str
     mark: str | None = None  # DUP §10, for an outside agency
-
-
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    approve: bool
-    reason: str = Field(min_length=1, max_length=500)
 
 
 class ReviewOut(BaseModel):

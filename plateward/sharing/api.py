@@ -14,6 +14,7 @@ from plateward.core.permissions import Actor, Permission
 from plateward.core.purpose import purpose
 from plateward.sharing import activity, agreements, clients, conformance, requests, subscriptions
 from plateward.sharing import service as agencies
+from plateward.web.api_models import DecisionIn
 from plateward.web.deps import UowDep, api_caller_with
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
@@ -124,11 +125,7 @@ class RequestOut(BaseModel):
     open_until: datetime | None
 
 
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    approve: bool
-    reason: str = Field(min_length=1, max_length=500)
+class RequestDecisionIn(DecisionIn):
     # "open for this request and draft an agreement": a draft for the agency, in force only once
     # an administrator activates it with the document and dates.
     draft_agreement: bool = False
@@ -288,7 +285,9 @@ def requests_waiting(uow: UowDep, actor: Approver) -> list[RequestOut]:
 
 
 @router.post("/access-requests/{request_id}/decision", response_model=RequestOut, responses=ERRORS)
-def decide_request(uow: UowDep, actor: Approver, request_id: Id, body: DecisionIn) -> RequestOut:
+def decide_request(
+    uow: UowDep, actor: Approver, request_id: Id, body: RequestDecisionIn
+) -> RequestOut:
     """Approve or deny a first-access request with the reason (command staff; audited)."""
     view = requests.decide_request(
         uow, actor, request_id, body.approve, body.reason, draft_agreement=body.draft_agreement
