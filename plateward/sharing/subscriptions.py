@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
@@ -198,10 +198,13 @@ def shared_lists(uow: UnitOfWork, agency_id: int) -> frozenset[str]:
 
 
 def live_count(uow: UnitOfWork) -> int:
-    """How many hot lists are shared with outside agencies now (the transparency portal)."""
-    count = uow.session.scalar(
-        select(func.count())
-        .select_from(HotListSubscription)
+    """How many hot lists are shared with outside agencies now (the transparency portal): live
+    subscriptions whose agency's agreement in force still includes alerts. A share left in place
+    after its agreement lapsed sends nothing, so it is not counted as shared."""
+    rows = uow.session.execute(
+        select(HotListSubscription.agency_id, Agency)
+        .join(Agency, Agency.id == HotListSubscription.agency_id)
         .where(HotListSubscription.ended_at.is_(None))
-    )
-    return int(count or 0)
+    ).all()
+    open_to = {a.id: _alerts_open(uow, a) for _, a in rows}
+    return sum(1 for agency_id, _ in rows if open_to[agency_id])

@@ -19,7 +19,7 @@ from plateward.core.permissions import Actor
 from plateward.hotlists import alerts, feeds
 from plateward.hotlists.adapters import SIMULATED, SimulatedFeed
 from plateward.hotlists.feed_rules import FeedRecord
-from plateward.sharing import agreements, conformance
+from plateward.sharing import agreements, conformance, subscriptions
 from plateward.sharing import service as agencies
 from tests.conftest import csrf_from
 from tests.hotlists.conftest import People, ingest, listed, persona, read_of
@@ -235,6 +235,20 @@ def test_the_conformance_job_flags_a_share_whose_agreement_is_no_longer_in_force
         uow.commit()
 
     assert any("'department' is still shared with Santa Clara" in f for f in raised), raised
+
+
+def test_the_portal_counts_a_share_only_while_its_agreement_includes_alerts(
+    people: People, db: Database, outside: dict[str, str]
+) -> None:
+    agreement_id = alerts_agreement(db)
+    assert share(people("lieutenant")).status_code == 200
+    with db.unit_of_work() as uow:
+        assert subscriptions.live_count(uow) == 1
+        agreements.change_status(uow, Actor.system("tests"), agreement_id, "revoked", "Ended.")
+        uow.commit()
+
+    with db.unit_of_work() as uow:  # the share is still in place, but nothing is shared through it
+        assert subscriptions.live_count(uow) == 0
 
 
 def test_the_home_page_of_a_lieutenant_and_of_an_outside_detective_show_the_feature(
