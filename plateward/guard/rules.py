@@ -207,6 +207,16 @@ _PRETEXT = PhraseIndex(
     el verdadero motivo|la verdadera razon|en realidad es|realmente es para|solo en papel
     the point is|the real point|what we really|what they really|what i really
     for the log|for the logs|for the record only|put ~3 for the log|para el registro
+    not really missing|not really stolen|not really lost|not really gone|not actually missing
+    not actually stolen|not actually a|isn t really|isn t actually|no es realmente
+    no access|don t have access|doesn t have access|dont have access|doesnt have access
+    lost access|lost their access|access ~2 revoked/suspended/pulled|access was cut
+    not authorized to use|isn t authorized to|aren t authorized to|not allowed to use
+    non sworn|nonsworn|not sworn|no login|no account on|not on the system|sin acceso
+    preemptive*|pre emptive*|before anything happens|before something happens|get ahead of
+    nothing damaged yet|nothing happened yet|nothing has happened|no crime yet|no crime has
+    no incident so far|no incident yet|hasn t happened|has not happened|hasn t done anything
+    haven t done anything|not done anything yet|todavia no ha pasado|antes de que pase
     """
     )
 )
@@ -217,8 +227,9 @@ def _check_pretext(parsed: Request, findings: Findings) -> None:
         findings.add(
             Decision.REVIEW,
             "purpose.pretext",
-            "the justification says the crime named is not what the search is for, or that "
-            "the search is for someone else (DUP §2, §9)",
+            "the justification says the crime named is not what the search is for, that it "
+            "has not happened, or that the search is for someone else, or for someone with no "
+            "access of its own (DUP §2, §9)",
         )
 
 
@@ -251,6 +262,10 @@ _AUTOMATED = PhraseIndex(
     speeding ticket*|speeding citation*|speed ticket*|speed citation*|speed enforcement
     multa* automatica*|multar automaticamente|citaciones automaticas|sin revision
     sin revisar|aprobar todas|aprobar todo|tu dong phat|phat tu dong|khong can xem xet
+    backdat*|back date*|back dated|sign*/signage ~2 not ~1 up/posted/installed/ready
+    no signs|no signage|without signs|without signage|before ~3 signs/signage ~2 up/posted
+    warning period|grace period|sin letreros|sin senales
+    vendor*/contractor* ~4 issue*/mail*/notice*/citation*/ticket*/fine*
     """
     )
 )
@@ -518,7 +533,12 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
             )
         ):
             return Decision.ALLOW  # "repo agent's tow truck was stolen", "fire set at ICE's door"
-        return _matter_decision(parsed, hit, group or person)
+        decision = _matter_decision(parsed, hit, group or person)
+        if decision is Decision.DENY and parsed.specific_crime and _an_employee(text, hit):
+            # "a Border Patrol agent visiting family, his rental broken into": a person who
+            # works for the agency, not the agency at work; a supervisor reads who is who.
+            return Decision.REVIEW
+        return decision
     if parsed.specific_crime:
         if group:
             return Decision.REVIEW if incidental else Decision.DENY
@@ -534,6 +554,20 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
     if group or person or crimes.weak_target(text):
         return Decision.DENY
     return Decision.REVIEW
+
+
+_EMPLOYEE_WORDS = word_set(
+    "agent agents officer officers employee employees worker workers analyst clerk supervisor "
+    "guard empleado empleada agente"
+)
+
+
+def _an_employee(text: Normalized, hit: Hit) -> bool:
+    """An agency term naming someone who works there ("a Border Patrol agent", "an ICE
+    officer"), not the agency as who acts or asks."""
+    return hit.kind is Kind.AGENCY and any(
+        w in _EMPLOYEE_WORDS for w in text.words[hit.end : hit.end + 1]
+    )
 
 
 # A police partner is a colleague; the other relations are the searcher's own.
