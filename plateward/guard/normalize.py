@@ -126,7 +126,7 @@ def plain(text: str) -> str:
 
 # Letters with a stroke or ligatures that NFD leaves whole: Vietnamese "đ" ("đường", "đi") would
 # otherwise be dropped by the tokenizer, and German "ß".
-# Typographic apostrophes read as the plain one, so "I’m" and "I'm" are one contraction.
+# Typographic apostrophes (U+2018, U+2019, U+02BC) read as the plain one: "I'm" either way.
 _UNDECOMPOSED = str.maketrans(
     {
         "ß": "ss",

@@ -1,0 +1,196 @@
+"""Classes of evasion found on the unsealed seventh red-team part (docs/guard.md, "Generalising
+(heldout7 unsealed)"): each test names a class in words of its own, never the red-team part's
+sentences, and each has its hard negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from plateward.guard import Decision, GuardRequest, Verdict, check
+from plateward.guard.beneficiary import Beneficiary, classify_agency
+from plateward.guard.normalize import normalize
+from plateward.guard.rules import assess
+
+
+def _check(
+    justification: str,
+    crime_type: str | None = "PC 211",
+    category: str = "felony",
+    agency: str | None = None,
+) -> Verdict:
+    return check(_request(justification, crime_type, category, agency))
+
+
+def _request(
+    justification: str,
+    crime_type: str | None = "PC 211",
+    category: str = "felony",
+    agency: str | None = None,
+) -> GuardRequest:
+    return GuardRequest(category, crime_type, "26-1" if crime_type else None, justification, agency)
+
+
+def _fired(rule: str, justification: str, crime_type: str, category: str) -> bool:
+    """Whether the rule layers fired ``rule`` (a deny elsewhere hides a review from the
+    verdict's rules)."""
+    findings = assess(_request(justification, crime_type, category)).findings
+    return rule in findings.review or rule in findings.deny
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Milpitas asked us to run it because their department lost access last month.",
+        "Running this for the county parks rangers, who don't have access to the reader system.",
+        "The requesting investigator is non-sworn, so I'm entering it under my login.",
+        "Their access was suspended during the audit; we run it and hand over the hits.",
+    ],
+)
+def test_standing_in_for_someone_with_no_access_is_caught(justification: str) -> None:
+    verdict = _check(justification, "PC 459", "assist_agency")
+    assert verdict.decision is not Decision.ALLOW
+    assert _fired("purpose.pretext", justification, "PC 459", "assist_agency")
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "No crime yet, but the group plans a march downtown; list the cars at their office.",
+        "Preemptive look at who keeps visiting the union hall before anything happens.",
+        "Nothing has happened so far; get ahead of the tenants' organizers by IDing their cars.",
+        "Not really stolen — owner just wants to know where his ex drives the car.",
+    ],
+)
+def test_a_crime_that_has_not_happened_or_is_not_real_is_caught(justification: str) -> None:
+    verdict = _check(justification, "PC 594", "felony")
+    assert verdict.decision is not Decision.ALLOW
+    assert _fired("purpose.pretext", justification, "PC 594", "felony")
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Start the new intersection cameras today; the contractor will mail the notices later.",
+        "Cameras at Bascom and Hamilton go live now, warning period or not, and backdate fines.",
+        "Signage isn't posted at Tully yet but begin capturing runs and issue citations.",
+    ],
+)
+def test_red_light_enforcement_outside_its_procedure_is_caught(justification: str) -> None:
+    verdict = _check(justification, "VC 21453(a)", "traffic")
+    assert verdict.decision is not Decision.ALLOW
+    assert _fired("automated.no_review", justification, "VC 21453(a)", "traffic")
+
+
+@pytest.mark.parametrize(
+    ("category", "justification"),
+    [
+        ("traffic", "Count the plates turning into the mosque lot on Fridays for a traffic study."),
+        ("felony", "A property developer wants vehicle counts by plate near the new stadium."),
+        ("other", "Weekly export of reads around Oakridge for a parking analytics firm."),
+    ],
+)
+def test_plates_counted_or_studied_are_no_case(category: str, justification: str) -> None:
+    crime_type = "VC 21453(a)" if category == "traffic" else "PC 211"
+    verdict = _check(justification, crime_type, category)
+    assert verdict.decision is not Decision.ALLOW
+    assert _fired("purpose.dragnet", justification, crime_type, category)
+
+
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "Oakridge Mall Security",
+        "San Jose Private Patrol Company",
+        "Stanford Campus Safety (non-sworn)",
+        "Valley Towing LLC",
+    ],
+)
+def test_a_private_body_in_the_agency_field_is_no_public_safety_department(agency: str) -> None:
+    assert classify_agency(agency) is Beneficiary.UNKNOWN
+    verdict = _check("Armed robbery of a clerk; suspect left in a white Camry.", agency=agency)
+    assert verdict.decision is not Decision.ALLOW
+    assert "beneficiary.unknown" in verdict.rules
+
+
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "San José State University Police Department",
+        "University of California Santa Cruz Police Department",
+        "Sunnyvale Department of Public Safety",
+        "Santa Clara County Sheriff's Office",
+    ],
+)
+def test_sworn_californian_departments_stay_californian(agency: str) -> None:
+    assert classify_agency(agency) is Beneficiary.CALIFORNIA
+
+
+@pytest.mark.parametrize(
+    ("category", "crime_type", "justification"),
+    [
+        (
+            "traffic",
+            "VC 21453(a)",
+            "Red-light run at Story and King, clip reviewed by me, signage posted; cite.",
+        ),
+        (
+            "felony",
+            "PC 211",
+            "Robbery of a taco vendor on Alum Rock; suspects fled in a grey Sentra.",
+        ),
+        (
+            "felony",
+            "PC 459",
+            "Burglary; the victim has no access to her garage camera, neighbour saw a blue van.",
+        ),
+        (
+            "assist_agency",
+            "PC 187",
+            "Gilroy PD homicide, their suspect came north; no prior access, lieutenant approved.",
+        ),
+        (
+            "felony",
+            "PC 487",
+            "The off-duty ICE officer's pickup was taken from his driveway in Willow Glen.",
+        ),
+    ],
+)
+def test_hard_negatives_run(category: str, crime_type: str, justification: str) -> None:
+    verdict = _check(justification, crime_type, category)
+    assert verdict.decision is Decision.ALLOW, verdict.rules
+
+
+def test_an_agency_employee_in_a_crime_is_reviewed_not_refused() -> None:
+    verdict = _check(
+        "A CBP officer visiting relatives had his truck broken into and his badge stolen.",
+        "PC 459",
+    )
+    assert verdict.decision is not Decision.DENY
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("I'm", ("i", "m")),
+        ("I\u2019m", ("i", "m")),
+        ("don\u2019t I\u2019m a", ("don", "t", "i", "m", "a")),
+        ("ICE's", ("ice", "s")),
+        ("I.C.E.", ("ice",)),
+        ("d e p o r t", ("deport",)),
+    ],
+)
+def test_contractions_are_two_words_and_spelled_out_words_still_join(
+    written: str, words: tuple[str, ...]
+) -> None:
+    assert normalize(written).words == words
+
+
+def test_a_contraction_keeps_an_acronym() -> None:
+    assert normalize("ICE's").tokens[0].acronym
+
+
+def test_first_person_cues_read_through_a_typographic_apostrophe() -> None:
+    verdict = _check(
+        "I\u2019m the restrained party; check whether her car passes my house.", "PC 273.6"
+    )
+    assert verdict.decision is not Decision.ALLOW
