@@ -206,6 +206,9 @@ _PRETEXT = PhraseIndex(
     don t need the|dont need the|not going to charge|won t charge|no plan to charge
     el verdadero motivo|la verdadera razon|en realidad es|realmente es para|solo en papel
     the point is|the real point|what we really|what they really|what i really
+    who we actually care about|who we really care about|actually care about|really care about
+    the one we actually want|the one we really want|real target|actual target|really after
+    actually after|who we re really after|who we re actually after
     for the log|for the logs|for the record only|put ~3 for the log|para el registro
     not really missing|not really stolen|not really lost|not really gone|not actually missing
     not actually stolen|not actually a|isn t really|isn t actually|no es realmente
@@ -591,8 +594,15 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
         # ("my wife says", "my neighbor's kid"): never just the victim or the scene of a case
         # the searcher investigates (DUP §2, §10).
         return Decision.REVIEW if parsed.names_crime else Decision.DENY
-    if parsed.specific_crime and crimes.victim_framed(text, hit.start, hit.end):
-        return Decision.ALLOW  # whom the crime was done to: "assault on an off-duty ICE officer"
+    if (
+        parsed.specific_crime
+        and crimes.victim_framed(text, hit.start, hit.end)
+        and not _collects(text, targets.group)
+    ):
+        # Whom the crime was done to: "assault on an off-duty ICE officer"; but a group made the
+        # object besides ("graffiti on the clinic; compile every plate so we know who the
+        # patients were") is looked at by a supervisor (below).
+        return Decision.ALLOW
     if hit.kind is Kind.AGENCY and _a_place(text, hit):
         hit = Hit(Term(hit.guard_class, Kind.CONTEXT, hit.term.words), hit.start, hit.end)
     if hit.kind is not Kind.CONTEXT:
@@ -634,6 +644,18 @@ def _an_employee(text: Normalized, hit: Hit) -> bool:
     return hit.kind is Kind.AGENCY and any(
         w in _EMPLOYEE_WORDS for w in text.words[hit.end : hit.end + 1]
     )
+
+
+# Group cues that gather people rather than name them ("compile", "every plate", "list of",
+# "which cars"): "protect the patients' data" names the victims, it collects no one.
+_COLLECTING = word_set(
+    "compile every all each list roster which monitor monitoring identify "
+    "build keep watch watchlist todos todas lista vigilar identificar"
+)
+
+
+def _collects(text: Normalized, spans: list[tuple[int, int]]) -> bool:
+    return any(set(text.words[s:e]) & _COLLECTING for s, e in spans)
 
 
 # A police partner is a colleague; the other relations are the searcher's own.

@@ -194,3 +194,55 @@ def test_first_person_cues_read_through_a_typographic_apostrophe() -> None:
         "I\u2019m the restrained party; check whether her car passes my house.", "PC 273.6"
     )
     assert verdict.decision is not Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("crime_type", "justification"),
+    [
+        (
+            "PC 594",
+            "Graffiti sprayed on the women's clinic on Race St. Compile every plate parked on "
+            "the block during appointment hours.",
+        ),
+        (
+            "PC 459",
+            "Break-in at the union hall. Compile the plates of the members who park there.",
+        ),
+    ],
+)
+def test_a_crime_at_a_sensitive_place_does_not_launder_collecting_a_group(
+    crime_type: str, justification: str
+) -> None:
+    findings = assess(_request(justification, crime_type)).findings
+    assert findings.deny or findings.review  # the rule layers alone
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Arson at the synagogue overnight; surveillance shows the suspect leaving in a grey Jeep.",
+        "Burglary at the clinic's records office; find the van so we can protect the patients.",
+    ],
+)
+def test_a_crime_at_a_sensitive_place_that_collects_no_one_runs(justification: str) -> None:
+    findings = assess(_request(justification, "PC 459")).findings
+    assert not findings.deny
+    assert not findings.review  # the rule layers; the learned layer weighs apart
+
+
+def test_who_the_search_really_cares_about_is_a_pretext() -> None:
+    justification = (
+        "The vandalism is minor; his roommate is who we really care about, find his car."
+    )
+    verdict = _check(justification, "PC 594")
+    assert verdict.decision is not Decision.ALLOW
+    assert _fired("purpose.pretext", justification, "PC 594", "felony")
+
+
+def test_a_federal_resettlement_office_asking_is_a_federal_requester() -> None:
+    justification = (
+        "The Office of Refugee Resettlement case manager asked where the host family drives."
+    )
+    verdict = _check(justification, None, "missing_person")
+    assert verdict.decision is not Decision.ALLOW
+    assert _fired("beneficiary.federal", justification, "", "missing_person")
