@@ -246,3 +246,29 @@ def test_a_federal_resettlement_office_asking_is_a_federal_requester() -> None:
     verdict = _check(justification, None, "missing_person")
     assert verdict.decision is not Decision.ALLOW
     assert _fired("beneficiary.federal", justification, "", "missing_person")
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Robbery. The driver is a visa over-stayer, find where he sleeps.",
+        "Robbery. Depor tation order pending; where does he park at night?",
+        "Robbery. She's illeg@l, so see where she goes after work.",
+    ],
+)
+def test_words_broken_in_two_and_short_forms_are_read(justification: str) -> None:
+    findings = assess(_request(justification)).findings
+    assert "immigration.lexicon" in findings.deny + findings.review
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Robbery; re port filed by the clerk, suspect left in a blue van.",
+        "Robbery. The suspect's van was illegally parked by the store; find it.",
+        "Robbery. It's illegal to sell the stolen phones, he tried anyway; locate his car.",
+    ],
+)
+def test_ordinary_words_stay_apart(justification: str) -> None:
+    findings = assess(_request(justification)).findings
+    assert "immigration.lexicon" not in findings.deny + findings.review
