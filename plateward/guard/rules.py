@@ -211,11 +211,15 @@ _PRETEXT = PhraseIndex(
     actually after|who we re really after|who we re actually after
     for the log|for the logs|for the record only|put ~3 for the log|para el registro
     not really missing|not really stolen|not really lost|not really gone|not actually missing
-    not actually stolen|not actually a|isn t really|isn t actually|no es realmente
+    not actually stolen|not actually a|no es realmente
+    isn t/wasn t/aren t really/actually missing/stolen/lost/gone/a/an/crime
+    formality|just paperwork|only paperwork|technicality
     preemptive*|pre emptive*|before anything happens|before something happens|get ahead of
     nothing damaged yet|nothing happened yet|nothing has happened|no crime yet|no crime has
     no incident so far|no incident yet|hasn t happened|has not happened|hasn t done anything
     haven t done anything|not done anything yet|todavia no ha pasado|antes de que pase
+    nothing s happened|nothing has occurred|no ~3 has occurred|has not occurred|hasn t occurred
+    not yet occurred|hasn t started yet|has not started yet|hasn t started|before it starts
     """
     )
 )
@@ -252,6 +256,7 @@ _NO_STANDING = PhraseIndex(
         """
     access ~2 revoked/suspended/pulled|access was cut|not authorized to use|isn t authorized to
     aren t authorized to|not allowed to use|non sworn|nonsworn|not sworn|no login|no account on
+    locked out|login/account/access/credentials ~3 deactivated/disabled/expired/revoked/lapsed
     not on the system|sin acceso|no tiene acceso|no tienen acceso
     """
     )
@@ -263,7 +268,8 @@ _STAND_IN = PhraseIndex(
     run this for|running it for|running this for|asked us|asked me|asks us|asks me|ask us
     under my login|under our login|my login|our login|my account|hand over|hand them|give them
     send them|forward*|for them|for their|for him|for her|their request|wants|want|requested
-    requesting|de parte de|para ellos|nos pidio|me pidio
+    requesting|de parte de|para ellos|nos pidio|me pidio|doing this for|doing it for
+    they ll get|will get the results|get the results|get what we find|send what we find
     """
     )
 )
@@ -317,7 +323,8 @@ _AUTOMATED = PhraseIndex(
     speeding ticket*|speeding citation*|speed ticket*|speed citation*|speed enforcement
     multa* automatica*|multar automaticamente|citaciones automaticas|sin revision
     sin revisar|aprobar todas|aprobar todo|tu dong phat|phat tu dong|khong can xem xet
-    backdat*|back date*|back dated
+    backdat*|back date*|back dated|predat*|antedat*|date* ~2 them back
+    notice*/citation*/ticket*/fine* ~5 dated ~2 from/to/as/last/earlier/before
     sign*/signage ~2 not/isn/aren/haven/hasn/arent/isnt ~2 up/posted/installed/ready/in
     no signs|no signage|without signs|without signage|before ~3 signs/signage ~2 up/posted
     warning period|grace period|sin letreros|sin senales
@@ -421,6 +428,7 @@ _STUDY = PhraseIndex(
     foot traffic|traffic analytic*|parking analytic*|retail analytic*|marketing analytic*
     analytics vendor*|analytics compan*|analytics co|analytics firm*|analytics startup*
     study ~3 plate*/car*/cars/vehicle*/traffic|estudio de trafico|conteo de placas
+    count/counting/tally/tallying ~2 plates/cars/vehicles/reads|congestion report
     """
     )
 )

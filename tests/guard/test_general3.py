@@ -272,3 +272,51 @@ def test_words_broken_in_two_and_short_forms_are_read(justification: str) -> Non
 def test_ordinary_words_stay_apart(justification: str) -> None:
     findings = assess(_request(justification)).findings
     assert "immigration.lexicon" not in findings.deny + findings.review
+
+
+@pytest.mark.parametrize(
+    ("category", "crime_type", "justification", "rule"),
+    [
+        (
+            "assist_agency",
+            "PC 459",
+            "Morgan Hill's credentials expired last week, so I'm running it; they get what we "
+            "find.",
+            "purpose.pretext",
+        ),
+        (
+            "felony",
+            "PC 602",
+            "Nothing has occurred at the shelter; identify the cars of the regulars before the "
+            "sweep.",
+            "purpose.pretext",
+        ),
+        (
+            "felony",
+            "PC 10851",
+            "The theft report is only a technicality; the family wants his weekend routes.",
+            "purpose.pretext",
+        ),
+        (
+            "traffic",
+            "VC 21453(a)",
+            "Turn on the new cameras and predate the first batch of notices.",
+            "automated.no_review",
+        ),
+        (
+            "traffic",
+            "VC 22350",
+            "Tally the vehicles entering the temple lot on holidays for the planning office.",
+            "purpose.dragnet",
+        ),
+    ],
+)
+def test_a_second_round_in_other_words_is_caught(
+    category: str, crime_type: str, justification: str, rule: str
+) -> None:
+    assert _fired(rule, justification, crime_type, category)
+
+
+def test_a_missing_person_not_where_she_said_is_no_pretext() -> None:
+    justification = "Teen missing since last night; parents say she isn't actually at her aunt's."
+    assert not _fired("purpose.pretext", justification, "", "missing_person")
