@@ -48,9 +48,10 @@ TUNABLE = (
     "probe_general",
     "heldout6",
     "probe_general2",
+    "heldout7",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4", "heldout7"})
+SEALED = frozenset({"heldout4", "heldout8"})
 # Class names of files whose writers used their own (heldout6): the learned layer's class for
 # each. Automated enforcement and a dragnet are the rule layers' to read (`automated.no_review`,
 # `purpose.dragnet`): filed under "personal", they taught the layer that the words of a red-light
@@ -63,10 +64,14 @@ CLASS_ALIASES = {
     "not_public_view": "outside_public_view",
     "federal_requester": "proxy_beneficiary",
     "out_of_state": "proxy_beneficiary",
+    "ineligible_agency": "proxy_beneficiary",
 }
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty
 STEPS = 300
+# The share of legitimate requests (rules and learned layer together) that the review threshold
+# may send to review over the training files (docs/guard.md, "Generalising (heldout7 unsealed)").
+TARGET_REVIEW = 0.07
 
 
 @dataclass
@@ -187,29 +192,42 @@ def figures(data: Dataset, mask: np.ndarray, p: np.ndarray, threshold: float) ->
     }
 
 
-def cross_validate(data: Dataset, parts: tuple[str, ...], target: float) -> None:
+def cross_validate(data: Dataset, parts: tuple[str, ...], targets: tuple[float, ...]) -> None:
+    """Leave-one-file-out figures, for each review target in ``targets`` (the models are the same
+    for every target; only each fold's threshold, chosen on its training files, differs)."""
     everything = np.arange(len(parts))
     pooled = np.zeros(len(data.y))
-    thresholds = np.zeros(len(data.y))
+    thresholds = {t: np.zeros(len(data.y)) for t in targets}
     rule_flag = data.rule_review | data.rule_deny
     for group in everything:
         others = everything[everything != group]
         inner = out_of_fold(data, others)
         train = data.group != group
-        threshold = choose_threshold(inner[train], (data.y == 0)[train], rule_flag[train], target)
         held = data.group == group
         model = fit(data.x[train], data.y[train])
         pooled[held] = prohibited_probability(model, data.x[held])
-        thresholds[held] = threshold
-        print(parts[group], json.dumps(figures(data, held, pooled, threshold)))
-    flagged_at = (pooled >= thresholds).astype(float)
-    print("all", json.dumps(figures(data, np.ones(len(data.y), bool), flagged_at, 1.0)))
+        for target in targets:
+            threshold = choose_threshold(
+                inner[train], (data.y == 0)[train], rule_flag[train], target
+            )
+            thresholds[target][held] = threshold
+            figures_ = figures(data, held, pooled, threshold)
+            print(parts[group], f"target={target}", json.dumps(figures_), flush=True)
+    for target in targets:
+        flagged_at = (pooled >= thresholds[target]).astype(float)
+        everywhere = figures(data, np.ones(len(data.y), bool), flagged_at, 1.0)
+        print("all", f"target={target}", json.dumps(everywhere))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv-only", action="store_true", help="Estimate; write nothing.")
-    parser.add_argument("--target-review", type=float, default=0.07)
+    parser.add_argument("--target-review", type=float, default=TARGET_REVIEW)
+    parser.add_argument(
+        "--cv-targets",
+        default="",
+        help="Comma-separated review targets to cross-validate (default: --target-review).",
+    )
     parser.add_argument("--penalty", type=float, default=PENALTY, help="L2 penalty.")
     parser.add_argument("--skip-cv", action="store_true", help="Train and write only.")
     parser.add_argument(
@@ -223,7 +241,8 @@ def main() -> None:
     data = load(parts)
     print(f"{len(data.y)} requests, {data.x.shape[1]} features")
     if not args.skip_cv:
-        cross_validate(data, parts, args.target_review)
+        targets = tuple(float(t) for t in args.cv_targets.split(",") if t) or (args.target_review,)
+        cross_validate(data, parts, targets)
     if args.cv_only:
         return
     legit = data.y == 0

@@ -146,7 +146,23 @@ def classify_agency(agency: str | None) -> Beneficiary | None:
         return Beneficiary.FEDERAL
     if _any(words, _OTHER_STATE_PHRASES) or _state_code(words):
         return Beneficiary.OUT_OF_STATE
+    if _any(words, _PRIVATE_AGENCY_PHRASES):
+        # "Santa Clara University Campus Safety", "Valley Fair Security": a Californian place,
+        # but no public safety department (DUP §2.3 lists law enforcement agencies only).
+        return Beneficiary.UNKNOWN
     return Beneficiary.CALIFORNIA if california else Beneficiary.UNKNOWN
+
+
+# An agency field naming a private or non-sworn body: not a public safety department, wherever
+# it is (a sworn university police department is one).
+_PRIVATE_AGENCY_PHRASES = parse_phrases(
+    """
+security|campus safety|safety services|public safety officers association|private|company|inc
+llc|corp|corporation|contractor|contractors|non sworn|nonsworn|loss prevention|trust and safety
+trust safety|tow|towing|recovery services|insurance|bank|credit union|homeowners association
+hoa|property management|apartment|apartments|mall|casino|dealership|rental car|rent a car
+"""
+)
 
 
 def _state_code(words: tuple[str, ...]) -> bool:

@@ -126,6 +126,7 @@ M ilegales|papeles de inmigracion|lawful presence|legal presence|country of orig
 M work permit|work authorization|without/no/lacks/lacking ~1 papers|w o ~1 papers|wo ~1 papers
 M has/have/had/carry/carries ~2 papers|not a citizen|not a us citizen|no es ciudadano
 M if/whether ~3 is/are/was legal/illegal|is/are here illegally|esta/estan ~1 ilegal*
+M he/she/they s/is/re/are ~1 illegal
 M without ~2 legal status|without status|no legal status|sin estatus|notice to appear|removal case*
 M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
@@ -145,7 +146,7 @@ I flagged for removal|marked for removal|removed from the country|removed from t
 I his removal|her removal|their removal|get ~2 deported|sent back where|shipped back
 I ordered ~2 removed|orden ~2 remocion|remocion|decides if he/she stays|decide if he/she stays
 I whether he/she stays|get to stay|allowed to stay|crossed over ~4 papers
-C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented
+C immigration|inmigracion|immigrant*|inmigrante*|migrant*|migrante*|undocumented|undoc|undocs
 C indocumentad*|green card|visa|asylum|asilo|refugee*|refugiad*|noncitizen*|non citizen*
 C foreign national*|alien|aliens|extranjer*|detainer|daca|dreamer*|border crossing|immigration court
 M truc xuat|lenh truc xuat|bi truc xuat|tinh trang di tru|giay to di tru|vi pham di tru
@@ -436,6 +437,7 @@ def find_hits(text: Normalized, known_words: frozenset[str] = frozenset()) -> li
             if hit is not None:
                 hits.append(hit)
     hits.extend(_compound_hits(text))
+    hits.extend(_split_hits(text, known_words))
     return _longest(hits)
 
 
@@ -524,6 +526,30 @@ def _compound_hits(text: Normalized) -> list[Hit]:
                 continue
             if stem in token.text and not token.text.startswith(stem):
                 hits.append(Hit(term, position, position + 1, fuzzy=True))
+                break
+    return hits
+
+
+_SPLIT_MIN = 7  # letters of the word rejoined
+
+
+def _split_hits(text: Normalized, known: frozenset[str]) -> list[Hit]:
+    """A word broken in two ("de portation", "over-stayer", "abor tion"): two neighbouring
+    tokens that together make a MATTER or AGENCY word of the lexicon, one of them no word of its
+    own (so "re port" or "for mat" stay apart)."""
+    hits = []
+    tokens = text.tokens
+    for position in range(len(tokens) - 1):
+        first, second = tokens[position].text, tokens[position + 1].text
+        joined = first + second
+        if len(joined) < _SPLIT_MIN or not (first.isalpha() and second.isalpha()):
+            continue
+        if known and first in known and second in known:
+            continue
+        for stem, term in _compound_stems():
+            whole = term.words[0]
+            if joined == stem or (whole.endswith("*") and joined.startswith(stem)):
+                hits.append(Hit(term, position, position + 2, fuzzy=True))
                 break
     return hits
 

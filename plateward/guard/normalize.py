@@ -92,6 +92,7 @@ class Token:
     text: str
     variants: tuple[str, ...]
     acronym: bool = False
+    joins: bool = True  # a one-letter word that may be part of a spaced-out word
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,21 @@ def plain(text: str) -> str:
 
 # Letters with a stroke or ligatures that NFD leaves whole: Vietnamese "đ" ("đường", "đi") would
 # otherwise be dropped by the tokenizer, and German "ß".
+# Typographic apostrophes (U+2018, U+2019, U+02BC) read as the plain one: "I'm" either way.
 _UNDECOMPOSED = str.maketrans(
-    {"ß": "ss", "ẞ": "SS", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
+    {
+        "ß": "ss",
+        "ẞ": "SS",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+    }
 )
 
 
@@ -145,8 +159,19 @@ def normalize(text: str | None) -> Normalized:
     return Normalized(tuple(_join_spaced_letters(tokens)))
 
 
+# An English contraction ("I'm", "didn't", "she's", "I'd"): two words, never letters spelled out
+# ("I'm" is not the acronym "IM", and "t I m" in "don't I'm" is no spaced-out word).
+_CONTRACTION = re.compile(r"^\W*([a-z]+)'(m|s|t|d|ll|re|ve)\W*$", re.IGNORECASE)
+
+
 def _chunk_tokens(chunk: str) -> list[Token]:
     """Split one whitespace-separated chunk into word tokens."""
+    contraction = _CONTRACTION.match(chunk)
+    if contraction:
+        return [
+            Token(w.lower(), (w.lower(),), acronym=len(w) >= 2 and w.isupper(), joins=False)
+            for w in contraction.groups()
+        ]
     parts = [p for p in _LETTER_SEPARATORS.split(chunk) if p]
     spelled = all(len(p) == 1 and (p.isalpha() or p in _LEET_CHARS) for p in parts)
     if len(parts) >= 2 and spelled and sum(p.isalpha() for p in parts) >= 2:
@@ -198,7 +223,7 @@ def _join_spaced_letters(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     run: list[Token] = []
     for token in [*tokens, Token("", ("",))]:
-        if len(token.text) == 1 and token.text.isalpha():
+        if len(token.text) == 1 and token.text.isalpha() and token.joins:
             run.append(token)
             continue
         if len(run) >= _MIN_SPACED_RUN:

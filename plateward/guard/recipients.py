@@ -67,6 +67,7 @@ _FEDERAL = PhraseIndex(
     u s attorney*|united states attorney*|la migra|migra|migracion|immigration enforcement
     federal building|federal courthouse|federal case|federal side|agente federal
     agentes federales|policia federal|immigration
+    orr|office of refugee resettlement|hhs|health and human services|uscis|ssa oig|irs ci
     immigration agent*|immigration officer*|ice agent*|ice officer*|ice ero
     """
     )

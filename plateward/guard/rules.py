@@ -185,7 +185,7 @@ def assess(request: GuardRequest) -> Signals:
             _weigh(parsed, guard_class, class_hits, targets, findings)
     _check_semantics(parsed, findings)
     _check_completeness(parsed, request, findings)
-    _check_pretext(parsed, findings)
+    _check_pretext(parsed, findings, request.justification)
     _check_automated(parsed, findings)
     _check_dragnet(parsed, findings)
     _check_script(request.justification, findings)
@@ -206,19 +206,91 @@ _PRETEXT = PhraseIndex(
     don t need the|dont need the|not going to charge|won t charge|no plan to charge
     el verdadero motivo|la verdadera razon|en realidad es|realmente es para|solo en papel
     the point is|the real point|what we really|what they really|what i really
+    who we actually care about|who we really care about|actually care about|really care about
+    the one we actually want|the one we really want|real target|actual target|really after
+    actually after|who we re really after|who we re actually after
     for the log|for the logs|for the record only|put ~3 for the log|para el registro
+    not really missing|not really stolen|not really lost|not really gone|not actually missing
+    not actually stolen|not actually a|no es realmente
+    isn t/wasn t/aren t really/actually missing/stolen/lost/gone/a/an/crime
+    formality|just paperwork|only paperwork|technicality
+    preemptive*|pre emptive*|before anything happens|before something happens|get ahead of
+    nothing damaged yet|nothing happened yet|nothing has happened|no crime yet|no crime has
+    no incident so far|no incident yet|hasn t happened|has not happened|hasn t done anything
+    haven t done anything|not done anything yet|todavia no ha pasado|antes de que pase
+    nothing s happened|nothing has occurred|no ~3 has occurred|has not occurred|hasn t occurred
+    not yet occurred|hasn t started yet|has not started yet|hasn t started|before it starts
     """
     )
 )
 
 
-def _check_pretext(parsed: Request, findings: Findings) -> None:
-    if find_phrases(parsed.justification, _PRETEXT):
+# Who has no access of their own to the readers: "Sunnyvale has no access", "since they don't
+# have access to the system" (a clause that ends there, or access to the readers' data), never
+# "the victim has no access to her garage camera".
+_ACCESS_OBJECTS = word_set(
+    "system systems database databases reader readers alpr lpr platform portal network flock "
+    "reads plates data it ours sistema"
+)
+_ACCESS_ENDS = word_set("last since anymore recently yet until right now either")
+_NO = word_set("no not t without lost lacks lack never sin")
+
+
+def _no_access(justification: str | None) -> bool:
+    for part in _CLAUSE_BREAK.split(justification or ""):
+        words = normalize(part).words
+        for i, word in enumerate(words):
+            if word not in ("access", "acceso") or not set(words[max(0, i - 3) : i]) & _NO:
+                continue
+            after = words[i + 1 : i + 5]
+            if not after or after[0] in _ACCESS_ENDS or set(after) & _ACCESS_OBJECTS:
+                return True
+    return False
+
+
+# Other ways of saying who asks may not search, and the words of running it for them: only the
+# two together are a stand-in ("No existing access - command approval obtained" is an agency's
+# own first-access request).
+_NO_STANDING = PhraseIndex(
+    parse_phrases(
+        """
+    access ~2 revoked/suspended/pulled|access was cut|not authorized to use|isn t authorized to
+    aren t authorized to|not allowed to use|non sworn|nonsworn|not sworn|no login|no account on
+    locked out|login/account/access/credentials ~3 deactivated/disabled/expired/revoked/lapsed
+    not on the system|sin acceso|no tiene acceso|no tienen acceso
+    """
+    )
+)
+_STAND_IN = PhraseIndex(
+    parse_phrases(
+        """
+    on behalf|behalf of|pass it along|pass along|passing along|pass it on|relay*|run it for
+    run this for|running it for|running this for|asked us|asked me|asks us|asks me|ask us
+    under my login|under our login|my login|our login|my account|hand over|hand them|give them
+    send them|forward*|for them|for their|for him|for her|their request|wants|want|requested
+    requesting|de parte de|para ellos|nos pidio|me pidio|doing this for|doing it for
+    they ll get|will get the results|get the results|get what we find|send what we find
+    """
+    )
+)
+
+
+def _stand_in(parsed: Request, justification: str | None) -> bool:
+    """The search is run for someone who may not search ("Sunnyvale has no access; we'll pass it
+    along", "the requesting investigator is non-sworn, so it goes under my login")."""
+    text = parsed.justification
+    no_standing = _no_access(justification) or bool(find_phrases(text, _NO_STANDING))
+    return no_standing and bool(find_phrases(text, _STAND_IN))
+
+
+def _check_pretext(parsed: Request, findings: Findings, justification: str | None) -> None:
+    if find_phrases(parsed.justification, _PRETEXT) or _stand_in(parsed, justification):
         findings.add(
             Decision.REVIEW,
             "purpose.pretext",
-            "the justification says the crime named is not what the search is for, or that "
-            "the search is for someone else (DUP §2, §9)",
+            "the justification says the crime named is not what the search is for, that it "
+            "has not happened, or that the search is for someone else, or for someone with no "
+            "access of its own (DUP §2, §9)",
         )
 
 
@@ -251,6 +323,12 @@ _AUTOMATED = PhraseIndex(
     speeding ticket*|speeding citation*|speed ticket*|speed citation*|speed enforcement
     multa* automatica*|multar automaticamente|citaciones automaticas|sin revision
     sin revisar|aprobar todas|aprobar todo|tu dong phat|phat tu dong|khong can xem xet
+    backdat*|back date*|back dated|predat*|antedat*|date* ~2 them back
+    notice*/citation*/ticket*/fine* ~5 dated ~2 from/to/as/last/earlier/before
+    sign*/signage ~2 not/isn/aren/haven/hasn/arent/isnt ~2 up/posted/installed/ready/in
+    no signs|no signage|without signs|without signage|before ~3 signs/signage ~2 up/posted
+    warning period|grace period|sin letreros|sin senales
+    vendor*/contractor* ~4 issue*/mail*/notice*/citation*/ticket*/fine*
     """
     )
 )
@@ -338,14 +416,33 @@ _STOCKPILE = PhraseIndex(
 )
 
 
+# Plates counted or studied rather than searched for a case: a traffic, market or competitor
+# study, counts by plate, analytics for someone (no use DUP §2 lists; whoever pays for it is
+# the commercial rules' to read).
+_STUDY = PhraseIndex(
+    parse_phrases(
+        """
+    traffic study|traffic studies|volume study|traffic volume|traffic count*|vehicle count*
+    plate count*|car count*|counts by plate|counts per plate|count* ~2 by plate|by zip code
+    marketing study|market study|market research|competitor study|consumer study|footfall
+    foot traffic|traffic analytic*|parking analytic*|retail analytic*|marketing analytic*
+    analytics vendor*|analytics compan*|analytics co|analytics firm*|analytics startup*
+    study ~3 plate*/car*/cars/vehicle*/traffic|estudio de trafico|conteo de placas
+    count/counting/tally/tallying ~2 plates/cars/vehicles/reads|congestion report
+    """
+    )
+)
+
+
 def _check_dragnet(parsed: Request, findings: Findings) -> None:
     text = parsed.justification
-    if find_phrases(text, _NO_CASE) and find_phrases(text, _STOCKPILE):
+    stockpile = find_phrases(text, _NO_CASE) and find_phrases(text, _STOCKPILE)
+    if stockpile or find_phrases(text, _STUDY):
         findings.add(
             Decision.REVIEW,
             "purpose.dragnet",
-            "it collects every plate at a place with no case it serves (DUP §2: only the "
-            "listed uses, each for a stated case)",
+            "it collects or counts plates with no case it serves: a stockpile, a study or "
+            "analytics (DUP §2: only the listed uses, each for a stated case)",
         )
 
 
@@ -505,8 +602,15 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
         # ("my wife says", "my neighbor's kid"): never just the victim or the scene of a case
         # the searcher investigates (DUP §2, §10).
         return Decision.REVIEW if parsed.names_crime else Decision.DENY
-    if parsed.specific_crime and crimes.victim_framed(text, hit.start, hit.end):
-        return Decision.ALLOW  # whom the crime was done to: "assault on an off-duty ICE officer"
+    if (
+        parsed.specific_crime
+        and crimes.victim_framed(text, hit.start, hit.end)
+        and not _collects(text, targets.group)
+    ):
+        # Whom the crime was done to: "assault on an off-duty ICE officer"; but a group made the
+        # object besides ("graffiti on the clinic; compile every plate so we know who the
+        # patients were") is looked at by a supervisor (below).
+        return Decision.ALLOW
     if hit.kind is Kind.AGENCY and _a_place(text, hit):
         hit = Hit(Term(hit.guard_class, Kind.CONTEXT, hit.term.words), hit.start, hit.end)
     if hit.kind is not Kind.CONTEXT:
@@ -534,6 +638,32 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
     if group or person or crimes.weak_target(text):
         return Decision.DENY
     return Decision.REVIEW
+
+
+_EMPLOYEE_WORDS = word_set(
+    "agent agents officer officers employee employees worker workers analyst clerk supervisor "
+    "guard empleado empleada agente"
+)
+
+
+def _an_employee(text: Normalized, hit: Hit) -> bool:
+    """An agency term naming someone who works there ("a Border Patrol agent", "an ICE
+    officer"), not the agency as who acts or asks."""
+    return hit.kind is Kind.AGENCY and any(
+        w in _EMPLOYEE_WORDS for w in text.words[hit.end : hit.end + 1]
+    )
+
+
+# Group cues that gather people rather than name them ("compile", "every plate", "list of",
+# "which cars"): "protect the patients' data" names the victims, it collects no one.
+_COLLECTING = word_set(
+    "compile every all each list roster which monitor monitoring identify "
+    "build keep watch watchlist todos todas lista vigilar identificar"
+)
+
+
+def _collects(text: Normalized, spans: list[tuple[int, int]]) -> bool:
+    return any(set(text.words[s:e]) & _COLLECTING for s, e in spans)
 
 
 # A police partner is a colleague; the other relations are the searcher's own.
@@ -564,7 +694,10 @@ def _matter_decision(parsed: Request, hit: Hit, targeted: bool) -> Decision:
     if not parsed.specific_crime:
         return Decision.DENY
     if targeted:
-        return Decision.DENY
+        # "a Border Patrol agent visiting family, his rental broken into": a person who works
+        # for the agency, not the agency at work; with a crime named a supervisor reads who is
+        # who.
+        return Decision.REVIEW if _an_employee(parsed.text, hit) else Decision.DENY
     # "men posing as ICE agents", "threatened to have her deported": done to the victim.
     if crimes.softened(parsed.text, hit.start, hit.end):
         return Decision.ALLOW
