@@ -1,7 +1,8 @@
 """Purge benchmark (PostgreSQL): one day of N reads purged by partition drop vs by DELETE, and
 ingest throughput while the retention purge runs.
 
-    .venv/bin/python bench/purge.py --reads 200000 [--ingest-reads 20000] [--pg-url URL]
+    .venv/bin/python bench/purge.py --reads 200000 [--ingest-reads 20000] [--flat-days N]
+        [--pg-url URL]
 
 It works in its own schema (``plateward_bench_purge``: dropped and re-created, dropped again at
 the end). Three expired capture days are filled with N reads each, server-side
@@ -16,7 +17,14 @@ paths start from that state:
    committed (``drop_commit_s``: the commit, where PostgreSQL removes the partition's files).
    ``ratio = (delete_s + vacuum_s) / drop_s`` (target ≥ 100);
    ``ratio_delete_only = delete_s / drop_s`` leaves the VACUUM out;
-3. **ingest during the purge**: ``--ingest-reads`` fresh reads go through ``reads.ingest`` in
+3. with ``--flat-days N`` (off by default: it fills N more days), **the same day deleted from a
+   table without partitions** holding N days of N reads each (``reads_flat``: the reads table's
+   columns and indexes, one table, as a deployment without day partitions keeps its window),
+   then its ``VACUUM``: what a DELETE purge costs where nothing is partitioned (the VACUUM scans
+   every index of the whole window). ``ratio_unpartitioned = (flat_delete_s + flat_vacuum_s) /
+   drop_s``. The table is vacuumed once after its fill (as autovacuum would have long before a
+   day expires) and checkpointed, untimed;
+4. **ingest during the purge**: ``--ingest-reads`` fresh reads go through ``reads.ingest`` in
    batches, first alone (baseline), then while ``retention.purge.purge`` removes the third day
    (daily counts first, then the drop) in another thread. ``ingest_ratio`` = reads/s during the
    purge ÷ reads/s alone, and the slowest batch of each run is shown.
@@ -154,6 +162,37 @@ def _timed_delete(db: Database, conninfo: str, day: date) -> tuple[int, float, f
     return removed, deleted_s, time.perf_counter() - started
 
 
+def _timed_flat_delete(
+    db: Database, conninfo: str, days: list[date], n: int
+) -> tuple[float, float]:
+    """(DELETE seconds, VACUUM seconds) for the first of ``days`` from an unpartitioned table
+    holding all of them, ``n`` reads a day."""
+    flat_fill = text(str(_FILL).replace("INSERT INTO reads ", "INSERT INTO reads_flat ", 1))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE TABLE reads_flat (LIKE reads INCLUDING ALL)")
+    with db.unit_of_work() as uow:
+        agency = uow.session.execute(text("SELECT min(id) FROM agencies")).scalar_one()
+        for day in days:
+            start = datetime.combine(day, day_time(), UTC)
+            uow.session.execute(flat_fill, {"start": start, "n": n, "agency": agency})
+        uow.commit()
+    start = datetime.combine(days[0], day_time(), UTC)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE reads_flat")
+        conn.execute("CHECKPOINT")
+        started = time.perf_counter()
+        conn.execute(
+            "DELETE FROM reads_flat WHERE captured_at >= %s AND captured_at < %s",
+            (start, start + timedelta(days=1)),
+        )
+        deleted_s = time.perf_counter() - started
+        started = time.perf_counter()
+        conn.execute("VACUUM reads_flat")
+        vacuum_s = time.perf_counter() - started
+        conn.execute("DROP TABLE reads_flat")
+    return deleted_s, vacuum_s
+
+
 def _timed_drop(db: Database, day: date) -> tuple[int, float, float]:
     """(reads dropped, seconds in all, of which the commit): the detach and the drop are catalog
     changes; the commit is where PostgreSQL removes the partition's files."""
@@ -217,6 +256,12 @@ def main(
         typer.Option("--ingest-reads", min=1, help="Reads ingested alone, then during the purge."),
     ] = 20_000,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Reads per ingest call.")] = 2_000,
+    flat_days: Annotated[
+        int,
+        typer.Option(
+            "--flat-days", min=0, help="Days in the unpartitioned comparison table (0: skip it)."
+        ),
+    ] = 0,
     pg_url: Annotated[
         str, typer.Option("--pg-url", help="PostgreSQL server URL.")
     ] = DEFAULT_PG_URL,
@@ -237,6 +282,10 @@ def main(
         fill_s += _settle(conninfo)
         deleted, delete_s, vacuum_s = _timed_delete(db, conninfo, second)
         dropped, drop_s, drop_commit_s = _timed_drop(db, first)
+        flat = None
+        if flat_days:
+            flat_window = [today - timedelta(days=60 + d) for d in range(flat_days)]
+            flat = _timed_flat_delete(db, conninfo, flat_window, reads_count)
         _ingest(db, _batches(batch, batch, seed=10))  # warm-up: first-use costs, not timed
         alone = _ingest(db, _batches(ingest_reads, batch, seed=11))
         during, purge_s, report = _ingest_during_purge(db, _batches(ingest_reads, batch, seed=12))
@@ -270,6 +319,15 @@ def main(
         f"{during_rate:,.0f}/s, slowest batch {during[2]:.3f}s; purge took {purge_s:.2f}s "
         f"({report.reads if report else 0:,} reads)",
     )
+    ratio_flat = None
+    if flat is not None and drop_s:
+        ratio_flat = (flat[0] + flat[1]) / drop_s
+        table.add_row(
+            f"DELETE one day of {flat_days} (no partitions)",
+            f"{reads_count:,}",
+            f"{flat[0]:.3f}",
+            f"+ VACUUM {flat[1]:.3f}s; ratio {ratio_flat:,.0f}x",
+        )
     console.print(table)
     sys.stdout.flush()
     print(
@@ -283,6 +341,10 @@ def main(
                 "drop_commit_s": round(drop_commit_s, 5),
                 "ratio": round(ratio, 1) if ratio else None,
                 "ratio_delete_only": round(delete_only, 1) if delete_only else None,
+                "flat_days": flat_days,
+                "flat_delete_s": round(flat[0], 4) if flat else None,
+                "flat_vacuum_s": round(flat[1], 4) if flat else None,
+                "ratio_unpartitioned": round(ratio_flat, 1) if ratio_flat else None,
                 "purge_service_s": round(purge_s, 3),
                 "purge_service_reads": report.reads if report else None,
                 "ingest_alone_reads_per_s": round(alone_rate, 1),
