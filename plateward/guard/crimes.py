@@ -142,8 +142,22 @@ def group_targets(text: Normalized) -> list[tuple[int, int]]:
 
 
 def person_targets(text: Normalized) -> list[tuple[int, int]]:
-    """Where the request makes a person's movements, whereabouts or status its object."""
-    return _questions_only(text, find_phrases(text, _PERSON_TARGET))
+    """Where the request makes a person's movements, whereabouts or status its object; not a
+    status the request itself sets aside ("her status has nothing to do with this", "we never
+    ask about status", "su estatus no tiene nada que ver")."""
+    spans = _questions_only(text, find_phrases(text, _PERSON_TARGET))
+    return [(s, e) for s, e in spans if not _status_set_aside(text.words, s, e)]
+
+
+_STATUS = word_set("status estatus")
+_SET_ASIDE = word_set("not never no nothing nada nunca irrelevant unrelated isnt")
+
+
+def _status_set_aside(words: tuple[str, ...], start: int, end: int) -> bool:
+    """A negation within three words before a status, or in the three after it."""
+    if not set(words[start:end]) & _STATUS:
+        return False
+    return bool(set(words[max(0, start - 3) : start] + words[end : end + 3]) & _SET_ASIDE)
 
 
 def _questions_only(text: Normalized, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -728,10 +728,17 @@ def _check_semantics(parsed: Request, findings: Findings) -> None:
             findings.add(Decision.REVIEW, rule, reason)
 
 
+def _named_by_its_crime(parsed: Request) -> bool:
+    """The form's catch-all "other" with a crime in the crime-type field ("PC 594",
+    "VC 21453(a)", "burglary"): the crime states the authorized use (DUP §2.1, §9), as the crime
+    type of a criminal investigation does; every other rule still reads the request."""
+    return parsed.category == "other" and crimes.names_specific_crime_type(parsed.crime_type)
+
+
 def _check_completeness(parsed: Request, request: GuardRequest, findings: Findings) -> None:
     if not parsed.category:
         findings.add(Decision.REVIEW, "purpose.missing", "no purpose was given (DUP §2)")
-    elif not parsed.authorized_category:
+    elif not parsed.authorized_category and not _named_by_its_crime(parsed):
         findings.add(
             Decision.REVIEW,
             "purpose.unknown",
