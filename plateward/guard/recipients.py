@@ -123,6 +123,7 @@ _PRIVATE = PhraseIndex(
     corporate security|retailer*|franchise|hospital hr|hospital administration|university
     athletics|athletic department|athletics department|compliance office*|parking operator*
     parking company|parking management|auto finance|finance co|finance company|pi|p i
+    consultant|consultants|security consultant*|private consultant*
     """
     )
 )
@@ -185,6 +186,7 @@ _DATA = word_set(
 )
 _MOVE = word_set("go goes going went get gets back straight over along directly")
 _AUXILIARY = word_set("will should can are")
+_GO = word_set("go goes")  # the data's own verb, after words that qualify it
 _RECEIVE = PhraseIndex(
     parse_phrases(
         """
@@ -270,7 +272,8 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
         here: list[Recipient] = []
         for role, start, end, pronoun in _slots(text):
             party = classify(text, start, end, bare_place=role is Role.DESTINATION)
-            if party is None and pronoun:  # "them", "him"; Spanish "el" is also "the"
+            if party is None and (pronoun or _their_officer(text.words[start:end])):
+                # "them", "him" (Spanish "el" is also "the"), "their agent", "su detective"
                 named = _named_before(text, start) or last
                 if named is not None and role is not Role.REQUESTER:
                     here.append(Recipient(named.party, role, named.words))
@@ -283,17 +286,48 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
         if here:
             last = here[-1]
         elif not set(text.words) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
-            party = classify(text, 0, len(text.words), bare_place=False)
+            party = classify(text, 0, len(text.words), bare_place=False) or _case_origin(text)
             if party is not None:
                 last = Recipient(party, Role.REQUESTER, text.words)
     return tuple(found)
 
 
+_POSSESSIVES = word_set("their its his her su sus")
+_ORIGIN = word_set("out from")
+# A clause about the car, a trip or a notice names no case's owner ("stolen out of Phoenix").
+_NO_ORIGIN = _NOT_A_PARTY | _NOTIFIED | _MOTION | word_set("stolen fled moved lives lived")
+
+
+def _their_officer(words: tuple[str, ...]) -> bool:
+    """ "their detective", "its agent", "su detective": someone of the party named before."""
+    return any(
+        w in _POSSESSIVES and words[i + 1 : i + 2] != () and words[i + 1] in _LAW_ENFORCEMENT
+        for i, w in enumerate(words)
+    )
+
+
+def _case_origin(text: Normalized) -> Party | None:
+    """A case out of a place outside California ("Homicide out of Phoenix", "a case from
+    Reno"): the party whose case it is, for a later "their detective" or "email him"."""
+    words = text.words
+    if set(words) & _NO_ORIGIN:
+        return None
+    for s, e, party in _parties(text):
+        if party is Party.OUT_OF_STATE and s and words[s - 1] in _ORIGIN | {"of"}:
+            if words[s - 1] != "of" or (s > 1 and words[s - 2] == "out"):
+                return party
+    return None
+
+
 def _named_before(text: Normalized, at: int) -> Recipient | None:
     """The party named earlier in the same clause, for a pronoun at ``at`` ("Homeland Security
     has its own case on him and I'm texting them the hits")."""
-    if set(text.words[:at]) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
+    if set(text.words[:at]) & _NOTIFIED:
         return None
+    # Only before a victim or a suspect: "the family hired a consultant and asked that the
+    # hits on the suspect car go to him" (not the suspect's own people).
+    first = [i for i, w in enumerate(text.words[:at]) if w in _VICTIM_OR_SUSPECT]
+    at = min(first, default=at)
     party = classify(text, 0, at, bare_place=False)
     return None if party is None else Recipient(party, Role.REQUESTER, text.words[:at])
 
@@ -323,11 +357,11 @@ class _Clause:
             end += 1
         return at, end
 
-    def before(self, at: int) -> tuple[int, int]:
+    def before(self, at: int, cut: frozenset[str] = _CUT) -> tuple[int, int]:
         """The phrase ending at ``at``: none when it holds a victim or suspect ("the suspect
         wants", "the FBI agent who is our victim asked")."""
         words, start = self.words, at
-        while start > 0 and at - start < _PHRASE_BEFORE and words[start - 1] not in _CUT:
+        while start > 0 and at - start < _PHRASE_BEFORE and words[start - 1] not in cut:
             start -= 1
         # "the victim's civil attorney wants", "victim business's security contractor asked":
         # whoever speaks for the victim or the suspect is the party, after the possessive.
@@ -383,7 +417,14 @@ class _Clause:
     def data_moves(self, i: int) -> None:
         """ "the results go to X", "hits to X", "takes copies back to X"."""
         words, j = self.words, i + 1
-        while j < len(words) and j - i <= 3 and words[j] in _MOVE | _AUXILIARY:
+        # A few words may qualify the data first: "all hits on the suspect car go to him".
+        for k in range(i + 1, min(len(words), i + 7)):
+            if words[k] in _CUT or words[k] in _DATA:
+                break
+            if words[k] in _GO:
+                j = k
+                break
+        while j < len(words) and j - i <= 8 and words[j] in _MOVE | _AUXILIARY:
             j += 1
         if j < len(words) and words[j] in _TO and words[j] != "with":
             self.add(Role.DESTINATION, self.after(j + 1))
@@ -420,7 +461,8 @@ class _Clause:
                     self.add(role, self.after(e))
         for s, _e in find_phrases(self.text, _RECEIVE):
             if not self.negated(s):
-                self.add(Role.DESTINATION, self.before(s))
+                # "their agent is the one who will be receiving it"
+                self.add(Role.DESTINATION, self.before(s, cut=_CUT_AFTER))
         return self.slots
 
 
@@ -474,7 +516,7 @@ def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Par
 _WEAK_PRIVATE = word_set(
     "investigator private attorney client news insurance enterprise progressive farmers budget "
     "hr abc cbs fox nbc contractor contractors plaintiff plaintiffs retailer retailers "
-    "franchise university pi p"
+    "franchise university pi p consultant consultants"
 )
 _PRIVATE_MARKERS = word_set(
     "private eye firm company companies agency hired family families landlord landlord s "
