@@ -293,7 +293,6 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
 
 
 _POSSESSIVES = word_set("their its his her su sus")
-_ORIGIN = word_set("out from")
 # A clause about the car, a trip or a notice names no case's owner ("stolen out of Phoenix").
 _NO_ORIGIN = _NOT_A_PARTY | _NOTIFIED | _MOTION | word_set("stolen fled moved lives lived")
 
@@ -312,10 +311,11 @@ def _case_origin(text: Normalized) -> Party | None:
     words = text.words
     if set(words) & _NO_ORIGIN:
         return None
-    for s, e, party in _parties(text):
-        if party is Party.OUT_OF_STATE and s and words[s - 1] in _ORIGIN | {"of"}:
-            if words[s - 1] != "of" or (s > 1 and words[s - 2] == "out"):
-                return party
+    for s, _e, party in _parties(text):
+        if party is Party.OUT_OF_STATE and (
+            words[max(0, s - 1) : s] == ("from",) or words[max(0, s - 2) : s] == ("out", "of")
+        ):
+            return party
     return None
 
 
