@@ -289,12 +289,28 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
             party = classify(text, 0, len(text.words), bare_place=False) or _case_origin(text)
             if party is not None:
                 last = Recipient(party, Role.REQUESTER, text.words)
+        elif hired := _hired_by(text.words):
+            # "the store owner hired a security consultant": whom the victim hired is a party
+            party = classify(text, hired, len(text.words), bare_place=False)
+            if party is not None:
+                last = Recipient(party, Role.REQUESTER, text.words[hired:])
     return tuple(found)
 
 
 _POSSESSIVES = word_set("their its his her su sus")
 # A clause about the car, a trip or a notice names no case's owner ("stolen out of Phoenix").
 _NO_ORIGIN = _NOT_A_PARTY | _NOTIFIED | _MOTION | word_set("stolen fled moved lives lived")
+
+
+_HIRED = word_set("hired retained engaged contracted brought")
+
+
+def _hired_by(words: tuple[str, ...]) -> int:
+    """Where someone hired by the victim or the owner is named: after the last hiring verb that
+    follows a victim, suspect or owner word (0 when none)."""
+    people = [i for i, w in enumerate(words) if w in _VICTIM_OR_SUSPECT]
+    verbs = [i for i, w in enumerate(words) if w in _HIRED and people and i > people[0]]
+    return verbs[-1] + 1 if verbs else 0
 
 
 def _their_officer(words: tuple[str, ...]) -> bool:
