@@ -69,6 +69,7 @@ _FEDERAL = PhraseIndex(
     agentes federales|policia federal|immigration
     orr|office of refugee resettlement|hhs|health and human services|uscis|ssa oig|irs ci
     immigration agent*|immigration officer*|ice agent*|ice officer*|ice ero
+    287 g|287 g partner*|287 g program
     """
     )
 )
@@ -160,7 +161,7 @@ _LAW_ENFORCEMENT = word_set(
     "officer officers investigator investigators prosecutor da agency department dps patrol "
     "bureau task force unit division squad crimes policia fiscalia fiscal agente agentes "
     "sergeant partner partners contact liaison guys tfo metro marshal office ranger rangers "
-    "ag attorney general det dets sgt lt ofc dep cpl inv"
+    "ag attorney general det dets sgt lt ofc dep cpl inv analyst analysts fusion"
 )
 
 # Verbs that move the data to someone; the party follows "to", "with", "a", "al".
@@ -172,7 +173,7 @@ _TRANSFER = word_set(
     "relaying loop fwd fwds fwded fwding compartir comparte compartimos compartelo "
     "enviar envia envie envio mandar manda mande mando mandale pasar pasa paso pasamos "
     "entregar entrega dar damos pasale pasarle pasarselas mandarle enviarle dale darle "
-    "entregarle"
+    "entregarle export exports exported exporting"
 )
 _TO = word_set("to with a al con 2")
 # Verbs whose direct object is the recipient: "cc the Arizona detective", "loop in the feds"
@@ -237,6 +238,8 @@ _PHRASE_BEFORE = 10  # and before a verb ("the Arizona AG's office is building i
 
 # Clause breaks (a full stop is read apart, by _clauses).
 _ARROW = re.compile(r"-+>|=+>|\u2192|\u27f6")  # "hits -> Nevada DPS"
+# A code's subsection is no clause break: "287(g)", "243(e)(1)".
+_SUBSECTION = re.compile(r"(?<=\w)\((\w{1,2})\)")
 _CLAUSES = re.compile(r"[;:!?\n()\u2014\u2013,]|\s-\s")
 _FULL_STOP = re.compile(r"(\w*)\.(?=\s|$)")
 # Abbreviations and single letters before a full stop that ends no sentence.
@@ -265,7 +268,8 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
     search (see the module docstring), in order."""
     found: list[Recipient] = []
     last: Recipient | None = None  # the last party named, for a later pronoun
-    for part in _clauses(_ARROW.sub(" to ", justification or "")):
+    cleaned = _SUBSECTION.sub(r" \1 ", _ARROW.sub(" to ", justification or ""))
+    for part in _clauses(cleaned):
         text = normalize(part)
         if not text.tokens:
             continue

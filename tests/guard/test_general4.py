@@ -59,6 +59,12 @@ def _destinations(justification: str) -> set[Party]:
             Party.OUT_OF_STATE,
         ),
         ("Shooting out of Tucson. Email her the photos once the hits are in.", Party.OUT_OF_STATE),
+        # an outside analysts' office; a code's subsection is no clause break
+        (
+            "Ask came via the Nevada fusion center. Export the full history to their analysts.",
+            Party.OUT_OF_STATE,
+        ),
+        ("Pull his routes and export them to our 287(g) partner.", Party.FEDERAL),
     ],
 )
 def test_who_receives_the_hits_is_read_through_references(justification: str, party: Party) -> None:
