@@ -49,9 +49,10 @@ TUNABLE = (
     "heldout6",
     "probe_general2",
     "heldout7",
+    "heldout8",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4", "heldout8"})
+SEALED = frozenset({"heldout4", "heldout9"})
 # Class names of files whose writers used their own (heldout6): the learned layer's class for
 # each. Automated enforcement and a dragnet are the rule layers' to read (`automated.no_review`,
 # `purpose.dragnet`): filed under "personal", they taught the layer that the words of a red-light
@@ -65,6 +66,7 @@ CLASS_ALIASES = {
     "federal_requester": "proxy_beneficiary",
     "out_of_state": "proxy_beneficiary",
     "ineligible_agency": "proxy_beneficiary",
+    "non_criminal": "personal",  # heldout8: a civil or administrative matter
 }
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty

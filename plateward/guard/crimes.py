@@ -142,8 +142,31 @@ def group_targets(text: Normalized) -> list[tuple[int, int]]:
 
 
 def person_targets(text: Normalized) -> list[tuple[int, int]]:
-    """Where the request makes a person's movements, whereabouts or status its object."""
-    return _questions_only(text, find_phrases(text, _PERSON_TARGET))
+    """Where the request makes a person's movements, whereabouts or status its object; not a
+    status the request itself sets aside ("her status has nothing to do with this", "we never
+    ask about status", "su estatus no tiene nada que ver")."""
+    spans = _questions_only(text, find_phrases(text, _PERSON_TARGET))
+    return [(s, e) for s, e in spans if not _status_set_aside(text.words, s, e)]
+
+
+_STATUS = word_set("status estatus")
+# After a status, what sets it aside as no part of the case ("her status has nothing to do with
+# this", "their status is not part of this case", "su estatus no tiene nada que ver"); before it,
+# a rule of not asking ("we never ask about status", "regardless of status"). "He has no status"
+# or "status not confirmed" is the status itself, not set aside.
+_IRRELEVANT = word_set("nothing nada irrelevant unrelated")
+_NOT = word_set("not never no isnt doesnt dont nunca")
+_NO_PART = word_set("part relevant matter matters issue concern factor bearing")
+_NOT_ASKED = word_set("ask asking asked check checking inquire pregunta preguntamos")
+
+
+def _status_set_aside(words: tuple[str, ...], start: int, end: int) -> bool:
+    if not set(words[start:end]) & _STATUS:
+        return False
+    after, before = words[end : end + 5], words[max(0, start - 3) : start]
+    if set(after) & _IRRELEVANT or (set(after) & _NOT and set(after) & _NO_PART):
+        return True
+    return bool(set(before) & _NOT and set(before) & _NOT_ASKED) or "regardless" in before
 
 
 def _questions_only(text: Normalized, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -27,7 +27,8 @@ _SENTENCE_BREAK = re.compile(r"[.;!?\n]+(?:\s+|$)|\s+-\s+")
 VICTIM_VERBS = word_set(
     """
     assaulted attacked robbed threatened stalked harassed vandalized vandalised vandalizing
-    stolen stole burglarized burglarised broken smashed shattered torched burned burnt set
+    stolen stole burglarized burglarised broken broke break breakin smashed shattered torched
+    burned burnt set
     fire arson arsonist targeted targeting injured beaten punched kicked stabbed shot killed
     struck rammed keyed slashed defaced tagged spray painted egged looted ransacked extorted
     extorting scammed defrauded mugged carjacked kidnapped threw thrown hit crashed crashing

@@ -452,6 +452,8 @@ def _match_at(text: Normalized, start: int, term: Term, known: frozenset[str]) -
         return None
     if term.acronym_only and _not_the_agency(text, start):
         return None
+    if term.words in _BARE_CLINIC and _not_a_health_clinic(text, start):
+        return None
     return Hit(term, start, end, fuzzy)
 
 
@@ -498,6 +500,19 @@ def _not_the_agency(text: Normalized, at: int) -> bool:
     """ "ICE-skating rink", "ice cream": the word, not the agency."""
     after = text.words[at + 1] if at + 1 < len(text.tokens) else ""
     return after in _NOT_AGENCY_AFTER
+
+
+_BARE_CLINIC = frozenset({("clinic",), ("clinics",), ("clinica",)})
+# A clinic of another trade: "a legal aid clinic", "the tax clinic", "clínica dental".
+_OTHER_CLINICS = word_set(
+    "legal law aid tax dental dentist veterinary vet animal pet eye vision legales juridica"
+)
+
+
+def _not_a_health_clinic(text: Normalized, at: int) -> bool:
+    """A bare "clinic" named for a trade other than health care, before it or (Spanish) after."""
+    words = text.words
+    return bool(set(words[max(0, at - 2) : at] + words[at + 1 : at + 2]) & _OTHER_CLINICS)
 
 
 def _acronym_in_context(text: Normalized, at: int) -> bool:

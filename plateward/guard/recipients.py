@@ -69,6 +69,7 @@ _FEDERAL = PhraseIndex(
     agentes federales|policia federal|immigration
     orr|office of refugee resettlement|hhs|health and human services|uscis|ssa oig|irs ci
     immigration agent*|immigration officer*|ice agent*|ice officer*|ice ero
+    287 g|287 g partner*|287 g program
     """
     )
 )
@@ -123,6 +124,7 @@ _PRIVATE = PhraseIndex(
     corporate security|retailer*|franchise|hospital hr|hospital administration|university
     athletics|athletic department|athletics department|compliance office*|parking operator*
     parking company|parking management|auto finance|finance co|finance company|pi|p i
+    consultant|consultants|security consultant*|private consultant*
     """
     )
 )
@@ -159,7 +161,7 @@ _LAW_ENFORCEMENT = word_set(
     "officer officers investigator investigators prosecutor da agency department dps patrol "
     "bureau task force unit division squad crimes policia fiscalia fiscal agente agentes "
     "sergeant partner partners contact liaison guys tfo metro marshal office ranger rangers "
-    "ag attorney general det dets sgt lt ofc dep cpl inv"
+    "ag attorney general det dets sgt lt ofc dep cpl inv analyst analysts fusion"
 )
 
 # Verbs that move the data to someone; the party follows "to", "with", "a", "al".
@@ -171,7 +173,7 @@ _TRANSFER = word_set(
     "relaying loop fwd fwds fwded fwding compartir comparte compartimos compartelo "
     "enviar envia envie envio mandar manda mande mando mandale pasar pasa paso pasamos "
     "entregar entrega dar damos pasale pasarle pasarselas mandarle enviarle dale darle "
-    "entregarle"
+    "entregarle export exports exported exporting"
 )
 _TO = word_set("to with a al con 2")
 # Verbs whose direct object is the recipient: "cc the Arizona detective", "loop in the feds"
@@ -185,6 +187,7 @@ _DATA = word_set(
 )
 _MOVE = word_set("go goes going went get gets back straight over along directly")
 _AUXILIARY = word_set("will should can are")
+_GO = word_set("go goes")  # the data's own verb, after words that qualify it
 _RECEIVE = PhraseIndex(
     parse_phrases(
         """
@@ -235,6 +238,8 @@ _PHRASE_BEFORE = 10  # and before a verb ("the Arizona AG's office is building i
 
 # Clause breaks (a full stop is read apart, by _clauses).
 _ARROW = re.compile(r"-+>|=+>|\u2192|\u27f6")  # "hits -> Nevada DPS"
+# A code's subsection is no clause break: "287(g)", "243(e)(1)".
+_SUBSECTION = re.compile(r"(?<=\w)\((\w{1,2})\)")
 _CLAUSES = re.compile(r"[;:!?\n()\u2014\u2013,]|\s-\s")
 _FULL_STOP = re.compile(r"(\w*)\.(?=\s|$)")
 # Abbreviations and single letters before a full stop that ends no sentence.
@@ -263,14 +268,16 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
     search (see the module docstring), in order."""
     found: list[Recipient] = []
     last: Recipient | None = None  # the last party named, for a later pronoun
-    for part in _clauses(_ARROW.sub(" to ", justification or "")):
+    cleaned = _SUBSECTION.sub(r" \1 ", _ARROW.sub(" to ", justification or ""))
+    for part in _clauses(cleaned):
         text = normalize(part)
         if not text.tokens:
             continue
         here: list[Recipient] = []
         for role, start, end, pronoun in _slots(text):
             party = classify(text, start, end, bare_place=role is Role.DESTINATION)
-            if party is None and pronoun:  # "them", "him"; Spanish "el" is also "the"
+            if party is None and (pronoun or _their_officer(text.words[start:end])):
+                # "them", "him" (Spanish "el" is also "the"), "their agent", "su detective"
                 named = _named_before(text, start) or last
                 if named is not None and role is not Role.REQUESTER:
                     here.append(Recipient(named.party, role, named.words))
@@ -283,17 +290,64 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
         if here:
             last = here[-1]
         elif not set(text.words) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
-            party = classify(text, 0, len(text.words), bare_place=False)
+            party = classify(text, 0, len(text.words), bare_place=False) or _case_origin(text)
             if party is not None:
                 last = Recipient(party, Role.REQUESTER, text.words)
+        elif hired := _hired_by(text.words):
+            # "the store owner hired a security consultant": whom the victim hired is a party
+            party = classify(text, hired, len(text.words), bare_place=False)
+            if party is not None:
+                last = Recipient(party, Role.REQUESTER, text.words[hired:])
     return tuple(found)
+
+
+_POSSESSIVES = word_set("their its his her su sus")
+# A clause about the car, a trip or a notice names no case's owner ("stolen out of Phoenix").
+_NO_ORIGIN = _NOT_A_PARTY | _NOTIFIED | _MOTION | word_set("stolen fled moved lives lived")
+
+
+_HIRED = word_set("hired retained engaged contracted brought")
+
+
+def _hired_by(words: tuple[str, ...]) -> int:
+    """Where someone hired by the victim or the owner is named: after the last hiring verb that
+    follows a victim, suspect or owner word (0 when none)."""
+    people = [i for i, w in enumerate(words) if w in _VICTIM_OR_SUSPECT]
+    verbs = [i for i, w in enumerate(words) if w in _HIRED and people and i > people[0]]
+    return verbs[-1] + 1 if verbs else 0
+
+
+def _their_officer(words: tuple[str, ...]) -> bool:
+    """ "their detective", "its agent", "su detective": someone of the party named before."""
+    return any(
+        w in _POSSESSIVES and words[i + 1 : i + 2] != () and words[i + 1] in _LAW_ENFORCEMENT
+        for i, w in enumerate(words)
+    )
+
+
+def _case_origin(text: Normalized) -> Party | None:
+    """A case out of a place outside California ("Homicide out of Phoenix", "a case from
+    Reno"): the party whose case it is, for a later "their detective" or "email him"."""
+    words = text.words
+    if set(words) & _NO_ORIGIN:
+        return None
+    for s, _e, party in _parties(text):
+        if party is Party.OUT_OF_STATE and (
+            words[max(0, s - 1) : s] == ("from",) or words[max(0, s - 2) : s] == ("out", "of")
+        ):
+            return party
+    return None
 
 
 def _named_before(text: Normalized, at: int) -> Recipient | None:
     """The party named earlier in the same clause, for a pronoun at ``at`` ("Homeland Security
     has its own case on him and I'm texting them the hits")."""
-    if set(text.words[:at]) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
+    if set(text.words[:at]) & _NOTIFIED:
         return None
+    # Only before a victim or a suspect: "the family hired a consultant and asked that the
+    # hits on the suspect car go to him" (not the suspect's own people).
+    first = [i for i, w in enumerate(text.words[:at]) if w in _VICTIM_OR_SUSPECT]
+    at = min(first, default=at)
     party = classify(text, 0, at, bare_place=False)
     return None if party is None else Recipient(party, Role.REQUESTER, text.words[:at])
 
@@ -323,11 +377,11 @@ class _Clause:
             end += 1
         return at, end
 
-    def before(self, at: int) -> tuple[int, int]:
+    def before(self, at: int, cut: frozenset[str] = _CUT) -> tuple[int, int]:
         """The phrase ending at ``at``: none when it holds a victim or suspect ("the suspect
         wants", "the FBI agent who is our victim asked")."""
         words, start = self.words, at
-        while start > 0 and at - start < _PHRASE_BEFORE and words[start - 1] not in _CUT:
+        while start > 0 and at - start < _PHRASE_BEFORE and words[start - 1] not in cut:
             start -= 1
         # "the victim's civil attorney wants", "victim business's security contractor asked":
         # whoever speaks for the victim or the suspect is the party, after the possessive.
@@ -383,7 +437,14 @@ class _Clause:
     def data_moves(self, i: int) -> None:
         """ "the results go to X", "hits to X", "takes copies back to X"."""
         words, j = self.words, i + 1
-        while j < len(words) and j - i <= 3 and words[j] in _MOVE | _AUXILIARY:
+        # A few words may qualify the data first: "all hits on the suspect car go to him".
+        for k in range(i + 1, min(len(words), i + 7)):
+            if words[k] in _CUT or words[k] in _DATA:
+                break
+            if words[k] in _GO:
+                j = k
+                break
+        while j < len(words) and j - i <= 8 and words[j] in _MOVE | _AUXILIARY:
             j += 1
         if j < len(words) and words[j] in _TO and words[j] != "with":
             self.add(Role.DESTINATION, self.after(j + 1))
@@ -420,7 +481,8 @@ class _Clause:
                     self.add(role, self.after(e))
         for s, _e in find_phrases(self.text, _RECEIVE):
             if not self.negated(s):
-                self.add(Role.DESTINATION, self.before(s))
+                # "their agent is the one who will be receiving it"
+                self.add(Role.DESTINATION, self.before(s, cut=_CUT_AFTER))
         return self.slots
 
 
@@ -474,7 +536,7 @@ def classify(text: Normalized, start: int, end: int, *, bare_place: bool) -> Par
 _WEAK_PRIVATE = word_set(
     "investigator private attorney client news insurance enterprise progressive farmers budget "
     "hr abc cbs fox nbc contractor contractors plaintiff plaintiffs retailer retailers "
-    "franchise university pi p"
+    "franchise university pi p consultant consultants"
 )
 _PRIVATE_MARKERS = word_set(
     "private eye firm company companies agency hired family families landlord landlord s "

@@ -179,11 +179,12 @@ def assess(request: GuardRequest) -> Signals:
         if parsed.category in _NON_CRIME_USES
         else _unframed(parsed.text, crimes.person_targets(parsed.text)),
     )
+    cleared = set()
     for guard_class in GuardClass:
         class_hits = [h for h in hits if h.guard_class is guard_class]
-        if class_hits:
-            _weigh(parsed, guard_class, class_hits, targets, findings)
-    _check_semantics(parsed, findings)
+        if class_hits and _weigh(parsed, guard_class, class_hits, targets, findings):
+            cleared.add(guard_class)
+    _check_semantics(parsed, findings, frozenset(cleared))
     _check_completeness(parsed, request, findings)
     _check_pretext(parsed, findings, request.justification)
     _check_automated(parsed, findings)
@@ -534,7 +535,10 @@ def _weigh(
     hits: list[Hit],
     targets: Targets,
     findings: Findings,
-) -> None:
+) -> bool:
+    """Add the class's lexicon finding; True when every word of the class was read as the
+    crime's victim or scene, or set aside, in a request that names a specific crime and its
+    victim."""
     rule = f"{guard_class.value}.lexicon"
     reason = f"it concerns {guard_class.label} ({guard_class.clause})"
     # One hit framed as the scene or victim of the crime frames the class's other words too
@@ -547,6 +551,13 @@ def _weigh(
         findings.add(Decision.DENY, rule, reason)
     elif Decision.REVIEW in decisions:
         findings.add(Decision.REVIEW, rule, reason)
+    # Only where the request names its victim: a crime word beside the term ("fetal death
+    # reported ... the clinic") makes it incidental to the lexicon, not to the topic.
+    return (
+        parsed.specific_crime
+        and crimes.names_victim(parsed.text)
+        and all(d is Decision.ALLOW for d in decisions)
+    )
 
 
 @dataclass(frozen=True)
@@ -708,13 +719,18 @@ def _negated(words: tuple[str, ...], start: int) -> bool:
     return any(w in _NEGATIONS for w in words[max(0, start - _NEGATION_WINDOW) : start])
 
 
-def _check_semantics(parsed: Request, findings: Findings) -> None:
-    """Paraphrases that use none of the lexicon's words (layer 4)."""
+def _check_semantics(
+    parsed: Request, findings: Findings, cleared: frozenset[GuardClass] = frozenset()
+) -> None:
+    """Paraphrases that use none of the lexicon's words (layer 4). A class whose words the
+    lexicon read as a specific crime's victim or scene, or as set aside ("her status has
+    nothing to do with this"), is not raised again by the words' mere topic: the vectors know
+    what a request is about, not who does what to whom."""
     sim = similarity(parsed.text.words)
     by_clause = [similarity(words) for words in parsed.clauses]
     review_at = SEMANTIC_REVIEW_WITH_CRIME if parsed.specific_crime else SEMANTIC_REVIEW
     for guard_class in sim.prohibited:
-        if f"{guard_class.value}.lexicon" in findings.deny:
+        if f"{guard_class.value}.lexicon" in findings.deny or guard_class in cleared:
             continue
         margin = sim.margin(guard_class)
         clause_margin = max((c.margin(guard_class) for c in by_clause), default=-1.0)
@@ -728,10 +744,17 @@ def _check_semantics(parsed: Request, findings: Findings) -> None:
             findings.add(Decision.REVIEW, rule, reason)
 
 
+def _named_by_its_crime(parsed: Request) -> bool:
+    """The form's catch-all "other" with a crime in the crime-type field ("PC 594",
+    "VC 21453(a)", "burglary"): the crime states the authorized use (DUP §2.1, §9), as the crime
+    type of a criminal investigation does; every other rule still reads the request."""
+    return parsed.category == "other" and crimes.names_specific_crime_type(parsed.crime_type)
+
+
 def _check_completeness(parsed: Request, request: GuardRequest, findings: Findings) -> None:
     if not parsed.category:
         findings.add(Decision.REVIEW, "purpose.missing", "no purpose was given (DUP §2)")
-    elif not parsed.authorized_category:
+    elif not parsed.authorized_category and not _named_by_its_crime(parsed):
         findings.add(
             Decision.REVIEW,
             "purpose.unknown",
