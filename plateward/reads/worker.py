@@ -28,8 +28,8 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import psycopg
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -77,9 +77,9 @@ def _is_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One message, decoded as far as it can be without the database."""
+class Delivery(NamedTuple):
+    """One message, decoded as far as it can be without the database (a NamedTuple: as
+    immutable as a frozen dataclass, cheaper to build once per read)."""
 
     agency_id: int | None
     row: RawRow
