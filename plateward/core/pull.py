@@ -107,6 +107,7 @@ class Puller:
     async def fetch(self, batch: int, wait: float) -> list[Msg]:
         """Up to ``batch`` messages; waits up to ``wait`` seconds only while none is there."""
         if not self._held:
+            self._refused = None  # only this request's refusal counts here
             ended = await self._ask({"batch": 1, "expires": int(wait * 1e9)})
             await self._until(lambda: self._held or self._ended > ended, wait + _GRACE)
             if not self._held and self._refused:
