@@ -80,6 +80,65 @@ PUBLISH_IN_FLIGHT = 2
 ALERT_BATCH = 200
 ALERT_INTERVAL = 0.5
 TARGET_READS_PER_S_2W = 20_000
+# 20,000 reads/s on two cores leaves 100 µs of CPU per read for every process together.
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_kind(command: str) -> str | None:
+    """Which part of the chain a process is (by its command line), or None for anyone else's."""
+    if "nats-server" in command:
+        return "nats"
+    if command.startswith("postgres:") and DATABASE in command:
+        return "postgres"
+    if "plateward worker" in command:
+        return "workers"
+    if "multiprocessing.spawn" in command:
+        return "publishers"
+    return None
+
+
+def _cpu_seconds() -> dict[int, tuple[str, float]]:
+    """CPU time (user + system) of every process of the chain now, by pid (Linux /proc)."""
+    found: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            kind = _process_kind(command)
+            if kind is None:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        found[int(entry.name)] = (kind, (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS)
+    return found
+
+
+class CpuWatch:
+    """CPU seconds each part of the chain spent while the watch ran: publishers, NATS, workers,
+    PostgreSQL (the bench database's backends). Sampled every 0.1 s so that processes ending
+    early (publishers and their connections) are counted up to their last sample."""
+
+    def __init__(self) -> None:
+        self._start = {pid: cpu for pid, (_, cpu) in _cpu_seconds().items()}
+        self._last: dict[int, tuple[str, float]] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while True:
+            self._last.update(_cpu_seconds())
+            if self._done.wait(0.1):
+                self._last.update(_cpu_seconds())
+                return
+
+    def stop(self) -> dict[str, float]:
+        self._done.set()
+        self._thread.join()
+        spent: dict[str, float] = {}
+        for pid, (kind, cpu) in self._last.items():
+            spent[kind] = spent.get(kind, 0.0) + cpu - self._start.get(pid, 0.0)
+        return spent
 
 
 def _free_port() -> int:
@@ -252,9 +311,10 @@ def _publisher(
 
 async def _run(
     db: Database, rows: list[RawRow], k: int, publishers: int
-) -> tuple[int, float, float, int]:
+) -> tuple[int, float, float, int, dict[str, float]]:
     """Publish every row from ``publishers`` processes while watching the consumer: published
-    reads, time to publish, time until the consumer holds nothing, largest lag seen."""
+    reads, time to publish, time until the consumer holds nothing, largest lag seen, CPU
+    seconds per part of the chain."""
     settings = db.settings
     context = multiprocessing.get_context("spawn")
     outcome = context.Queue()
@@ -281,6 +341,7 @@ async def _run(
         for sender in senders:
             sender.start()
         await asyncio.to_thread(ready.wait, 300)  # every camera gateway connected and ready
+        watch = CpuWatch()
         started = time.perf_counter()
         go.set()
 
@@ -306,10 +367,11 @@ async def _run(
                 break
             await asyncio.sleep(0.1)
         elapsed = time.perf_counter() - started
+        cpu = watch.stop()
         published = sum(outcome.get(timeout=30) for _ in shares)
     finally:
         await nc.close()
-    return published, published_in, elapsed, max_lag
+    return published, published_in, elapsed, max_lag, cpu
 
 
 def bench_throughput(
@@ -326,7 +388,7 @@ def bench_throughput(
     rows = _generated(n, prefix, listed)
     workers = _workers(k, database_url, settings, folder)
     try:
-        expected, published_in, elapsed, max_lag = asyncio.run(_run(db, rows, k, publishers))
+        expected, published_in, elapsed, max_lag, cpu = asyncio.run(_run(db, rows, k, publishers))
     finally:
         _stop(workers)
     rows_stored, distinct = _count(db, prefix)
@@ -338,12 +400,17 @@ def bench_throughput(
         f"({n / published_in:,.0f}/s), stored and matched in {elapsed:.1f} s: "
         f"{rate:,.0f} reads/s end to end; largest consumer lag {max_lag:,}"
     )
+    per_read = (
+        {kind: round(seconds * 1e6 / n) for kind, seconds in sorted(cpu.items())} if n else {}
+    )
+    print(f"  CPU per read (µs): {per_read}, together {sum(per_read.values())}")
     return {
         "rate": round(rate),
         "lost": n - distinct,
         "duplicated": rows_stored - distinct,
         "max_lag": max_lag,
         "publish_rate": round(n / published_in) if published_in else 0,
+        "cpu_us_per_read": sum(per_read.values()),
     }
 
 
@@ -454,6 +521,10 @@ def main(
         # figure measures the publishers, not the workers.
         "publish_reads_per_s": max(one["publish_rate"], two["publish_rate"]),
         "alert_p99_ms": p99,
+        # CPU time of publishers, NATS, workers and PostgreSQL together per read (1-worker run):
+        # 20,000 reads/s on two cores needs this at 100 or less.
+        "cpu_us_per_read_1w": one["cpu_us_per_read"],
+        "cpu_us_per_read_2w": two["cpu_us_per_read"],
         "lost": one["lost"] + two["lost"],
         "duplicated": one["duplicated"] + two["duplicated"],
     }

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from plateward.core.settings import Settings
@@ -40,6 +41,7 @@ SENDER_HEADER = "Plateward-Sender"
 CHANNEL_HEADER = "Plateward-Channel"
 
 
+@lru_cache(maxsize=4096)  # a deployment has a few thousand cameras; one token each per read
 def subject_token(value: str) -> str:
     """``value`` as one subject token (a camera code may hold dots or spaces)."""
     token = _TOKEN_UNSAFE.sub("_", value.strip())[:64]

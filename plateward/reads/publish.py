@@ -17,13 +17,15 @@ Order of effects, so a failure at any step loses nothing and stores nothing twic
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from plateward.cameras import service as cameras
 from plateward.core import audit, broker, metrics
@@ -39,18 +41,19 @@ from plateward.sharing import service as agencies
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
-    from nats.js.api import PubAck
-    from nats.js.client import JetStreamContext
+    from nats.aio.msg import Msg
 
 log = logging.getLogger(__name__)
 
-# Acknowledgements one publisher awaits at once: a whole batch of the largest size
-# (``max_batch_reads`` is at most 100,000), and then some for the batches of other requests.
+# Acknowledgements one publisher awaits at once (beyond it, publishing waits for answers): a
+# batch of 2,000 ten times over; a batch of ``max_batch_reads`` (at most 100,000) goes in parts.
 MAX_IN_FLIGHT = 20_000
 
 
-@dataclass(frozen=True)
-class ReadMessage:
+class ReadMessage(NamedTuple):
+    """One read's message (a NamedTuple: immutable, and cheaper than a frozen dataclass to build
+    once per read)."""
+
     subject: str
     read_id: uuid.UUID
     body: bytes
@@ -140,13 +143,107 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
     return out
 
 
+class _Answers:
+    """JetStream's answers to one connection's publishes, through one reply subscription.
+
+    nats-py's ``publish_async`` makes, per message, a NUID and random reply token, a future with
+    a done callback, a semaphore acquisition, and ``asyncio.wait`` then walks the futures: about
+    a fifth of a publisher's CPU per read (issue 21). Here each message's reply subject is this
+    connection's prefix and a counter; the subscription's callback records the answer in its
+    batch and wakes the batch once every message is answered.
+    """
+
+    def __init__(self, nc: Client) -> None:
+        self._nc = nc
+        self.prefix = f"{nc.new_inbox()}."
+        self._count = 0
+        self._waiting: dict[str, tuple[_Batch, int]] = {}
+        self._room = asyncio.Event()
+        self._room.set()
+
+    async def start(self) -> None:
+        await self._nc.subscribe(f"{self.prefix}*", cb=self._answered)
+
+    async def _answered(self, msg: Msg) -> None:
+        entry = self._waiting.pop(msg.subject[len(self.prefix) :], None)
+        if entry is None:
+            return  # the answer to a message given up on (and published again)
+        batch, index = entry
+        batch.answer(index, msg)
+        if len(self._waiting) < MAX_IN_FLIGHT:
+            self._room.set()
+
+    async def publish_all(
+        self, messages: Sequence[ReadMessage], timeout: float
+    ) -> list[bool | None]:
+        """Publish every message at once (pipelined); for each, whether the stream already held
+        it (``duplicate``), or None when it was not acknowledged in time (or refused).
+
+        Every message goes out before the first acknowledgement is awaited: JetStream stores and
+        acknowledges them while the rest are still being written, so a batch costs one round
+        trip, not one per read. Each message keeps its own ``Nats-Msg-Id`` (the stream's
+        duplicate window) and its own acknowledgement (a read not acknowledged is published
+        again, alone).
+        """
+        batch = _Batch(len(messages))
+        tokens = []
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            for index, m in enumerate(messages):
+                if len(self._waiting) >= MAX_IN_FLIGHT:  # bounded, like the library's stall wait
+                    self._room.clear()
+                    await asyncio.wait_for(self._room.wait(), max(deadline - loop.time(), 0.001))
+                self._count += 1
+                token = str(self._count)
+                self._waiting[token] = (batch, index)
+                tokens.append(token)
+                await self._nc.publish(
+                    m.subject, m.body, reply=self.prefix + token, headers=m.headers
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(batch.done.wait(), max(deadline - loop.time(), 0.001))
+        except Exception:  # stalled or disconnected: what was not acknowledged is retried
+            log.debug("publishing stopped early", exc_info=True)
+        finally:
+            for token in tokens:
+                self._waiting.pop(token, None)
+            if len(self._waiting) < MAX_IN_FLIGHT:
+                self._room.set()
+        return batch.answers
+
+
+class _Batch:
+    """The answers to one ``publish_all``: per message, duplicate or not, None until answered."""
+
+    def __init__(self, size: int) -> None:
+        self.answers: list[bool | None] = [None] * size
+        self._left = size
+        self.done = asyncio.Event()
+        if not size:
+            self.done.set()
+
+    def answer(self, index: int, msg: Msg) -> None:
+        self._left -= 1
+        if not self._left:
+            self.done.set()
+        if msg.headers and msg.headers.get("Status"):  # no responders: not stored
+            return
+        try:
+            ack = json.loads(msg.data)
+        except ValueError:
+            return
+        if isinstance(ack, dict) and "error" not in ack:
+            self.answers[index] = bool(ack.get("duplicate"))
+
+
 class ReadPublisher:
     """One process's connection to JetStream for publishing reads (a web node, the bridge)."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._nc: Client | None = None
-        self._js: JetStreamContext | None = None
+        self._answers: _Answers | None = None
         self._connecting: asyncio.Lock | None = None
 
     @property
@@ -160,22 +257,15 @@ class ReadPublisher:
             if self._nc is None or self._nc.is_closed:
                 try:
                     self._nc = await broker.connect(self._settings, "plateward-publisher")
-                    # One context per connection: each holds its reply subscription and its
-                    # bound on acknowledgements in flight (a context per batch would leak both).
-                    self._js = self._nc.jetstream(publish_async_max_pending=MAX_IN_FLIGHT)
+                    # One reply subscription per connection, for every batch's answers.
+                    self._answers = _Answers(self._nc)
+                    await self._answers.start()
                 except Exception as exc:  # no server reachable now: the sender retries
                     log.warning("cannot reach the broker: %s", type(exc).__name__)
                     raise ServiceUnavailable(
                         "the message broker is unreachable; send the batch again shortly"
                     ) from None
             return self._nc
-
-    async def jetstream(self) -> JetStreamContext:
-        """This connection's JetStream context (made with the connection)."""
-        nc = await self.connection()
-        if self._js is None:
-            self._js = nc.jetstream(publish_async_max_pending=MAX_IN_FLIGHT)
-        return self._js
 
     async def publish(self, messages: Sequence[ReadMessage]) -> int:
         """Publish and wait until JetStream acknowledged every message; the duplicates' count.
@@ -185,7 +275,10 @@ class ReadPublisher:
         """
         if not messages:
             return 0
-        js = await self.jetstream()
+        await self.connection()
+        answers = self._answers
+        if answers is None:  # closed meanwhile
+            raise ServiceUnavailable("the message broker connection closed; send the batch again")
         deadline = time.monotonic() + self._settings.nats_publish_timeout_seconds
         pending = list(messages)
         duplicates = 0
@@ -195,12 +288,12 @@ class ReadPublisher:
                 raise ServiceUnavailable(
                     "the message broker did not acknowledge the reads in time; send them again"
                 )
-            acks = await _publish_all(js, pending, min(left, 5.0))
+            acks = await answers.publish_all(pending, min(left, 5.0))
             failed = []
-            for message, ack in zip(pending, acks, strict=True):
-                if ack is None:
+            for message, duplicate in zip(pending, acks, strict=True):
+                if duplicate is None:
                     failed.append(message)
-                elif ack.duplicate:
+                elif duplicate:
                     duplicates += 1
             pending = failed
             if pending:
@@ -212,42 +305,7 @@ class ReadPublisher:
         if self._nc is not None and not self._nc.is_closed:
             await self._nc.drain()
         self._nc = None
-        self._js = None
-
-
-async def _publish_all(
-    js: JetStreamContext, messages: Sequence[ReadMessage], timeout: float
-) -> list[PubAck | None]:
-    """Publish every message at once (pipelined), each answer or None for those not acked.
-
-    Every message goes out before the first acknowledgement is awaited: JetStream stores and
-    acknowledges them while the rest are still being written, so a batch costs one round trip,
-    not one per read. Each message keeps its own ``Nats-Msg-Id`` (the stream's duplicate window)
-    and its own acknowledgement (a read not acknowledged is published again, alone).
-    """
-    futures: list[asyncio.Future[PubAck] | None] = []
-    for m in messages:
-        # Below the bound on acknowledgements in flight the library's stall wait is skipped
-        # (``asyncio.wait_for`` costs a task per call); at the bound, it waits up to ``timeout``.
-        stall = None if js.publish_async_pending() < MAX_IN_FLIGHT - 1 else timeout
-        try:
-            futures.append(
-                await js.publish_async(m.subject, m.body, headers=m.headers, wait_stall=stall)
-            )
-        except Exception:  # stalled or disconnected: this one is retried
-            futures.append(None)
-    done: list[PubAck | None] = []
-    waiting = [f for f in futures if f is not None]
-    if waiting:
-        await asyncio.wait(waiting, timeout=timeout)
-    for f in futures:
-        if f is None or not f.done() or f.cancelled() or f.exception() is not None:
-            if f is not None and not f.done():
-                f.cancel()
-            done.append(None)
-        else:
-            done.append(f.result())
-    return done
+        self._answers = None
 
 
 async def publish_rows(

@@ -27,9 +27,13 @@ _READ_NAMESPACE = uuid.UUID("1c1f3f55-6a0e-4df4-9b55-7a1f4e0e2a51")
 _READ_NAMESPACE_BYTES = _READ_NAMESPACE.bytes
 
 
+# One encoder for every row: ``json.dumps`` with arguments builds a new one per call.
+_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
+
+
 def raw_text(value: object) -> str:
     """A row's text as quarantine keeps it: its JSON, cut at ``RAW_TEXT_LIMIT``."""
-    return json.dumps(value, default=str, ensure_ascii=False)[:RAW_TEXT_LIMIT]
+    return _ENCODER.encode(value)[:RAW_TEXT_LIMIT]
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class RawRow:
             text = self.raw
             if len(text) < RAW_TEXT_LIMIT:
                 return text
-        return json.dumps(self.data, default=str, ensure_ascii=False)
+        return _ENCODER.encode(self.data)
 
     @classmethod
     def of(cls, position: str, data: Any) -> RawRow:
