@@ -50,9 +50,10 @@ TUNABLE = (
     "probe_general2",
     "heldout7",
     "heldout8",
+    "heldout9",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4", "heldout9"})
+SEALED = frozenset({"heldout4", "heldout10"})
 # Class names of files whose writers used their own (heldout6): the learned layer's class for
 # each. Automated enforcement and a dragnet are the rule layers' to read (`automated.no_review`,
 # `purpose.dragnet`): filed under "personal", they taught the layer that the words of a red-light
@@ -67,6 +68,8 @@ CLASS_ALIASES = {
     "out_of_state": "proxy_beneficiary",
     "ineligible_agency": "proxy_beneficiary",
     "non_criminal": "personal",  # heldout8: a civil or administrative matter
+    "civil_matter": "personal",  # heldout9: a lawsuit, a service, an HOA or custody dispute
+    "unauthorized_disclosure": "proxy_beneficiary",  # heldout9: reads handed outside the agency
 }
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty
