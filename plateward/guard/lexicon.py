@@ -218,6 +218,7 @@ M into the backyard|into the garage|inside a private|interior of the|dentro de l
 M dentro del garaje|propiedad privada|no visible desde la calle
 M {CAMERA} ~4 inside/into/within/behind/over/through/dentro ~3 {PRIVATE_SPACE}
 M sees/see/seeing/aimed/pointed/points/aims/peers/peer ~2 into/over/inside/through/beyond
+M look/looks/looking/looked/peek/peeks/peeking/films/filming ~2 into/inside/beyond
 M not/never/isn/isnt ~1 visible from/to ~2 street/road/public/sidewalk/outside/roadway
 M no/not/outside/out ~2 public view|not ~2 public area*|non public|nonpublic|no visible desde
 C driveway*|garage|garages|garaje|backyard*|back yard|patio trasero|gated|private property
