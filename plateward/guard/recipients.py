@@ -125,6 +125,9 @@ _PRIVATE = PhraseIndex(
     athletics|athletic department|athletics department|compliance office*|parking operator*
     parking company|parking management|auto finance|finance co|finance company|pi|p i
     consultant|consultants|security consultant*|private consultant*
+    neighbors|neighbours|neighborhood watch|neighbourhood watch|neighborhood association
+    nextdoor|whatsapp|facebook|instagram|twitter|tiktok|reddit|social media|group chat
+    the public|gmail|yahoo|hotmail|personal email|personal account|vecinos|grupo de vecinos
     """
     )
 )
@@ -173,7 +176,8 @@ _TRANSFER = word_set(
     "relaying loop fwd fwds fwded fwding compartir comparte compartimos compartelo "
     "enviar envia envie envio mandar manda mande mando mandale pasar pasa paso pasamos "
     "entregar entrega dar damos pasale pasarle pasarselas mandarle enviarle dale darle "
-    "entregarle export exports exported exporting"
+    "entregarle export exports exported exporting dump dumps dumped dumping post posts posted "
+    "posting publish publishes published"
 )
 _TO = word_set("to with a al con 2")
 # Verbs whose direct object is the recipient: "cc the Arizona detective", "loop in the feds"
@@ -269,10 +273,15 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
     found: list[Recipient] = []
     last: Recipient | None = None  # the last party named, for a later pronoun
     cleaned = _SUBSECTION.sub(r" \1 ", _ARROW.sub(" to ", justification or ""))
+    handed = False  # a clause before handed something over and named no one to receive it
     for part in _clauses(cleaned):
         text = normalize(part)
         if not text.tokens:
             continue
+        if handed and text.words[0] == "to":
+            # "dump the read list for that block, other cars included, to the group's admin":
+            # the receiver after an aside reads as the object of the verb before it.
+            text = normalize(f"send {part}")
         here: list[Recipient] = []
         for role, start, end, pronoun in _slots(text):
             party = classify(text, start, end, bare_place=role is Role.DESTINATION)
@@ -287,6 +296,7 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
             if party is not None:
                 here.append(Recipient(party, role, text.words[start:end]))
         found.extend(here)
+        handed = (handed or bool(set(text.words) & _TRANSFER)) and not here
         if here:
             last = here[-1]
         elif not set(text.words) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
