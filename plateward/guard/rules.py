@@ -330,6 +330,11 @@ _AUTOMATED = PhraseIndex(
     no signs|no signage|without signs|without signage|before ~3 signs/signage ~2 up/posted
     warning period|grace period|sin letreros|sin senales
     vendor*/contractor* ~4 issue*/mail*/notice*/citation*/ticket*/fine*
+    auto dispatch*|autodispatch*|auto stop*|auto arrest*|auto detain*|auto pull*
+    dispatch*/stop*/arrest*/detain* ~3 automatic*
+    automatic* ~3 dispatch*/stop*/arrest*/detain*/pull over|automatically pull*
+    don t/dont/doesn t/doesnt/no/not/never/needn t ~2 need*/have/has/having ~3 verify*/confirm*/eyeball*/clets/visual*/validat*/double check*
+    without/skip/skipping/bypass*/sin ~2 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/double check*
     """
     )
 )
