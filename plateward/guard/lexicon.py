@@ -286,6 +286,10 @@ I called in sick|calls in sick|calling in sick|sick leave|coworker*|co worker*|c
 I out of curiosity|just curious|curious where|curious who|personal interest|personally
 I something personal|as a favor|a favor
 I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for myself
+I for ~2 friend/friends/buddy/pal/relative/relatives/cousin/nephew/niece/in law ~1 of
+I friend/buddy/pal/relative/cousin ~1 of ~2 chief/commander/captain/sergeant/lieutenant/sheriff/boss
+I friend/buddy/pal/relative/cousin ~1 of ~2 supervisor/mayor/councilmember/councilman/councilwoman
+I never ~2 finished/made/completed/paid ~3 payment/payments|never paid ~2 balance/rest/remainder
 I celebrity|famous|influencer|date with|went out with|checking up on
 I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad
 I app match|dating match|who she says she is|who he says he is
