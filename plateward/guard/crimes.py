@@ -79,6 +79,7 @@ _GROUP_TARGET = PhraseIndex(
     every/all/each ~2 vehicle*/car*/plate*/people/person*/one/body/attendee*
     identify/identificar ~3 people/persons/attendees/participants/women/patients/members/visitors
     who ~1 attends/goes/go/comes/come/visits/frequents|cars ~2 at the|vehicles ~2 at the
+    who was there|who were there
     """
     )
 )

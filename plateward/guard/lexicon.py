@@ -289,6 +289,7 @@ I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for 
 I for ~2 friend/friends/buddy/pal/relative/relatives/cousin/nephew/niece/in law ~1 of
 I friend/buddy/pal/relative/cousin ~1 of ~2 chief/commander/captain/sergeant/lieutenant/sheriff/boss
 I friend/buddy/pal/relative/cousin ~1 of ~2 supervisor/mayor/councilmember/councilman/councilwoman
+I chief/commander/captain/sergeant/lieutenant/sheriff/boss/supervisor/mayor s ~1 friend/friends/buddy/pal/cousin/relative/relatives/nephew/niece/brother/sister/son/daughter/wife/husband/kid/girlfriend/boyfriend/neighbor/neighbour
 I never ~2 finished/made/completed/paid ~3 payment/payments|never paid ~2 balance/rest/remainder
 I celebrity|famous|influencer|date with|went out with|checking up on
 I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad

@@ -180,6 +180,9 @@ _TRANSFER = word_set(
     "posting publish publishes published"
 )
 _TO = word_set("to with a al con 2")
+# Published rather than sent: "post the reads on the group chat", "upload them onto the page".
+_PUBLISH = word_set("post posts posted posting publish publishes published upload uploaded")
+_ON = word_set("on onto en")
 # Verbs whose direct object is the recipient: "cc the Arizona detective", "loop in the feds"
 # ("copy" is not: "copy the Reno PD report into our file").
 _DIRECT = word_set("cc ccd cced loop looping")
@@ -421,10 +424,11 @@ class _Clause:
         if pronoun and not set(words[i + 2 : i + 3]) & (_TO | _MOVE):
             self.add(Role.DESTINATION, (i + 1, i + 2))
             return
-        for j in range(i + 1, min(len(words), i + 7)):
+        reach = 9 if words[i] in _PUBLISH else 7  # "post the block's reads on the page"
+        for j in range(i + 1, min(len(words), i + reach)):
             if words[j] in _CUT:
                 break
-            if words[j] in _TO:
+            if words[j] in _TO or (words[i] in _PUBLISH and words[j] in _ON):
                 self.add(self._sender_role(i, j), self.after(j + 1))
                 return
         # "I told the Oregon detective I'd run it and pass along anything", "I'll relay the

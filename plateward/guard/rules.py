@@ -332,9 +332,12 @@ _AUTOMATED = PhraseIndex(
     vendor*/contractor* ~4 issue*/mail*/notice*/citation*/ticket*/fine*
     auto dispatch*|autodispatch*|auto stop*|auto arrest*|auto detain*|auto pull*
     dispatch*/stop*/arrest*/detain* ~3 automatic*
-    automatic* ~3 dispatch*/stop*/arrest*/detain*/pull over|automatically pull*
-    don t/dont/doesn t/doesnt/no/not/never/needn t ~2 need*/have/has/having ~3 verify*/confirm*/eyeball*/clets/visual*/validat*/double check*
-    without/skip/skipping/bypass*/sin ~2 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/double check*
+    automatic* ~3 dispatch*/stop*/arrest*/detain*|automatically pull*
+    dont/doesnt/no/not/never/needn ~2 need*/have/has/having ~3 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
+    don t need* ~5 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
+    doesn t need* ~5 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
+    don t have to ~5 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
+    without/skip/skips/skipping/skipped/bypass*/sin ~2 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
     """
     )
 )
