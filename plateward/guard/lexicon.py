@@ -289,7 +289,7 @@ I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for 
 I for ~2 friend/friends/buddy/pal/relative/relatives/cousin/nephew/niece/in law ~1 of
 I friend/buddy/pal/relative/cousin ~1 of ~2 chief/commander/captain/sergeant/lieutenant/sheriff/boss
 I friend/buddy/pal/relative/cousin ~1 of ~2 supervisor/mayor/councilmember/councilman/councilwoman
-I chief/commander/captain/sergeant/lieutenant/sheriff/boss/supervisor/mayor s ~1 friend/friends/buddy/pal/cousin/relative/relatives/nephew/niece/brother/sister/son/daughter/wife/husband/kid/girlfriend/boyfriend/neighbor/neighbour
+I chief/commander/captain/sergeant/lieutenant/sheriff/boss/supervisor/mayor s ~1 {KIN}
 I never ~2 finished/made/completed/paid ~3 payment/payments|never paid ~2 balance/rest/remainder
 I celebrity|famous|influencer|date with|went out with|checking up on
 I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad
@@ -322,6 +322,13 @@ GROUPS = {
     "PRIVATE_SPACE": (
         "garage*/home/house/residence/backyard/yard/apartment*/unit/building/structure/property/"
         "estate/compound/carport/enclosure/wall/fence/window*/garaje/casa/patio/propiedad/gate"
+    ),
+    # Checking a hit before acting on it (protocol: visually confirm, verify through CLETS).
+    "VERIFY": "verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*",
+    # A ranking officer's or official's kin or friends.
+    "KIN": (
+        "friend/friends/buddy/pal/cousin/relative/relatives/nephew/niece/brother/sister/son/"
+        "daughter/wife/husband/kid/girlfriend/boyfriend/neighbor/neighbour"
     ),
 }
 

@@ -269,6 +269,16 @@ def _clauses(text: str) -> list[str]:
     return _CLAUSES.split(_FULL_STOP.sub(stop, text))
 
 
+def _continued(part: str, handed: bool) -> Normalized:
+    """A clause; after one that handed something over and named no receiver, "to ..." reads as
+    that verb's receiver ("dump the read list for that block, other cars included, to the
+    group's admin": the receiver follows an aside)."""
+    text = normalize(part)
+    if handed and text.words[:1] == ("to",):
+        return normalize(f"send {part}")
+    return text
+
+
 @lru_cache(maxsize=256)
 def recipients(justification: str | None) -> tuple[Recipient, ...]:
     """The parties the justification names as who asks for, receives or benefits from the
@@ -278,13 +288,9 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
     cleaned = _SUBSECTION.sub(r" \1 ", _ARROW.sub(" to ", justification or ""))
     handed = False  # a clause before handed something over and named no one to receive it
     for part in _clauses(cleaned):
-        text = normalize(part)
+        text = _continued(part, handed)
         if not text.tokens:
             continue
-        if handed and text.words[0] == "to":
-            # "dump the read list for that block, other cars included, to the group's admin":
-            # the receiver after an aside reads as the object of the verb before it.
-            text = normalize(f"send {part}")
         here: list[Recipient] = []
         for role, start, end, pronoun in _slots(text):
             party = classify(text, start, end, bare_place=role is Role.DESTINATION)

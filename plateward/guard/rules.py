@@ -333,11 +333,11 @@ _AUTOMATED = PhraseIndex(
     auto dispatch*|autodispatch*|auto stop*|auto arrest*|auto detain*|auto pull*
     dispatch*/stop*/arrest*/detain* ~3 automatic*
     automatic* ~3 dispatch*/stop*/arrest*/detain*|automatically pull*
-    dont/doesnt/no/not/never/needn ~2 need*/have/has/having ~3 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
-    don t need* ~5 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
-    doesn t need* ~5 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
-    don t have to ~5 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
-    without/skip/skips/skipping/skipped/bypass*/sin ~2 verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*
+    dont/doesnt/no/not/never/needn ~2 need*/have/has/having ~5 {VERIFY}
+    don t need* ~5 {VERIFY}
+    doesn t need* ~5 {VERIFY}
+    don t have to ~5 {VERIFY}
+    without/skip/skips/skipping/skipped/bypass*/sin ~2 {VERIFY}
     """
     )
 )
@@ -563,8 +563,27 @@ def _weigh(
     # reported ... the clinic") makes it incidental to the lexicon, not to the topic.
     return (
         parsed.specific_crime
-        and crimes.names_victim(parsed.text)
+        and (crimes.names_victim(parsed.text) or _sought_as_missing(parsed, hits))
         and all(d is Decision.ALLOW for d in decisions)
+    )
+
+
+_ASKED = word_set("whether if si")
+
+
+def _sought_as_missing(parsed: Request, hits: list[Hit]) -> bool:
+    """A missing-person search whose sensitive words describe the person sought ("missing
+    pregnant 16-year-old", "last seen near the women's clinic"), none of them the object of a
+    question ("find out whether she ended the pregnancy"): who the search is about is the
+    missing person, and the words are who she is or where she was, not what is asked."""
+    if parsed.category != "missing_person":
+        return False
+    words, clause = parsed.text.words, parsed.clause_of
+    return not any(
+        words[i] in _ASKED and clause[i] == clause[hit.start]
+        for hit in hits
+        for i in range(max(0, hit.start - 8), hit.start)
+        if hit.start < len(clause) and i < len(clause)
     )
 
 

@@ -206,3 +206,30 @@ def test_a_victim_read_by_the_rules_needs_a_likelier_learned_review(
 )
 def test_an_aim_or_no_sensitive_word_keeps_the_ordinary_threshold(justification: str) -> None:
     assert not learned.read_by_rules(assess(_request(justification)))
+
+
+# --- a missing person whose pregnancy or clinic is part of who she is -----------------------
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Missing 17-year-old, seven months pregnant, left her foster home with no money; her "
+        "friend's hatchback is the only lead.",
+        "Endangered adult, pregnant, last seen outside a women's health center on Monroe.",
+    ],
+)
+def test_a_missing_person_whose_pregnancy_is_context_runs(justification: str) -> None:
+    assert _rules(justification, None, "missing_person") == "allow"
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Listed as missing but she isn't really missing; her father wants to know if she went "
+        "to the abortion clinic.",
+        "Missing person report: find out whether she terminated the pregnancy at the clinic.",
+    ],
+)
+def test_a_missing_person_report_aimed_at_the_pregnancy_is_caught(justification: str) -> None:
+    assert _rules(justification, None, "missing_person") != "allow"
