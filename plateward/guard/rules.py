@@ -569,22 +569,28 @@ def _weigh(
 
 
 _ASKED = word_set("whether if si")
+# Before a pregnancy or a clinic, an aim or a trip there ("went to end the pregnancy", "drove
+# to the clinic", "para interrumpir el embarazo"), not a description of the person sought.
+_AIMED = word_set("to end ending ended terminate terminated terminating interrupt para a al")
 
 
 def _sought_as_missing(parsed: Request, hits: list[Hit]) -> bool:
     """A missing-person search whose sensitive words describe the person sought ("missing
     pregnant 16-year-old", "last seen near the women's clinic"), none of them the object of a
-    question ("find out whether she ended the pregnancy"): who the search is about is the
-    missing person, and the words are who she is or where she was, not what is asked."""
+    question ("find out whether she ended the pregnancy") or of an aim or a trip ("went to end
+    the pregnancy", "drove to the clinic"): who the search is about is the missing person, and
+    the words are who she is or where she was, not what is asked."""
     if parsed.category != "missing_person":
         return False
     words, clause = parsed.text.words, parsed.clause_of
-    return not any(
+    asked = any(
         words[i] in _ASKED and clause[i] == clause[hit.start]
         for hit in hits
         for i in range(max(0, hit.start - 8), hit.start)
         if hit.start < len(clause) and i < len(clause)
     )
+    aimed = any(set(words[max(0, hit.start - 3) : hit.start]) & _AIMED for hit in hits)
+    return not (asked or aimed)
 
 
 @dataclass(frozen=True)

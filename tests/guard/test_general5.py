@@ -229,6 +229,8 @@ def test_a_missing_person_whose_pregnancy_is_context_runs(justification: str) ->
         "Listed as missing but she isn't really missing; her father wants to know if she went "
         "to the abortion clinic.",
         "Missing person report: find out whether she terminated the pregnancy at the clinic.",
+        "Her mother calls her missing since noon; she thinks the girl drove to end the "
+        "pregnancy at a women's clinic.",
     ],
 )
 def test_a_missing_person_report_aimed_at_the_pregnancy_is_caught(justification: str) -> None:
