@@ -157,6 +157,7 @@ M walang papeles|walang dokumento|ipa deport|ipadeport|ma deport|madeport|imigra
 """,
     GuardClass.REPRODUCTIVE: """
 M abortion|abortions|aborto|abortos|abortar|abortion pill*|abortion medication*|abortifacient*
+M end/ended/ending/terminate*/interrupt*/interrumpir/interrumpio ~2 pregnan*/embarazo
 M terminate her pregnancy|terminated her pregnancy|end her pregnancy|ended her pregnancy
 M terminating her pregnancy|ending her pregnancy|termination of pregnancy|pregnancy termination
 M terminate a pregnancy|end a pregnancy|ending a pregnancy|terminated a pregnancy
