@@ -171,8 +171,9 @@ CLEAR_BELOW = 0.05
 DENY_CORROBORATED = 0.85
 # The probability the layer needs to send to review a request in which the lexicon found
 # sensitive words and read every one of them as the named crime's victim, scene or aside (no
-# lexicon finding, no stated aim, no enforcing agency): "victims are foreign nationals on expired
-# visas", "the physician from the abortion clinic is followed home". The vectors know the topic,
+# lexicon finding, no stated aim; an agency only as impersonated or harmed): "victims are foreign
+# nationals on expired visas", "the physician from the abortion clinic is followed home", "he
+# extorted a family by claiming to be with ICE". The vectors know the topic,
 # not who does what to whom, and the rules have read the roles (docs/guard.md, "Generalising
 # (heldout9 unsealed)"). In the labelled parts such legitimate requests score 0.27 to 0.41,
 # prohibited ones the layer alone caught 0.91 and up.
@@ -186,7 +187,7 @@ def read_by_rules(signals: Signals) -> bool:
     return (
         bool(signals.hits)
         and signals.parsed.specific_crime
-        and all(hit.kind in (Kind.CONTEXT, Kind.MATTER) for hit in signals.hits)
+        and all(hit.kind is not Kind.INTENT for hit in signals.hits)
         and not any(rule.endswith(".lexicon") for rule in (*findings.review, *findings.deny))
     )
 
