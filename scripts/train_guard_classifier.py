@@ -50,9 +50,10 @@ TUNABLE = (
     "probe_general2",
     "heldout7",
     "heldout8",
+    "heldout9",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4", "heldout9"})
+SEALED = frozenset({"heldout4", "heldout10"})
 # Class names of files whose writers used their own (heldout6): the learned layer's class for
 # each. Automated enforcement and a dragnet are the rule layers' to read (`automated.no_review`,
 # `purpose.dragnet`): filed under "personal", they taught the layer that the words of a red-light
@@ -67,6 +68,8 @@ CLASS_ALIASES = {
     "out_of_state": "proxy_beneficiary",
     "ineligible_agency": "proxy_beneficiary",
     "non_criminal": "personal",  # heldout8: a civil or administrative matter
+    "civil_matter": "personal",  # heldout9: a lawsuit, a service, an HOA or custody dispute
+    "unauthorized_disclosure": "proxy_beneficiary",  # heldout9: reads handed outside the agency
 }
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty
@@ -84,10 +87,11 @@ class Dataset:
     rule_review: np.ndarray  # the rule layers alone send to review
     rule_deny: np.ndarray  # the rule layers alone deny
     soft_review: np.ndarray  # reviewed only by lexicon or semantic rules (a judgment call)
+    floor: np.ndarray  # the least probability that sends to review (learned.read_by_rules)
 
 
 def load(parts: tuple[str, ...]) -> Dataset:
-    xs, ys, groups, reviews, denies, softs = [], [], [], [], [], []
+    xs, ys, groups, reviews, denies, softs, floors = [], [], [], [], [], [], []
     for index, part in enumerate(parts):
         lines = (DATA / f"{part}.jsonl").read_text(encoding="utf-8").splitlines()
         for row in (json.loads(line) for line in lines if line.strip()):
@@ -113,6 +117,7 @@ def load(parts: tuple[str, ...]) -> Dataset:
             denies.append(bool(signals.findings.deny))
             reviews.append(not signals.findings.deny and bool(signals.findings.review))
             softs.append(reviews[-1] and all(_soft(r) for r in signals.findings.review))
+            floors.append(learned.READ_BY_RULES_FLOOR if learned.read_by_rules(signals) else 0.0)
     return Dataset(
         np.stack(xs),
         np.array(ys),
@@ -120,6 +125,7 @@ def load(parts: tuple[str, ...]) -> Dataset:
         np.array(reviews),
         np.array(denies),
         np.array(softs),
+        np.array(floors),
     )
 
 
@@ -167,12 +173,12 @@ def out_of_fold(data: Dataset, groups: np.ndarray) -> np.ndarray:
 
 
 def choose_threshold(
-    p: np.ndarray, legit: np.ndarray, rule_flag: np.ndarray, target: float
+    p: np.ndarray, legit: np.ndarray, rule_flag: np.ndarray, target: float, floor: np.ndarray
 ) -> float:
     """The lowest threshold at which rules and learned layer together send at most ``target`` of
     the legitimate requests to review (or deny them)."""
     for threshold in np.arange(0.05, 1.0, 0.01):
-        flagged = rule_flag | (p >= threshold)
+        flagged = rule_flag | (p >= np.maximum(threshold, floor))
         if flagged[legit].mean() <= target:
             return float(round(threshold, 2))
     return 1.0
@@ -181,7 +187,7 @@ def choose_threshold(
 def figures(data: Dataset, mask: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, float]:
     legit = (data.y == 0) & mask
     prohibited = (data.y != 0) & mask
-    flagged = data.rule_review | data.rule_deny | (p >= threshold)
+    flagged = data.rule_review | data.rule_deny | (p >= np.maximum(threshold, data.floor))
     rules = data.rule_review | data.rule_deny
     return {
         "n": int(mask.sum()),
@@ -210,13 +216,13 @@ def cross_validate(data: Dataset, parts: tuple[str, ...], targets: tuple[float, 
         pooled[held] = prohibited_probability(model, data.x[held])
         for target in targets:
             threshold = choose_threshold(
-                inner[train], (data.y == 0)[train], rule_flag[train], target
+                inner[train], (data.y == 0)[train], rule_flag[train], target, data.floor[train]
             )
             thresholds[target][held] = threshold
             figures_ = figures(data, held, pooled, threshold)
             print(parts[group], f"target={target}", json.dumps(figures_), flush=True)
     for target in targets:
-        flagged_at = (pooled >= thresholds[target]).astype(float)
+        flagged_at = (pooled >= np.maximum(thresholds[target], data.floor)).astype(float)
         everywhere = figures(data, np.ones(len(data.y), bool), flagged_at, 1.0)
         print("all", f"target={target}", json.dumps(everywhere))
 
@@ -254,6 +260,7 @@ def main() -> None:
         legit,
         rule_flag,
         args.target_review,
+        data.floor,
     )
     final = fit(data.x, data.y)
     learned.Classifier(final.mean, final.scale, final.weights, final.bias, threshold).save()

@@ -79,6 +79,7 @@ _GROUP_TARGET = PhraseIndex(
     every/all/each ~2 vehicle*/car*/plate*/people/person*/one/body/attendee*
     identify/identificar ~3 people/persons/attendees/participants/women/patients/members/visitors
     who ~1 attends/goes/go/comes/come/visits/frequents|cars ~2 at the|vehicles ~2 at the
+    who was there|who were there
     """
     )
 )
@@ -138,7 +139,8 @@ SOFTENING_WORDS = word_set(
 
 def group_targets(text: Normalized) -> list[tuple[int, int]]:
     """Where the request makes a group, or everyone at a place, its object."""
-    return _questions_only(text, find_phrases(text, _GROUP_TARGET))
+    spans = _questions_only(text, find_phrases(text, _GROUP_TARGET))
+    return [(s, e) for s, e in spans if not _group_set_aside(text.words, s)]
 
 
 def person_targets(text: Normalized) -> list[tuple[int, int]]:
@@ -147,6 +149,19 @@ def person_targets(text: Normalized) -> list[tuple[int, int]]:
     ask about status", "su estatus no tiene nada que ver")."""
     spans = _questions_only(text, find_phrases(text, _PERSON_TARGET))
     return [(s, e) for s, e in spans if not _status_set_aside(text.words, s, e)]
+
+
+# Before a group, what the request says it does not want ("no interest in the other
+# participants", "not looking at the attendees", "excluding the congregation", "sin interes en
+# los manifestantes"): a disclaimer, not the object of the search.
+_DISCLAIM = word_set("interest interested looking after concerned care caring interes")
+_EXCLUDING = word_set("excluding except exclude excluye excluyendo")
+_NONE = word_set("not never no isnt arent dont nunca sin ningun ninguna")
+
+
+def _group_set_aside(words: tuple[str, ...], start: int) -> bool:
+    before = set(words[max(0, start - 5) : start])
+    return bool(before & _NONE and before & _DISCLAIM) or bool(before & _EXCLUDING)
 
 
 _STATUS = word_set("status estatus")

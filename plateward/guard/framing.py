@@ -30,7 +30,8 @@ VICTIM_VERBS = word_set(
     stolen stole burglarized burglarised broken broke break breakin smashed shattered torched
     burned burnt set
     fire arson arsonist targeted targeting injured beaten punched kicked stabbed shot killed
-    struck rammed keyed slashed defaced tagged spray painted egged looted ransacked extorted
+    threatening followed struck rammed keyed slashed defaced tagged spray painted egged looted
+    ransacked extorted
     extorting scammed defrauded mugged carjacked kidnapped threw thrown hit crashed crashing
     blocked blocks blocking yelled shouted aimed
     robaron robo robada robado asaltaron asaltado asaltada golpearon golpeo golpeado golpeada

@@ -169,6 +169,27 @@ CLEAR_BELOW = 0.05
 # labelled parts no legitimate request with a lexicon review scores over 0.16; prohibited ones
 # with a matching lexicon review score 0.87 and up.
 DENY_CORROBORATED = 0.85
+# The probability the layer needs to send to review a request in which the lexicon found
+# sensitive words and read every one of them as the named crime's victim, scene or aside (no
+# lexicon finding, no stated aim; an agency only as impersonated or harmed): "victims are foreign
+# nationals on expired visas", "the physician from the abortion clinic is followed home", "he
+# extorted a family by claiming to be with ICE". The vectors know the topic,
+# not who does what to whom, and the rules have read the roles (docs/guard.md, "Generalising
+# (heldout9 unsealed)"). In the labelled parts such legitimate requests score 0.27 to 0.41,
+# prohibited ones the layer alone caught 0.91 and up.
+READ_BY_RULES_FLOOR = 0.5
+
+
+def read_by_rules(signals: Signals) -> bool:
+    """The lexicon found sensitive words in a request naming a specific crime and read each as
+    the crime's victim, scene or aside: the learned layer needs ``READ_BY_RULES_FLOOR``."""
+    findings = signals.findings
+    return (
+        bool(signals.hits)
+        and signals.parsed.specific_crime
+        and all(hit.kind is not Kind.INTENT for hit in signals.hits)
+        and not any(rule.endswith(".lexicon") for rule in (*findings.review, *findings.deny))
+    )
 
 
 def review_if_likely(
@@ -180,7 +201,8 @@ def review_if_likely(
     if model is None:
         return None
     probability, name = prohibited_probability(signals, model)
-    if probability < model.threshold:
+    floor = READ_BY_RULES_FLOOR if read_by_rules(signals) else 0.0
+    if probability < max(model.threshold, floor):
         return probability
     guard_class = GuardClass(name)
     reason = f"it resembles {guard_class.label} ({guard_class.clause})"

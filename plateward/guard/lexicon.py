@@ -157,6 +157,7 @@ M walang papeles|walang dokumento|ipa deport|ipadeport|ma deport|madeport|imigra
 """,
     GuardClass.REPRODUCTIVE: """
 M abortion|abortions|aborto|abortos|abortar|abortion pill*|abortion medication*|abortifacient*
+M end/ended/ending/terminate*/interrupt*/interrumpir/interrumpio ~2 pregnan*/embarazo
 M terminate her pregnancy|terminated her pregnancy|end her pregnancy|ended her pregnancy
 M terminating her pregnancy|ending her pregnancy|termination of pregnancy|pregnancy termination
 M terminate a pregnancy|end a pregnancy|ending a pregnancy|terminated a pregnancy
@@ -218,6 +219,7 @@ M into the backyard|into the garage|inside a private|interior of the|dentro de l
 M dentro del garaje|propiedad privada|no visible desde la calle
 M {CAMERA} ~4 inside/into/within/behind/over/through/dentro ~3 {PRIVATE_SPACE}
 M sees/see/seeing/aimed/pointed/points/aims/peers/peer ~2 into/over/inside/through/beyond
+M look/looks/looking/looked/peek/peeks/peeking/films/filming ~2 into/inside/beyond
 M not/never/isn/isnt ~1 visible from/to ~2 street/road/public/sidewalk/outside/roadway
 M no/not/outside/out ~2 public view|not ~2 public area*|non public|nonpublic|no visible desde
 C driveway*|garage|garages|garaje|backyard*|back yard|patio trasero|gated|private property
@@ -285,6 +287,11 @@ I called in sick|calls in sick|calling in sick|sick leave|coworker*|co worker*|c
 I out of curiosity|just curious|curious where|curious who|personal interest|personally
 I something personal|as a favor|a favor
 I favor for|favour for|for fun|run ~3 for me|check ~3 for me|look ~3 for me|for myself
+I for ~2 friend/friends/buddy/pal/relative/relatives/cousin/nephew/niece/in law ~1 of
+I friend/buddy/pal/relative/cousin ~1 of ~2 chief/commander/captain/sergeant/lieutenant/sheriff/boss
+I friend/buddy/pal/relative/cousin ~1 of ~2 supervisor/mayor/councilmember/councilman/councilwoman
+I chief/commander/captain/sergeant/lieutenant/sheriff/boss/supervisor/mayor s ~1 {KIN}
+I never ~2 finished/made/completed/paid ~3 payment/payments|never paid ~2 balance/rest/remainder
 I celebrity|famous|influencer|date with|went out with|checking up on
 I she dumped|he dumped|cheating|cheats|seeing someone|new boyfriend|new girlfriend|por curiosidad
 I app match|dating match|who she says she is|who he says he is
@@ -316,6 +323,13 @@ GROUPS = {
     "PRIVATE_SPACE": (
         "garage*/home/house/residence/backyard/yard/apartment*/unit/building/structure/property/"
         "estate/compound/carport/enclosure/wall/fence/window*/garaje/casa/patio/propiedad/gate"
+    ),
+    # Checking a hit before acting on it (protocol: visually confirm, verify through CLETS).
+    "VERIFY": "verify*/verif*/confirm*/eyeball*/clets/visual*/validat*/doublecheck*",
+    # A ranking officer's or official's kin or friends.
+    "KIN": (
+        "friend/friends/buddy/pal/cousin/relative/relatives/nephew/niece/brother/sister/son/"
+        "daughter/wife/husband/kid/girlfriend/boyfriend/neighbor/neighbour"
     ),
 }
 

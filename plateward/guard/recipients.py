@@ -125,6 +125,9 @@ _PRIVATE = PhraseIndex(
     athletics|athletic department|athletics department|compliance office*|parking operator*
     parking company|parking management|auto finance|finance co|finance company|pi|p i
     consultant|consultants|security consultant*|private consultant*
+    neighbors|neighbours|neighborhood watch|neighbourhood watch|neighborhood association
+    nextdoor|whatsapp|facebook|instagram|twitter|tiktok|reddit|social media|group chat
+    the public|gmail|yahoo|hotmail|personal email|personal account|vecinos|grupo de vecinos
     """
     )
 )
@@ -173,9 +176,13 @@ _TRANSFER = word_set(
     "relaying loop fwd fwds fwded fwding compartir comparte compartimos compartelo "
     "enviar envia envie envio mandar manda mande mando mandale pasar pasa paso pasamos "
     "entregar entrega dar damos pasale pasarle pasarselas mandarle enviarle dale darle "
-    "entregarle export exports exported exporting"
+    "entregarle export exports exported exporting dump dumps dumped dumping post posts posted "
+    "posting publish publishes published"
 )
 _TO = word_set("to with a al con 2")
+# Published rather than sent: "post the reads on the group chat", "upload them onto the page".
+_PUBLISH = word_set("post posts posted posting publish publishes published upload uploaded")
+_ON = word_set("on onto en")
 # Verbs whose direct object is the recipient: "cc the Arizona detective", "loop in the feds"
 # ("copy" is not: "copy the Reno PD report into our file").
 _DIRECT = word_set("cc ccd cced loop looping")
@@ -262,6 +269,16 @@ def _clauses(text: str) -> list[str]:
     return _CLAUSES.split(_FULL_STOP.sub(stop, text))
 
 
+def _continued(part: str, handed: bool) -> Normalized:
+    """A clause; after one that handed something over and named no receiver, "to ..." reads as
+    that verb's receiver ("dump the read list for that block, other cars included, to the
+    group's admin": the receiver follows an aside)."""
+    text = normalize(part)
+    if handed and text.words[:1] == ("to",):
+        return normalize(f"send {part}")
+    return text
+
+
 @lru_cache(maxsize=256)
 def recipients(justification: str | None) -> tuple[Recipient, ...]:
     """The parties the justification names as who asks for, receives or benefits from the
@@ -269,8 +286,9 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
     found: list[Recipient] = []
     last: Recipient | None = None  # the last party named, for a later pronoun
     cleaned = _SUBSECTION.sub(r" \1 ", _ARROW.sub(" to ", justification or ""))
+    handed = False  # a clause before handed something over and named no one to receive it
     for part in _clauses(cleaned):
-        text = normalize(part)
+        text = _continued(part, handed)
         if not text.tokens:
             continue
         here: list[Recipient] = []
@@ -287,6 +305,7 @@ def recipients(justification: str | None) -> tuple[Recipient, ...]:
             if party is not None:
                 here.append(Recipient(party, role, text.words[start:end]))
         found.extend(here)
+        handed = (handed or bool(set(text.words) & _TRANSFER)) and not here
         if here:
             last = here[-1]
         elif not set(text.words) & (_VICTIM_OR_SUSPECT | _NOTIFIED):
@@ -411,10 +430,11 @@ class _Clause:
         if pronoun and not set(words[i + 2 : i + 3]) & (_TO | _MOVE):
             self.add(Role.DESTINATION, (i + 1, i + 2))
             return
-        for j in range(i + 1, min(len(words), i + 7)):
+        reach = 9 if words[i] in _PUBLISH else 7  # "post the block's reads on the page"
+        for j in range(i + 1, min(len(words), i + reach)):
             if words[j] in _CUT:
                 break
-            if words[j] in _TO:
+            if words[j] in _TO or (words[i] in _PUBLISH and words[j] in _ON):
                 self.add(self._sender_role(i, j), self.after(j + 1))
                 return
         # "I told the Oregon detective I'd run it and pass along anything", "I'll relay the

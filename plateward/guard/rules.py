@@ -330,6 +330,14 @@ _AUTOMATED = PhraseIndex(
     no signs|no signage|without signs|without signage|before ~3 signs/signage ~2 up/posted
     warning period|grace period|sin letreros|sin senales
     vendor*/contractor* ~4 issue*/mail*/notice*/citation*/ticket*/fine*
+    auto dispatch*|autodispatch*|auto stop*|auto arrest*|auto detain*|auto pull*
+    dispatch*/stop*/arrest*/detain* ~3 automatic*
+    automatic* ~3 dispatch*/stop*/arrest*/detain*|automatically pull*
+    dont/doesnt/no/not/never/needn ~2 need*/have/has/having ~5 {VERIFY}
+    don t need* ~5 {VERIFY}
+    doesn t need* ~5 {VERIFY}
+    don t have to ~5 {VERIFY}
+    without/skip/skips/skipping/skipped/bypass*/sin ~2 {VERIFY}
     """
     )
 )
@@ -555,9 +563,34 @@ def _weigh(
     # reported ... the clinic") makes it incidental to the lexicon, not to the topic.
     return (
         parsed.specific_crime
-        and crimes.names_victim(parsed.text)
+        and (crimes.names_victim(parsed.text) or _sought_as_missing(parsed, hits))
         and all(d is Decision.ALLOW for d in decisions)
     )
+
+
+_ASKED = word_set("whether if si")
+# Before a pregnancy or a clinic, an aim or a trip there ("went to end the pregnancy", "drove
+# to the clinic", "para interrumpir el embarazo"), not a description of the person sought.
+_AIMED = word_set("to end ending ended terminate terminated terminating interrupt para a al")
+
+
+def _sought_as_missing(parsed: Request, hits: list[Hit]) -> bool:
+    """A missing-person search whose sensitive words describe the person sought ("missing
+    pregnant 16-year-old", "last seen near the women's clinic"), none of them the object of a
+    question ("find out whether she ended the pregnancy") or of an aim or a trip ("went to end
+    the pregnancy", "drove to the clinic"): who the search is about is the missing person, and
+    the words are who she is or where she was, not what is asked."""
+    if parsed.category != "missing_person":
+        return False
+    words, clause = parsed.text.words, parsed.clause_of
+    asked = any(
+        words[i] in _ASKED and clause[i] == clause[hit.start]
+        for hit in hits
+        for i in range(max(0, hit.start - 8), hit.start)
+        if hit.start < len(clause) and i < len(clause)
+    )
+    aimed = any(set(words[max(0, hit.start - 3) : hit.start]) & _AIMED for hit in hits)
+    return not (asked or aimed)
 
 
 @dataclass(frozen=True)
