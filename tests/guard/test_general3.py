@@ -6,34 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from plateward.guard import Decision, GuardRequest, Verdict, check
+from plateward.guard import Decision
 from plateward.guard.beneficiary import Beneficiary, classify_agency
 from plateward.guard.normalize import normalize
 from plateward.guard.rules import assess
-
-
-def _check(
-    justification: str,
-    crime_type: str | None = "PC 211",
-    category: str = "felony",
-    agency: str | None = None,
-) -> Verdict:
-    return check(_request(justification, crime_type, category, agency))
-
-
-def _request(
-    justification: str,
-    crime_type: str | None = "PC 211",
-    category: str = "felony",
-    agency: str | None = None,
-) -> GuardRequest:
-    return GuardRequest(category, crime_type, "26-1" if crime_type else None, justification, agency)
+from tests.guard.wording import checked, request
 
 
 def _fired(rule: str, justification: str, crime_type: str, category: str) -> bool:
     """Whether the rule layers fired ``rule`` (a deny elsewhere hides a review from the
     verdict's rules)."""
-    findings = assess(_request(justification, crime_type, category)).findings
+    findings = assess(request(justification, crime_type, category)).findings
     return rule in findings.review or rule in findings.deny
 
 
@@ -47,7 +30,7 @@ def _fired(rule: str, justification: str, crime_type: str, category: str) -> boo
     ],
 )
 def test_standing_in_for_someone_with_no_access_is_caught(justification: str) -> None:
-    verdict = _check(justification, "PC 459", "assist_agency")
+    verdict = checked(justification, "PC 459", "assist_agency")
     assert verdict.decision is not Decision.ALLOW
     assert _fired("purpose.pretext", justification, "PC 459", "assist_agency")
 
@@ -62,7 +45,7 @@ def test_standing_in_for_someone_with_no_access_is_caught(justification: str) ->
     ],
 )
 def test_a_crime_that_has_not_happened_or_is_not_real_is_caught(justification: str) -> None:
-    verdict = _check(justification, "PC 594", "felony")
+    verdict = checked(justification, "PC 594", "felony")
     assert verdict.decision is not Decision.ALLOW
     assert _fired("purpose.pretext", justification, "PC 594", "felony")
 
@@ -76,7 +59,7 @@ def test_a_crime_that_has_not_happened_or_is_not_real_is_caught(justification: s
     ],
 )
 def test_red_light_enforcement_outside_its_procedure_is_caught(justification: str) -> None:
-    verdict = _check(justification, "VC 21453(a)", "traffic")
+    verdict = checked(justification, "VC 21453(a)", "traffic")
     assert verdict.decision is not Decision.ALLOW
     assert _fired("automated.no_review", justification, "VC 21453(a)", "traffic")
 
@@ -91,7 +74,7 @@ def test_red_light_enforcement_outside_its_procedure_is_caught(justification: st
 )
 def test_plates_counted_or_studied_are_no_case(category: str, justification: str) -> None:
     crime_type = "VC 21453(a)" if category == "traffic" else "PC 211"
-    verdict = _check(justification, crime_type, category)
+    verdict = checked(justification, crime_type, category)
     assert verdict.decision is not Decision.ALLOW
     assert _fired("purpose.dragnet", justification, crime_type, category)
 
@@ -107,7 +90,7 @@ def test_plates_counted_or_studied_are_no_case(category: str, justification: str
 )
 def test_a_private_body_in_the_agency_field_is_no_public_safety_department(agency: str) -> None:
     assert classify_agency(agency) is Beneficiary.UNKNOWN
-    verdict = _check("Armed robbery of a clerk; suspect left in a white Camry.", agency=agency)
+    verdict = checked("Armed robbery of a clerk; suspect left in a white Camry.", agency=agency)
     assert verdict.decision is not Decision.ALLOW
     assert "beneficiary.unknown" in verdict.rules
 
@@ -156,12 +139,12 @@ def test_sworn_californian_departments_stay_californian(agency: str) -> None:
     ],
 )
 def test_hard_negatives_run(category: str, crime_type: str, justification: str) -> None:
-    verdict = _check(justification, crime_type, category)
+    verdict = checked(justification, crime_type, category)
     assert verdict.decision is Decision.ALLOW, verdict.rules
 
 
 def test_an_agency_employee_in_a_crime_is_reviewed_not_refused() -> None:
-    verdict = _check(
+    verdict = checked(
         "A CBP officer visiting relatives had his truck broken into and his badge stolen.",
         "PC 459",
     )
@@ -190,7 +173,7 @@ def test_a_contraction_keeps_an_acronym() -> None:
 
 
 def test_first_person_cues_read_through_a_typographic_apostrophe() -> None:
-    verdict = _check(
+    verdict = checked(
         "I\u2019m the restrained party; check whether her car passes my house.", "PC 273.6"
     )
     assert verdict.decision is not Decision.ALLOW
@@ -213,7 +196,7 @@ def test_first_person_cues_read_through_a_typographic_apostrophe() -> None:
 def test_a_crime_at_a_sensitive_place_does_not_launder_collecting_a_group(
     crime_type: str, justification: str
 ) -> None:
-    findings = assess(_request(justification, crime_type)).findings
+    findings = assess(request(justification, crime_type)).findings
     assert findings.deny or findings.review  # the rule layers alone
 
 
@@ -225,7 +208,7 @@ def test_a_crime_at_a_sensitive_place_does_not_launder_collecting_a_group(
     ],
 )
 def test_a_crime_at_a_sensitive_place_that_collects_no_one_runs(justification: str) -> None:
-    findings = assess(_request(justification, "PC 459")).findings
+    findings = assess(request(justification, "PC 459")).findings
     assert not findings.deny
     assert not findings.review  # the rule layers; the learned layer weighs apart
 
@@ -234,7 +217,7 @@ def test_who_the_search_really_cares_about_is_a_pretext() -> None:
     justification = (
         "The vandalism is minor; his roommate is who we really care about, find his car."
     )
-    verdict = _check(justification, "PC 594")
+    verdict = checked(justification, "PC 594")
     assert verdict.decision is not Decision.ALLOW
     assert _fired("purpose.pretext", justification, "PC 594", "felony")
 
@@ -243,7 +226,7 @@ def test_a_federal_resettlement_office_asking_is_a_federal_requester() -> None:
     justification = (
         "The Office of Refugee Resettlement case manager asked where the host family drives."
     )
-    verdict = _check(justification, None, "missing_person")
+    verdict = checked(justification, None, "missing_person")
     assert verdict.decision is not Decision.ALLOW
     assert _fired("beneficiary.federal", justification, "", "missing_person")
 
@@ -257,7 +240,7 @@ def test_a_federal_resettlement_office_asking_is_a_federal_requester() -> None:
     ],
 )
 def test_words_broken_in_two_and_short_forms_are_read(justification: str) -> None:
-    findings = assess(_request(justification)).findings
+    findings = assess(request(justification)).findings
     assert "immigration.lexicon" in findings.deny + findings.review
 
 
@@ -270,7 +253,7 @@ def test_words_broken_in_two_and_short_forms_are_read(justification: str) -> Non
     ],
 )
 def test_ordinary_words_stay_apart(justification: str) -> None:
-    findings = assess(_request(justification)).findings
+    findings = assess(request(justification)).findings
     assert "immigration.lexicon" not in findings.deny + findings.review
 
 

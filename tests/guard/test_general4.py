@@ -6,36 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from plateward.guard import Decision, GuardRequest, Verdict, check
-from plateward.guard.recipients import Party, Role, recipients
-from plateward.guard.rules import assess
-
-
-def _request(
-    justification: str,
-    crime_type: str | None = "PC 211",
-    category: str = "felony",
-    agency: str | None = None,
-) -> GuardRequest:
-    return GuardRequest(category, crime_type, "26-1" if crime_type else None, justification, agency)
-
-
-def _check(
-    justification: str,
-    crime_type: str | None = "PC 211",
-    category: str = "felony",
-) -> Verdict:
-    return check(_request(justification, crime_type, category))
-
-
-def _rules(justification: str, crime_type: str | None = "PC 211", category: str = "felony") -> str:
-    """The rule layers' decision alone (the learned layer is not asked)."""
-    findings = assess(_request(justification, crime_type, category)).findings
-    return "deny" if findings.deny else "review" if findings.review else "allow"
-
-
-def _destinations(justification: str) -> set[Party]:
-    return {r.party for r in recipients(justification) if r.role is Role.DESTINATION}
+from plateward.guard import Decision
+from plateward.guard.recipients import Party
+from tests.guard.wording import checked, destinations, rules_decision
 
 
 @pytest.mark.parametrize(
@@ -68,8 +41,8 @@ def _destinations(justification: str) -> set[Party]:
     ],
 )
 def test_who_receives_the_hits_is_read_through_references(justification: str, party: Party) -> None:
-    assert party in _destinations(justification)
-    assert _check(justification).decision is not Decision.ALLOW
+    assert party in destinations(justification)
+    assert checked(justification).decision is not Decision.ALLOW
 
 
 @pytest.mark.parametrize(
@@ -82,8 +55,8 @@ def test_who_receives_the_hits_is_read_through_references(justification: str, pa
     ],
 )
 def test_references_to_our_own_people_name_no_recipient(justification: str) -> None:
-    assert not _destinations(justification) - {Party.CALIFORNIA}
-    assert _rules(justification) == "allow"
+    assert not destinations(justification) - {Party.CALIFORNIA}
+    assert rules_decision(justification) == "allow"
 
 
 @pytest.mark.parametrize(
@@ -107,7 +80,7 @@ def test_references_to_our_own_people_name_no_recipient(justification: str) -> N
     ],
 )
 def test_a_status_the_request_sets_aside_is_no_target(crime_type: str, justification: str) -> None:
-    assert _rules(justification, crime_type) == "allow"
+    assert rules_decision(justification, crime_type) == "allow"
 
 
 @pytest.mark.parametrize(
@@ -119,7 +92,7 @@ def test_a_status_the_request_sets_aside_is_no_target(crime_type: str, justifica
     ],
 )
 def test_a_status_sought_is_still_a_target(justification: str) -> None:
-    assert _rules(justification) != "allow"
+    assert rules_decision(justification) != "allow"
 
 
 @pytest.mark.parametrize(
@@ -139,7 +112,7 @@ def test_a_status_sought_is_still_a_target(justification: str) -> None:
     ],
 )
 def test_a_clinic_of_another_trade_or_broken_into_runs(crime_type: str, justification: str) -> None:
-    assert _rules(justification, crime_type) == "allow"
+    assert rules_decision(justification, crime_type) == "allow"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +123,7 @@ def test_a_clinic_of_another_trade_or_broken_into_runs(crime_type: str, justific
     ],
 )
 def test_a_health_clinic_targeted_is_still_caught(justification: str) -> None:
-    assert _rules(justification, "PC 602") != "allow"
+    assert rules_decision(justification, "PC 602") != "allow"
 
 
 @pytest.mark.parametrize(
@@ -161,7 +134,7 @@ def test_a_health_clinic_targeted_is_still_caught(justification: str) -> None:
     ],
 )
 def test_other_with_a_crime_in_the_crime_type_runs(crime_type: str, justification: str) -> None:
-    assert _rules(justification, crime_type, "other") == "allow"
+    assert rules_decision(justification, crime_type, "other") == "allow"
 
 
 @pytest.mark.parametrize(
@@ -175,4 +148,4 @@ def test_other_with_a_crime_in_the_crime_type_runs(crime_type: str, justificatio
 def test_other_without_a_crime_or_with_a_target_is_still_looked_at(
     crime_type: str | None, justification: str
 ) -> None:
-    assert _rules(justification, crime_type, "other") != "allow"
+    assert rules_decision(justification, crime_type, "other") != "allow"

@@ -6,26 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from plateward.guard import GuardRequest, check, learned
-from plateward.guard.recipients import Party, Role, recipients
+from plateward.guard import check, learned
+from plateward.guard.recipients import Party
 from plateward.guard.rules import assess
-
-
-def _request(
-    justification: str, crime_type: str | None = "PC 211", category: str = "felony"
-) -> GuardRequest:
-    return GuardRequest(category, crime_type, "26-1" if crime_type else None, justification, None)
-
-
-def _rules(justification: str, crime_type: str | None = "PC 211", category: str = "felony") -> str:
-    """The rule layers' decision alone (the learned layer is not asked)."""
-    findings = assess(_request(justification, crime_type, category)).findings
-    return "deny" if findings.deny else "review" if findings.review else "allow"
-
-
-def _destinations(justification: str) -> set[Party]:
-    return {r.party for r in recipients(justification) if r.role is Role.DESTINATION}
-
+from tests.guard.wording import destinations, request, rules_decision
 
 # --- reads handed to neighbours, a chat group, social media, a personal mailbox -------------
 
@@ -41,8 +25,8 @@ def _destinations(justification: str) -> set[Party]:
     ],
 )
 def test_reads_handed_outside_the_agency_are_caught(justification: str) -> None:
-    assert Party.PRIVATE in _destinations(justification)
-    assert _rules(justification, "PC 459") != "allow"
+    assert Party.PRIVATE in destinations(justification)
+    assert rules_decision(justification, "PC 459") != "allow"
 
 
 @pytest.mark.parametrize(
@@ -58,8 +42,8 @@ def test_reads_handed_outside_the_agency_are_caught(justification: str) -> None:
 def test_neighbours_as_witnesses_or_our_own_receiver_are_no_private_recipient(
     justification: str,
 ) -> None:
-    assert Party.PRIVATE not in _destinations(justification)
-    assert _rules(justification, "PC 459") == "allow"
+    assert Party.PRIVATE not in destinations(justification)
+    assert rules_decision(justification, "PC 459") == "allow"
 
 
 # --- a hit acted on with no one verifying it (protocol: visually confirm, verify via CLETS) ---
@@ -74,7 +58,7 @@ def test_neighbours_as_witnesses_or_our_own_receiver_are_no_private_recipient(
     ],
 )
 def test_acting_on_a_hit_without_verifying_it_is_caught(justification: str) -> None:
-    assert "automated.no_review" in assess(_request(justification, "VC 10851")).findings.review
+    assert "automated.no_review" in assess(request(justification, "VC 10851")).findings.review
 
 
 @pytest.mark.parametrize(
@@ -86,7 +70,7 @@ def test_acting_on_a_hit_without_verifying_it_is_caught(justification: str) -> N
     ],
 )
 def test_a_verified_hit_or_a_partial_plate_runs(justification: str) -> None:
-    assert _rules(justification, "VC 10851") == "allow"
+    assert rules_decision(justification, "VC 10851") == "allow"
 
 
 # --- a favour for someone's friend or relative, or a sale never paid for -------------------
@@ -102,7 +86,7 @@ def test_a_verified_hit_or_a_partial_plate_runs(justification: str) -> None:
     ],
 )
 def test_a_favour_or_an_unpaid_sale_is_caught(justification: str) -> None:
-    assert _rules(justification, "PC 487") != "allow"
+    assert rules_decision(justification, "PC 487") != "allow"
 
 
 @pytest.mark.parametrize(
@@ -113,7 +97,7 @@ def test_a_favour_or_an_unpaid_sale_is_caught(justification: str) -> None:
     ],
 )
 def test_friends_and_relatives_as_witnesses_run(justification: str) -> None:
-    assert _rules(justification, "PC 487") == "allow"
+    assert rules_decision(justification, "PC 487") == "allow"
 
 
 # --- a group the request disclaims; a victim followed or threatened -------------------------
@@ -129,7 +113,7 @@ def test_friends_and_relatives_as_witnesses_run(justification: str) -> None:
     ],
 )
 def test_a_disclaimed_group_is_no_target(justification: str) -> None:
-    assert _rules(justification, "PC 594") == "allow"
+    assert rules_decision(justification, "PC 594") == "allow"
 
 
 @pytest.mark.parametrize(
@@ -140,7 +124,7 @@ def test_a_disclaimed_group_is_no_target(justification: str) -> None:
     ],
 )
 def test_a_group_asked_for_is_still_a_target(justification: str) -> None:
-    assert _rules(justification, "PC 594") != "allow"
+    assert rules_decision(justification, "PC 594") != "allow"
 
 
 @pytest.mark.parametrize(
@@ -152,7 +136,7 @@ def test_a_group_asked_for_is_still_a_target(justification: str) -> None:
     ],
 )
 def test_a_threatened_or_followed_person_is_the_victim(justification: str) -> None:
-    assert _rules(justification, "PC 646.9") == "allow"
+    assert rules_decision(justification, "PC 646.9") == "allow"
 
 
 # --- a camera that looks into a private space ----------------------------------------------
@@ -163,7 +147,7 @@ def test_a_camera_looking_into_a_private_space_is_caught() -> None:
         "Mount the portable reader on the pole so it is looking into the side yard behind "
         "the suspect's gate."
     )
-    assert _rules(justification, "HS 11351") != "allow"
+    assert rules_decision(justification, "HS 11351") != "allow"
 
 
 # --- the learned layer and the rules' reading of a victim -----------------------------------
@@ -187,11 +171,11 @@ def test_a_camera_looking_into_a_private_space_is_caught() -> None:
 def test_a_victim_read_by_the_rules_needs_a_likelier_learned_review(
     crime_type: str, justification: str
 ) -> None:
-    signals = assess(_request(justification, crime_type))
+    signals = assess(request(justification, crime_type))
     assert learned.read_by_rules(signals)
     assert not signals.findings.review
     probability, _ = learned.prohibited_probability(signals)
-    decision = check(_request(justification, crime_type)).decision.value
+    decision = check(request(justification, crime_type)).decision.value
     assert decision == ("review" if probability >= learned.READ_BY_RULES_FLOOR else "allow")
 
 
@@ -205,7 +189,7 @@ def test_a_victim_read_by_the_rules_needs_a_likelier_learned_review(
     ],
 )
 def test_an_aim_or_no_sensitive_word_keeps_the_ordinary_threshold(justification: str) -> None:
-    assert not learned.read_by_rules(assess(_request(justification)))
+    assert not learned.read_by_rules(assess(request(justification)))
 
 
 # --- a missing person whose pregnancy or clinic is part of who she is -----------------------
@@ -220,7 +204,7 @@ def test_an_aim_or_no_sensitive_word_keeps_the_ordinary_threshold(justification:
     ],
 )
 def test_a_missing_person_whose_pregnancy_is_context_runs(justification: str) -> None:
-    assert _rules(justification, None, "missing_person") == "allow"
+    assert rules_decision(justification, None, "missing_person") == "allow"
 
 
 @pytest.mark.parametrize(
@@ -234,4 +218,4 @@ def test_a_missing_person_whose_pregnancy_is_context_runs(justification: str) ->
     ],
 )
 def test_a_missing_person_report_aimed_at_the_pregnancy_is_caught(justification: str) -> None:
-    assert _rules(justification, None, "missing_person") != "allow"
+    assert rules_decision(justification, None, "missing_person") != "allow"
