@@ -35,7 +35,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from search import _investigator
+from search import trained_investigator
 from sqlalchemy import text
 
 from plateward.core import audit
@@ -118,7 +118,7 @@ def _access(db: Database) -> None:
 
 def _searcher(db: Database) -> Callable[[], None]:
     """An investigator's exact-plate search of the last week, run as the search page runs it."""
-    investigator = _investigator(db)
+    investigator = trained_investigator(db)
     with db.unit_of_work() as uow:
         plate = uow.session.scalar(text("SELECT plate FROM reads ORDER BY captured_at DESC"))
         now = uow.now()

@@ -102,7 +102,7 @@ def _database(url: str, name: str, *, keep: bool, reuse: bool) -> Iterator[tuple
 INVESTIGATOR = "bench.investigator"
 
 
-def _investigator(db: Database) -> Actor:
+def trained_investigator(db: Database) -> Actor:
     """A trained investigator who has accepted the restrictions, created as the demo does (or
     the one a kept database holds)."""
     operator = Actor.system("bench")
@@ -336,7 +336,7 @@ def main(
             _reused(db) if reuse else _generate(db, conninfo, reads_count, camera_count, jobs)
         )
         reads_count = generated.reads
-        bench = timing.Bench(db, _investigator(db), settings)
+        bench = timing.Bench(db, trained_investigator(db), settings)
         against = timing.Bench(db, bench.actor, settings + other) if other else None
         planned = searches.plan(db, reads_count, queries, db.clock.now())
         load_before = os.getloadavg()[0]
