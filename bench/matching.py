@@ -318,7 +318,11 @@ def _serve(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
             "secret_key": settings.secret_key.get_secret_value(),
             # With a broker (bench/scale.py): the web node publishes and follows the alerts.
             **(
-                {"nats_url": settings.nats_url, "nats_namespace": settings.nats_namespace}
+                {
+                    "nats_url": settings.nats_url,
+                    "nats_namespace": settings.nats_namespace,
+                    "nats_bundle_reads": settings.nats_bundle_reads,
+                }
                 if settings.nats_url
                 else {}
             ),

@@ -167,7 +167,9 @@ def _nats(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, f"nats://127.0.0.1:{port}"
 
 
-def _database(pg_url: str, folder: Path, nats_url: str) -> tuple[Database, str, list[str]]:
+def _database(
+    pg_url: str, folder: Path, nats_url: str, bundle: int
+) -> tuple[Database, str, list[str]]:
     # A database of its own, not a schema in the shared one: the audit trail's append lock is an
     # advisory lock, held per database, and other users of that database must not queue with us.
     base = make_engine(pg_url).execution_options(isolation_level="AUTOCOMMIT")
@@ -183,6 +185,7 @@ def _database(pg_url: str, folder: Path, nats_url: str) -> tuple[Database, str, 
         secret_key="b" * 32,
         nats_url=nats_url,
         nats_namespace="bench",
+        nats_bundle_reads=bundle,
     )
     db = Database.from_settings(settings)
     upgrade(create_engine(url))
@@ -306,7 +309,16 @@ def _publisher(
             await publisher.close()
             db.dispose()
 
-    outcome.put(asyncio.run(send()))
+    profile = os.environ.get("BENCH_PROFILE_DIR")
+    if not profile:
+        outcome.put(asyncio.run(send()))
+        return
+    import cProfile
+
+    with cProfile.Profile() as profiler:
+        published = asyncio.run(send())
+    profiler.dump_stats(f"{profile}/publisher-{os.getpid()}.prof")
+    outcome.put(published)
 
 
 async def _run(
@@ -490,6 +502,15 @@ def main(
             help="Publishing processes (camera gateways publishing in parallel, as a fleet does)."
         ),
     ] = 2,
+    bundle: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=1000,
+            help="Reads per JetStream message as publishers send them (nats_bundle_reads; "
+            "1: one message per read, as a camera publishing on its own).",
+        ),
+    ] = Settings.model_fields["nats_bundle_reads"].default,
     pg_url: Annotated[
         str, typer.Option(help="PostgreSQL to work in (own schema).")
     ] = DEFAULT_PG_URL,
@@ -499,7 +520,7 @@ def main(
         server, nats_url = _nats(folder)
         db = None
         try:
-            db, database_url, listed = _database(pg_url, folder, nats_url)
+            db, database_url, listed = _database(pg_url, folder, nats_url, bundle)
             asyncio.run(broker.setup(db.settings))
             one = bench_throughput(db, database_url, listed, reads_count, 1, folder, publishers)
             two = bench_throughput(db, database_url, listed, reads_count, 2, folder, publishers)
@@ -513,6 +534,7 @@ def main(
     result = {
         "reads": reads_count,
         "publishers": publishers,
+        "bundle_reads": bundle,
         "reads_per_s_1w": one["rate"],
         "reads_per_s_2w": two["rate"],
         "ratio_2w_1w": round(two["rate"] / one["rate"], 2) if one["rate"] else 0,

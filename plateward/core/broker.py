@@ -3,9 +3,13 @@
 With ``PLATEWARD_NATS_URL`` unset there is no broker and nothing here runs: ingest stores and
 matches in the process that received the reads, as it always has. With it set:
 
-- cameras, vendor gateways, ``POST /api/v1/reads`` and the MQTT bridge publish each validated
-  read to ``<ns>.reads.<agency>.<camera>`` in the reads stream, with the read's id as its
-  ``Nats-Msg-Id``, so a read re-sent within the duplicate window is stored in the stream once;
+- cameras and vendor gateways publish each read to ``<ns>.reads.<agency>.<camera>`` in the reads
+  stream; ``POST /api/v1/reads`` and the MQTT bridge publish what they validated there too, one
+  read a message with the read's id as its ``Nats-Msg-Id`` (so a read re-sent within the
+  duplicate window is held once), or, by default, a batch's reads in bundles of up to
+  ``nats_bundle_reads`` to ``<ns>.reads.<agency>._bundle`` (one message, a JSON array, its
+  ``Nats-Msg-Id`` made from its reads' ids: a batch re-sent whole is held once; a read re-sent in
+  another bundle is stored once by the database's uniqueness, as anything past the window is);
 - ``plateward worker`` processes pull batches from one durable consumer, store them through the
   one ingest service, match, and acknowledge after the commit;
 - after a batch's hits commit, the worker publishes on ``<ns>.alerts.<agency>``; every web node
@@ -39,6 +43,12 @@ DEFAULT_DUPLICATE_WINDOW = timedelta(minutes=10)
 AGENCY_HEADER = "Plateward-Agency"
 SENDER_HEADER = "Plateward-Sender"
 CHANNEL_HEADER = "Plateward-Channel"
+# On a bundle only: how many reads its body (a JSON array) holds. Its presence makes a message a
+# bundle; a message without it is one read (a JSON object), as cameras publish.
+BUNDLE_HEADER = "Plateward-Reads"
+# A bundle's body stays under the stream's message limit (``max_msg_size``, 64 KiB) with room for
+# its headers; a bundle closes at this size or at ``nats_bundle_reads`` reads.
+BUNDLE_MAX_BYTES = 60_000
 
 
 @lru_cache(maxsize=4096)  # a deployment has a few thousand cameras; one token each per read
@@ -52,7 +62,8 @@ def subject_token(value: str) -> str:
 class Subjects:
     """The subject scheme (docs/deploy.md): everything under one namespace, default ``plateward``.
 
-    ``<ns>.reads.<agency id>.<camera code>``  one validated read, JSON, Nats-Msg-Id = read id
+    ``<ns>.reads.<agency id>.<camera code>``  one read, a JSON object, Nats-Msg-Id = read id
+    ``<ns>.reads.<agency id>._bundle``        several reads, a JSON array (``Plateward-Reads``)
     ``<ns>.alerts.<agency id>``               hits were stored: wakes every web node's streams
     """
 
@@ -68,6 +79,9 @@ class Subjects:
 
     def read(self, agency_id: int, camera: str) -> str:
         return f"{self.namespace}.reads.{agency_id}.{subject_token(camera)}"
+
+    def bundle(self, agency_id: int) -> str:
+        return f"{self.namespace}.reads.{agency_id}._bundle"
 
     @property
     def all_alerts(self) -> str:

@@ -37,6 +37,11 @@ _NO_MESSAGES = ("404", "408")  # nothing (more) to deliver; the request has ende
 _GRACE = 0.5
 
 
+def _one(msg: Msg) -> int:
+    del msg
+    return 1
+
+
 class Delivered(NamedTuple):
     """What JetStream's acknowledgement subject says of a message (``Msg.metadata`` builds a
     datetime and two frozen dataclasses per message to say it; a worker needs two numbers)."""
@@ -104,8 +109,16 @@ class Puller:
             except TimeoutError:
                 return
 
-    async def fetch(self, batch: int, wait: float) -> list[Msg]:
-        """Up to ``batch`` messages; waits up to ``wait`` seconds only while none is there."""
+    async def fetch(
+        self, batch: int, wait: float, weight: Callable[[Msg], int] = _one
+    ) -> list[Msg]:
+        """Messages weighing up to ``batch`` in all (at least one message); waits up to ``wait``
+        seconds only while none is there.
+
+        ``weight`` says what a message counts for (a bundle of reads: its reads); the top-up
+        asks for as many messages as the heaviest one held suggests fill the batch, so a fetch
+        of bundles does not take hundreds of them for a batch of a thousand reads.
+        """
         if not self._held:
             self._refused = None  # only this request's refusal counts here
             ended = await self._ask({"batch": 1, "expires": int(wait * 1e9)})
@@ -114,10 +127,20 @@ class Puller:
                 refused, self._refused = self._refused, None
                 log.warning("the consumer refused a pull request: %s", refused)
                 await asyncio.sleep(min(wait, _GRACE))  # never spin on a refusal
-        if self._held and len(self._held) < batch:
-            ended = await self._ask({"batch": batch - len(self._held), "no_wait": True})
-            await self._until(lambda: len(self._held) >= batch or self._ended > ended, wait)
-        taken, self._held = self._held[:batch], self._held[batch:]
+        held = sum(weight(m) for m in self._held)
+        if self._held and held < batch:
+            heaviest = max(1, *(weight(m) for m in self._held))
+            more = -(-(batch - held) // heaviest)  # rounded up
+            wanted = len(self._held) + more
+            ended = await self._ask({"batch": more, "no_wait": True})
+            await self._until(lambda: len(self._held) >= wanted or self._ended > ended, wait)
+        count, total = 0, 0
+        for msg in self._held:
+            total += weight(msg)
+            if count and total > batch:
+                break
+            count += 1
+        taken, self._held = self._held[:count], self._held[count:]
         return taken
 
     async def release(self) -> None:

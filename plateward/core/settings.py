@@ -138,6 +138,9 @@ class Settings(BaseSettings):
     nats_duplicate_window_seconds: int = Field(default=600, ge=1, le=86_400)
     # How long an ingest request waits for JetStream to acknowledge its reads before a 503.
     nats_publish_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Reads of one ingest batch carried per JetStream message (a bundle, docs/deploy.md): one
+    # publish, one acknowledgement, one delivery for up to this many reads. 1: a message per read.
+    nats_bundle_reads: int = Field(default=200, ge=1, le=1000)
     worker_batch_size: int = Field(default=1000, ge=1, le=10_000)
     # A read not acknowledged this long after delivery is delivered again (another worker).
     worker_ack_wait_seconds: int = Field(default=30, ge=1, le=3600)

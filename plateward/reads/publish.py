@@ -1,10 +1,13 @@
 """Reads in, with a broker configured: validate, quarantine, publish to JetStream, then answer.
 
 The same validation and quarantine as in-process ingest (reads/rules.py, one verdict per row),
-then each accepted read is published to ``<ns>.reads.<agency>.<camera>`` with its read id as
-``Nats-Msg-Id``. The caller (``POST /api/v1/reads``, the MQTT bridge) answers the sender only once
-JetStream has acknowledged every read: from then on the read survives the loss of this process
-and of one NATS server of three. A ``plateward worker`` stores it (reads/worker.py).
+then the accepted reads are published: in bundles of up to ``nats_bundle_reads`` to
+``<ns>.reads.<agency>._bundle`` (one message, one acknowledgement for many reads: issue 21's
+throughput), or one a message to ``<ns>.reads.<agency>.<camera>`` with its read id as
+``Nats-Msg-Id`` (``nats_bundle_reads = 1``; core/broker.py has the scheme). The caller
+(``POST /api/v1/reads``, the MQTT bridge) answers the sender only once JetStream has
+acknowledged every read: from then on the read survives the loss of this process and of one
+NATS server of three. A ``plateward worker`` stores it (reads/worker.py).
 
 Order of effects, so a failure at any step loses nothing and stores nothing twice:
 1. the quarantine rows and the audit entry are written, uncommitted;
@@ -18,11 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
@@ -45,19 +49,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+BUNDLE_LIMIT = broker.BUNDLE_MAX_BYTES - 2  # the array's brackets
+
 # Acknowledgements one publisher awaits at once (beyond it, publishing waits for answers): a
 # batch of 2,000 ten times over; a batch of ``max_batch_reads`` (at most 100,000) goes in parts.
 MAX_IN_FLIGHT = 20_000
 
 
 class ReadMessage(NamedTuple):
-    """One read's message (a NamedTuple: immutable, and cheaper than a frozen dataclass to build
-    once per read)."""
+    """One message for the stream: one read, or a bundle of ``reads`` (a NamedTuple: immutable,
+    and cheaper than a frozen dataclass to build once per read)."""
 
     subject: str
-    read_id: uuid.UUID
     body: bytes
     headers: dict[str, str]
+    reads: int = 1
 
 
 @dataclass
@@ -70,6 +76,10 @@ class Outgoing:
     messages: list[ReadMessage] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     duplicates_in_batch: int = 0
+
+    @property
+    def reads(self) -> int:
+        return sum(m.reads for m in self.messages)
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
         broker.SENDER_HEADER: actor.username,
         broker.CHANNEL_HEADER: channel,
     }
+    accepted: list[tuple[uuid.UUID, str, bytes]] = []
     for row in rows:
         verdict = validate_row(row, refs, policy)
         if isinstance(verdict, Rejection):
@@ -111,16 +122,11 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
         seen_ids.add(verdict.id)
         seen_keys.add(verdict.natural_key)
         data = row.data or {}  # a row without data never validates
-        camera = str(data.get("camera", ""))
         body = row.data_json().encode()  # the row's own JSON when it has it: no second pass
-        out.messages.append(
-            ReadMessage(
-                names.read(agency_id, camera),
-                verdict.id,
-                body,
-                {**headers, "Nats-Msg-Id": str(verdict.id)},
-            )
-        )
+        accepted.append((verdict.id, str(data.get("camera", "")), body))
+    out.messages = list(
+        _messages(names, agency_id, headers, accepted, uow.settings.nats_bundle_reads)
+    )
     _quarantine(uow, actor, out.batch_id, channel, out.rejected)
     audit.record(
         uow,
@@ -133,7 +139,7 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
                 "received": len(rows),
                 "stored": 0,
                 # Held by the broker; the worker's own entry says what it stored.
-                "published": len(out.messages),
+                "published": out.reads,
                 "duplicates": out.duplicates_in_batch,
                 "rejected": len(out.rejected),
             },
@@ -141,6 +147,55 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
     )
     metrics.QUARANTINED.labels(stage="publish").inc(len(out.rejected))
     return out
+
+
+def _messages(
+    names: broker.Subjects,
+    agency_id: int,
+    headers: dict[str, str],
+    accepted: list[tuple[uuid.UUID, str, bytes]],
+    bundle_reads: int,
+) -> Iterator[ReadMessage]:
+    """The accepted reads as messages: bundles of up to ``bundle_reads`` reads and
+    ``BUNDLE_MAX_BYTES``, in the batch's order; a read left alone goes as a read message.
+
+    A bundle's ``Nats-Msg-Id`` is a digest of its reads' ids, in order: the same batch sent again
+    makes the same bundles, which the stream's duplicate window holds once.
+    """
+    bundle: list[tuple[uuid.UUID, str, bytes]] = []
+    size = 0
+    for read in accepted:
+        if bundle and (len(bundle) >= bundle_reads or size + len(read[2]) + 1 > BUNDLE_LIMIT):
+            yield _message(names, agency_id, headers, bundle)
+            bundle, size = [], 0
+        bundle.append(read)
+        size += len(read[2]) + 1
+    if bundle:
+        yield _message(names, agency_id, headers, bundle)
+
+
+def _message(
+    names: broker.Subjects,
+    agency_id: int,
+    headers: dict[str, str],
+    reads: list[tuple[uuid.UUID, str, bytes]],
+) -> ReadMessage:
+    if len(reads) == 1:
+        read_id, camera, body = reads[0]
+        return ReadMessage(
+            names.read(agency_id, camera), body, {**headers, "Nats-Msg-Id": str(read_id)}
+        )
+    digest = hashlib.sha256(b"".join(r[0].bytes for r in reads)).hexdigest()
+    return ReadMessage(
+        names.bundle(agency_id),
+        b"[" + b",".join(r[2] for r in reads) + b"]",
+        {
+            **headers,
+            "Nats-Msg-Id": f"bundle-{digest[:40]}",
+            broker.BUNDLE_HEADER: str(len(reads)),
+        },
+        len(reads),
+    )
 
 
 class _Answers:
@@ -294,11 +349,11 @@ class ReadPublisher:
                 if duplicate is None:
                     failed.append(message)
                 elif duplicate:
-                    duplicates += 1
+                    duplicates += message.reads
             pending = failed
             if pending:
                 await asyncio.sleep(0.2)
-        metrics.READS_PUBLISHED.inc(len(messages) - duplicates)
+        metrics.READS_PUBLISHED.inc(sum(m.reads for m in messages) - duplicates)
         return duplicates
 
     async def close(self) -> None:
@@ -336,7 +391,7 @@ async def _publish_in(
         out.batch_id,
         channel,
         out.received,
-        len(out.messages) - duplicates,
+        out.reads - duplicates,
         out.duplicates_in_batch + duplicates,
         out.rejected,
     )

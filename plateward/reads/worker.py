@@ -27,7 +27,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -78,34 +78,59 @@ def _is_unavailable(exc: BaseException) -> bool:
 
 
 class Delivery(NamedTuple):
-    """One message, decoded as far as it can be without the database (a NamedTuple: as
-    immutable as a frozen dataclass, cheaper to build once per read)."""
+    """One read of a message, decoded as far as it can be without the database (a NamedTuple:
+    as immutable as a frozen dataclass, cheaper to build once per read)."""
 
     agency_id: int | None
     row: RawRow
     redelivered: bool = False
 
 
-def decode(msg: Msg, namespace: str) -> Delivery:
-    """The agency (from the subject: ``<ns>.reads.<agency>.<camera>``) and the read's row."""
+def decode(msg: Msg, namespace: str) -> list[Delivery]:
+    """The agency (from the subject: ``<ns>.reads.<agency>.…``) and the message's rows: one for a
+    read (a JSON object), one per element for a bundle (a JSON array, ``Plateward-Reads``).
+
+    Each row's position names the message's stream sequence (and, in a bundle, its index), so
+    a quarantined row can be traced to the message it came in."""
     meta = delivered(msg.reply)
     position = f"stream:{meta.stream_sequence}"
     parts = msg.subject.split(".")
     agency = parts[2] if len(parts) >= 4 and parts[0] == namespace else ""
     agency_id = int(agency) if agency.isdigit() else None
+    again = meta.times > 1
     text = msg.data.decode("utf-8", errors="replace")
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError:
-        row = RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON")
-    else:
-        # The message body is the read's JSON already: quarantine keeps it as it came.
-        row = (
-            RawRow(position, data, text[:RAW_TEXT_LIMIT])
-            if isinstance(data, dict)
-            else RawRow.of(position, data)
-        )
-    return Delivery(agency_id, row, meta.times > 1)
+        return [
+            Delivery(
+                agency_id, RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON"), again
+            )
+        ]
+    if msg.headers and broker.BUNDLE_HEADER in msg.headers:
+        if not isinstance(data, list) or not data:
+            row = RawRow(
+                position, None, text[:RAW_TEXT_LIMIT], "a bundle must be a JSON array of reads"
+            )
+            return [Delivery(agency_id, row, again)]
+        return [
+            Delivery(agency_id, RawRow.of(f"{position}.{i}", item), again)
+            for i, item in enumerate(data)
+        ]
+    # The message body is the read's JSON already: quarantine keeps it as it came.
+    row = (
+        RawRow(position, data, text[:RAW_TEXT_LIMIT])
+        if isinstance(data, dict)
+        else RawRow.of(position, data)
+    )
+    return [Delivery(agency_id, row, again)]
+
+
+def reads_in(msg: Msg) -> int:
+    """The reads a message says it carries (a bundle's header; otherwise one): what a fetch
+    weighs, so a batch holds about ``worker_batch_size`` reads whatever the messages carry."""
+    count = msg.headers.get(broker.BUNDLE_HEADER) if msg.headers else None
+    return min(int(count), 1000) if count and count.isdigit() and count != "0" else 1
 
 
 class Worker:
@@ -119,7 +144,7 @@ class Worker:
         self._backoff = FIRST_BACKOFF
         self._newest_hit = 0
         self._agencies: set[int] | None = None
-        self._remove_matcher = None
+        self._remove_matcher: Callable[[], None] | None = None
         self.stored = 0
 
     def _heard_hits(self, newest: int) -> None:
@@ -145,7 +170,7 @@ class Worker:
             while not stop.is_set():
                 try:
                     # Returns as soon as reads arrive; waits this long only on an idle stream.
-                    batch = await puller.fetch(self.batch_size, FETCH_WAIT)
+                    batch = await puller.fetch(self.batch_size, FETCH_WAIT, reads_in)
                 except Exception as exc:  # a server lost mid-fetch: the client reconnects
                     log.warning("fetch failed (%s); trying again", type(exc).__name__)
                     await _pause(stop, 0.5)
@@ -172,17 +197,18 @@ class Worker:
     async def handle(self, nc: Client, batch: Sequence[Msg], stop: asyncio.Event) -> None:
         """Store, match, acknowledge one batch; on failure hand it back or find the poison."""
         started = time.monotonic()
-        deliveries = [decode(m, self.settings.nats_namespace) for m in batch]
-        metrics.REDELIVERIES.inc(sum(1 for d in deliveries if d.redelivered))
+        decoded = [decode(m, self.settings.nats_namespace) for m in batch]
+        deliveries = [d for ds in decoded for d in ds]
+        metrics.REDELIVERIES.inc(sum(1 for m in decoded if m[0].redelivered))
         try:
             alerts = await asyncio.to_thread(self._store, deliveries)
         except DatabaseUnavailable:
             await self._hand_back(batch, stop)
             return
-        except Exception:  # one read breaks the batch: retry each alone to find it
-            log.warning("a batch of %d failed; retrying its reads one by one", len(batch))
-            for msg, delivery in zip(batch, deliveries, strict=True):
-                await self._alone(nc, msg, delivery, stop)
+        except Exception:  # one read breaks the batch: retry each message alone to find it
+            log.warning("a batch of %d reads failed; retrying message by message", len(deliveries))
+            for msg, rows in zip(batch, decoded, strict=True):
+                await self._alone(nc, msg, rows, stop)
             return
         self._backoff = FIRST_BACKOFF
         metrics.DATABASE_UP.set(1)
@@ -191,27 +217,45 @@ class Worker:
             await msg.ack()
         metrics.BATCH_SECONDS.observe(time.monotonic() - started)
 
-    async def _alone(self, nc: Client, msg: Msg, delivery: Delivery, stop: asyncio.Event) -> None:
+    async def _alone(self, nc: Client, msg: Msg, rows: list[Delivery], stop: asyncio.Event) -> None:
+        """One message on its own; a bundle that fails is tried read by read, and the reads that
+        fail on their own are delivered again (the message is), or quarantined at the last
+        delivery. Reads of the bundle already stored are not stored twice (the read id)."""
         try:
-            alerts = await asyncio.to_thread(self._store, [delivery])
+            alerts = await asyncio.to_thread(self._store, rows)
         except DatabaseUnavailable:
             await self._hand_back([msg], stop)
             return
         except Exception as exc:
-            times = delivered(msg.reply).times
-            if times < self.settings.worker_max_deliveries:
-                await msg.nak(delay=1.0)
+            failures = [(rows[0], exc)] if len(rows) == 1 else None
+            alerts = {}
+            if failures is None:
+                try:
+                    alerts, failures = await asyncio.to_thread(self._store_each, rows)
+                except DatabaseUnavailable:
+                    await self._hand_back([msg], stop)
+                    return
+            await self._announce(nc, alerts)
+            if failures:
+                await self._poison(msg, failures)
                 return
-            reason = f"failed {times} deliveries: {type(exc).__name__}"
-            try:
-                await asyncio.to_thread(self._quarantine_poison, delivery, reason)
-            except Exception:  # not even quarantine works: deliver it again later
-                await msg.nak(delay=5.0)
-                return
-            log.warning("a read message was quarantined after %d deliveries", times)
-            await msg.ack()
+        else:
+            await self._announce(nc, alerts)
+        await msg.ack()
+
+    async def _poison(self, msg: Msg, failures: list[tuple[Delivery, Exception]]) -> None:
+        times = delivered(msg.reply).times
+        if times < self.settings.worker_max_deliveries:
+            await msg.nak(delay=1.0)
             return
-        await self._announce(nc, alerts)
+        try:
+            for delivery, exc in failures:
+                reason = f"failed {times} deliveries: {type(exc).__name__}"
+                await asyncio.to_thread(self._quarantine_poison, delivery, reason)
+        except Exception:  # not even quarantine works: deliver it again later
+            await msg.nak(delay=5.0)
+            return
+        log.warning("%d read(s) of a message quarantined after %d deliveries", len(failures), times)
         await msg.ack()
 
     async def _hand_back(self, batch: Sequence[Msg], stop: asyncio.Event) -> None:
@@ -255,6 +299,23 @@ class Worker:
             if _is_unavailable(exc):
                 raise DatabaseUnavailable from exc
             raise
+
+    def _store_each(
+        self, rows: Sequence[Delivery]
+    ) -> tuple[dict[int, int], list[tuple[Delivery, Exception]]]:
+        """Each read in a transaction of its own: the alerts of those stored, and the reads
+        that failed with their errors (DatabaseUnavailable stops it: the message goes back)."""
+        alerts: dict[int, int] = {}
+        failures: list[tuple[Delivery, Exception]] = []
+        for row in rows:
+            try:
+                for agency_id, newest in self._store([row]).items():
+                    alerts[agency_id] = max(newest, alerts.get(agency_id, 0))
+            except DatabaseUnavailable:
+                raise
+            except Exception as exc:
+                failures.append((row, exc))
+        return alerts, failures
 
     def _store_batch(self, deliveries: Sequence[Delivery]) -> dict[int, int]:
         known = self._known_agencies()

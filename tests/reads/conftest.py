@@ -49,6 +49,10 @@ class StreamDatabase:
         with self.engine.connect() as conn:
             return conn.execute(text(sql), params).scalar()
 
+    def rows(self, sql: str, **params: object) -> list[tuple[object, ...]]:
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params)]
+
 
 @pytest.fixture(scope="session")
 def stream_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamDatabase]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from pathlib import Path
 
@@ -20,11 +21,16 @@ from tests.reads.stream_support import NatsCluster, free_port
 
 
 @pytest.fixture
-def settings(tmp_path: Path, backend: Backend, nats_server: NatsCluster) -> Settings:
+def settings(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: Backend, nats_server: NatsCluster
+) -> Settings:
     url = str(backend.engine.url.render_as_string(hide_password=False))
     namespace = f"p{uuid.uuid4().hex[:10]}"
+    marker = request.node.get_closest_marker("bundle_reads")
     chosen = make_settings(tmp_path, url).with_overrides(
-        nats_url=nats_server.url, nats_namespace=namespace
+        nats_url=nats_server.url,
+        nats_namespace=namespace,
+        nats_bundle_reads=marker.args[0] if marker else 200,
     )
     asyncio.run(broker.setup(chosen))
     return chosen
@@ -39,10 +45,10 @@ def _count(db: Database, model: type) -> int:
         return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def _in_stream(settings: Settings) -> list[tuple[str, str]]:
-    """(subject, Nats-Msg-Id) of every message the reads stream holds."""
+def _held(settings: Settings) -> list[tuple[str, dict[str, str], bytes]]:
+    """(subject, headers, body) of every message the reads stream holds."""
 
-    async def look() -> list[tuple[str, str]]:
+    async def look() -> list[tuple[str, dict[str, str], bytes]]:
         nc = await nats.connect(settings.nats_url)
         try:
             js = nc.jetstream()
@@ -51,7 +57,7 @@ def _in_stream(settings: Settings) -> list[tuple[str, str]]:
             found = []
             for seq in range(state.first_seq, state.last_seq + 1):
                 msg = await js.get_msg(names.reads_stream, seq)
-                found.append((msg.subject, (msg.headers or {}).get("Nats-Msg-Id", "")))
+                found.append((msg.subject, dict(msg.headers or {}), msg.data or b""))
             return found if state.messages else []
         finally:
             await nc.close()
@@ -59,6 +65,15 @@ def _in_stream(settings: Settings) -> list[tuple[str, str]]:
     return asyncio.run(look())
 
 
+def _in_stream(settings: Settings) -> list[tuple[str, str]]:
+    """(subject, Nats-Msg-Id) of every message the reads stream holds."""
+    return [(subject, headers.get("Nats-Msg-Id", "")) for subject, headers, _ in _held(settings)]
+
+
+ONE_A_MESSAGE = pytest.mark.bundle_reads(1)  # the web node publishes one message per read
+
+
+@ONE_A_MESSAGE
 def test_reads_are_held_by_jetstream_before_the_answer(
     client: TestClient, ingest_token: str, db: Database, settings: Settings
 ) -> None:
@@ -81,6 +96,7 @@ def test_reads_are_held_by_jetstream_before_the_answer(
     assert _count(db, QuarantinedRow) == 1
 
 
+@ONE_A_MESSAGE
 def test_a_resent_batch_is_held_once(
     client: TestClient, ingest_token: str, settings: Settings
 ) -> None:
@@ -107,3 +123,41 @@ def test_an_unreachable_broker_is_a_503_that_quarantines_nothing(
         assert _count(gone, QuarantinedRow) == 0
         assert client.get("/readyz").status_code == 503
         assert client.get("/healthz").json()["broker"] == "disconnected"
+
+
+def test_a_batch_goes_in_bundles_each_read_still_screened_on_its_own(
+    client: TestClient, ingest_token: str, db: Database, settings: Settings
+) -> None:
+    good = [native_read(minutes_ago=n, plate=f"7BND{100 + n}") for n in range(1, 6)]
+    repeated = dict(good[0])
+    bad = native_read(camera="NO-SUCH-CAMERA")
+    response = _push(client, ingest_token, {"reads": [*good, bad, repeated]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["stored"], body["duplicates"]) == (5, 1)
+    assert [r["reason"] for r in body["rejected"]] == ["unknown camera 'NO-SUCH-CAMERA'"]
+    ((subject, headers, data),) = _held(settings)
+    assert subject.endswith("._bundle")
+    assert headers[broker.BUNDLE_HEADER] == "5"
+    assert headers["Nats-Msg-Id"].startswith("bundle-")
+    # The bundle carries the five reads as they came, in order; the bad row stayed behind.
+    assert [r["plate"] for r in json.loads(data)] == [r["plate"] for r in good]
+    assert _count(db, QuarantinedRow) == 1
+    # The same batch again makes the same bundle: the stream's duplicate window holds it once.
+    again = _push(client, ingest_token, {"reads": [*good, bad, repeated]}).json()
+    assert (again["stored"], again["duplicates"]) == (0, 6)
+    assert len(_held(settings)) == 1
+
+
+@pytest.mark.bundle_reads(2)
+def test_bundles_close_at_the_setting_and_a_read_left_alone_goes_as_a_read(
+    client: TestClient, ingest_token: str, settings: Settings
+) -> None:
+    reads = [native_read(minutes_ago=n, plate=f"7SPL{100 + n}") for n in range(1, 6)]
+    assert _push(client, ingest_token, {"reads": reads}).json()["stored"] == 5
+    held = _held(settings)
+    assert [h[1].get(broker.BUNDLE_HEADER) for h in held] == ["2", "2", None]
+    last_subject, last_headers, last_body = held[-1]
+    assert last_subject.endswith(".SJ-FX-001")
+    assert uuid.UUID(last_headers["Nats-Msg-Id"])
+    assert json.loads(last_body)["plate"] == reads[-1]["plate"]

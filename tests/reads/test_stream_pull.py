@@ -96,3 +96,33 @@ def test_messages_held_and_never_fetched_are_handed_back_at_release(
     times, took = asyncio.run(run())
     assert times == [2, 2]  # the two held, delivered again
     assert took < 5  # at once, not after the 30 s acknowledgement wait
+
+
+def test_a_fetch_of_heavy_messages_takes_about_the_batch_by_weight(
+    nats_server: NatsCluster,
+) -> None:
+    """Bundles weigh their reads: a batch of 1,000 reads is a few bundles, not 1,000 of them;
+    a message heavier than the whole batch still goes, alone."""
+
+    async def run() -> list[list[int]]:
+        nc = await nats.connect(nats_server.url)
+        name = f"PULL{uuid.uuid4().hex[:8].upper()}"
+        try:
+            js = nc.jetstream()
+            await _stream(nc, name, 0)
+            for weight in [300] * 7 + [2000, 1]:
+                await js.publish(f"{name}.r", str(weight).encode())
+            puller = Puller(nc, name, "c")
+            await puller.start()
+            batches = []
+            for _ in range(5):
+                batch = await puller.fetch(1000, wait=0.5, weight=lambda m: int(m.data))
+                batches.append([int(m.data) for m in batch])
+                for m in batch:
+                    await m.ack()
+            await puller.release()
+            return batches
+        finally:
+            await nc.close()
+
+    assert asyncio.run(run()) == [[300] * 3, [300] * 3, [300], [2000], [1]]

@@ -46,23 +46,31 @@ def stream_db(stream_settings: Settings) -> Iterator[Database]:
     db.dispose()
 
 
-def publish(db: Database, reads: list[dict[str, object]]) -> int:
+def publish(db: Database, reads: list[dict[str, object]], bundle_reads: int = 200) -> int:
+    """Publish as a web node does, ``bundle_reads`` reads a message (1: a message per read)."""
+    sender = Database.from_settings(db.settings.with_overrides(nats_bundle_reads=bundle_reads))
+
     async def send() -> int:
-        publisher = ReadPublisher(db.settings)
+        publisher = ReadPublisher(sender.settings)
         try:
             rows = [RawRow.of(str(i), r) for i, r in enumerate(reads)]
-            return (await publish_rows(db, publisher, SENDER, rows, "test")).published
+            return (await publish_rows(sender, publisher, SENDER, rows, "test")).published
         finally:
             await publisher.close()
 
-    return asyncio.run(send())
+    try:
+        return asyncio.run(send())
+    finally:
+        sender.dispose()
 
 
-def publish_raw(settings: Settings, subject: str, body: bytes) -> None:
+def publish_raw(
+    settings: Settings, subject: str, body: bytes, headers: dict[str, str] | None = None
+) -> None:
     async def send() -> None:
         nc = await nats.connect(settings.nats_url)
         try:
-            await nc.jetstream().publish(subject, body)
+            await nc.jetstream().publish(subject, body, headers=headers)
         finally:
             await nc.close()
 
@@ -169,8 +177,12 @@ def test_an_unreadable_message_is_quarantined_at_once(
     assert count(stream_database, strays) >= 1
 
 
+@pytest.mark.parametrize("bundle_reads", [200, 1], ids=["bundled", "one-a-message"])
 def test_a_poison_read_is_quarantined_after_n_deliveries_and_blocks_nothing(
-    stream_database: StreamDatabase, stream_db: Database, stream_settings: Settings
+    stream_database: StreamDatabase,
+    stream_db: Database,
+    stream_settings: Settings,
+    bundle_reads: int,
 ) -> None:
     # A read the database refuses on its own (as a constraint a DBA adds would): a real
     # PostgreSQL error from a trigger, for one plate only.
@@ -192,7 +204,7 @@ def test_a_poison_read_is_quarantined_after_n_deliveries_and_blocks_nothing(
         prefix = f"poison-{uuid.uuid4().hex[:6]}-"
         reads = reads_now(40, prefix=prefix)
         reads[13]["plate"] = "9XXX999"
-        assert publish(stream_db, reads) == 40
+        assert publish(stream_db, reads, bundle_reads) == 40
         stored = "SELECT count(*) FROM reads WHERE source_read_id LIKE :p"
         poisoned = (
             "SELECT count(*) FROM quarantined_rows WHERE reason LIKE 'failed 2 deliveries%' "
@@ -209,3 +221,37 @@ def test_a_poison_read_is_quarantined_after_n_deliveries_and_blocks_nothing(
     finally:
         with stream_database.engine.begin() as conn:
             conn.execute(text("DROP TRIGGER IF EXISTS refuse_poison ON reads"))
+
+
+def test_a_bundle_is_screened_read_by_read_and_a_bundle_that_is_no_array_is_quarantined(
+    stream_database: StreamDatabase, stream_db: Database, stream_settings: Settings
+) -> None:
+    """Anyone holding the stream's credentials may publish a bundle: the worker trusts none of
+    it. Each read is validated on its own (a bad one is quarantined with its position in the
+    bundle, the others stored); a bundle header on anything but an array quarantines the
+    message whole."""
+    names = broker.subjects(stream_settings)
+    agency = count(stream_database, "SELECT id FROM agencies WHERE is_home")
+    prefix = f"bnd-{uuid.uuid4().hex[:6]}-"
+    reads: list[object] = list(reads_now(4, prefix=prefix))
+    reads[1] = {**reads[1], "camera": "NO-SUCH-CAMERA"}  # type: ignore[dict-item]
+    reads.append("not a read")
+    header = {broker.BUNDLE_HEADER: str(len(reads))}
+    publish_raw(stream_settings, names.bundle(agency), json.dumps(reads).encode(), header)
+    marker = uuid.uuid4().hex
+    publish_raw(stream_settings, names.bundle(agency), json.dumps({"m": marker}).encode(), header)
+    run_worker(stream_db, lambda: stream_messages(stream_settings) == 0)
+    stored = "SELECT count(*) FROM reads WHERE source_read_id LIKE :p"
+    assert count(stream_database, stored, p=f"{prefix}%") == 3
+    rows = stream_database.rows(
+        "SELECT position, reason FROM quarantined_rows WHERE raw LIKE :p OR raw LIKE :q "
+        "OR raw LIKE :m ORDER BY position",
+        p=f'%{prefix}1"%',
+        q='%"not a read"%',
+        m=f"%{marker}%",
+    )
+    # A read of a bundle is at "stream:<sequence>.<index>"; a message whole at "stream:<sequence>".
+    reasons = {str(pos).partition(".")[2] or "whole": reason for pos, reason in rows}
+    assert reasons["1"] == "unknown camera 'NO-SUCH-CAMERA'"
+    assert reasons["4"] == "read must be a JSON object"
+    assert reasons["whole"] == "a bundle must be a JSON array of reads"
