@@ -122,7 +122,7 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
         seen_ids.add(verdict.id)
         seen_keys.add(verdict.natural_key)
         data = row.data or {}  # a row without data never validates
-        body = row.data_json().encode()  # the row's own JSON when it has it: no second pass
+        body = row.data_json()
         accepted.append((verdict.id, str(data.get("camera", "")), body))
     out.messages = list(
         _messages(names, agency_id, headers, accepted, uow.settings.nats_bundle_reads)

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import orjson
 import psycopg
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
@@ -98,26 +99,26 @@ def decode(msg: Msg, namespace: str) -> list[Delivery]:
     agency = parts[2] if len(parts) >= 4 and parts[0] == namespace else ""
     agency_id = int(agency) if agency.isdigit() else None
     again = meta.times > 1
-    text = msg.data.decode("utf-8", errors="replace")
     try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError:
-        return [
-            Delivery(
-                agency_id, RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON"), again
-            )
-        ]
+        data: Any = orjson.loads(msg.data)  # bytes in, no text made first
+    except orjson.JSONDecodeError:
+        text = msg.data.decode("utf-8", errors="replace")
+        row = RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON")
+        return [Delivery(agency_id, row, again)]
     if msg.headers and broker.BUNDLE_HEADER in msg.headers:
         if not isinstance(data, list) or not data:
-            row = RawRow(
-                position, None, text[:RAW_TEXT_LIMIT], "a bundle must be a JSON array of reads"
-            )
-            return [Delivery(agency_id, row, again)]
+            text = msg.data.decode("utf-8", errors="replace")
+            reason = "a bundle must be a JSON array of reads"
+            return [
+                Delivery(agency_id, RawRow(position, None, text[:RAW_TEXT_LIMIT], reason), again)
+            ]
+        # Each read's text, should it be quarantined, is made from its data then.
         return [
             Delivery(agency_id, RawRow.of(f"{position}.{i}", item), again)
             for i, item in enumerate(data)
         ]
     # The message body is the read's JSON already: quarantine keeps it as it came.
+    text = msg.data.decode("utf-8", errors="replace")
     row = (
         RawRow(position, data, text[:RAW_TEXT_LIMIT])
         if isinstance(data, dict)
