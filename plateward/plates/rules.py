@@ -128,6 +128,7 @@ def skeleton(plate: str) -> str:
     return plate.translate(_SKELETON)
 
 
+@lru_cache(maxsize=512)  # a few dozen codes in practice; ingest asks once per read
 def normalize_state(raw: str | None) -> str | None:
     """Return the upper-case two-letter state code, or None when no state was given.
 
@@ -156,6 +157,7 @@ def _reject_foreign_characters(raw: str, text: str) -> None:
         raise InvalidPlate(f"{shown}, which is not {kind}")
 
 
+@lru_cache(maxsize=512)
 def _folds(state: str | None, fold_states: frozenset[str]) -> bool:
     if state is None:
         return False

@@ -210,6 +210,7 @@ def read_uuid(
 # The version and variant bits of a name-based (SHA-1) UUID, RFC 4122 §4.3.
 _VERSION_5_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _VERSION_5_SET = (5 << 76) | (0x8000 << 48)
+_SAFE_UNKNOWN = uuid.SafeUUID.unknown  # an enum member looked up once, not once per read
 
 
 def _uuid5(digest: int) -> uuid.UUID:
@@ -218,7 +219,7 @@ def _uuid5(digest: int) -> uuid.UUID:
     constructor sets exactly these two slots (``int``, ``is_safe``) the same way."""
     made = object.__new__(uuid.UUID)
     object.__setattr__(made, "int", (digest & _VERSION_5_CLEAR) | _VERSION_5_SET)
-    object.__setattr__(made, "is_safe", uuid.SafeUUID.unknown)
+    object.__setattr__(made, "is_safe", _SAFE_UNKNOWN)
     return made
 
 
