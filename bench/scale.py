@@ -1,21 +1,23 @@
 """Scale-out benchmark (issue 21): reads end to end through NATS JetStream and `plateward worker`.
 
-    .venv/bin/python bench/scale.py --reads 20000 [--publishers 2] [--pg-url postgresql://...]
+    .venv/bin/python bench/scale.py [--reads 100000] [--bundle 200] [--publishers 2]
+        [--pg-url postgresql://...]
 
 Everything runs on this machine, on loopback: a JetStream server started here from the machine's
 ``nats-server``, PostgreSQL in a database of its own (``plateward_bench_scale``, dropped before
 and after: the audit trail's append lock is per database, so nobody else's work queues with the
 bench's), ``plateward worker`` processes, and a web node served by uvicorn.
 
-1. **Throughput, 1 then 2 workers.** The workers are started and idle (their pull requests wait
-   on the consumer); then ``--reads`` demo reads (0.1% on the hot list) are published through
-   the ingest publisher (validation, quarantine, JetStream acknowledgements) by ``--publishers``
-   processes at once (a fleet of cameras or gateways publishes in parallel; each process keeps
-   two batches of 2,000 awaiting acknowledgements), as fast as they can, while the consumer is
-   watched. ``reads_per_s_<k>w`` = reads / (first publish to last read stored, matched and
-   acknowledged). The largest consumer lag seen (reads in the stream not yet delivered) is
-   reported. Then ``lost`` (published, never stored) and ``duplicated`` (rows beyond one per
-   read) are counted in the database.
+1. **Throughput, 1 then 2 workers.** The workers are started and idle (their pull requests wait on
+   the consumer); then ``--reads`` demo reads (0.1% on the hot list) are published through the
+   ingest publisher (validation, quarantine, JetStream acknowledgements; ``--bundle`` reads a
+   message) by ``--publishers`` processes at once (a fleet of cameras or gateways publishes in
+   parallel; each process keeps two batches of 2,000 awaiting acknowledgements), as fast as they
+   can, while the consumer is watched. Each process first sends ``WARM_UP`` reads of its own, and
+   the measurement starts once the workers have stored them. ``reads_per_s_<k>w`` = reads / (first
+   publish to last read stored, matched and acknowledged). The largest consumer lag seen (reads in
+   the stream not yet delivered) is reported. Then ``lost`` (published, never stored) and
+   ``duplicated`` (rows beyond one per read) are counted in the database.
 2. **Alert latency.** A web node with the broker configured (``plateward serve`` in a process of
    its own), an officer signed in with the Alerts stream open, one worker, and a camera posting
    batches of reads (one listed) to ``POST /api/v1/reads`` (``ALERT_BATCH`` reads every
@@ -523,7 +525,9 @@ def bench_alerts(
 
 
 def main(
-    reads_count: Annotated[int, typer.Option("--reads", help="Reads per throughput run.")] = 20_000,
+    reads_count: Annotated[
+        int, typer.Option("--reads", min=1, help="Reads per throughput run.")
+    ] = 100_000,
     alerts: Annotated[int, typer.Option(help="Listed reads posted for the latency run.")] = 50,
     publishers: Annotated[
         int,

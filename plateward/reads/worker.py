@@ -11,13 +11,14 @@ hands each batch to one of them. For each batch a worker:
 
 A worker killed anywhere in between leaves its messages unacknowledged: JetStream delivers them
 again after ``worker_ack_wait_seconds``, and storing them again stores nothing (the database is
-unique on the read id), so every read is stored exactly once. A message that fails on its own
-(the batch is retried read by read to find it) is delivered again until
-``worker_max_deliveries``, then quarantined with its reason and acknowledged: it never blocks
-the stream. When the database is unreachable, the whole batch is handed back with a delay and
-the worker backs off (doubling, up to ``MAX_BACKOFF``): the stream holds the backlog, and the
-workers drain it once the database answers. SIGTERM finishes the batch in hand (or hands it
-back) before the worker exits.
+unique on the read id), so every read is stored exactly once. A message is one read or a bundle of
+many (``Plateward-Reads``; core/broker.py): each read of a bundle is screened on its own. A read
+that fails on its own (the batch is retried message by message, a bundle read by read, to find it)
+is delivered again with its message until ``worker_max_deliveries``, then quarantined with its
+reason and the message acknowledged: it never blocks the stream. When the database is unreachable,
+the whole batch is handed back with a delay and the worker backs off (doubling, up to
+``MAX_BACKOFF``): the stream holds the backlog, and the workers drain it once the database answers.
+SIGTERM finishes the batch in hand (or hands it back) before the worker exits.
 """
 
 from __future__ import annotations
