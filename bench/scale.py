@@ -175,7 +175,7 @@ def _nats(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def _database(
-    pg_url: str, folder: Path, nats_url: str, bundle: int
+    pg_url: str, folder: Path, nats_url: str, bundle: int, worker_batch: int
 ) -> tuple[Database, str, list[str]]:
     # A database of its own, not a schema in the shared one: the audit trail's append lock is an
     # advisory lock, held per database, and other users of that database must not queue with us.
@@ -193,6 +193,7 @@ def _database(
         nats_url=nats_url,
         nats_namespace="bench",
         nats_bundle_reads=bundle,
+        worker_batch_size=worker_batch,
     )
     db = Database.from_settings(settings)
     upgrade(create_engine(url))
@@ -222,6 +223,7 @@ def _workers(
             "PLATEWARD_NATS_NAMESPACE": settings.nats_namespace,
             "PLATEWARD_DATA_DIR": str(folder),
             "PLATEWARD_SECRET_KEY": "b" * 32,
+            "PLATEWARD_WORKER_BATCH_SIZE": str(settings.worker_batch_size),
         }
     )
     binary = str(Path(sys.executable).parent / "plateward")
@@ -544,6 +546,12 @@ def main(
             "1: one message per read, as a camera publishing on its own).",
         ),
     ] = Settings.model_fields["nats_bundle_reads"].default,
+    worker_batch: Annotated[
+        int,
+        typer.Option(
+            min=1, max=10_000, help="Reads a worker stores per transaction (worker_batch_size)."
+        ),
+    ] = Settings.model_fields["worker_batch_size"].default,
     pg_url: Annotated[
         str, typer.Option(help="PostgreSQL to work in (own schema).")
     ] = DEFAULT_PG_URL,
@@ -553,7 +561,7 @@ def main(
         server, nats_url = _nats(folder)
         db = None
         try:
-            db, database_url, listed = _database(pg_url, folder, nats_url, bundle)
+            db, database_url, listed = _database(pg_url, folder, nats_url, bundle, worker_batch)
             asyncio.run(broker.setup(db.settings))
             one = bench_throughput(db, database_url, listed, reads_count, 1, folder, publishers)
             two = bench_throughput(db, database_url, listed, reads_count, 2, folder, publishers)
@@ -568,6 +576,7 @@ def main(
         "reads": reads_count,
         "publishers": publishers,
         "bundle_reads": bundle,
+        "worker_batch": worker_batch,
         "reads_per_s_1w": one["rate"],
         "reads_per_s_2w": two["rate"],
         "ratio_2w_1w": round(two["rate"] / one["rate"], 2) if one["rate"] else 0,

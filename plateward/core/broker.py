@@ -21,6 +21,8 @@ from the settings, retention from the policy) and the connection. It knows no ca
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +48,11 @@ CHANNEL_HEADER = "Plateward-Channel"
 # On a bundle only: how many reads its body (a JSON array) holds. Its presence makes a message a
 # bundle; a message without it is one read (a JSON object), as cameras publish.
 BUNDLE_HEADER = "Plateward-Reads"
+# On a bundle a web node sealed: ``v1.<hex>``, an HMAC-SHA256 of its subject and body under a key
+# derived from the deployment's secret key (``seal``). A bundle with a seal holds read records
+# (reads/rules.py ``vouched_record``); a worker that verifies the seal takes them as validated.
+SEAL_HEADER = "Plateward-Seal"
+_SEAL_VERSION = "v1."
 # A bundle's body stays under the stream's message limit (``max_msg_size``, 64 KiB) with room for
 # its headers; a bundle closes at this size or at ``nats_bundle_reads`` reads.
 BUNDLE_MAX_BYTES = 60_000
@@ -89,6 +96,31 @@ class Subjects:
 
     def alerts(self, agency_id: int) -> str:
         return f"{self.namespace}.alerts.{agency_id}"
+
+
+def seal_key(settings: Settings) -> bytes:
+    """The key that seals bundles, derived from the secret key every web node and worker of a
+    deployment shares (``PLATEWARD_SECRET_KEY``): holding the stream's credentials is not enough
+    to vouch for a read."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    derive = HKDF(hashes.SHA256(), 32, salt=None, info=b"plateward bundle seal v1")
+    return derive.derive(settings.signing_key)
+
+
+def seal(key: bytes, subject: str, body: bytes) -> str:
+    """The seal of a bundle published on ``subject``: bound to the subject (the agency a read is
+    stored under), so a sealed body published elsewhere does not verify."""
+    mac = hmac.new(key, subject.encode(), hashlib.sha256)
+    mac.update(b"\n")
+    mac.update(body)
+    return _SEAL_VERSION + mac.hexdigest()
+
+
+def sealed_by(key: bytes, subject: str, body: bytes, given: str) -> bool:
+    """Whether ``given`` is the seal ``key`` makes for this subject and body."""
+    return hmac.compare_digest(seal(key, subject, body), given)
 
 
 def subjects(settings: Settings) -> Subjects:

@@ -35,6 +35,12 @@ REDELIVERIES = Counter(
     "Read messages a worker received more than once",
     registry=REGISTRY,
 )
+SEALS_REFUSED = Counter(
+    "plateward_bundle_seals_refused",
+    "Sealed bundles whose seal did not verify (forged, or a worker with another secret key):"
+    " their reads were validated in full",
+    registry=REGISTRY,
+)
 BATCH_SECONDS = Histogram(
     "plateward_worker_batch_seconds",
     "Time to store, match and acknowledge one batch",

@@ -256,7 +256,13 @@ class Settings(BaseSettings):
         return value
 
     def with_overrides(self, **changes: object) -> Settings:
-        return self.model_copy(update=changes)
+        changed = self.model_copy(update=changes)
+        # A copy keeps what the original worked out (the keys read from their files): forget
+        # it, so that a changed secret key, say, is the key the copy signs with.
+        for name, member in vars(Settings).items():
+            if isinstance(member, cached_property):
+                changed.__dict__.pop(name, None)
+        return changed
 
 
 def _create_private(path: Path, content: str) -> None:

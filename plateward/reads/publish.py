@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+import orjson
+
 from plateward.cameras import service as cameras
 from plateward.core import audit, broker, metrics
 from plateward.core.audit import AuditAction, AuditEvent
@@ -40,7 +42,13 @@ from plateward.core.errors import PayloadTooLarge, ServiceUnavailable
 from plateward.core.permissions import Actor, Permission
 from plateward.core.settings import Settings
 from plateward.reads.ingest import _policy, _quarantine
-from plateward.reads.rules import RawRow, Rejection, validate_row
+from plateward.reads.rules import (
+    RawRow,
+    ReadCandidate,
+    Rejection,
+    validate_row,
+    vouched_record,
+)
 from plateward.sharing import service as agencies
 
 if TYPE_CHECKING:
@@ -110,7 +118,7 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
         broker.SENDER_HEADER: actor.username,
         broker.CHANNEL_HEADER: channel,
     }
-    accepted: list[tuple[uuid.UUID, str, bytes]] = []
+    accepted: list[tuple[ReadCandidate, str, RawRow]] = []
     for row in rows:
         verdict = validate_row(row, refs, policy)
         if isinstance(verdict, Rejection):
@@ -122,10 +130,13 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
         seen_ids.add(verdict.id)
         seen_keys.add(verdict.natural_key)
         data = row.data or {}  # a row without data never validates
-        body = row.data_json()
-        accepted.append((verdict.id, str(data.get("camera", "")), body))
+        accepted.append((verdict, str(data.get("camera", "")), row))
     out.messages = list(
-        _messages(names, agency_id, headers, accepted, uow.settings.nats_bundle_reads)
+        _messages(
+            _Bundling(names, agency_id, headers, broker.seal_key(uow.settings)),
+            accepted,
+            uow.settings.nats_bundle_reads,
+        )
     )
     _quarantine(uow, actor, out.batch_id, channel, out.rejected)
     audit.record(
@@ -149,50 +160,72 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
     return out
 
 
-def _messages(
-    names: broker.Subjects,
-    agency_id: int,
-    headers: dict[str, str],
-    accepted: list[tuple[uuid.UUID, str, bytes]],
-    bundle_reads: int,
-) -> Iterator[ReadMessage]:
-    """The accepted reads as messages: bundles of up to ``bundle_reads`` reads and
-    ``BUNDLE_MAX_BYTES``, in the batch's order; a read left alone goes as a read message.
+@dataclass(frozen=True)
+class _Bundling:
+    """What every message of one screened batch shares."""
 
-    A bundle's ``Nats-Msg-Id`` is a digest of its reads' ids, in order: the same batch sent again
-    makes the same bundles, which the stream's duplicate window holds once.
+    names: broker.Subjects
+    agency_id: int
+    headers: dict[str, str]
+    seal_key: bytes
+
+
+def _messages(
+    how: _Bundling, accepted: list[tuple[ReadCandidate, str, RawRow]], bundle_reads: int
+) -> Iterator[ReadMessage]:
+    """The accepted reads as messages: sealed bundles of up to ``bundle_reads`` reads and
+    ``BUNDLE_MAX_BYTES``, in the batch's order; a read left alone goes as a read message (the
+    native read, as a camera sends it).
+
+    A bundle holds each read as validation made it (``rules.vouched_record``) and is sealed
+    (``broker.seal``): a worker that verifies the seal need not validate the reads again. Its
+    ``Nats-Msg-Id`` is a digest of its reads' ids, in order: the same batch sent again makes the
+    same bundles, which the stream's duplicate window holds once.
     """
-    bundle: list[tuple[uuid.UUID, str, bytes]] = []
+    if bundle_reads == 1:
+        for read in accepted:
+            yield _one(how, read)
+        return
+    bundle: list[tuple[ReadCandidate, str, RawRow]] = []
+    records: list[bytes] = []
     size = 0
     for read in accepted:
-        if bundle and (len(bundle) >= bundle_reads or size + len(read[2]) + 1 > BUNDLE_LIMIT):
-            yield _message(names, agency_id, headers, bundle)
-            bundle, size = [], 0
+        record = orjson.dumps(vouched_record(read[0], read[1]))
+        if bundle and (len(bundle) >= bundle_reads or size + len(record) + 1 > BUNDLE_LIMIT):
+            yield _bundle(how, bundle, records)
+            bundle, records, size = [], [], 0
         bundle.append(read)
-        size += len(read[2]) + 1
+        records.append(record)
+        size += len(record) + 1
     if bundle:
-        yield _message(names, agency_id, headers, bundle)
+        yield _bundle(how, bundle, records)
 
 
-def _message(
-    names: broker.Subjects,
-    agency_id: int,
-    headers: dict[str, str],
-    reads: list[tuple[uuid.UUID, str, bytes]],
+def _one(how: _Bundling, read: tuple[ReadCandidate, str, RawRow]) -> ReadMessage:
+    candidate, camera, row = read
+    return ReadMessage(
+        how.names.read(how.agency_id, camera),
+        row.data_json(),
+        {**how.headers, "Nats-Msg-Id": str(candidate.id)},
+    )
+
+
+def _bundle(
+    how: _Bundling, reads: list[tuple[ReadCandidate, str, RawRow]], records: list[bytes]
 ) -> ReadMessage:
     if len(reads) == 1:
-        read_id, camera, body = reads[0]
-        return ReadMessage(
-            names.read(agency_id, camera), body, {**headers, "Nats-Msg-Id": str(read_id)}
-        )
-    digest = hashlib.sha256(b"".join(r[0].bytes for r in reads)).hexdigest()
+        return _one(how, reads[0])
+    subject = how.names.bundle(how.agency_id)
+    body = b"[" + b",".join(records) + b"]"
+    digest = hashlib.sha256(b"".join(r[0].id.bytes for r in reads)).hexdigest()
     return ReadMessage(
-        names.bundle(agency_id),
-        b"[" + b",".join(r[2] for r in reads) + b"]",
+        subject,
+        body,
         {
-            **headers,
+            **how.headers,
             "Nats-Msg-Id": f"bundle-{digest[:40]}",
             broker.BUNDLE_HEADER: str(len(reads)),
+            broker.SEAL_HEADER: broker.seal(how.seal_key, subject, body),
         },
         len(reads),
     )

@@ -50,6 +50,9 @@ class RawRow:
     data: Mapping[str, Any] | None
     given_raw: str | None = None
     error: str | None = None
+    # The read as a web node validated it, from a bundle whose seal the worker verified
+    # (``vouched_rows``): validation then re-checks only what may have changed since.
+    vouched: ReadCandidate | None = None
 
     @property
     def raw(self) -> str:
@@ -213,6 +216,18 @@ _VERSION_5_SET = (5 << 76) | (0x8000 << 48)
 _SAFE_UNKNOWN = uuid.SafeUUID.unknown  # an enum member looked up once, not once per read
 
 
+def _uuid_from_int(value: int) -> uuid.UUID:
+    """``uuid.UUID(int=value)`` without the constructor's argument checks (a worker makes one per
+    read); the value must be below 2**128."""
+    if not 0 <= value < 1 << 128:
+        msg = "not a 128-bit value"
+        raise ValueError(msg)
+    made = object.__new__(uuid.UUID)
+    object.__setattr__(made, "int", value)
+    object.__setattr__(made, "is_safe", _SAFE_UNKNOWN)
+    return made
+
+
 def _uuid5(digest: int) -> uuid.UUID:
     """The UUID ``uuid.UUID(bytes=…, version=5)`` makes, without its argument checks: a worker
     makes one per read, and those checks were a tenth of its time (issue 21). The standard
@@ -264,6 +279,8 @@ def validate_row(
     """Turn one raw row into a storable read, or say exactly why it cannot be stored."""
     if row.data is None:
         return Rejection(row.position, row.error or "unreadable row", row.raw)
+    if row.vouched is not None and _still_good(row.vouched, row.data, cameras, policy):
+        return row.vouched
     try:
         read = ReadIn.model_validate(row.data)
         state = normalize_state(read.plate_state)
@@ -302,6 +319,113 @@ def validate_row(
         latitude=location[0],
         longitude=location[1],
         image_ref=read.image_ref,
+    )
+
+
+def _still_good(
+    read: ReadCandidate,
+    data: Mapping[str, Any],
+    cameras: Mapping[str, CameraRef],
+    policy: IngestPolicy,
+) -> bool:
+    """Whether a vouched read is still what validation would make of it now: its camera still
+    registered under that code and active, its time still inside retention and not ahead of the
+    clock. When not, the read is validated in full and gets the reason validation gives."""
+    camera = cameras.get(str(data.get("camera")))
+    return (
+        camera is not None
+        and camera.active
+        and camera.id == read.camera_id
+        and _timing_problem(read.captured_at, policy) is None
+    )
+
+
+# --- sealed bundles (issue 21) ---------------------------------------------------------------
+#
+# A web node publishes the reads it validated as records: the read as validation made it, in
+# JSON. With a seal a worker can verify (core/broker.py), the worker takes the record as it is
+# instead of validating the read a second time. Without one (a record forged, or a worker whose
+# key differs), the record becomes the native read it stands for and is validated in full: a
+# record never carries more than the read itself.
+
+_RECORD_FIELDS = 17
+
+
+def vouched_record(read: ReadCandidate, camera: str) -> tuple[object, ...]:
+    """A validated read as a sealed bundle carries it (orjson writes the datetime and the UUID's
+    hex; ``vouched_rows`` reads them back)."""
+    return (
+        read.id.hex,
+        read.source_read_id,
+        camera,
+        read.camera_id,
+        read.captured_at,
+        read.plate_raw,
+        read.plate,
+        read.plate_skeleton,
+        read.plate_state,
+        read.confidence,
+        read.vehicle_make,
+        read.vehicle_model,
+        read.vehicle_color,
+        read.vehicle_type,
+        read.latitude,
+        read.longitude,
+        read.image_ref,
+    )
+
+
+def vouched_rows(records: object, position: str, *, trusted: bool) -> list[RawRow]:
+    """The rows of a sealed bundle's records: each the native read it stands for, vouched for
+    when ``trusted`` (its seal verified) and well formed. A record that is not one is a row
+    that says so (quarantined as unreadable)."""
+    if not isinstance(records, list) or not records:
+        return [_unreadable(position, records)]
+    rows = []
+    for index, record in enumerate(records):
+        at = f"{position}.{index}"
+        if not isinstance(record, list) or len(record) != _RECORD_FIELDS:
+            rows.append(_unreadable(at, record))
+            continue
+        data = {
+            "read_id": record[1],
+            "camera": record[2],
+            "captured_at": record[4],
+            "plate": record[5],
+            "plate_state": record[8],
+            "confidence": record[9],
+            "vehicle_make": record[10],
+            "vehicle_model": record[11],
+            "vehicle_color": record[12],
+            "vehicle_type": record[13],
+            "latitude": record[14],
+            "longitude": record[15],
+            "image_ref": record[16],
+        }
+        rows.append(RawRow(at, data, vouched=_candidate(record) if trusted else None))
+    return rows
+
+
+def _unreadable(position: str, value: object) -> RawRow:
+    return RawRow(position, None, raw_text(value), "a sealed bundle's read is not a read record")
+
+
+def _candidate(record: list[Any]) -> ReadCandidate | None:
+    """The record as a ReadCandidate; None when a field is not what a web node writes (then the
+    read is validated in full)."""
+    try:
+        captured_at = datetime.fromisoformat(record[4])
+        read_id = _uuid_from_int(int(record[0], 16))
+    except (TypeError, ValueError):
+        return None
+    if captured_at.tzinfo is None or not isinstance(record[3], int):
+        return None
+    return ReadCandidate(
+        read_id,
+        record[1],
+        record[3],
+        captured_at.astimezone(UTC),
+        *record[5:17],
     )
 
 

@@ -43,7 +43,7 @@ from plateward.core.permissions import Actor, Permission
 from plateward.core.pull import Puller, delivered
 from plateward.reads import service as reads
 from plateward.reads.ingest import _quarantine
-from plateward.reads.rules import RAW_TEXT_LIMIT, RawRow, Rejection
+from plateward.reads.rules import RAW_TEXT_LIMIT, RawRow, Rejection, vouched_rows
 from plateward.reads.visibility import quarantined_positions
 from plateward.sharing import service as agencies
 
@@ -88,9 +88,11 @@ class Delivery(NamedTuple):
     redelivered: bool = False
 
 
-def decode(msg: Msg, namespace: str) -> list[Delivery]:
+def decode(msg: Msg, namespace: str, seal_key: bytes) -> list[Delivery]:
     """The agency (from the subject: ``<ns>.reads.<agency>.…``) and the message's rows: one for a
-    read (a JSON object), one per element for a bundle (a JSON array, ``Plateward-Reads``).
+    read (a JSON object), one per element for a bundle (a JSON array, ``Plateward-Reads``): of
+    native reads, or, sealed by a web node (``Plateward-Seal``), of read records, vouched for
+    when the seal verifies under ``seal_key``.
 
     Each row's position names the message's stream sequence (and, in a bundle, its index), so
     a quarantined row can be traced to the message it came in."""
@@ -106,6 +108,16 @@ def decode(msg: Msg, namespace: str) -> list[Delivery]:
         text = msg.data.decode("utf-8", errors="replace")
         row = RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON")
         return [Delivery(agency_id, row, again)]
+    seal = msg.headers.get(broker.SEAL_HEADER) if msg.headers else None
+    if seal is not None:
+        # A web node's sealed bundle of read records: taken as validated only when the seal
+        # verifies; otherwise each record is validated in full as the read it stands for.
+        trusted = broker.sealed_by(seal_key, msg.subject, msg.data, seal)
+        if not trusted:
+            log.warning("a sealed bundle whose seal does not verify; validating its reads")
+            metrics.SEALS_REFUSED.inc()
+        rows = vouched_rows(data, position, trusted=trusted)
+        return [Delivery(agency_id, row, again) for row in rows]
     if msg.headers and broker.BUNDLE_HEADER in msg.headers:
         if not isinstance(data, list) or not data:
             text = msg.data.decode("utf-8", errors="replace")
@@ -147,6 +159,7 @@ class Worker:
         self._newest_hit = 0
         self._agencies: set[int] | None = None
         self._remove_matcher: Callable[[], None] | None = None
+        self._seal_key = broker.seal_key(self.settings)
         self.stored = 0
 
     def _heard_hits(self, newest: int) -> None:
@@ -199,7 +212,7 @@ class Worker:
     async def handle(self, nc: Client, batch: Sequence[Msg], stop: asyncio.Event) -> None:
         """Store, match, acknowledge one batch; on failure hand it back or find the poison."""
         started = time.monotonic()
-        decoded = [decode(m, self.settings.nats_namespace) for m in batch]
+        decoded = [decode(m, self.settings.nats_namespace, self._seal_key) for m in batch]
         deliveries = [d for ds in decoded for d in ds]
         metrics.REDELIVERIES.inc(sum(1 for m in decoded if m[0].redelivered))
         try:

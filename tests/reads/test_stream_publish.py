@@ -10,6 +10,7 @@ from pathlib import Path
 import nats
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from plateward.core import broker
@@ -140,8 +141,19 @@ def test_a_batch_goes_in_bundles_each_read_still_screened_on_its_own(
     assert subject.endswith("._bundle")
     assert headers[broker.BUNDLE_HEADER] == "5"
     assert headers["Nats-Msg-Id"].startswith("bundle-")
-    # The bundle carries the five reads as they came, in order; the bad row stayed behind.
-    assert [r["plate"] for r in json.loads(data)] == [r["plate"] for r in good]
+    # Sealed by the web node (subject and body), under the deployment's key only.
+    key = broker.seal_key(settings)
+    assert broker.sealed_by(key, subject, data, headers[broker.SEAL_HEADER])
+    other = broker.seal_key(settings.with_overrides(secret_key=SecretStr("c" * 32)))
+    assert not broker.sealed_by(other, subject, data, headers[broker.SEAL_HEADER])
+    assert not broker.sealed_by(
+        key, subject.replace(".reads.", ".reads.9"), data, headers[broker.SEAL_HEADER]
+    )
+    # The bundle carries the five reads as validation made them, in order (the plate as sent,
+    # then as stored); the bad row stayed behind.
+    records = json.loads(data)
+    assert [(r[5], r[6]) for r in records] == [(r["plate"], r["plate"]) for r in good]
+    assert {r[2] for r in records} == {"SJ-FX-001"}
     assert _count(db, QuarantinedRow) == 1
     # The same batch again makes the same bundle: the stream's duplicate window holds it once.
     again = _push(client, ingest_token, {"reads": [*good, bad, repeated]}).json()

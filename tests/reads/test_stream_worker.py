@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 
 import nats
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 
-from plateward.core import broker
+from plateward.core import broker, metrics
 from plateward.core.database import Database
 from plateward.core.permissions import Actor
 from plateward.core.settings import Settings
@@ -255,3 +256,63 @@ def test_a_bundle_is_screened_read_by_read_and_a_bundle_that_is_no_array_is_quar
     assert reasons["1"] == "unknown camera 'NO-SUCH-CAMERA'"
     assert reasons["4"] == "read must be a JSON object"
     assert reasons["whole"] == "a bundle must be a JSON array of reads"
+
+
+def test_a_bundle_whose_seal_does_not_verify_is_validated_in_full_and_loses_nothing(
+    stream_database: StreamDatabase, stream_db: Database, stream_settings: Settings
+) -> None:
+    """A web node's sealed bundle is taken as validated only by a worker that verifies its seal.
+    A worker with another secret key validates every read in full (and stores them all); a
+    record changed after sealing (here: its camera) is judged as the read it now says it is."""
+    names = broker.subjects(stream_settings)
+    agency = count(stream_database, "SELECT id FROM agencies WHERE is_home")
+    key = broker.seal_key(stream_settings)
+    prefix = f"seal-{uuid.uuid4().hex[:6]}-"
+    assert publish(stream_db, reads_now(30, prefix=prefix)) == 30  # sealed by this web node
+    # Forged: a record altered after sealing, sent with the seal of the original body.
+    rows = [RawRow.of(str(i), r) for i, r in enumerate(reads_now(3, prefix=f"{prefix}forged-"))]
+    body = json.dumps(
+        [
+            [
+                uuid.uuid4().hex,
+                f"{prefix}forged-{i}",
+                "NO-SUCH-CAMERA",
+                1,
+                r.data["captured_at"],
+                "7FRG001",
+                "7FRG001",
+                "7FRG001",
+                "CA",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ]
+            for i, r in enumerate(rows)
+        ]
+    ).encode()
+    seal = broker.seal(key, names.bundle(agency), b"[]")
+    publish_raw(
+        stream_settings,
+        names.bundle(agency),
+        body,
+        {broker.BUNDLE_HEADER: "3", broker.SEAL_HEADER: seal},
+    )
+    refused_before = metrics.SEALS_REFUSED._value.get()
+    other = Database.from_settings(stream_settings.with_overrides(secret_key=SecretStr("d" * 32)))
+    try:
+        run_worker(other, lambda: stream_messages(stream_settings) == 0)
+    finally:
+        other.dispose()
+    stored = "SELECT count(*) FROM reads WHERE source_read_id LIKE :p"
+    assert count(stream_database, stored, p=f"{prefix}%") == 30
+    forged = (
+        "SELECT count(*) FROM quarantined_rows WHERE raw LIKE :p "
+        "AND reason = 'unknown camera ''NO-SUCH-CAMERA'''"
+    )
+    assert count(stream_database, forged, p=f"%{prefix}forged-%") == 3
+    assert metrics.SEALS_REFUSED._value.get() - refused_before >= 2
