@@ -7,7 +7,8 @@ matches in the process that received the reads, as it always has. With it set:
   stream; ``POST /api/v1/reads`` and the MQTT bridge publish what they validated there too, one
   read a message with the read's id as its ``Nats-Msg-Id`` (so a read re-sent within the
   duplicate window is held once), or, by default, a batch's reads in bundles of up to
-  ``nats_bundle_reads`` to ``<ns>.reads.<agency>._bundle`` (one message, a JSON array, its
+  ``nats_bundle_reads`` to ``<ns>.reads.<agency>._bundle`` (one message, a JSON array of the
+  reads as validation made them, sealed (``seal``) so a worker need not validate them again; its
   ``Nats-Msg-Id`` made from its reads' ids: a batch re-sent whole is held once; a read re-sent in
   another bundle is stored once by the database's uniqueness, as anything past the window is);
 - ``plateward worker`` processes pull batches from one durable consumer, store them through the
