@@ -130,7 +130,9 @@ def screen_for_stream(uow: UnitOfWork, actor: Actor, rows: list[RawRow], channel
         seen_ids.add(verdict.id)
         seen_keys.add(verdict.natural_key)
         data = row.data or {}  # a row without data never validates
-        accepted.append((verdict, str(data.get("camera", "")), row))
+        # The camera's code as validation read it (numbers as text, white space trimmed): the
+        # code a worker looks the camera up by again.
+        accepted.append((verdict, str(data.get("camera", "")).strip(), row))
     out.messages = list(
         _messages(
             _Bundling(names, agency_id, headers, broker.seal_key(uow.settings)),

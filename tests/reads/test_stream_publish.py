@@ -130,6 +130,7 @@ def test_a_batch_goes_in_bundles_each_read_still_screened_on_its_own(
     client: TestClient, ingest_token: str, db: Database, settings: Settings
 ) -> None:
     good = [native_read(minutes_ago=n, plate=f"7BND{100 + n}") for n in range(1, 6)]
+    good[4]["camera"] = "  SJ-FX-001 "  # trimmed by validation, and in the record
     repeated = dict(good[0])
     bad = native_read(camera="NO-SUCH-CAMERA")
     response = _push(client, ingest_token, {"reads": [*good, bad, repeated]})
@@ -153,7 +154,7 @@ def test_a_batch_goes_in_bundles_each_read_still_screened_on_its_own(
     # then as stored); the bad row stayed behind.
     records = json.loads(data)
     assert [(r[5], r[6]) for r in records] == [(r["plate"], r["plate"]) for r in good]
-    assert {r[2] for r in records} == {"SJ-FX-001"}
+    assert {r[2] for r in records} == {"SJ-FX-001"}  # the code a worker looks up
     assert _count(db, QuarantinedRow) == 1
     # The same batch again makes the same bundle: the stream's duplicate window holds it once.
     again = _push(client, ingest_token, {"reads": [*good, bad, repeated]}).json()
