@@ -100,14 +100,16 @@ class Subjects:
 
 
 def seal_key(settings: Settings) -> bytes:
-    """The key that seals bundles, derived from the secret key every web node and worker of a
-    deployment shares (``PLATEWARD_SECRET_KEY``): holding the stream's credentials is not enough
-    to vouch for a read."""
+    """The key that seals bundles: derived from ``nats_seal_key`` (or its file), which web nodes,
+    the bridge and workers share and which seals nothing else; without one, from the secret key
+    (a single machine's setting: a worker then needs the web nodes' secret key, which also
+    guards sessions and authenticator secrets; docs/deploy.md). Holding the stream's
+    credentials is not enough to vouch for a read."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
     derive = HKDF(hashes.SHA256(), 32, salt=None, info=b"plateward bundle seal v1")
-    return derive.derive(settings.signing_key)
+    return derive.derive(settings.bundle_seal_material)
 
 
 def seal(key: bytes, subject: str, body: bytes) -> str:
@@ -120,8 +122,11 @@ def seal(key: bytes, subject: str, body: bytes) -> str:
 
 
 def sealed_by(key: bytes, subject: str, body: bytes, given: str) -> bool:
-    """Whether ``given`` is the seal ``key`` makes for this subject and body."""
-    return hmac.compare_digest(seal(key, subject, body), given)
+    """Whether ``given`` (a header anyone may write) is the seal ``key`` makes for this subject
+    and body; compared as bytes in constant time, whatever characters it holds."""
+    return hmac.compare_digest(
+        seal(key, subject, body).encode(), given.encode("utf-8", errors="replace")
+    )
 
 
 def subjects(settings: Settings) -> Subjects:

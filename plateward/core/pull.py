@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 _STATUS = "Status"  # nats-py's key for the status line of a server's answer
 _HEARTBEAT = "100"
 _NO_MESSAGES = ("404", "408")  # nothing (more) to deliver; the request has ended
+# A request with ``max_bytes`` ends with a 409 saying so once the next message would not fit:
+# the request's normal end, not a refusal.
+_FULL = "Message Size Exceeds MaxBytes"
+# A top-up asks for at least this many bytes: more than the largest message the stream takes
+# (64 KiB and its headers), so a request never ends before its first message.
+MIN_BYTES = 72 * 1024
 # A late answer gets this long past the request's own expiry before the fetch gives up.
 _GRACE = 0.5
 
@@ -40,6 +46,15 @@ _GRACE = 0.5
 def _one(msg: Msg) -> int:
     del msg
     return 1
+
+
+def _weigh(weight: Callable[[Msg], int], msg: Msg) -> int:
+    """What ``weight`` says of a message, at least 1; 1 when it cannot say (a header anyone
+    may write must not stop the fetch)."""
+    try:
+        return max(1, int(weight(msg)))
+    except Exception:  # a weight that fails counts the message once
+        return 1
 
 
 class Delivered(NamedTuple):
@@ -86,8 +101,8 @@ class Puller:
             return
         else:
             self._ended += 1
-            if status not in _NO_MESSAGES:
-                described = msg.headers.get("Description", "") if msg.headers else ""
+            described = msg.headers.get("Description", "") if msg.headers else ""
+            if status not in _NO_MESSAGES and _FULL not in described:
                 self._refused = f"{status} {described}".strip()
         self._changed.set()
 
@@ -110,14 +125,21 @@ class Puller:
                 return
 
     async def fetch(
-        self, batch: int, wait: float, weight: Callable[[Msg], int] = _one
+        self,
+        batch: int,
+        wait: float,
+        weight: Callable[[Msg], int] = _one,
+        max_bytes: int | None = None,
     ) -> list[Msg]:
         """Messages weighing up to ``batch`` in all (at least one message); waits up to ``wait``
         seconds only while none is there.
 
-        ``weight`` says what a message counts for (a bundle of reads: its reads); the top-up
-        asks for as many messages as the heaviest one held suggests fill the batch, so a fetch
-        of bundles does not take hundreds of them for a batch of a thousand reads.
+        ``weight`` says what a message counts for (a bundle of reads: its reads). The top-up
+        asks for as many messages as the heaviest one held suggests fill the batch and, with
+        ``max_bytes``, for no more bytes than that (JetStream stops there): so a fetch never
+        takes in hundreds of bundles for a batch of a thousand reads, whatever mix of single
+        reads and bundles the stream holds. What is taken in and not taken stays held for the
+        next fetch.
         """
         if not self._held:
             self._refused = None  # only this request's refusal counts here
@@ -127,16 +149,20 @@ class Puller:
                 refused, self._refused = self._refused, None
                 log.warning("the consumer refused a pull request: %s", refused)
                 await asyncio.sleep(min(wait, _GRACE))  # never spin on a refusal
-        held = sum(weight(m) for m in self._held)
+        weights = [_weigh(weight, m) for m in self._held]
+        held = sum(weights)
         if self._held and held < batch:
-            heaviest = max(1, *(weight(m) for m in self._held))
-            more = -(-(batch - held) // heaviest)  # rounded up
+            more = -(-(batch - held) // max(weights))  # rounded up
+            request: dict[str, object] = {"batch": more, "no_wait": True}
+            if max_bytes is not None:
+                in_hand = sum(len(m.data or b"") for m in self._held)
+                request["max_bytes"] = max(max_bytes - in_hand, MIN_BYTES)
             wanted = len(self._held) + more
-            ended = await self._ask({"batch": more, "no_wait": True})
+            ended = await self._ask(request)
             await self._until(lambda: len(self._held) >= wanted or self._ended > ended, wait)
         count, total = 0, 0
         for msg in self._held:
-            total += weight(msg)
+            total += _weigh(weight, msg)
             if count and total > batch:
                 break
             count += 1

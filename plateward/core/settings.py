@@ -138,6 +138,10 @@ class Settings(BaseSettings):
     nats_duplicate_window_seconds: int = Field(default=600, ge=1, le=86_400)
     # How long an ingest request waits for JetStream to acknowledge its reads before a 503.
     nats_publish_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # The key web nodes seal bundles with and workers verify them by (docs/deploy.md); the same
+    # on every web node, bridge and worker. Unset: derived from the secret key instead.
+    nats_seal_key: SecretStr | None = Field(default=None, min_length=32)
+    nats_seal_key_file: Path | None = None
     # Reads of one ingest batch carried per JetStream message (a bundle, docs/deploy.md): one
     # publish, one acknowledgement, one delivery for up to this many reads. 1: a message per read.
     nats_bundle_reads: int = Field(default=200, ge=1, le=1000)
@@ -226,6 +230,20 @@ class Settings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_hex(32))
         return path.read_bytes().strip()
+
+    @cached_property
+    def bundle_seal_material(self) -> bytes:
+        """What the bundle seal key is derived from: ``nats_seal_key`` (env, then file), else
+        the secret key."""
+        if self.nats_seal_key is not None:
+            return self.nats_seal_key.get_secret_value().encode()
+        if self.nats_seal_key_file is not None:
+            return self.nats_seal_key_file.read_bytes().strip()
+        return self.signing_key
+
+    @property
+    def has_own_seal_key(self) -> bool:
+        return self.nats_seal_key is not None or self.nats_seal_key_file is not None
 
     @cached_property
     def audit_signing_key(self) -> bytes:

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from plateward.cameras.rules import CameraRef
 from plateward.core.permissions import Actor, Permission
@@ -83,17 +83,14 @@ class RawRow:
 class ReadIn(BaseModel):
     """The native read format (docs/api.md).
 
-    Every check that pydantic can make in its compiled core is made there (a read id or camera
-    given as a number becomes text; a capture time must carry its time zone): a worker validates
-    thousands of reads a second (issue 21). What it cannot, control characters in the text
-    fields, ``validate_row`` checks in one pass over them (``_control_character``)."""
+    Checks pydantic can make in its compiled core are made there (a capture time must carry its
+    time zone): a web node validates thousands of reads a second (issue 21). Control characters
+    in the text fields ``validate_row`` checks in one pass over them (``_control_character``)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
 
-    read_id: str | None = Field(
-        default=None, min_length=1, max_length=100, coerce_numbers_to_str=True
-    )
-    camera: str = Field(min_length=1, max_length=64, coerce_numbers_to_str=True)
+    read_id: str | None = Field(default=None, min_length=1, max_length=100)
+    camera: str = Field(min_length=1, max_length=64)
     captured_at: AwareDatetime
     plate: str = Field(min_length=1, max_length=32)
     plate_state: str | None = Field(default=None, max_length=8)
@@ -105,6 +102,12 @@ class ReadIn(BaseModel):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     image_ref: str | None = Field(default=None, max_length=500)
+
+    @field_validator("read_id", "camera", mode="before")
+    @classmethod
+    def _stringify(cls, value: object) -> object:
+        # An integer id or code is text with digits; a float is not (1e+22 is no read's id).
+        return str(value) if isinstance(value, int) else value
 
 
 # The text fields in which a control character (NUL above all) is refused: never data, and
@@ -135,7 +138,7 @@ def _control_character(read: ReadIn) -> str | None:
         value = getattr(read, name)
         if value is not None and not value.isprintable():
             return f"{name}: contains a control character"
-    return None  # unreachable: some field was not printable
+    return "read: contains a control character"  # not reached: some field was not printable
 
 
 def printable(text: str) -> str:
@@ -283,15 +286,16 @@ def validate_row(
         return row.vouched
     try:
         read = ReadIn.model_validate(row.data)
-        state = normalize_state(read.plate_state)
-        plate = normalize_plate(read.plate, state, policy.fold_states)
     except ValidationError as exc:
         return _rejection(row, _first_error(exc))
-    except InvalidPlate as exc:
-        return _rejection(row, str(exc))
     control = _control_character(read)
     if control:
         return _rejection(row, control)
+    try:
+        state = normalize_state(read.plate_state)
+        plate = normalize_plate(read.plate, state, policy.fold_states)
+    except InvalidPlate as exc:
+        return _rejection(row, str(exc))
     camera = cameras.get(read.camera)
     if camera is None:
         return _rejection(row, f"unknown camera '{read.camera}'")
@@ -377,13 +381,16 @@ def vouched_record(read: ReadCandidate, camera: str) -> tuple[object, ...]:
 
 def vouched_rows(records: object, position: str, *, trusted: bool) -> list[RawRow]:
     """The rows of a sealed bundle's records: each the native read it stands for, vouched for
-    when ``trusted`` (its seal verified) and well formed. A record that is not one is a row
-    that says so (quarantined as unreadable)."""
+    when ``trusted`` (its seal verified) and well formed. A native read found instead is
+    validated as one; anything else is a row that says so (quarantined as unreadable)."""
     if not isinstance(records, list) or not records:
         return [_unreadable(position, records)]
     rows = []
     for index, record in enumerate(records):
         at = f"{position}.{index}"
+        if isinstance(record, dict):  # a native read where a record was expected: judged as one
+            rows.append(RawRow.of(at, record))
+            continue
         if not isinstance(record, list) or len(record) != _RECORD_FIELDS:
             rows.append(_unreadable(at, record))
             continue

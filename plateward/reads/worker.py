@@ -58,6 +58,9 @@ CHANNEL = "stream"
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
 LAG_EVERY_SECONDS = 5.0
+# A fetch takes in at most this many bytes a read of its batch (a native read is about 300, a
+# sealed record about 250): bundles and single reads mixed never fill a worker's hands.
+BYTES_PER_READ = 512
 FETCH_WAIT = 1.0  # an idle worker asks again each second; SIGTERM never waits longer
 
 
@@ -95,56 +98,87 @@ def decode(msg: Msg, namespace: str, seal_key: bytes) -> list[Delivery]:
     when the seal verifies under ``seal_key``.
 
     Each row's position names the message's stream sequence (and, in a bundle, its index), so
-    a quarantined row can be traced to the message it came in."""
+    a quarantined row can be traced to the message it came in. Anyone holding the stream's
+    credentials may publish: whatever a message holds, it becomes rows (an unreadable one a row
+    that says so), never an exception that would stop the worker."""
     meta = delivered(msg.reply)
     position = f"stream:{meta.stream_sequence}"
     parts = msg.subject.split(".")
     agency = parts[2] if len(parts) >= 4 and parts[0] == namespace else ""
-    agency_id = int(agency) if agency.isdigit() else None
+    agency_id = int(agency) if agency.isascii() and agency.isdigit() else None
     again = meta.times > 1
     try:
-        data: Any = orjson.loads(msg.data)  # bytes in, no text made first
-    except orjson.JSONDecodeError:
-        text = msg.data.decode("utf-8", errors="replace")
-        row = RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON")
-        return [Delivery(agency_id, row, again)]
-    seal = msg.headers.get(broker.SEAL_HEADER) if msg.headers else None
+        rows = _rows(msg, position, seal_key)
+    except Exception as exc:  # a message no branch foresaw: quarantined, the stream goes on
+        log.warning("an unreadable read message (%s)", type(exc).__name__)
+        text = (msg.data or b"").decode("utf-8", errors="replace")
+        rows = [RawRow(position, None, text[:RAW_TEXT_LIMIT], "unreadable message")]
+    return [Delivery(agency_id, row, again) for row in rows]
+
+
+def _rows(msg: Msg, position: str, seal_key: bytes) -> list[RawRow]:
+    headers = msg.headers or {}
+    seal = headers.get(broker.SEAL_HEADER)
     if seal is not None:
-        # A web node's sealed bundle of read records: taken as validated only when the seal
-        # verifies; otherwise each record is validated in full as the read it stands for.
+        # A web node's sealed bundle of read records (its own JSON, parsed with orjson):
+        # taken as validated only when the seal verifies; otherwise each record is validated
+        # in full as the read it stands for.
         trusted = broker.sealed_by(seal_key, msg.subject, msg.data, seal)
         if not trusted:
-            log.warning("a sealed bundle whose seal does not verify; validating its reads")
-            metrics.SEALS_REFUSED.inc()
-        rows = vouched_rows(data, position, trusted=trusted)
-        return [Delivery(agency_id, row, again) for row in rows]
-    if msg.headers and broker.BUNDLE_HEADER in msg.headers:
-        if not isinstance(data, list) or not data:
-            text = msg.data.decode("utf-8", errors="replace")
-            reason = "a bundle must be a JSON array of reads"
-            return [
-                Delivery(agency_id, RawRow(position, None, text[:RAW_TEXT_LIMIT], reason), again)
-            ]
-        # Each read's text, should it be quarantined, is made from its data then.
-        return [
-            Delivery(agency_id, RawRow.of(f"{position}.{i}", item), again)
-            for i, item in enumerate(data)
-        ]
-    # The message body is the read's JSON already: quarantine keeps it as it came.
+            _seal_refused()
+        try:
+            records: Any = orjson.loads(msg.data)
+        except orjson.JSONDecodeError:
+            return [_not_json(msg, position)]
+        return vouched_rows(records, position, trusted=trusted)
+    # Anything else is a sender's JSON, parsed as the standard library parses it (exact
+    # integers of any size, invalid UTF-8 replaced), as in-process ingest does.
     text = msg.data.decode("utf-8", errors="replace")
-    row = (
-        RawRow(position, data, text[:RAW_TEXT_LIMIT])
-        if isinstance(data, dict)
-        else RawRow.of(position, data)
-    )
-    return [Delivery(agency_id, row, again)]
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError:
+        return [_not_json(msg, position)]
+    if broker.BUNDLE_HEADER in headers:
+        if not isinstance(data, list) or not data:
+            reason = "a bundle must be a JSON array of reads"
+            return [RawRow(position, None, text[:RAW_TEXT_LIMIT], reason)]
+        # Each read's text, should it be quarantined, is made from its data then.
+        return [RawRow.of(f"{position}.{i}", item) for i, item in enumerate(data)]
+    # The message body is the read's JSON already: quarantine keeps it as it came.
+    if isinstance(data, dict):
+        return [RawRow(position, data, text[:RAW_TEXT_LIMIT])]
+    return [RawRow.of(position, data)]
+
+
+def _not_json(msg: Msg, position: str) -> RawRow:
+    text = msg.data.decode("utf-8", errors="replace")
+    return RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON")
+
+
+_SEAL_WARNING_EVERY = 60.0  # seconds between two warnings of refused seals
+_seal_warned = [0.0]
+
+
+def _seal_refused() -> None:
+    """Count a refused seal; warn at most once a minute (a worker with the wrong key would
+    otherwise log every bundle)."""
+    metrics.SEALS_REFUSED.inc()
+    now = time.monotonic()
+    if now - _seal_warned[0] >= _SEAL_WARNING_EVERY:
+        _seal_warned[0] = now
+        log.warning(
+            "a sealed bundle whose seal does not verify (forged, or this worker's seal key differs"
+            " from the web nodes'): its reads are validated in full"
+        )
 
 
 def reads_in(msg: Msg) -> int:
     """The reads a message says it carries (a bundle's header; otherwise one): what a fetch
     weighs, so a batch holds about ``worker_batch_size`` reads whatever the messages carry."""
     count = msg.headers.get(broker.BUNDLE_HEADER) if msg.headers else None
-    return min(int(count), 1000) if count and count.isdigit() and count != "0" else 1
+    if count and count.isascii() and count.isdigit():
+        return max(1, min(int(count), 1000))
+    return 1
 
 
 class Worker:
@@ -170,6 +204,12 @@ class Worker:
 
         from plateward.hotlists.wiring import register_matcher
 
+        if not self.settings.has_own_seal_key and self.settings.secret_key is None:
+            log.warning(
+                "no PLATEWARD_NATS_SEAL_KEY (or PLATEWARD_SECRET_KEY) is set: bundles sealed by"
+                " web nodes verify only if they share this machine's generated key; the others"
+                " are validated in full"
+            )
         nc = await broker.connect(self.settings, "plateward-worker")
         self._remove_matcher = register_matcher(self.settings, self._heard_hits)
         try:
@@ -185,7 +225,9 @@ class Worker:
             while not stop.is_set():
                 try:
                     # Returns as soon as reads arrive; waits this long only on an idle stream.
-                    batch = await puller.fetch(self.batch_size, FETCH_WAIT, reads_in)
+                    batch = await puller.fetch(
+                        self.batch_size, FETCH_WAIT, reads_in, self.batch_size * BYTES_PER_READ
+                    )
                 except Exception as exc:  # a server lost mid-fetch: the client reconnects
                     log.warning("fetch failed (%s); trying again", type(exc).__name__)
                     await _pause(stop, 0.5)
@@ -277,7 +319,7 @@ class Worker:
         """The database is down: the stream keeps the batch; wait, longer each time."""
         metrics.DATABASE_UP.set(0)
         log.warning(
-            "database unavailable; %d reads handed back, retrying in %.1fs",
+            "database unavailable; %d messages handed back, retrying in %.1fs",
             len(batch),
             self._backoff,
         )

@@ -50,8 +50,6 @@ reads = st.fixed_dictionaries(
         "plate_state": st.sampled_from(["ca", "US-NV", None, "  "]),
         "confidence": st.floats(0, 1),
         "vehicle_make": st.sampled_from(["Honda", " Ford ", None]),
-        "latitude": st.just(37.0),
-        "longitude": st.just(-121.0),
         "image_ref": st.sampled_from(["img/1.jpg", None]),
     },
 )
@@ -63,11 +61,16 @@ def _sealed(candidate: ReadCandidate, camera: str, *, trusted: bool) -> RawRow:
     return row
 
 
-@given(reads)
+# A position given with the read (both coordinates, or none: the camera's own, if fixed).
+positioned = st.tuples(reads, st.booleans()).map(
+    lambda pair: {**pair[0], **({"latitude": 37.0, "longitude": -121.0} if pair[1] else {})}
+)
+
+
+@given(positioned)
 def test_a_record_is_the_read_validation_made_vouched_for_or_not(read: dict[str, object]) -> None:
     validated = validate_row(RawRow.of("1", read), CAMERAS, POLICY)
-    if isinstance(validated, Rejection):  # mobile camera without a position, and the like
-        return
+    assert isinstance(validated, ReadCandidate), validated  # every generated read is valid
     camera = str(read["camera"]).strip()
     vouched = _sealed(validated, camera, trusted=True)
     assert vouched.vouched == validated
@@ -119,12 +122,16 @@ def test_a_vouched_read_is_judged_again_on_what_may_have_changed(
 
 
 def test_a_record_that_is_no_record_is_quarantined_as_unreadable() -> None:
-    rows = vouched_rows([["too", "short"], {"camera": "SJ-FX-001"}], "stream:9", trusted=True)
+    native = {"camera": "SJ-FX-001", "captured_at": NOW.isoformat(), "plate": "7ABC123"}
+    rows = vouched_rows([["too", "short"], 42, native], "stream:9", trusted=True)
     verdicts = [validate_row(r, CAMERAS, POLICY) for r in rows]
     assert [(v.position, v.reason) for v in verdicts if isinstance(v, Rejection)] == [
         ("stream:9.0", "a sealed bundle's read is not a read record"),
         ("stream:9.1", "a sealed bundle's read is not a read record"),
     ]
+    # A native read where a record was expected is judged as the read it is, never vouched for.
+    assert rows[2].vouched is None
+    assert validate_row(rows[2], CAMERAS, POLICY) == _candidate()
     (whole,) = vouched_rows({"not": "a list"}, "stream:10", trusted=True)
     assert isinstance(validate_row(whole, CAMERAS, POLICY), Rejection)
 

@@ -126,3 +126,47 @@ def test_a_fetch_of_heavy_messages_takes_about_the_batch_by_weight(
             await nc.close()
 
     assert asyncio.run(run()) == [[300] * 3, [300] * 3, [300], [2000], [1]]
+
+
+def test_single_reads_then_bundles_never_fill_the_pullers_hands(
+    nats_server: NatsCluster,
+) -> None:
+    """A stream holding a single read, then bundles (cameras and web nodes on one stream): the
+    top-up after the single read is bounded in bytes, so the puller does not take in hundreds
+    of bundles for a batch of a thousand reads; a weight that fails counts a message once."""
+
+    async def run() -> tuple[list[int], int, list[int]]:
+        nc = await nats.connect(nats_server.url)
+        name = f"PULL{uuid.uuid4().hex[:8].upper()}"
+        try:
+            js = nc.jetstream()
+            await _stream(nc, name, 0)
+            await js.publish(f"{name}.r", b"1")
+            for _ in range(40):
+                await js.publish(f"{name}.r", b"200" + b" " * 50_000)  # a bundle's size
+            await js.publish(f"{name}.r", b"not a number")
+            puller = Puller(nc, name, "c")
+            await puller.start()
+            first = await puller.fetch(
+                1000, wait=0.5, weight=lambda m: int(m.data.split()[0]), max_bytes=512_000
+            )
+            held = len(puller._held)
+            for m in first:
+                await m.ack()
+            rest = []
+            while batch := await puller.fetch(
+                1000, wait=0.5, weight=lambda m: int(m.data.split()[0]), max_bytes=512_000
+            ):
+                rest.append(len(batch))
+                for m in batch:
+                    await m.ack()
+            await puller.release()
+            return [int(m.data.split()[0]) for m in first], held, rest
+        finally:
+            await nc.close()
+
+    first, held, rest = asyncio.run(run())
+    assert first[0] == 1
+    assert sum(first) <= 1000
+    assert held <= 12  # about 512 kB in hand, not the 40 bundles the consumer holds
+    assert sum(rest) + len(first) == 42  # everything came, the message with no weight too

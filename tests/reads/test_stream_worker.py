@@ -142,6 +142,7 @@ def test_a_worker_stores_each_read_once_matches_and_announces(
         publish_raw(again, subject, json.dumps(read).encode())
     stored = "SELECT count(*) FROM reads WHERE source_read_id LIKE :p"
     heard: list[bytes] = []
+    refused = metrics.SEALS_REFUSED._value.get()
     run_worker(
         stream_db,
         lambda: (
@@ -151,6 +152,8 @@ def test_a_worker_stores_each_read_once_matches_and_announces(
         heard,
     )
     assert count(stream_database, stored, p=f"{prefix}%") == 300
+    # The web node's bundles were taken as it sealed them (not validated a second time).
+    assert metrics.SEALS_REFUSED._value.get() == refused
     hits = count(
         stream_database,
         "SELECT count(*) FROM hotlist_hits h JOIN reads r ON r.id = h.read_id "
@@ -316,3 +319,36 @@ def test_a_bundle_whose_seal_does_not_verify_is_validated_in_full_and_loses_noth
     )
     assert count(stream_database, forged, p=f"%{prefix}forged-%") == 3
     assert metrics.SEALS_REFUSED._value.get() - refused_before >= 2
+
+
+def test_headers_and_ids_anyone_may_write_stop_no_worker_and_lose_no_read(
+    stream_database: StreamDatabase, stream_db: Database, stream_settings: Settings
+) -> None:
+    """Whoever holds the stream's credentials writes the headers: a seal in any characters, a
+    bundle count that is no number, read ids beyond 64 bits. The worker reads each message for
+    what it is and goes on; two reads whose huge numeric ids differ are two reads."""
+    names = broker.subjects(stream_settings)
+    agency = count(stream_database, "SELECT id FROM agencies WHERE is_home")
+    prefix = f"odd-{uuid.uuid4().hex[:6]}-"
+    reads = reads_now(4, prefix=prefix)
+    publish_raw(
+        stream_settings,
+        names.bundle(agency),
+        json.dumps(reads[:2]).encode(),
+        {broker.BUNDLE_HEADER: "2", broker.SEAL_HEADER: "v1.\u00e9t\u00e9-\ufffd"},
+    )
+    publish_raw(
+        stream_settings,
+        names.bundle(agency),
+        json.dumps(reads[2:]).encode(),
+        {broker.BUNDLE_HEADER: "\u00b2"},  # a digit to str.isdigit, not to int()
+    )
+    huge = 2**70
+    for n, plate in enumerate(["7HUG001", "7HUG002"]):
+        read = {**reads_now(1, prefix=prefix)[0], "read_id": huge + n, "plate": plate}
+        publish_raw(stream_settings, names.read(agency, "SJ-FX-001"), json.dumps(read).encode())
+    run_worker(stream_db, lambda: stream_messages(stream_settings) == 0)
+    stored = "SELECT count(*) FROM reads WHERE source_read_id LIKE :p"
+    assert count(stream_database, stored, p=f"{prefix}%") == 4
+    ids = "SELECT count(DISTINCT id) FROM reads WHERE source_read_id IN (:a, :b)"
+    assert count(stream_database, ids, a=str(huge), b=str(huge + 1)) == 2
