@@ -138,9 +138,28 @@ SOFTENING_WORDS = word_set(
 
 
 def group_targets(text: Normalized) -> list[tuple[int, int]]:
-    """Where the request makes a group, or everyone at a place, its object."""
+    """Where the request makes a group, or everyone at a place, its object; not a group that
+    saw or gave us something ("members got the plate", "the attendees saw the car")."""
     spans = _questions_only(text, find_phrases(text, _GROUP_TARGET))
-    return [(s, e) for s, e in spans if not _group_set_aside(text.words, s)]
+    return [
+        (s, e)
+        for s, e in spans
+        if not _group_set_aside(text.words, s) and not _witnessing(text.words, e)
+    ]
+
+
+# After a group word, a verb of witnessing or giving: the group saw or gave us something, it is
+# not what the search collects ("members got the plate", "parishioners wrote down the plate").
+_WITNESSING = word_set(
+    "got saw seen noticed noted wrote photographed filmed recorded caught gave provided "
+    "reported called identified described took snapped heard flagged vieron anotaron"
+)
+_WITNESS_OBJECTS = word_set("plate plates placa placas number car vehicle license tag partial")
+
+
+def _witnessing(words: tuple[str, ...], end: int) -> bool:
+    after = words[end : end + 2]
+    return bool(set(after) & _WITNESSING) and bool(set(words[end : end + 6]) & _WITNESS_OBJECTS)
 
 
 def person_targets(text: Normalized) -> list[tuple[int, int]]:
