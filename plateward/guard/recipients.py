@@ -512,7 +512,7 @@ class _Clause:
         if start and words[start - 1] in _RELATIVE:
             # "the person who actually needs this is a task force officer in Phoenix", "the one
             # that wants the reads is ...": who asks is named after the verb "be".
-            be = [j for j in range(i + 1, min(len(words), i + 5)) if words[j] in _BE]
+            be = [j for j in range(i + 1, min(len(words), i + 7)) if words[j] in _BE]
             if be:
                 self.add(Role.REQUESTER, self.complement(be[0] + 1))
         elif words[0] in _ELIDED and not set(words[:i]) & _VICTIM_OR_SUSPECT:
