@@ -100,7 +100,10 @@ _STATE_CODES = word_set(
     "al ak az ar co ct de fl ga hi id il in ia ks ky me md ma mi mn ms mo mt ne nv nh nj nm "
     "ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy"
 )
-_STATE_AGENCIES = word_set("dps hp pd so sp doj dot sheriff police patrol")
+_STATE_AGENCIES = word_set(
+    "dps hp pd so sp doj dot sheriff police patrol detective detectives deputy deputies trooper "
+    "troopers officer officers investigator investigators agent agents"
+)
 
 _PRIVATE = PhraseIndex(
     parse_phrases(
@@ -225,7 +228,7 @@ _BY = PhraseIndex(
         "request came from|request comes from|requests come from|request is coming from|"
         "actual request|real request|actually for|really for|ultimately for|pass through for|"
         "passthrough for|fronting for|front for|proxy for|middleman for|go between for|"
-        "en realidad para|realmente para"
+        "en realidad para|realmente para|referral from|referred by|referral came from"
     )
 )
 _FOR = word_set("for para")

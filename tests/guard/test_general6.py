@@ -286,3 +286,40 @@ def test_the_clearing_level_is_below_the_review_threshold() -> None:
     model = learned.classifier()
     assert model is not None
     assert model.threshold > learned.SEMANTIC_CLEAR_BELOW
+
+
+# --- a referral from an outside officer written with a state code ------------------------------
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Homicide referral from an AZ investigator; confirm the woman's car was in San Jose "
+        "that week.",
+        "This came in as a tip referred by a NV deputy; run the pickup's reads for March.",
+    ],
+)
+def test_a_referral_from_an_outside_officer_is_read(justification: str) -> None:
+    assert Party.OUT_OF_STATE in _parties(justification)
+    assert rules_decision(justification, "PC 187") != "allow"
+
+
+def test_a_referral_from_our_own_unit_runs() -> None:
+    text = "Referral from our gang unit: the shooter's Charger, plate 8XYZ123, seen on Story."
+    assert not _parties(text) & {Party.OUT_OF_STATE, Party.FEDERAL, Party.PRIVATE}
+    assert rules_decision(text, "PC 246") == "allow"
+
+
+# --- a code entered to keep the record tidy, a civil quarrel filed as a crime ------------------
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "I opened it as a 459 to keep the log clean; really it's about where the guy sleeps.",
+        "Logged as embezzlement but it is two brothers arguing over who owns the boat trailer.",
+        "The ex-roommates are in a purely civil fight over a couch; find which one has the van.",
+    ],
+)
+def test_a_crime_filed_for_the_record_or_a_civil_quarrel_is_caught(justification: str) -> None:
+    assert rules_decision(justification, "PC 503") != "allow"
