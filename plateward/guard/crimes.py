@@ -157,9 +157,20 @@ _WITNESSING = word_set(
 _WITNESS_OBJECTS = word_set("plate plates placa placas number car vehicle license tag partial")
 
 
+# Between the group and the verb, these make the verb select the group or gather more ("the
+# attendees who got the flyer", "everyone, all the cars"): no witness.
+_SELECTING = word_set("who that which whose every all each everyone everybody list and")
+
+
 def _witnessing(words: tuple[str, ...], end: int) -> bool:
-    after = words[end : end + 2]
-    return bool(set(after) & _WITNESSING) and bool(set(words[end : end + 6]) & _WITNESS_OBJECTS)
+    """A verb of witnessing within five words of the group ("members of the temple board saw"),
+    nothing selecting between them, and what was seen or given within twelve words of it."""
+    for i in range(end, min(len(words), end + 5)):
+        if words[i] in _SELECTING:
+            return False
+        if words[i] in _WITNESSING:
+            return bool(set(words[i : i + 12]) & _WITNESS_OBJECTS)
+    return False
 
 
 def person_targets(text: Normalized) -> list[tuple[int, int]]:

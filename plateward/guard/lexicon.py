@@ -312,7 +312,6 @@ I im not filing|i am not filing|i won t report it|i didn t report it|i didnt rep
 I my/our hoa|my/our homeowners association|my/our hoa s|my/our building s board|my/our condo board
 I i m/im/i am ~2 board president/member/treasurer/secretary|i sit on the ~1 board
 I as ~1 hoa president/board president
-I civil matter|civil dispute|purely civil|strictly civil|asunto civil|pleito civil
 I have a word with|have a talk with|teach him a lesson|teach her a lesson|settle this
 I get even|confront him|confront her|i m the restrained party|i am the restrained party
 I i m the respondent|i am the respondent

@@ -225,7 +225,7 @@ _PRETEXT = PhraseIndex(
     so it ll clear
     so it goes through|so it passes|so the system takes it|so it looks legit|to make it look
     keep ~2 paperwork/log/logs/audit/record/records ~1 clean|paperwork clean|keep it clean on paper
-    labeled/labelled/coded/logged/listed/filed ~3 but it s/is|but it s really|but it s actually
+    labeled/labelled/coded ~3 but it s/is
     pass through|passthrough|middleman|middle man|go between|fronting for|front for|proxy for
     stand in for|no intention of|not going to file|won t file|wont file|not filing|never file
     don t need the|dont need the|not going to charge|won t charge|no plan to charge

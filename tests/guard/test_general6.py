@@ -10,7 +10,7 @@ from plateward.guard import learned
 from plateward.guard.recipients import Party, recipients
 from plateward.guard.rules import _clear_semantic_review, assess
 from plateward.guard.types import Decision
-from tests.guard.wording import destinations, request, rules_decision
+from tests.guard.wording import checked, destinations, request, rules_decision
 
 
 def _parties(justification: str) -> set[Party]:
@@ -191,6 +191,7 @@ def test_watching_who_films_officers_is_first_amendment() -> None:
     "justification",
     [
         "A man threw a brick through the mosque's window; worshippers wrote down his plate.",
+        "Members of the temple board saw the pickup that rammed the gate and noted its plate.",
         "Fight broke out at the union meeting, a member got the license of the attacker's truck.",
     ],
 )
@@ -310,16 +311,27 @@ def test_a_referral_from_our_own_unit_runs() -> None:
     assert rules_decision(text, "PC 246") == "allow"
 
 
-# --- a code entered to keep the record tidy, a civil quarrel filed as a crime ------------------
+# --- a code entered to keep the record tidy, or under a label the request disowns ------------
 
 
 @pytest.mark.parametrize(
     "justification",
     [
         "I opened it as a 459 to keep the log clean; really it's about where the guy sleeps.",
-        "Logged as embezzlement but it is two brothers arguing over who owns the boat trailer.",
-        "The ex-roommates are in a purely civil fight over a couch; find which one has the van.",
+        "Coded as embezzlement but it is two brothers arguing over who owns the boat trailer.",
     ],
 )
-def test_a_crime_filed_for_the_record_or_a_civil_quarrel_is_caught(justification: str) -> None:
+def test_a_crime_filed_for_the_record_is_caught(justification: str) -> None:
     assert rules_decision(justification, "PC 503") != "allow"
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "First taken as a civil dispute, but the DA charged embezzlement; find the trailer.",
+        "Filed as a 10851 at first; the victim now says it was taken at gunpoint, find the car.",
+    ],
+)
+def test_an_earlier_reading_of_the_case_is_no_pretext(justification: str) -> None:
+    assert checked(justification, "PC 503").decision is not Decision.DENY
+    assert "purpose.pretext" not in assess(request(justification, "PC 503")).findings.review
