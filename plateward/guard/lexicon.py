@@ -309,7 +309,7 @@ M vo cu|chong cu|ban gai cu|ban trai cu|nguoi yeu cu|vo toi|chong toi|vo cua toi
 M chong cua toi|hang xom|chuyen gia dinh|chuyen rieng|ly do ca nhan|viec rieng
 I i didn t/didnt/never/haven t/havent ~1 file*|i did not file|i have not filed|i m not filing
 I im not filing|i am not filing|i won t report it|i didn t report it|i didnt report it
-I my/our hoa|my/our homeowners association|my/our hoa s|my/our building s board|my/our condo board
+I my hoa|my homeowners association|my hoa s|my building s board|my condo board
 I i m/im/i am ~2 board president/member/treasurer/secretary|i sit on the ~1 board
 I as ~1 hoa president/board president
 I have a word with|have a talk with|teach him a lesson|teach her a lesson|settle this

@@ -127,7 +127,7 @@ def test_a_cover_unit_is_police_work() -> None:
 @pytest.mark.parametrize(
     "justification",
     [
-        "Someone keeps parking in the guest spots at our HOA; I'm on the board and want to "
+        "Someone keeps parking in the guest spots at my HOA; I'm on the board and want to "
         "know whose car it is.",
         "As HOA president I need to know which unit's visitor dumped trash at the gate.",
     ],
@@ -136,9 +136,16 @@ def test_the_searchers_own_association_is_personal(justification: str) -> None:
     assert rules_decision(justification, "PC 374.3") != "allow"
 
 
-def test_a_homeowners_association_as_the_victim_runs() -> None:
-    text = "The homeowners association on Lincoln reported its gate smashed by a pickup."
-    assert rules_decision(text, "PC 594") == "allow"
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "The homeowners association on Lincoln reported its gate smashed by a pickup.",
+        "Our HOA liaison reports the complainant, the HOA president, had her car keyed.",
+    ],
+)
+def test_a_homeowners_association_as_the_victim_is_not_refused(justification: str) -> None:
+    assert checked(justification, "PC 594").decision is not Decision.DENY
+    assert "personal.lexicon" not in assess(request(justification, "PC 594")).findings.review
 
 
 # --- reads handed on, said with the data between the verb and "along" -------------------------
