@@ -51,7 +51,7 @@ SPLITS = {
     "all": ("dev", "heldout"),
 }
 # Parts nobody may read: only figures and ids are printed, never a request's text (their README).
-SEALED = frozenset({"heldout4", "heldout10"})
+SEALED = frozenset({"heldout4"})
 TARGETS = {"recall": 0.99, "false_block_rate": 0.02, "legit_review_share": 0.10}
 # Wide when piped (the misclassified requests are long); the terminal width otherwise.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -174,7 +174,7 @@ def main(
             help=(
                 "dev, heldout, probe, extra, tunable, heldout2, heldout3, probe_proxy, "
                 "probe_general, probe_general2, heldout4 (sealed), heldout5, heldout6, "
-                "heldout7, heldout8, heldout9, heldout10 (sealed), all"
+                "heldout7, heldout8, heldout9, heldout10, all"
             )
         ),
     ] = "heldout",

@@ -51,9 +51,10 @@ TUNABLE = (
     "heldout7",
     "heldout8",
     "heldout9",
+    "heldout10",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4", "heldout10"})
+SEALED = frozenset({"heldout4"})
 # Class names of files whose writers used their own (heldout6): the learned layer's class for
 # each. Automated enforcement and a dragnet are the rule layers' to read (`automated.no_review`,
 # `purpose.dragnet`): filed under "personal", they taught the layer that the words of a red-light
@@ -70,6 +71,8 @@ CLASS_ALIASES = {
     "non_criminal": "personal",  # heldout8: a civil or administrative matter
     "civil_matter": "personal",  # heldout9: a lawsuit, a service, an HOA or custody dispute
     "unauthorized_disclosure": "proxy_beneficiary",  # heldout9: reads handed outside the agency
+    "no_crime_nexus": "personal",  # heldout10: a civil, administrative or planning matter
+    "lawful_activity": "personal",  # heldout10: lawful activity watched (a club, a gun range)
 }
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty

@@ -138,9 +138,39 @@ SOFTENING_WORDS = word_set(
 
 
 def group_targets(text: Normalized) -> list[tuple[int, int]]:
-    """Where the request makes a group, or everyone at a place, its object."""
+    """Where the request makes a group, or everyone at a place, its object; not a group that
+    saw or gave us something ("members got the plate", "the attendees saw the car")."""
     spans = _questions_only(text, find_phrases(text, _GROUP_TARGET))
-    return [(s, e) for s, e in spans if not _group_set_aside(text.words, s)]
+    return [
+        (s, e)
+        for s, e in spans
+        if not _group_set_aside(text.words, s) and not _witnessing(text.words, e)
+    ]
+
+
+# After a group word, a verb of witnessing or giving: the group saw or gave us something, it is
+# not what the search collects ("members got the plate", "parishioners wrote down the plate").
+_WITNESSING = word_set(
+    "got saw seen noticed noted wrote photographed filmed recorded caught gave provided "
+    "reported called identified described took snapped heard flagged vieron anotaron"
+)
+_WITNESS_OBJECTS = word_set("plate plates placa placas number car vehicle license tag partial")
+
+
+# Between the group and the verb, these make the verb select the group or gather more ("the
+# attendees who got the flyer", "everyone, all the cars"): no witness.
+_SELECTING = word_set("who that which whose every all each everyone everybody list and")
+
+
+def _witnessing(words: tuple[str, ...], end: int) -> bool:
+    """A verb of witnessing within five words of the group ("members of the temple board saw"),
+    nothing selecting between them, and what was seen or given within twelve words of it."""
+    for i in range(end, min(len(words), end + 5)):
+        if words[i] in _SELECTING:
+            return False
+        if words[i] in _WITNESSING:
+            return bool(set(words[i : i + 12]) & _WITNESS_OBJECTS)
+    return False
 
 
 def person_targets(text: Normalized) -> list[tuple[int, int]]:

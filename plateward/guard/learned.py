@@ -164,6 +164,12 @@ def prohibited_share(probs: np.ndarray) -> np.ndarray:
 # At or under this probability of a prohibited use, the layer may clear a lexicon-only review of
 # a request whose rules found the sensitive word framed as a crime's victim or scene (rules.py).
 CLEAR_BELOW = 0.05
+# At or under this probability, the layer clears a review that only the semantic layer called for
+# in a request naming a specific crime (rules.py): both read what the request is about, and this
+# layer also reads the framing and the rules (docs/guard.md, "Generalising (heldout10
+# unsealed)"). Out of fold, over the fifteen tunable files, the prohibited requests only the
+# semantic layer caught score 0.18 and up; nine legitimate ones score 0.00 to 0.09.
+SEMANTIC_CLEAR_BELOW = 0.10
 # At or over this probability of the same class the lexicon found (not framed as a victim or a
 # scene), the two layers corroborate each other and the request is denied (rules.py). In the
 # labelled parts no legitimate request with a lexicon review scores over 0.16; prohibited ones

@@ -128,6 +128,7 @@ M has/have/had/carry/carries ~2 papers|not a citizen|not a us citizen|no es ciud
 M if/whether ~3 is/are/was legal/illegal|is/are here illegally|esta/estan ~1 ilegal*
 M he/she/they s/is/re/are ~1 illegal
 M without ~2 legal status|without status|no legal status|sin estatus|notice to appear|removal case*
+C no tiene/tienen/tenia/tenian ~1 papeles/documentos/estatus
 M final order|sanctuary law*|sanctuary polic*|pais de origen|nacionalidad|processed for removal
 A !ice|!hsi|cbp|ero|uscis|!ins|dhs|homeland security|border patrol|customs and border
 A immigration and customs|enforcement and removal|la migra|migra|patrulla fronteriza
@@ -143,6 +144,7 @@ I en este pais|en el pais|fuera del pais|sus papeles|de vuelta a su pais|regresa
 I authorized to work|allowed to work|work legally|permiso de trabajo|autorizado* para trabajar
 I removal packet*|removal paperwork|removal file*|removal process|removal hearing
 I flagged for removal|marked for removal|removed from the country|removed from the us
+I removal calendar|removal docket|removal date|removal flight|removal schedule|removal list
 I his removal|her removal|their removal|get ~2 deported|sent back where|shipped back
 I ordered ~2 removed|orden ~2 remocion|remocion|decides if he/she stays|decide if he/she stays
 I whether he/she stays|get to stay|allowed to stay|crossed over ~4 papers
@@ -204,6 +206,10 @@ C dissident*|demonstrat*|attendee*|asistentes|attendance|jummah|jumma|juma|salat
 C shabbat|sabbath|yom kippur|rosh hashanah|passover|seder|ramadan|eid|diwali|vespers
 C bible study|sunday service*|prayer*|rezo*|oracion*|sanctuary|santuario|services at
 C newsroom|editor*|blogger*|podcaster*|press conference|council meeting*|school board meeting*
+C copwatch*|cop watch*|police accountability group*|know your rights training*
+C know your rights workshop*
+C filming/film/films/filmed/recording/record/records ~2 police/officers/cops/deputies
+C filming/film/filmed/recording ~1 our guys/officers/units/deputies
 C photojournalist*|press photographer*|freelance photographer*
 C city council|public comment|speaking at|speak at|meeting of the|organizing meeting*
 C bieu tinh|nguoi bieu tinh|cuoc bieu tinh|tuan hanh|bieu dien|bieu tinh vien|bieu tinh truoc
@@ -260,6 +266,7 @@ I get the car back for|recover the car for|for our client|for the client|for my 
 I financiera|dejo de pagar|dejado de pagar|recuperar el carro|recuperar el vehiculo|pagos atrasados
 I el banco quiere|prestamista|la agencia de autos|stopped paying|stopped making payments
 I for their lawsuit|for the lawsuit|for his lawsuit|for her lawsuit|civil suit|civil lawsuit
+I civil recovery|civil demand*|civil restitution
 I civil claim|civil action|small claims|their lawsuit
 I dues|unpaid balance|unpaid rent|back rent
 I owes ~3 money|owes ~2 rent|past due|demanda civil|su demanda|renta atrasada
@@ -302,6 +309,9 @@ M vo cu|chong cu|ban gai cu|ban trai cu|nguoi yeu cu|vo toi|chong toi|vo cua toi
 M chong cua toi|hang xom|chuyen gia dinh|chuyen rieng|ly do ca nhan|viec rieng
 I i didn t/didnt/never/haven t/havent ~1 file*|i did not file|i have not filed|i m not filing
 I im not filing|i am not filing|i won t report it|i didn t report it|i didnt report it
+I my hoa|my homeowners association|my hoa s|my building s board|my condo board
+I i m/im/i am ~2 board president/member/treasurer/secretary|i sit on the ~1 board
+I as ~1 hoa president/board president
 I have a word with|have a talk with|teach him a lesson|teach her a lesson|settle this
 I get even|confront him|confront her|i m the restrained party|i am the restrained party
 I i m the respondent|i am the respondent

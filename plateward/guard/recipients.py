@@ -100,7 +100,10 @@ _STATE_CODES = word_set(
     "al ak az ar co ct de fl ga hi id il in ia ks ky me md ma mi mn ms mo mt ne nv nh nj nm "
     "ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy"
 )
-_STATE_AGENCIES = word_set("dps hp pd so sp doj dot sheriff police patrol")
+_STATE_AGENCIES = word_set(
+    "dps hp pd so sp doj dot sheriff police patrol detective detectives deputy deputies trooper "
+    "troopers officer officers investigator investigators agent agents"
+)
 
 _PRIVATE = PhraseIndex(
     parse_phrases(
@@ -125,6 +128,9 @@ _PRIVATE = PhraseIndex(
     athletics|athletic department|athletics department|compliance office*|parking operator*
     parking company|parking management|auto finance|finance co|finance company|pi|p i
     consultant|consultants|security consultant*|private consultant*
+    security director*|director of security|head of security|security manager*|security chief
+    chief of security|security team|security department|security staff|security supervisor*
+    security officer*|loss prevention manager*|lp manager*|asset protection
     neighbors|neighbours|neighborhood watch|neighbourhood watch|neighborhood association
     nextdoor|whatsapp|facebook|instagram|twitter|tiktok|reddit|social media|group chat
     the public|gmail|yahoo|hotmail|personal email|personal account|vecinos|grupo de vecinos
@@ -222,10 +228,15 @@ _BY = PhraseIndex(
         "request came from|request comes from|requests come from|request is coming from|"
         "actual request|real request|actually for|really for|ultimately for|pass through for|"
         "passthrough for|fronting for|front for|proxy for|middleman for|go between for|"
-        "en realidad para|realmente para"
+        "en realidad para|realmente para|referral from|referred by|referral came from"
     )
 )
 _FOR = word_set("for para")
+# A subject named in an earlier clause: the clause starts with its verb ("is running its own
+# investigation and asked", "has asked for the reads").
+_ELIDED = word_set("is are was were has have had")
+_RELATIVE = word_set("who that")
+_BE = word_set("is s was are were")
 _SO = PhraseIndex(parse_phrases("so|so that|so they|para que|help|helping|helping out|assist*"))
 # Before "for", these make it a destination of travel or an employer, not a beneficiary ("left
 # for Reno", "the cited driver works for CBP").
@@ -336,10 +347,20 @@ def _hired_by(words: tuple[str, ...]) -> int:
     return verbs[-1] + 1 if verbs else 0
 
 
+# Where a person receives things: "his work email", "her cell", "their inbox".
+_CHANNELS = word_set(
+    "email emails mail inbox cell phone number account desk mailbox fax drive address text "
+    "whatsapp signal telegram correo celular telefono"
+)
+
+
 def _their_officer(words: tuple[str, ...]) -> bool:
-    """ "their detective", "its agent", "su detective": someone of the party named before."""
+    """ "their detective", "its agent", "su detective": someone of the party named before; and
+    "his work email", "her cell", "su correo": where that party receives things."""
     return any(
-        w in _POSSESSIVES and words[i + 1 : i + 2] != () and words[i + 1] in _LAW_ENFORCEMENT
+        w in _POSSESSIVES
+        and words[i + 1 : i + 2] != ()
+        and (words[i + 1] in _LAW_ENFORCEMENT or _CHANNELS & set(words[i + 1 : i + 3]))
         for i, w in enumerate(words)
     )
 
@@ -392,6 +413,17 @@ class _Clause:
             if words[end] in _NOT_A_PARTY:
                 if "s" in words[at:end]:
                     return at, at  # "for the Texas trooper's stolen truck": whose, not for whom
+                break
+            end += 1
+        return at, end
+
+    def complement(self, at: int) -> tuple[int, int]:
+        """The longer phrase after "is" in "the one who asked is ...": up to twelve words, cut at
+        a clause word or a victim, suspect or car ("a task force officer I know from the
+        Phoenix DEA office")."""
+        words, end = self.words, at
+        while end < len(words) and end - at < 12 and words[end] not in _CUT_AFTER:
+            if words[end] in _NOT_A_PARTY:
                 break
             end += 1
         return at, end
@@ -476,9 +508,20 @@ class _Clause:
             return  # "wanted by the feds" is a warrant, not a request
         if words[i] == "like" and words[i - 1 : i] not in (("d",), ("would",)):
             return  # "he'd like" asks; "looks like" does not
-        self.add(Role.REQUESTER, self.before(i))
+        start, end = self.before(i)
+        self.add(Role.REQUESTER, (start, end))
         if words[i] in _ASK_SPANISH:
             self.add(Role.REQUESTER, self.after(i + 1))
+        if start and words[start - 1] in _RELATIVE:
+            # "the person who actually needs this is a task force officer in Phoenix", "the one
+            # that wants the reads is ...": who asks is named after the verb "be".
+            be = [j for j in range(i + 1, min(len(words), i + 7)) if words[j] in _BE]
+            if be:
+                self.add(Role.REQUESTER, self.complement(be[0] + 1))
+        elif words[0] in _ELIDED and not set(words[:i]) & _VICTIM_OR_SUSPECT:
+            # "X, a private security company, is running its own investigation and asked for
+            # the reads": the clause starts with its verb, its subject named in an earlier one.
+            self.slots.append((Role.BENEFICIARY, i, i, True))
 
     def read(self) -> list[Slot]:
         words = self.words
