@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import orjson
 import pytest
@@ -142,3 +143,23 @@ def test_a_vouched_record_with_a_field_out_of_shape_is_validated_in_full() -> No
     (row,) = vouched_rows([record], "stream:11", trusted=True)
     assert row.vouched is None
     assert validate_row(row, CAMERAS, POLICY) == _candidate()
+
+
+def test_a_seal_key_of_its_own_frees_workers_from_the_secret_key(tmp_path: Path) -> None:
+    """With PLATEWARD_NATS_SEAL_KEY set, web nodes and workers agree on seals whatever their
+    secret keys (a worker need not hold the key that guards sessions); without it, the seal
+    key follows the secret key."""
+    from plateward.core import broker
+    from plateward.core.settings import Settings
+
+    def key(**given: str) -> bytes:
+        return broker.seal_key(Settings(data_dir=tmp_path, **given))  # type: ignore[arg-type]
+
+    shared = "s" * 32
+    assert key(nats_seal_key=shared, secret_key="a" * 32) == key(
+        nats_seal_key=shared, secret_key="b" * 32
+    )
+    assert key(secret_key="a" * 32) != key(secret_key="b" * 32)
+    assert shared.encode() not in key(nats_seal_key=shared)  # derived (HKDF), never the raw key
+    with pytest.raises(ValueError, match="at least 32"):
+        Settings(data_dir=tmp_path, nats_seal_key="short")  # type: ignore[arg-type]
