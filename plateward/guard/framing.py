@@ -114,3 +114,63 @@ def clause_victim(
     span = [i for i, c in enumerate(ids) if c == clause]
     passive = any(words[i] in VICTIM_VERBS and i > 0 and words[i - 1] in _PASSIVE for i in span)
     return passive or any(words[i] in REPORT_VERBS for i in span if end <= i < end + 4)
+
+
+# A payment card's brand, not a travel document: "Visa debit cards", "a Visa gift card",
+# "Mastercard or Visa", "charged to her Visa". "Green card" stays the immigration word.
+_BRAND_WORDS = word_set("visa")
+_PAYMENT = word_set(
+    "card cards debit credit prepaid gift giftcard giftcards checkcard mastercard amex "
+    "transaction transactions charge charges charged purchase purchases terminal pos atm "
+    "skimmer skimmed skimming tarjeta tarjetas"
+)
+
+
+def a_payment_brand(text: Normalized, start: int, end: int) -> bool:
+    """A one-word lexicon term that is also a payment card's brand, beside a word of payment
+    (two words either side): the card, not the matter."""
+    words = text.words
+    if end - start != 1 or words[start] not in _BRAND_WORDS:
+        return False
+    return bool(set(words[max(0, start - 2) : start] + words[end : end + 2]) & _PAYMENT)
+
+
+# After an agency's name, what makes it a thing's mark or owner rather than who acts or asks:
+# "(DHS markings)", "a CBP fleet truck", "an ICE decal", "FBI jacket".
+_AGENCY_ATTRIBUTES = word_set(
+    "marking markings marked fleet decal decals logo logos livery sticker stickers emblem "
+    "emblems insignia seal plates plate vehicle vehicles car cars truck trucks van vans suv "
+    "sedan cruiser jacket jackets uniform uniforms windbreaker vest hat cap"
+)
+
+
+def an_agency_attribute(text: Normalized, start: int, end: int) -> bool:
+    """An agency named as the mark or the owner of a vehicle or a thing ("federal fleet car (DHS
+    markings)"): the thing is what the request is about, the agency neither acts nor asks."""
+    return bool(set(text.words[end : end + 2]) & _AGENCY_ATTRIBUTES)
+
+
+# A verb of searching that takes a vehicle or a person's plate as its object: "run the
+# reporter's Subaru", "track the pastor's car", "pull the organizer's plate history".
+_SEARCH_VERBS = word_set(
+    "run running ran track tracking trace tracing follow following pull pulling check checking "
+    "query querying tail tailing map mapping rastrear seguir buscar corre correr"
+)
+_TAKEN = word_set("stolen missing carjacked burglarized vandalized robado robada")
+_DETERMINERS = word_set("the a an that this his her their our el la los las")
+
+
+def searched_possessor(text: Normalized, start: int, end: int) -> tuple[int, int] | None:
+    """Where a sensitive person is the possessor of what a search verb takes as its object
+    ("run the reporter's Subaru"): the span from the verb to the possessive, else None."""
+    words = text.words
+    if words[end : end + 1] != ("s",):
+        return None
+    at = start
+    while at > 0 and start - at < 3 and words[at - 1] in _DETERMINERS:
+        at -= 1
+    if words[end + 1 : end + 3] and set(words[end + 1 : end + 3]) & _TAKEN:
+        return None  # "run the pastor's stolen van": the person is the victim
+    if at > 0 and words[at - 1] in _SEARCH_VERBS:
+        return at - 1, end + 1
+    return None

@@ -164,6 +164,8 @@ _SEARCHER = word_set("i we id ill im ive yo voy vamos hay tengo tenemos debo deb
 _US = word_set("us me our nos")
 # An agency told of the case is no recipient ("Las Vegas Metro was notified").
 _NOTIFIED = word_set("notified aware informed alerted advised notificado notificada")
+# A third person as the subject of a verb of sending: the case's people, not the searcher.
+_THIRD_PERSON = word_set("she he ella el victim suspect daughter son girl boy mother father")
 _PRONOUNS = word_set("them him her el ellos ella les le they he she")
 _LAW_ENFORCEMENT = word_set(
     "deputy deputies detective detectives police sheriff pd trooper troopers agent agents "
@@ -460,7 +462,8 @@ class _Clause:
         words = self.words
         pronoun = words[i + 1 : i + 2] and words[i + 1] in _PRONOUNS
         if pronoun and not set(words[i + 2 : i + 3]) & (_TO | _MOVE):
-            self.add(Role.DESTINATION, (i + 1, i + 2))
+            if not self._someone_else_sends(i):
+                self.add(Role.DESTINATION, (i + 1, i + 2))
             return
         reach = 9 if words[i] in _PUBLISH else 7  # "post the block's reads on the page"
         for j in range(i + 1, min(len(words), i + reach)):
@@ -474,6 +477,16 @@ class _Clause:
         # reading is loose. Not "he gave us the plate": that comes to us.
         if set(words[max(0, i - 5) : i]) & _SEARCHER and not set(words[i + 1 : i + 2]) & _US:
             self.slots.append((Role.BENEFICIARY, i, i, True))
+
+    def _someone_else_sends(self, i: int) -> bool:
+        """A third person sends a message to someone of theirs ("she texted her sister", "he
+        emailed his brother"), no data following: a thing the case's people did, not where the
+        search's results go."""
+        words = self.words
+        subject = set(words[max(0, i - 2) : i])
+        if not subject & _THIRD_PERSON or subject & _SEARCHER:
+            return False
+        return not set(words[i + 2 : i + 6]) & _DATA
 
     def _sender_role(self, i: int, to: int) -> Role:
         """The data's destination when the data is what moves ("send the hits to", "the results

@@ -115,7 +115,15 @@ def _deny_corroborated(signals: Signals, findings: Findings) -> None:
     if probability < learned.DENY_CORROBORATED or name not in lexical:
         return
     aimed = {Kind.AGENCY, Kind.INTENT}
-    if not any(hit.guard_class == name and hit.kind in aimed for hit in signals.hits):
+    text = signals.parsed.text
+    if not any(
+        hit.guard_class == name
+        and hit.kind in aimed
+        # "a federal fleet car (DHS markings)": the agency marks the car, it neither acts nor
+        # asks, so it states no aim.
+        and not (hit.kind is Kind.AGENCY and framing.an_agency_attribute(text, hit.start, hit.end))
+        for hit in signals.hits
+    ):
         return
     guard_class = GuardClass(name)
     findings.add(
@@ -188,12 +196,14 @@ def assess(request: GuardRequest) -> Signals:
         if (h.kind is Kind.INTENT or not framing.a_street(parsed.text, h.end))
         and not _suspect_flight(parsed.text, h)
         and not _violator(parsed, h)
+        and not framing.a_payment_brand(parsed.text, h.start, h.end)
     ]
     targets = Targets(
         _unframed(parsed.text, crimes.group_targets(parsed.text)),
         []
         if parsed.category in _NON_CRIME_USES
-        else _unframed(parsed.text, crimes.person_targets(parsed.text)),
+        else _unframed(parsed.text, crimes.person_targets(parsed.text))
+        + _searched_people(parsed.text, hits),
     )
     cleared = set()
     for guard_class in GuardClass:
@@ -597,10 +607,11 @@ def _weigh(
     framed = parsed.category in _NON_CRIME_USES or any(
         _incidental(parsed.text, hit) or _clause_framed(parsed, hit, targets) for hit in hits
     )
+    subjects = _subject_groups(parsed, hits, targets)
     decisions = [
         Decision.ALLOW
         if _set_aside(parsed, hit, targets)
-        else _hit_decision(parsed, hit, targets, framed)
+        else _hit_decision(parsed, hit, targets, framed, subjects)
         for hit in hits
     ]
     if Decision.DENY in decisions:
@@ -710,7 +721,42 @@ def _incidental(text: Normalized, hit: Hit) -> bool:
     )
 
 
-def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> Decision:
+def _searched_people(text: Normalized, hits: list[Hit]) -> list[tuple[int, int]]:
+    """A sensitive person whose vehicle or plate a search verb takes as its object ("run the
+    reporter's Subaru", "track the pastor's car"): that person is whom the search is about."""
+    spans = []
+    for hit in hits:
+        if hit.kind is Kind.CONTEXT:
+            span = framing.searched_possessor(text, hit.start, hit.end)
+            if span is not None:
+                spans.append(span)
+    return spans
+
+
+_SUBJECT_LEAD = word_set("the a some several many two three four five local our")
+
+
+def _subject_groups(parsed: Request, hits: list[Hit], targets: Targets) -> bool:
+    """Whether every group the request names is one of the class's own sensitive words standing
+    as the subject of its sentence, gathered by no collecting cue ("Worshippers leaving Friday
+    prayers at the mosque were almost run down"): who the sentence is about, perhaps the victims;
+    a supervisor reads it rather than a refusal."""
+    own = {(hit.start, hit.end) for hit in hits}
+    ids = parsed.clause_of
+    if not targets.group or _collects(parsed.text, targets.group):
+        return False
+    for s, e in targets.group:
+        if (s, e) not in own or s >= len(ids):
+            return False
+        lead = [i for i in range(max(0, s - 3), s) if ids[i] == ids[s]]
+        if len(lead) > 2 or any(parsed.text.words[i] not in _SUBJECT_LEAD for i in lead):
+            return False
+    return True
+
+
+def _hit_decision(
+    parsed: Request, hit: Hit, targets: Targets, framed: bool, subjects: bool = False
+) -> Decision:
     """What one lexicon hit calls for, given how the request frames it.
 
     With no crime named, a prohibited term denies. With a crime named, a term alone is not
@@ -739,7 +785,9 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
         # object besides ("graffiti on the clinic; compile every plate so we know who the
         # patients were") is looked at by a supervisor (below).
         return Decision.ALLOW
-    if hit.kind is Kind.AGENCY and _a_place(text, hit):
+    if hit.kind is Kind.AGENCY and (
+        _a_place(text, hit) or framing.an_agency_attribute(text, hit.start, hit.end)
+    ):
         hit = Hit(Term(hit.guard_class, Kind.CONTEXT, hit.term.words), hit.start, hit.end)
     if hit.kind is not Kind.CONTEXT:
         if (
@@ -753,8 +801,12 @@ def _hit_decision(parsed: Request, hit: Hit, targets: Targets, framed: bool) -> 
         return _matter_decision(parsed, hit, group or person)
     if parsed.specific_crime:
         if group:
-            return Decision.REVIEW if incidental else Decision.DENY
-        if person and not incidental:
+            # A group that is only the subject of its sentence calls for a supervisor.
+            return Decision.REVIEW if incidental or subjects else Decision.DENY
+        # "run the reporter's car": the person is whom the search runs, however near a crime's
+        # words ("unauthorized access ... run the reporter's car").
+        searched = framing.searched_possessor(text, hit.start, hit.end) is not None
+        if (person and not incidental) or searched:
             return Decision.REVIEW
         # A sensitive place or person that the request does not frame as the crime's scene or
         # victim is looked at by a supervisor: a crime code alone does not make it incidental.
