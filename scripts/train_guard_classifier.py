@@ -52,6 +52,7 @@ TUNABLE = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
 )
 # Never trained on, never read (tests/data/guard/README.md).
 SEALED = frozenset({"heldout4"})
@@ -73,6 +74,11 @@ CLASS_ALIASES = {
     "unauthorized_disclosure": "proxy_beneficiary",  # heldout9: reads handed outside the agency
     "no_crime_nexus": "personal",  # heldout10: a civil, administrative or planning matter
     "lawful_activity": "personal",  # heldout10: lawful activity watched (a club, a gun range)
+    "civil_noncriminal": "personal",  # heldout11: a civil or administrative matter
+    "lawful_activity_monitoring": "personal",  # heldout11: lawful activity watched
+    "commercial_sale": "commercial",  # heldout11
+    "unauthorized_sharing": "proxy_beneficiary",  # heldout11: reads handed outside the agency
+    "proxy_third_party": "proxy_beneficiary",  # heldout11: a search run for someone else
 }
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty

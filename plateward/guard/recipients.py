@@ -165,7 +165,7 @@ _US = word_set("us me our nos")
 # An agency told of the case is no recipient ("Las Vegas Metro was notified").
 _NOTIFIED = word_set("notified aware informed alerted advised notificado notificada")
 # A third person as the subject of a verb of sending: the case's people, not the searcher.
-_THIRD_PERSON = word_set("she he ella el victim suspect daughter son girl boy mother father")
+_THIRD_PERSON = word_set("she he ella victim suspect daughter son girl boy mother father")
 _PRONOUNS = word_set("them him her el ellos ella les le they he she")
 _LAW_ENFORCEMENT = word_set(
     "deputy deputies detective detectives police sheriff pd trooper troopers agent agents "
