@@ -174,3 +174,23 @@ def searched_possessor(text: Normalized, start: int, end: int) -> tuple[int, int
     if at > 0 and words[at - 1] in _SEARCH_VERBS:
         return at - 1, end + 1
     return None
+
+
+_THEIR = word_set("their sus")
+_VEHICLES = word_set("plates plate cars car vehicles vehicle tags placas carros")
+
+
+def their_vehicles_searched(text: Normalized, after: int) -> bool:
+    """A search verb taking "their plates" or "all their cars" as its object after ``after``
+    ("protesters outside the clinic were loud; run their plates"): the group named before is
+    whom the search gathers."""
+    words = text.words
+    for i in range(after, len(words) - 2):
+        if words[i] in _SEARCH_VERBS:
+            rest = [w for w in words[i + 1 : i + 4] if w not in _GATHER_LEAD]
+            if rest[:1] and rest[0] in _THEIR and set(rest[1:2]) & _VEHICLES:
+                return True
+    return False
+
+
+_GATHER_LEAD = word_set("all every each of todos todas las los")

@@ -805,7 +805,9 @@ def _hit_decision(
             return Decision.REVIEW if incidental or subjects else Decision.DENY
         # "run the reporter's car": the person is whom the search runs, however near a crime's
         # words ("unauthorized access ... run the reporter's car").
-        searched = framing.searched_possessor(text, hit.start, hit.end) is not None
+        searched = framing.searched_possessor(
+            text, hit.start, hit.end
+        ) is not None or framing.their_vehicles_searched(text, hit.end)
         if (person and not incidental) or searched:
             return Decision.REVIEW
         # A sensitive place or person that the request does not frame as the crime's scene or

@@ -165,3 +165,25 @@ def test_a_journalist_s_car_run_beside_the_crime_s_words_is_still_read() -> None
 def test_a_journalist_s_stolen_car_is_the_victim_s() -> None:
     assert framing.searched_possessor(normalize("run the reporter s stolen jeep"), 2, 3) is None
     assert framing.searched_possessor(normalize("run the reporter s jeep"), 2, 3) == (0, 4)
+
+
+# --- a sensitive group whose vehicles a search gathers by a pronoun ("run their plates") -----
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "Demonstrators by the women's health center were shouting at staff. Check all their cars.",
+        "Picketers outside the abortion clinic were rowdy. Run their plates.",
+    ],
+)
+def test_their_vehicles_after_a_sensitive_group_are_read(justification: str) -> None:
+    assert rules_decision(justification, "PC 415") != "allow"
+    assert checked(justification, "PC 415").decision.value != "allow"
+
+
+def test_their_vehicles_is_never_a_refusal_on_its_own() -> None:
+    text = "Break-in at the church office; two men were seen leaving. Run their plates."
+    assert checked(text, "PC 459").decision.value != "deny"
+    assert framing.their_vehicles_searched(normalize("run all their cars"), 0)
+    assert not framing.their_vehicles_searched(normalize("run the plate they gave us"), 0)
