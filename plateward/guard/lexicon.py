@@ -180,6 +180,9 @@ C abortion clinic*|abortion provider*|abortion facilit*|abortion center*|abortio
 C clinica de aborto*|planned parenthood|family planning|reproductive health|women s clinic
 C womens clinic|women s health|womens health|ob gyn|obgyn|gynecolog*|pregnan*|embarazad*
 C embarazo|clinica|clinic|clinics|repro|ivf|fertility
+C women s health center*|womens health center*|women s center|womens center|pregnancy center*
+I victim is the fetus|the fetus is the victim|victim is her fetus|victim is the unborn*
+I fetus as the victim|unborn child as the victim|victim ~1 her own fetus|her own pregnancy
 M pha thai|nao pha thai|thuoc pha thai|bo thai|cham dut thai ky|phong kham pha thai
 C phong kham phu khoa|phu khoa|ke hoach hoa gia dinh|mang thai|co thai|family planning place
 M aborsyon|magpalaglag|pagpapalaglag|ipalaglag|nagpalaglag
@@ -187,6 +190,10 @@ M aborsyon|magpalaglag|pagpapalaglag|ipalaglag|nagpalaglag
     GuardClass.FIRST_AMENDMENT: """
 M first amendment|1st amendment|1a activit*|free speech|protected activit*|protected speech
 M libertad de expresion|political activit*|religious activit*|religious observance
+C gun show*|gun expo*|firearm* expo*|firearm* show*|gun range*|shooting range*
+I legal buyers|lawful buyers|legal gun owners|lawful gun owners|legal owners|lawful owners
+I law abiding ~2 owner*/buyer*/attendee*/visitor*/shopper*|legal attendees|lawful attendees
+I awareness file|awareness list|awareness database
 C protest*|protesta*|protestor*|protester*|demonstration*|demonstrator*|manifestacion*
 C manifestante*|rally|rallies|mitin|march|marches|marchers|marcha|marchas|vigil|vigils|vigilia*
 C picket*|strike|strikers|on strike|huelga*|sit in|boycott*|boicot|occupy|petition*
@@ -268,6 +275,9 @@ I el banco quiere|prestamista|la agencia de autos|stopped paying|stopped making 
 I for their lawsuit|for the lawsuit|for his lawsuit|for her lawsuit|civil suit|civil lawsuit
 I civil recovery|civil demand*|civil restitution
 I civil claim|civil action|small claims|their lawsuit
+I civil court|slip and fall|trip and fall|risk management|risk manager*|claims adjuster*
+I contest*/defend*/fight*/defeat*/deny/denying ~3 his/her/their/the ~1 claim/claims/lawsuit/suit
+I to reduce ~2 payout|limit ~2 liability|our liability|city s liability|county s liability
 I dues|unpaid balance|unpaid rent|back rent
 I owes ~3 money|owes ~2 rent|past due|demanda civil|su demanda|renta atrasada
 I kick back|kickback*|a cut of|cut per|per tow|daily feed|bulk feed|feed of|buy them cheap

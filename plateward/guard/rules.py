@@ -295,6 +295,10 @@ _NO_STANDING = PhraseIndex(
     aren t authorized to|not allowed to use|non sworn|nonsworn|not sworn|no login|no account on
     locked out|login/account/access/credentials ~3 deactivated/disabled/expired/revoked/lapsed
     not on the system|sin acceso|no tiene acceso|no tienen acceso
+    has/have access ~5 doesn/don/hasn/haven/isn/aren/can/won t
+    has/have access ~5 doesnt/dont/lacks/lack/hasnt/havent/cannot/cant/wont
+    has/have access ~5 does/do/can ~1 not|has/have access ~5 no/without ~2 access
+    only we have access|only our agency has access|they have no access|they lack access
     """
     )
 )
@@ -378,6 +382,11 @@ _AUTOMATED = PhraseIndex(
     doesn t need* ~5 {VERIFY}
     don t have to ~5 {VERIFY}
     without/skip/skips/skipping/skipped/bypass*/sin ~2 {VERIFY}
+    review*/approval*/signoff ~2 optional/waived/unnecessary|sign off ~2 optional/waived
+    review*/approval* ~2 not ~1 needed/required/necessary|optional sign off
+    optional ~2 review*|review* ~2 if ~2 time/anyone/someone/somebody|review* ~1 later maybe
+    tu dong ~4 phat/gui/cap/ban|khong can ~3 xem/duyet/kiem/review*
+    khong ~2 ai ~2 xem/duyet/kiem
     """
     )
 )
@@ -393,6 +402,8 @@ _UNATTENDED = PhraseIndex(
     no one looking|nobody looking|no one reviewing|nobody reviewing|no one checks|nobody checks
     no one checking|nobody checking|on their own|on its own|by itself|by themselves
     straight to citation*/court/ticket*|directly to citation*/court|right to court
+    straight/directly/right/automatically ~2 into/in/onto ~3 citation*/court/ticket*/fine*
+    push*/pipe*/feed*/route*/dump*/forward* ~6 citation system|citation queue|court system
     approv* ~2 everything/all/every|clear* ~2 queue/backlog|empty* ~2 queue/backlog
     system/software/camera*/reader*/network/program ~3 send*/mail*/issue*/cite*/ticket*/approv*
     calculat* ~3 speed*|comput* ~3 speed*|measur* ~3 speed*|work out ~2 speed*
@@ -455,6 +466,8 @@ _NO_CASE = PhraseIndex(
     for later|keep on file|have on file|to have it on file|in case we need
     sin caso|sin numero de caso|ningun caso|khong co vu an|khong co vu viec
     nothing specific|no investigation|not for an investigation|no open investigation
+    no specific suspect|no particular suspect|no suspect in mind|not looking for a suspect
+    no one in particular|nobody in particular|not tied to ~2 suspect|no specific target
     in case something|in case anything|comes up later|come up later|hang onto|hang on to
     hold onto|hold on to|just to have|save them|keep them|sin investigacion|por si acaso
     """
@@ -471,6 +484,8 @@ _STOCKPILE = PhraseIndex(
     danh sach bien so|lap danh sach|lap mot danh sach
     every/all ~2 plate/plates/read/reads/car/cars/vehicle/vehicles|spreadsheet|roster
     frequently visit*|regularly visit*|frequent* ~2 visit*|comes and goes|come and go
+    compile/compiling/catalog*/catalogue*/log/logging/record/recording ~2 every/all/each
+    awareness file|for a ~3 file|into a ~3 file|build* ~2 file*
     """
     )
 )
