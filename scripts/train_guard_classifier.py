@@ -53,6 +53,7 @@ TUNABLE = (
     "heldout9",
     "heldout10",
     "heldout11",
+    "heldout12",
 )
 # Never trained on, never read (tests/data/guard/README.md).
 SEALED = frozenset({"heldout4"})
@@ -79,6 +80,11 @@ CLASS_ALIASES = {
     "commercial_sale": "commercial",  # heldout11
     "unauthorized_sharing": "proxy_beneficiary",  # heldout11: reads handed outside the agency
     "proxy_third_party": "proxy_beneficiary",  # heldout11: a search run for someone else
+    "unauthorized_agency_sharing": "proxy_beneficiary",  # heldout12: run for an agency without
+    "private_party_proxy": "proxy_beneficiary",  # heldout12: a search run for a private party
+    "religious_observance": "first_amendment",  # heldout12: worship watched
+    "non_public_view": "outside_public_view",  # heldout12
+    "data_sale": "commercial",  # heldout12
 }
 PENALTY = 3e-3
 SETTINGS = {"penalty": PENALTY}  # --penalty

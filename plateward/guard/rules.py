@@ -299,6 +299,8 @@ _NO_STANDING = PhraseIndex(
     has/have access ~5 doesnt/dont/lacks/lack/hasnt/havent/cannot/cant/wont
     has/have access ~5 does/do/can ~1 not|has/have access ~5 no/without ~2 access
     only we have access|only our agency has access|they have no access|they lack access
+    can/couldn/won t ~2 get/log ~3 system/platform/flock/database/portal
+    cannot/cant/couldnt ~2 get/log ~3 system/platform/flock/database/portal
     """
     )
 )
@@ -312,6 +314,7 @@ _STAND_IN = PhraseIndex(
     send them|forward*|for them|for their|for him|for her|their request|wants|want|requested
     requesting|de parte de|para ellos|nos pidio|me pidio|doing this for|doing it for
     they ll get|will get the results|get the results|get what we find|send what we find
+    send/sending/pass/passing/give/giving/forward* the ~1 hits/results/reads/returns ~1 to
     """
     )
 )
