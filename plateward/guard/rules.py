@@ -301,6 +301,8 @@ _NO_STANDING = PhraseIndex(
     only we have access|only our agency has access|they have no access|they lack access
     can/couldn/won t ~2 get/log ~3 system/platform/flock/database/portal
     cannot/cant/couldnt ~2 get/log ~3 system/platform/flock/database/portal
+    isn/aren/wasn/weren t ~1 on/in ~2 system/platform/flock/portal
+    isnt/arent/not ~1 on/in the ~1 platform/flock/portal
     """
     )
 )
@@ -315,6 +317,7 @@ _STAND_IN = PhraseIndex(
     requesting|de parte de|para ellos|nos pidio|me pidio|doing this for|doing it for
     they ll get|will get the results|get the results|get what we find|send what we find
     send/sending/pass/passing/give/giving/forward* the ~1 hits/results/reads/returns ~1 to
+    share/sharing/shared the ~1 hits/results/reads/returns
     """
     )
 )
@@ -470,6 +473,7 @@ _NO_CASE = PhraseIndex(
     sin caso|sin numero de caso|ningun caso|khong co vu an|khong co vu viec
     nothing specific|no investigation|not for an investigation|no open investigation
     no specific suspect|no particular suspect|no suspect in mind|not looking for a suspect
+    no suspect at all|not any suspect|no suspects at all
     no one in particular|nobody in particular|not tied to ~2 suspect|no specific target
     in case something|in case anything|comes up later|come up later|hang onto|hang on to
     hold onto|hold on to|just to have|save them|keep them|sin investigacion|por si acaso

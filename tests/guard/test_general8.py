@@ -49,6 +49,7 @@ def test_a_reviewed_red_light_still_runs(justification: str) -> None:
         "plate and send the hits to their detective.",
         "We have access and Morgan Hill does not; searching this for their robbery case and "
         "forwarding what comes back.",
+        "Morgan Hill isn't on the platform; we're searching it for them and sharing the reads.",
     ],
 )
 def test_an_access_contrast_with_a_hand_over_is_a_stand_in(justification: str) -> None:
@@ -73,6 +74,7 @@ def test_an_agency_with_its_own_access_still_runs() -> None:
         "awareness list.",
         "Nobody in particular: catalog every plate at the firearms expo, lawful buyers "
         "included, into a file for the unit.",
+        "No suspect at all. Record every car at the hunting expo for a later look.",
     ],
 )
 def test_compiling_a_lawful_event_with_no_suspect_is_caught(justification: str) -> None:
