@@ -100,6 +100,7 @@ def test_a_named_suspect_at_a_gun_show_still_runs() -> None:
         "her claim over the pothole.",
         "Theft code is a placeholder: we need to fight his lawsuit over the bus crash; show "
         "where his truck was that week.",
+        "The county is defending a negligence suit; where was the plaintiff's car that week?",
     ],
 )
 def test_defending_a_civil_claim_is_caught(justification: str) -> None:
