@@ -276,7 +276,8 @@ I for their lawsuit|for the lawsuit|for his lawsuit|for her lawsuit|civil suit|c
 I civil recovery|civil demand*|civil restitution
 I civil claim|civil action|small claims|their lawsuit
 I civil court|slip and fall|trip and fall|risk management|risk manager*|claims adjuster*
-I contest*/defend*/fight*/defeat*/deny/denying ~3 his/her/their/the/a/an/this ~1 claim/claims/lawsuit/suit
+I contest*/defend*/fight*/defeat*/deny/denying ~3 his/her/their/the ~1 claim/claims/lawsuit/suit
+I contest*/defend*/fight*/defeat*/deny/denying ~3 a/an/this ~1 claim/claims/lawsuit/suit
 I to reduce ~2 payout|limit ~2 liability|our liability|city s liability|county s liability
 I dues|unpaid balance|unpaid rent|back rent
 I owes ~3 money|owes ~2 rent|past due|demanda civil|su demanda|renta atrasada
