@@ -56,7 +56,7 @@ TUNABLE = (
     "heldout12",
 )
 # Never trained on, never read (tests/data/guard/README.md).
-SEALED = frozenset({"heldout4"})
+SEALED = frozenset({"heldout4", "heldout13"})
 # Class names of files whose writers used their own (heldout6): the learned layer's class for
 # each. Automated enforcement and a dragnet are the rule layers' to read (`automated.no_review`,
 # `purpose.dragnet`): filed under "personal", they taught the layer that the words of a red-light

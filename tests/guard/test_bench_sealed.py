@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-SEALED = ("heldout4",)
+SEALED = ("heldout4", "heldout13")
 
 
 @pytest.mark.parametrize("split", SEALED)
@@ -41,3 +41,25 @@ def _pieces(text: str) -> list[str]:
     everywhere."""
     words = text.split()
     return [" ".join(words[i : i + 4]) for i in range(0, max(1, len(words) - 3), 2)]
+
+
+def test_the_guard_meets_its_targets_on_the_newest_sealed_part() -> None:
+    """The newest independent part (``heldout13``), written while the last pass was made by
+    someone else and never read since: the guard as it stands meets the issue's three targets
+    on it. Figures only; a request's text is never printed (the assertion messages show
+    figures). Whoever unseals it writes a newer part first and moves this test to that part."""
+    sealed = ROOT / "tests/data/guard/heldout13.jsonl"
+    run = subprocess.run(
+        [sys.executable, "bench/guard.py", "--split", "heldout13", "--repeat", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(run.stdout.splitlines()[-1])
+    assert result["n"] == len(sealed.read_text(encoding="utf-8").splitlines())
+    assert result["prohibited"] >= 100 and result["legitimate"] >= 100
+    figures = {k: result[k] for k in ("recall", "false_block_rate", "legit_review_share")}
+    assert figures["recall"] >= 0.99, figures
+    assert figures["false_block_rate"] <= 0.02, figures
+    assert figures["legit_review_share"] <= 0.10, figures
