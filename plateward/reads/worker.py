@@ -155,17 +155,29 @@ def _not_json(msg: Msg, position: str) -> RawRow:
     return RawRow(position, None, text[:RAW_TEXT_LIMIT], "not valid JSON")
 
 
-_SEAL_WARNING_EVERY = 60.0  # seconds between two warnings of refused seals
-_seal_warned = [0.0]
+class _Occasionally:
+    """Says yes at most once per ``seconds``: a warning that would otherwise repeat per message."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._last: float | None = None
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self._seconds:
+            return False
+        self._last = now
+        return True
+
+
+_SEAL_WARNING = _Occasionally(60.0)
 
 
 def _seal_refused() -> None:
     """Count a refused seal; warn at most once a minute (a worker with the wrong key would
     otherwise log every bundle)."""
     metrics.SEALS_REFUSED.inc()
-    now = time.monotonic()
-    if now - _seal_warned[0] >= _SEAL_WARNING_EVERY:
-        _seal_warned[0] = now
+    if _SEAL_WARNING.due():
         log.warning(
             "a sealed bundle whose seal does not verify (forged, or this worker's seal key differs"
             " from the web nodes'): its reads are validated in full"
@@ -278,26 +290,25 @@ class Worker:
         """One message on its own; a bundle that fails is tried read by read, and the reads that
         fail on their own are delivered again (the message is), or quarantined at the last
         delivery. Reads of the bundle already stored are not stored twice (the read id)."""
+        failures: list[tuple[Delivery, Exception]] = []
         try:
             alerts = await asyncio.to_thread(self._store, rows)
         except DatabaseUnavailable:
             await self._hand_back([msg], stop)
             return
         except Exception as exc:
-            failures = [(rows[0], exc)] if len(rows) == 1 else None
-            alerts = {}
-            if failures is None:
+            if len(rows) == 1:
+                alerts, failures = {}, [(rows[0], exc)]
+            else:
                 try:
                     alerts, failures = await asyncio.to_thread(self._store_each, rows)
                 except DatabaseUnavailable:
                     await self._hand_back([msg], stop)
                     return
-            await self._announce(nc, alerts)
-            if failures:
-                await self._poison(msg, failures)
-                return
-        else:
-            await self._announce(nc, alerts)
+        await self._announce(nc, alerts)
+        if failures:
+            await self._poison(msg, failures)
+            return
         await msg.ack()
 
     async def _poison(self, msg: Msg, failures: list[tuple[Delivery, Exception]]) -> None:
