@@ -1,29 +1,39 @@
 """Purge benchmark (PostgreSQL): one day of N reads purged by partition drop vs by DELETE, and
 ingest throughput while the retention purge runs.
 
-    .venv/bin/python bench/purge.py --reads 200000 [--ingest-reads 20000] [--flat-days N]
+    .venv/bin/python bench/purge.py --reads 200000 [--flat-days 30] [--ingest-reads 20000]
         [--pg-url URL]
 
 It works in its own schema (``plateward_bench_purge``: dropped and re-created, dropped again at
 the end). Three expired capture days are filled with N reads each, server-side
 (``INSERT … SELECT … FROM generate_series``, the same columns and indexes as ingest writes),
-then a ``CHECKPOINT`` writes and syncs their pages, as a day's are long before it expires; both
-paths start from that state:
+then a ``CHECKPOINT`` writes and syncs their pages, as a day's are long before it expires; every
+path starts from that state:
 
-1. **DELETE**: the second day's reads removed with ``DELETE FROM reads WHERE captured_at in the
-   day`` (``reads.storage.delete_day_rows_by_delete``), committed, then the ``VACUUM`` of that
-   partition that gives the space back (a DELETE only marks rows dead; their index entries stay);
-2. **drop**: the first day removed by ``reads.service.purge_day`` (detach + drop the partition),
+1. **drop**: the first day removed by ``reads.service.purge_day`` (detach + drop the partition),
    committed (``drop_commit_s``: the commit, where PostgreSQL removes the partition's files).
-   ``ratio = (delete_s + vacuum_s) / drop_s`` (target ≥ 100);
-   ``ratio_delete_only = delete_s / drop_s`` leaves the VACUUM out;
-3. with ``--flat-days N`` (off by default: it fills N more days), **the same day deleted from a
-   table without partitions** holding N days of N reads each (``reads_flat``: the reads table's
-   columns and indexes, one table, as a deployment without day partitions keeps its window),
-   then its ``VACUUM``: what a DELETE purge costs where nothing is partitioned (the VACUUM scans
-   every index of the whole window). ``ratio_unpartitioned = (flat_delete_s + flat_vacuum_s) /
-   drop_s``. The table is vacuumed once after its fill (as autovacuum would have long before a
-   day expires) and checkpointed, untimed;
+   Where the bench may read the server's files (a superuser), it sums what is left of the
+   partition's files afterwards (``drop_file_bytes_left``: 0, the day is gone from disk);
+2. **DELETE from a table without partitions**, the purge of a deployment that keeps its whole
+   retention window in one table: ``reads_flat`` (the reads table's columns, keys and indexes)
+   holds ``--flat-days`` days of N reads (default 30, the retention period), and the oldest
+   day is deleted (``flat_delete_s``), then vacuumed (``flat_vacuum_s``: the space made
+   reusable, dead index entries removed). A VACUUM does not erase: with ``pageinspect`` the
+   bench looks for sampled deleted reads' ids in their heap pages afterwards
+   (``flat_remnants_found`` of ``flat_remnants_sampled``; all of them are still there, and stay
+   until new rows happen to overwrite them). Removing the day from the database's files, as
+   DUP §7 requires ("purged entirely"), takes rewriting the table: ``VACUUM FULL``
+   (``flat_rewrite_s``; it holds an ACCESS EXCLUSIVE lock on the table for its whole run, so
+   ingest and searches wait). ``ratio = (flat_delete_s + flat_rewrite_s) / drop_s`` (target
+   ≥ 100): a purge by DELETE that leaves nothing behind, against the drop.
+   ``ratio_delete_vacuum = (flat_delete_s + flat_vacuum_s) / drop_s``: the same DELETE with
+   the VACUUM only, which leaves the day's reads in the table's pages;
+3. **DELETE of the day's own partition**: the second day's reads removed with ``DELETE FROM
+   reads WHERE captured_at in the day`` (``reads.storage.delete_day_rows_by_delete``), then
+   that partition's ``VACUUM`` (``delete_s``, ``vacuum_s``): ``ratio_partition_delete =
+   (delete_s + vacuum_s) / drop_s`` and ``ratio_delete_only = delete_s / drop_s``. No
+   deployment would purge this way (with partitions one drops the day); it shows the per-row
+   cost alone, without the window's indexes;
 4. **ingest during the purge**: ``--ingest-reads`` fresh reads go through ``reads.ingest`` in
    batches, first alone (baseline), then while ``retention.purge.purge`` removes the third day
    (daily counts first, then the drop) in another thread. ``ingest_ratio`` = reads/s during the
@@ -44,7 +54,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
 import psycopg
 import typer
@@ -72,6 +82,7 @@ DEFAULT_PG_URL = os.environ.get(
     "PLATEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 TARGETS = {"ratio": 100}
+_REMNANT_SAMPLE = 500  # deleted reads whose heap pages are read after the VACUUM
 _LOCK_KEY = 0x504C4250  # pg_advisory_lock: one purge bench per database at a time
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
 
@@ -164,18 +175,68 @@ def _timed_delete(db: Database, conninfo: str, day: date) -> tuple[int, float, f
     return removed, deleted_s, time.perf_counter() - started
 
 
-def _timed_flat_delete(
-    db: Database, conninfo: str, days: list[date], n: int
-) -> tuple[float, float]:
-    """(DELETE seconds, VACUUM seconds) for the first of ``days`` from an unpartitioned table
-    holding all of them, ``n`` reads a day.
+class FlatPurge(NamedTuple):
+    """The oldest day purged by DELETE from a table without partitions."""
 
-    The table is made with the reads table's columns, constraints and indexes (``LIKE reads
-    INCLUDING ALL``); its keys and indexes are then set aside, the days filled, and the same keys
-    and indexes built again over the full table (a sort each, not a million random inserts into
-    a B-tree of random uuids: at 30 days of 1,000,000 reads the indexed fill did not finish in
-    40 minutes). What is timed afterwards, the DELETE and its VACUUM, meets the same table and
-    indexes either way."""
+    delete_s: float
+    vacuum_s: float
+    rewrite_s: float
+    remnants: tuple[int, int] | None  # (found, sampled) after the VACUUM; None: not allowed
+    rewrite_bytes_left: int | None  # the old files' bytes after the VACUUM FULL
+
+
+def _relation_files(conn: psycopg.Connection[Any], table: str) -> list[str]:
+    """The data file (first segment) of ``table``, of its TOAST table and of their indexes."""
+    rows = conn.execute(
+        "SELECT pg_relation_filepath(c.oid) "
+        "FROM (SELECT oid, reltoastrelid FROM pg_class WHERE oid = %s::regclass) AS t, pg_class c "
+        "WHERE c.oid IN (t.oid, t.reltoastrelid) OR c.oid IN "
+        "(SELECT indexrelid FROM pg_index WHERE indrelid IN (t.oid, t.reltoastrelid))",
+        (table,),
+    ).fetchall()
+    return [path for (path,) in rows if path]
+
+
+def _bytes_left(conn: psycopg.Connection[Any], paths: list[str]) -> int | None:
+    """How many bytes the server's files at ``paths`` still hold (a removed file: 0), or None
+    where this role may not look at the server's files (``pg_stat_file``: superusers)."""
+    total = 0
+    try:
+        for path in paths:
+            row = conn.execute(
+                "SELECT coalesce((pg_stat_file(%s, true)).size, 0)", (path,)
+            ).fetchone()
+            total += int(row[0]) if row else 0
+    except psycopg.errors.InsufficientPrivilege:
+        return None
+    return total
+
+
+def _remnants(
+    conn: psycopg.Connection[Any], sample: list[tuple[int, bytes]]
+) -> tuple[int, int] | None:
+    """(how many of the sampled deleted reads still have their id in their heap page's bytes,
+    how many were sampled), or None where ``pageinspect`` is missing or not allowed."""
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        row = conn.execute(
+            "SELECT count(*) FROM unnest(%s::bigint[], %s::bytea[]) AS s(block, id) "
+            "WHERE position(s.id IN get_raw_page('reads_flat', s.block)) > 0",
+            ([block for block, _ in sample], [read_id for _, read_id in sample]),
+        ).fetchone()
+    except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedFile):
+        return None
+    return (int(row[0]) if row else 0), len(sample)
+
+
+def _flat_table(db: Database, conninfo: str, days: list[date], n: int) -> None:
+    """``reads_flat``: the reads table's columns, constraints and indexes (``LIKE reads
+    INCLUDING ALL``) in one table without partitions, holding ``days`` of ``n`` reads each.
+
+    Its keys and indexes are set aside, the days filled, and the same keys and indexes built
+    again over the full table (a sort each, not a million random inserts into a B-tree of random
+    uuids: at 30 days of 1,000,000 reads the indexed fill did not finish in 40 minutes). What is
+    timed afterwards meets the same table and indexes either way."""
     flat_fill = text(str(_FILL).replace("INSERT INTO reads ", "INSERT INTO reads_flat ", 1))
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("CREATE TABLE reads_flat (LIKE reads INCLUDING ALL)")
@@ -213,7 +274,7 @@ def _timed_flat_delete(
             "unpartitioned table: keys and indexes built", total=len(keys) + len(indexes)
         )
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute("SET maintenance_work_mem = '1GB'")  # the builds only; reset below
+            conn.execute("SET maintenance_work_mem = '1GB'")  # the builds only: its own session
             for name, definition in keys:
                 conn.execute(
                     sql.SQL("ALTER TABLE reads_flat ADD CONSTRAINT {} {}").format(
@@ -225,35 +286,62 @@ def _timed_flat_delete(
             for _, definition in indexes:
                 conn.execute(sql.SQL(definition))  # read from the catalog
                 progress.advance(building)
+
+
+def _timed_flat_delete(db: Database, conninfo: str, days: list[date], n: int) -> FlatPurge:
+    """The first of ``days`` purged by DELETE from ``reads_flat`` holding all of them: the
+    DELETE, its VACUUM, a look at what the VACUUM left in the pages, then the VACUUM FULL that
+    removes it. The table is vacuumed and checkpointed first (untimed), as autovacuum and
+    checkpoints would have done long before a day expires; so is the VACUUM's work before the
+    VACUUM FULL."""
+    _flat_table(db, conninfo, days, n)
     start = datetime.combine(days[0], day_time(), UTC)
+    bounds = (start, start + timedelta(days=1))
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE reads_flat")
+        sample = [
+            (int(block), bytes(read_id))
+            for block, read_id in conn.execute(
+                "SELECT (ctid::text::point)[0]::bigint, uuid_send(id) FROM reads_flat "
+                "WHERE captured_at >= %s AND captured_at < %s ORDER BY random() LIMIT %s",
+                (*bounds, _REMNANT_SAMPLE),
+            ).fetchall()
+        ]
         conn.execute("CHECKPOINT")
         started = time.perf_counter()
-        conn.execute(
-            "DELETE FROM reads_flat WHERE captured_at >= %s AND captured_at < %s",
-            (start, start + timedelta(days=1)),
-        )
+        conn.execute("DELETE FROM reads_flat WHERE captured_at >= %s AND captured_at < %s", bounds)
         deleted_s = time.perf_counter() - started
         started = time.perf_counter()
         conn.execute("VACUUM reads_flat")
         vacuum_s = time.perf_counter() - started
+        remnants = _remnants(conn, sample)
+        old_files = _relation_files(conn, "reads_flat")
+        conn.execute("CHECKPOINT")
+        started = time.perf_counter()
+        conn.execute("VACUUM FULL reads_flat")
+        rewrite_s = time.perf_counter() - started
+        left = _bytes_left(conn, old_files)
         conn.execute("DROP TABLE reads_flat")
-    return deleted_s, vacuum_s
+    return FlatPurge(deleted_s, vacuum_s, rewrite_s, remnants, left)
 
 
-def _timed_drop(db: Database, day: date) -> tuple[int, float, float]:
-    """(reads dropped, seconds in all, of which the commit): the detach and the drop are catalog
-    changes; the commit is where PostgreSQL removes the partition's files."""
+def _timed_drop(db: Database, conninfo: str, day: date) -> tuple[int, float, float, int | None]:
+    """(reads dropped, seconds in all, of which the commit, bytes left in the partition's files
+    afterwards or None): the detach and the drop are catalog changes; the commit is where
+    PostgreSQL removes the partition's files."""
     with db.unit_of_work() as uow:
         counted = reads.day_counts_by_camera(uow, day)  # not timed: the purge counts beforehand
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        files = _relation_files(conn, storage.partition_name(day))
     started = time.perf_counter()
     with db.unit_of_work() as uow:
         reads.purge_day(uow, day)
         committing = time.perf_counter()
         uow.commit()
     ended = time.perf_counter()
-    return sum(counted.values()), ended - started, ended - committing
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        left = _bytes_left(conn, files)
+    return sum(counted.values()), ended - started, ended - committing, left
 
 
 def _ingest(db: Database, batches: list[list[RawRow]]) -> tuple[int, float, float]:
@@ -300,17 +388,19 @@ def main(
     reads_count: Annotated[
         int, typer.Option("--reads", min=1, help="Reads in each day.")
     ] = 200_000,
+    flat_days: Annotated[
+        int,
+        typer.Option(
+            "--flat-days",
+            min=1,
+            help="Days of reads in the table without partitions (the retention window).",
+        ),
+    ] = 30,
     ingest_reads: Annotated[
         int,
         typer.Option("--ingest-reads", min=1, help="Reads ingested alone, then during the purge."),
     ] = 20_000,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Reads per ingest call.")] = 2_000,
-    flat_days: Annotated[
-        int,
-        typer.Option(
-            "--flat-days", min=0, help="Days in the unpartitioned comparison table (0: skip it)."
-        ),
-    ] = 0,
     pg_url: Annotated[
         str, typer.Option("--pg-url", help="PostgreSQL server URL.")
     ] = DEFAULT_PG_URL,
@@ -330,53 +420,69 @@ def main(
         fill_s = sum(_fill(db, d, reads_count) for d in (first, second, third))
         fill_s += _settle(conninfo)
         deleted, delete_s, vacuum_s = _timed_delete(db, conninfo, second)
-        dropped, drop_s, drop_commit_s = _timed_drop(db, first)
-        flat = None
-        if flat_days:
-            flat_window = [today - timedelta(days=60 + d) for d in range(flat_days)]
-            flat = _timed_flat_delete(db, conninfo, flat_window, reads_count)
+        dropped, drop_s, drop_commit_s, drop_left = _timed_drop(db, conninfo, first)
+        flat_window = [today - timedelta(days=60 + d) for d in range(flat_days)]
+        flat = _timed_flat_delete(db, conninfo, flat_window, reads_count)
         _ingest(db, _batches(batch, batch, seed=10))  # warm-up: first-use costs, not timed
         alone = _ingest(db, _batches(ingest_reads, batch, seed=11))
         during, purge_s, report = _ingest_during_purge(db, _batches(ingest_reads, batch, seed=12))
         engine.dispose()
 
-    ratio = (delete_s + vacuum_s) / drop_s if drop_s else None
-    delete_only = delete_s / drop_s if drop_s else None
+    def per_drop(seconds: float) -> float | None:
+        return round(seconds / drop_s, 1) if drop_s else None
+
+    ratio = per_drop(flat.delete_s + flat.rewrite_s)
     alone_rate = alone[0] / alone[1] if alone[1] else 0.0
     during_rate = during[0] / during[1] if during[1] else 0.0
+    remnants = f"{flat.remnants[0]:,} of {flat.remnants[1]:,}" if flat.remnants else "not looked"
     table = Table(title=f"Purge of one day of {reads_count:,} reads (PostgreSQL)")
-    for column in ("measure", "reads", "seconds", "note"):
+    for column in ("purge", "reads", "seconds", "x drop", "note"):
         table.add_column(column)
-    table.add_row("fill (3 days)", f"{3 * reads_count:,}", f"{fill_s:.2f}", "excluded")
-    table.add_row("DELETE one day", f"{deleted:,}", f"{delete_s:.3f}", f"+ VACUUM {vacuum_s:.3f}s")
     table.add_row(
         "partition drop",
         f"{dropped:,}",
         f"{drop_s:.4f}",
-        f"ratio {ratio:,.0f}x; commit {drop_commit_s:.4f}s",
+        "1",
+        f"commit {drop_commit_s:.4f}s; bytes left in its files: {_shown(drop_left)}",
     )
+    table.add_row(
+        f"DELETE + VACUUM FULL, {flat_days} days in one table",
+        f"{reads_count:,}",
+        f"{flat.delete_s + flat.rewrite_s:.3f}",
+        f"{ratio:,.0f}" if ratio else "-",
+        f"DELETE {flat.delete_s:.3f}s + rewrite {flat.rewrite_s:.3f}s; bytes left in the old "
+        f"files: {_shown(flat.rewrite_bytes_left)}",
+    )
+    table.add_row(
+        f"DELETE + VACUUM, {flat_days} days in one table",
+        f"{reads_count:,}",
+        f"{flat.delete_s + flat.vacuum_s:.3f}",
+        f"{per_drop(flat.delete_s + flat.vacuum_s) or 0:,.0f}",
+        f"VACUUM {flat.vacuum_s:.3f}s; sampled deleted reads still in their pages: {remnants}",
+    )
+    table.add_row(
+        "DELETE + VACUUM of the day's partition",
+        f"{deleted:,}",
+        f"{delete_s + vacuum_s:.3f}",
+        f"{per_drop(delete_s + vacuum_s) or 0:,.0f}",
+        f"DELETE {delete_s:.3f}s + VACUUM {vacuum_s:.3f}s",
+    )
+    table.add_row("fill (3 days)", f"{3 * reads_count:,}", f"{fill_s:.2f}", "", "excluded")
     table.add_row(
         "ingest alone",
         f"{alone[0]:,}",
         f"{alone[1]:.2f}",
+        "",
         f"{alone_rate:,.0f}/s, slowest batch {alone[2]:.3f}s",
     )
     table.add_row(
         "ingest during purge",
         f"{during[0]:,}",
         f"{during[1]:.2f}",
+        "",
         f"{during_rate:,.0f}/s, slowest batch {during[2]:.3f}s; purge took {purge_s:.2f}s "
         f"({report.reads if report else 0:,} reads)",
     )
-    ratio_flat = None
-    if flat is not None and drop_s:
-        ratio_flat = (flat[0] + flat[1]) / drop_s
-        table.add_row(
-            f"DELETE one day of {flat_days} (no partitions)",
-            f"{reads_count:,}",
-            f"{flat[0]:.3f}",
-            f"+ VACUUM {flat[1]:.3f}s; ratio {ratio_flat:,.0f}x",
-        )
     console.print(table)
     sys.stdout.flush()
     print(
@@ -384,16 +490,22 @@ def main(
             {
                 "bench": "purge",
                 "reads": reads_count,
-                "delete_s": round(delete_s, 4),
-                "vacuum_s": round(vacuum_s, 4),
+                "flat_days": flat_days,
                 "drop_s": round(drop_s, 5),
                 "drop_commit_s": round(drop_commit_s, 5),
-                "ratio": round(ratio, 1) if ratio else None,
-                "ratio_delete_only": round(delete_only, 1) if delete_only else None,
-                "flat_days": flat_days,
-                "flat_delete_s": round(flat[0], 4) if flat else None,
-                "flat_vacuum_s": round(flat[1], 4) if flat else None,
-                "ratio_unpartitioned": round(ratio_flat, 1) if ratio_flat else None,
+                "drop_file_bytes_left": drop_left,
+                "flat_delete_s": round(flat.delete_s, 4),
+                "flat_vacuum_s": round(flat.vacuum_s, 4),
+                "flat_rewrite_s": round(flat.rewrite_s, 4),
+                "flat_remnants_found": flat.remnants[0] if flat.remnants else None,
+                "flat_remnants_sampled": flat.remnants[1] if flat.remnants else None,
+                "flat_rewrite_file_bytes_left": flat.rewrite_bytes_left,
+                "ratio": ratio,
+                "ratio_delete_vacuum": per_drop(flat.delete_s + flat.vacuum_s),
+                "delete_s": round(delete_s, 4),
+                "vacuum_s": round(vacuum_s, 4),
+                "ratio_partition_delete": per_drop(delete_s + vacuum_s),
+                "ratio_delete_only": per_drop(delete_s),
                 "purge_service_s": round(purge_s, 3),
                 "purge_service_reads": report.reads if report else None,
                 "ingest_alone_reads_per_s": round(alone_rate, 1),
@@ -406,6 +518,10 @@ def main(
         ),
         flush=True,
     )
+
+
+def _shown(count: int | None) -> str:
+    return f"{count:,}" if count is not None else "not looked (not a superuser)"
 
 
 if __name__ == "__main__":

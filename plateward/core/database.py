@@ -75,6 +75,9 @@ def _configure_sqlite(engine: Engine) -> None:
             "journal_mode=WAL",
             "synchronous=NORMAL",
             "foreign_keys=ON",
+            # What is deleted is overwritten with zeros, not only unlinked: a purged read must
+            # not stay readable in the file's free pages (DUP §7, "purged entirely").
+            "secure_delete=ON",
             "busy_timeout=30000",
             # Checkpoint the WAL every ~40 MiB instead of every 4: bulk ingest writes far fewer
             # pages twice.

@@ -21,12 +21,13 @@ atomically; every step is idempotent, so an interrupted run is finished by the n
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from plateward.cameras import service as cameras
@@ -181,22 +182,55 @@ def purge(uow: UnitOfWork, actor: Actor) -> PurgeReport:
     report.quarantined = reads.purge_quarantine(uow, cutoff)
     _record(uow, actor, report, started)
     uow.commit()
-    if report.keys_destroyed:
-        _vacuum_keys(uow)
+    _erase_deleted_rows(uow)
     return report
 
 
-def _vacuum_keys(uow: UnitOfWork) -> None:
-    """PostgreSQL keeps an updated row's old version until VACUUM: the destroyed keys' wrapped
-    bytes would linger in the table's file. Vacuum it now (outside any transaction)."""
-    if uow.dialect != "postgresql":
-        return
+# Where rows are deleted one by one, besides the reads (whole partitions on PostgreSQL): the hits
+# and alert steps of the days purged, quarantined rows, the destroyed keys' old versions, and the
+# evidence store's copies of released or rejected holds. Every run rewrites them all, so what a
+# release deleted since, or a rewrite that gave way to ingest, is erased by the next run.
+ERASED_TABLES = ("hotlist_hits", "alert_steps", "quarantined_rows", "data_keys", "held_reads")
+
+
+def _erase_deleted_rows(uow: UnitOfWork) -> None:
+    """Deleted rows leave the database's files, not only its queries (DUP §7: "purged
+    entirely").
+
+    A DELETE, and a VACUUM after it, only mark a row's space free: its bytes stay in the page
+    until a new row happens to overwrite them (``bench/purge.py`` finds every sampled deleted
+    read still there). PostgreSQL: each small table deleted from is rewritten into a new file
+    without the deleted rows (``VACUUM FULL``; its exclusive lock is waited for at most 500 ms,
+    then left to the next run, and held for the rewrite of a table of days of hits or keys);
+    the reads themselves left with their partition's files. SQLite zeroes what it deletes
+    (``secure_delete``, set on every connection); the write-ahead log, which may still hold
+    pages from before, is checkpointed and truncated.
+
+    Only committed deletes can be erased: inside an enclosing transaction (a test's) nothing is
+    done."""
     bind = uow.session.get_bind()
-    try:
+    if isinstance(bind, Connection) and bind.in_transaction():
+        return
+    if uow.dialect == "postgresql":
         with bind.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM data_keys"))
-    except OperationalError as exc:
-        log.warning("vacuum of data_keys skipped: %s", type(exc.orig).__name__)
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(text("SET lock_timeout = '500ms'"))
+            for table in ERASED_TABLES:
+                try:
+                    conn.execute(text(f"VACUUM FULL {table}"))  # a name from the list above
+                except OperationalError as exc:
+                    log.warning(
+                        "rewrite of %s left to the next run: %s", table, type(exc.orig).__name__
+                    )
+            conn.execute(text("RESET lock_timeout"))  # the connection goes back to the pool
+        return
+    raw = bind.engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    except sqlite3.OperationalError as exc:  # busy past the busy timeout: the next run does it
+        log.warning("checkpoint of the write-ahead log left to the next run: %s", exc)
+    finally:
+        raw.close()
 
 
 def _record(uow: UnitOfWork, actor: Actor, report: PurgeReport, started: datetime) -> None:

@@ -1,0 +1,96 @@
+"""DUP §7: a purged read is "purged entirely": gone from the database's files, not only from its
+queries. These databases commit for real (the rolled-back test transactions of the other tests
+could not show what is on disk)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import sessionmaker
+
+from plateward.core.clock import FrozenClock
+from plateward.core.database import Database, make_engine
+from plateward.core.migrate import upgrade
+from plateward.core.permissions import Actor
+from plateward.demo.build import _register_places
+from plateward.retention import purge
+from tests.conftest import NOW, make_settings
+from tests.retention.conftest import ingest, read_row
+
+OPERATOR = Actor.system("tests")
+PLATE = "9ZQX417"  # no other row of these databases holds it
+
+
+def _database(engine: Engine, data_dir: Path) -> tuple[Database, FrozenClock]:
+    url = engine.url.render_as_string(hide_password=False)
+    clock = FrozenClock(NOW)
+    db = Database(
+        engine, make_settings(data_dir, url), clock, sessionmaker(engine, expire_on_commit=False)
+    )
+    _register_places(db, OPERATOR)
+    return db, clock
+
+
+def _expire_and_purge(db: Database, clock: FrozenClock) -> purge.PurgeReport:
+    clock.advance(timedelta(days=31))
+    with db.unit_of_work() as uow:
+        return purge.purge(uow, OPERATOR)
+
+
+@pytest.fixture
+def sqlite_file(tmp_path: Path) -> Iterator[tuple[Engine, Path]]:
+    path = tmp_path / "plateward.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    yield engine, path
+    engine.dispose()
+
+
+def _on_disk(path: Path) -> bytes:
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")]
+    return b"".join(f.read_bytes() for f in files if f.exists())
+
+
+def test_sqlite_keeps_no_byte_of_a_purged_read(
+    sqlite_file: tuple[Engine, Path], tmp_path: Path
+) -> None:
+    engine, path = sqlite_file
+    db, clock = _database(engine, tmp_path)
+    ingest(db, read_row(1, hours_ago=30, plate=PLATE), read_row(2, hours_ago=30))
+    assert PLATE.encode() in _on_disk(path)  # the check below can see a plate where there is one
+
+    report = _expire_and_purge(db, clock)
+
+    assert report.reads == 2
+    assert PLATE.encode() not in _on_disk(path)
+    assert b"7RT0002" not in _on_disk(path)
+
+
+def _file_nodes(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table: int(conn.execute(text(f"SELECT pg_relation_filenode('{table}')")).scalar_one())
+            for table in purge.ERASED_TABLES
+        }
+
+
+def test_postgresql_rewrites_the_tables_it_deleted_rows_from(
+    fresh_postgresql: Engine, tmp_path: Path
+) -> None:
+    """The reads leave with their partition's files; the rows deleted elsewhere (the day's key,
+    hits, alert steps, quarantined rows) leave with the old files of their tables, rewritten
+    without them (a VACUUM would leave their bytes in the pages: tests/retention/
+    test_purge_bench.py)."""
+    db, clock = _database(fresh_postgresql, tmp_path)
+    ingest(db, read_row(1, hours_ago=30, plate=PLATE))
+    before = _file_nodes(fresh_postgresql)
+
+    report = _expire_and_purge(db, clock)
+
+    assert report.reads == 1
+    after = _file_nodes(fresh_postgresql)
+    assert all(after[table] != before[table] for table in purge.ERASED_TABLES), (before, after)
