@@ -2,7 +2,7 @@
 ingest throughput while the retention purge runs.
 
     .venv/bin/python bench/purge.py --reads 200000 [--flat-days 30] [--ingest-reads 20000]
-        [--pg-url URL]
+        [--pg-url URL] [--tablespace NAME]
 
 It works in its own schema (``plateward_bench_purge``: dropped and re-created, dropped again at
 the end). Three expired capture days are filled with N reads each, server-side
@@ -13,21 +13,20 @@ path starts from that state:
 1. **drop**: the first day removed by ``reads.service.purge_day`` (detach + drop the partition),
    committed (``drop_commit_s``: the commit, where PostgreSQL removes the partition's files).
    Where the bench may read the server's files (a superuser), it sums what is left of the
-   partition's files afterwards (``drop_file_bytes_left``: 0, the day is gone from disk);
+   partition's files afterwards (``drop_file_bytes_left``: 0, the files are gone);
 2. **DELETE from a table without partitions**, the purge of a deployment that keeps its whole
    retention window in one table: ``reads_flat`` (the reads table's columns, keys and indexes)
-   holds ``--flat-days`` days of N reads (default 30, the retention period), and the oldest
-   day is deleted (``flat_delete_s``), then vacuumed (``flat_vacuum_s``: the space made
-   reusable, dead index entries removed). A VACUUM does not erase: with ``pageinspect`` the
-   bench looks for sampled deleted reads' ids in their heap pages afterwards
-   (``flat_remnants_found`` of ``flat_remnants_sampled``; all of them are still there, and stay
-   until new rows happen to overwrite them). Removing the day from the database's files, as
-   DUP §7 requires ("purged entirely"), takes rewriting the table: ``VACUUM FULL``
-   (``flat_rewrite_s``; it holds an ACCESS EXCLUSIVE lock on the table for its whole run, so
-   ingest and searches wait). ``ratio = (flat_delete_s + flat_rewrite_s) / drop_s`` (target
-   ≥ 100): a purge by DELETE that leaves nothing behind, against the drop.
-   ``ratio_delete_vacuum = (flat_delete_s + flat_vacuum_s) / drop_s``: the same DELETE with
-   the VACUUM only, which leaves the day's reads in the table's pages;
+   holds ``--flat-days`` days of N reads (default 30, the retention period), filled oldest
+   first, and the oldest day is deleted (``flat_delete_s``), then vacuumed (``flat_vacuum_s``:
+   dead index entries removed, the space made reusable). ``ratio = (flat_delete_s +
+   flat_vacuum_s) / drop_s`` (target ≥ 100).
+   A VACUUM does not erase: with ``pageinspect`` the bench then looks for sampled deleted
+   reads' ids in their heap pages (``flat_remnants_found`` of ``flat_remnants_sampled``; they
+   stay until new rows happen to overwrite them). Removing the day from the database's files,
+   as DUP §7 asks ("purged entirely"), takes rewriting the table, ``VACUUM FULL``
+   (``flat_rewrite_s``; an ACCESS EXCLUSIVE lock on the table for its whole run, so ingest and
+   searches wait): ``ratio_erased = (flat_delete_s + flat_rewrite_s) / drop_s``. Both VACUUMs
+   run with ``maintenance_work_mem`` 1 GB, as the index builds;
 3. **DELETE of the day's own partition**: the second day's reads removed with ``DELETE FROM
    reads WHERE captured_at in the day`` (``reads.storage.delete_day_rows_by_delete``), then
    that partition's ``VACUUM`` (``delete_s``, ``vacuum_s``): ``ratio_partition_delete =
@@ -36,10 +35,14 @@ path starts from that state:
    cost alone, without the window's indexes;
 4. **ingest during the purge**: ``--ingest-reads`` fresh reads go through ``reads.ingest`` in
    batches, first alone (baseline), then while ``retention.purge.purge`` removes the third day
-   (daily counts first, then the drop) in another thread. ``ingest_ratio`` = reads/s during the
-   purge ÷ reads/s alone, and the slowest batch of each run is shown.
+   (daily counts first, then the drop, then the rewrite of any table it deleted rows from) in
+   another thread. ``ingest_ratio`` = reads/s during the purge ÷ reads/s alone, and the slowest
+   batch of each run is shown.
 
-The last line printed is one JSON object; nothing here asserts on timings.
+The drop's time is mostly its commit freeing the partition's files, which depends on the file
+system; ``--tablespace NAME`` keeps every table of the bench in that tablespace, to measure on
+the disk the deployment's reads live on. The last line printed is one JSON object; nothing here
+asserts on timings.
 """
 
 from __future__ import annotations
@@ -105,8 +108,11 @@ _FILL = text(
 )
 
 
-def _urls(pg_url: str) -> tuple[str, str]:
-    url = make_engine(pg_url).url.update_query_dict({"options": f"-csearch_path={SCHEMA},public"})
+def _urls(pg_url: str, tablespace: str | None = None) -> tuple[str, str]:
+    options = f"-csearch_path={SCHEMA},public"
+    if tablespace:
+        options += f" -cdefault_tablespace={tablespace}"
+    url = make_engine(pg_url).url.update_query_dict({"options": options})
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
     return url.render_as_string(hide_password=False), conninfo
 
@@ -289,9 +295,9 @@ def _flat_table(db: Database, conninfo: str, days: list[date], n: int) -> None:
 
 
 def _timed_flat_delete(db: Database, conninfo: str, days: list[date], n: int) -> FlatPurge:
-    """The first of ``days`` purged by DELETE from ``reads_flat`` holding all of them: the
-    DELETE, its VACUUM, a look at what the VACUUM left in the pages, then the VACUUM FULL that
-    removes it. The table is vacuumed and checkpointed first (untimed), as autovacuum and
+    """The first (oldest) of ``days`` purged by DELETE from ``reads_flat`` holding all of them:
+    the DELETE, its VACUUM, a look at what the VACUUM left in the pages, then the VACUUM FULL
+    that removes it. The table is vacuumed and checkpointed first (untimed), as autovacuum and
     checkpoints would have done long before a day expires; so is the VACUUM's work before the
     VACUUM FULL."""
     _flat_table(db, conninfo, days, n)
@@ -308,6 +314,7 @@ def _timed_flat_delete(db: Database, conninfo: str, days: list[date], n: int) ->
             ).fetchall()
         ]
         conn.execute("CHECKPOINT")
+        conn.execute("SET maintenance_work_mem = '1GB'")  # for the two VACUUMs, as the builds
         started = time.perf_counter()
         conn.execute("DELETE FROM reads_flat WHERE captured_at >= %s AND captured_at < %s", bounds)
         deleted_s = time.perf_counter() - started
@@ -404,8 +411,19 @@ def main(
     pg_url: Annotated[
         str, typer.Option("--pg-url", help="PostgreSQL server URL.")
     ] = DEFAULT_PG_URL,
+    tablespace: Annotated[
+        str | None,
+        typer.Option(
+            "--tablespace",
+            help="Keep the bench's tables in this tablespace (the disk the reads live on).",
+        ),
+    ] = None,
 ) -> None:
-    url, conninfo = _urls(pg_url)
+    if tablespace and not tablespace.replace("_", "").isalnum():
+        raise typer.BadParameter(
+            "a tablespace's name: letters, digits and _", param_hint="--tablespace"
+        )
+    url, conninfo = _urls(pg_url, tablespace)
     today = datetime.now(UTC).date()
     first, second, third = (today - timedelta(days=d) for d in (40, 39, 38))
     with _schema(pg_url, conninfo):
@@ -421,7 +439,8 @@ def main(
         fill_s += _settle(conninfo)
         deleted, delete_s, vacuum_s = _timed_delete(db, conninfo, second)
         dropped, drop_s, drop_commit_s, drop_left = _timed_drop(db, conninfo, first)
-        flat_window = [today - timedelta(days=60 + d) for d in range(flat_days)]
+        # Oldest first, as a window fills: the day purged is at the head of the table.
+        flat_window = [today - timedelta(days=60 + flat_days - 1 - d) for d in range(flat_days)]
         flat = _timed_flat_delete(db, conninfo, flat_window, reads_count)
         _ingest(db, _batches(batch, batch, seed=10))  # warm-up: first-use costs, not timed
         alone = _ingest(db, _batches(ingest_reads, batch, seed=11))
@@ -431,7 +450,8 @@ def main(
     def per_drop(seconds: float) -> float | None:
         return round(seconds / drop_s, 1) if drop_s else None
 
-    ratio = per_drop(flat.delete_s + flat.rewrite_s)
+    ratio = per_drop(flat.delete_s + flat.vacuum_s)
+    erased = per_drop(flat.delete_s + flat.rewrite_s)
     alone_rate = alone[0] / alone[1] if alone[1] else 0.0
     during_rate = during[0] / during[1] if during[1] else 0.0
     remnants = f"{flat.remnants[0]:,} of {flat.remnants[1]:,}" if flat.remnants else "not looked"
@@ -446,19 +466,20 @@ def main(
         f"commit {drop_commit_s:.4f}s; bytes left in its files: {_shown(drop_left)}",
     )
     table.add_row(
-        f"DELETE + VACUUM FULL, {flat_days} days in one table",
-        f"{reads_count:,}",
-        f"{flat.delete_s + flat.rewrite_s:.3f}",
-        f"{ratio:,.0f}" if ratio else "-",
-        f"DELETE {flat.delete_s:.3f}s + rewrite {flat.rewrite_s:.3f}s; bytes left in the old "
-        f"files: {_shown(flat.rewrite_bytes_left)}",
-    )
-    table.add_row(
         f"DELETE + VACUUM, {flat_days} days in one table",
         f"{reads_count:,}",
         f"{flat.delete_s + flat.vacuum_s:.3f}",
-        f"{per_drop(flat.delete_s + flat.vacuum_s) or 0:,.0f}",
-        f"VACUUM {flat.vacuum_s:.3f}s; sampled deleted reads still in their pages: {remnants}",
+        f"{ratio:,.0f}" if ratio else "-",
+        f"DELETE {flat.delete_s:.3f}s + VACUUM {flat.vacuum_s:.3f}s; sampled deleted reads "
+        f"still in their pages: {remnants}",
+    )
+    table.add_row(
+        f"DELETE + VACUUM FULL, {flat_days} days in one table",
+        f"{reads_count:,}",
+        f"{flat.delete_s + flat.rewrite_s:.3f}",
+        f"{erased:,.0f}" if erased else "-",
+        f"rewrite {flat.rewrite_s:.3f}s (the table locked); bytes left in the old files: "
+        f"{_shown(flat.rewrite_bytes_left)}",
     )
     table.add_row(
         "DELETE + VACUUM of the day's partition",
@@ -491,6 +512,7 @@ def main(
                 "bench": "purge",
                 "reads": reads_count,
                 "flat_days": flat_days,
+                "tablespace": tablespace,
                 "drop_s": round(drop_s, 5),
                 "drop_commit_s": round(drop_commit_s, 5),
                 "drop_file_bytes_left": drop_left,
@@ -501,7 +523,7 @@ def main(
                 "flat_remnants_sampled": flat.remnants[1] if flat.remnants else None,
                 "flat_rewrite_file_bytes_left": flat.rewrite_bytes_left,
                 "ratio": ratio,
-                "ratio_delete_vacuum": per_drop(flat.delete_s + flat.vacuum_s),
+                "ratio_erased": erased,
                 "delete_s": round(delete_s, 4),
                 "vacuum_s": round(vacuum_s, 4),
                 "ratio_partition_delete": per_drop(delete_s + vacuum_s),

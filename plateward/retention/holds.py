@@ -337,6 +337,15 @@ def approve_hold(uow: UnitOfWork, actor: Actor, hold_id: int, note: str = "") ->
     return _view(hold, _counts(uow, [hold.id]).get(hold.id, 0))
 
 
+def any_ended_since(uow: UnitOfWork, since: datetime | None) -> bool:
+    """Whether a hold was released or rejected (its copies deleted) since ``since`` (ever, if
+    None): the purge then erases the deleted copies from the evidence store's file."""
+    ended = select(LegalHold.id).where(LegalHold.ended_at.is_not(None))
+    if since is not None:
+        ended = ended.where(LegalHold.ended_at >= since)
+    return uow.session.scalar(ended.limit(1)) is not None
+
+
 def _purge_copies(uow: UnitOfWork, hold: LegalHold) -> int:
     removed = _counts(uow, [hold.id]).get(hold.id, 0)
     uow.session.execute(delete(HeldRead).where(HeldRead.hold_id == hold.id))

@@ -27,14 +27,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, delete, func, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.authorization import authorize
-from plateward.core.database import UnitOfWork
+from plateward.core.database import UnitOfWork, _GatedConnection
 from plateward.core.permissions import Actor, Permission
 from plateward.hotlists import service as hotlists
 from plateward.reads import service as reads
@@ -57,6 +57,9 @@ class PurgeReport:
     hits: int = 0
     quarantined: int = 0
     keys_destroyed: int = 0
+    # Tables rewritten so that their deleted rows leave the files, and those that gave way.
+    rewritten: list[str] = field(default_factory=list)
+    rewrite_deferred: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -67,6 +70,8 @@ class PurgeReport:
         )
         if self.deferred:
             text += f"; {len(self.deferred)} day(s) deferred (ingest held the table)"
+        if self.rewrite_deferred:
+            text += f"; not yet erased from the files: {', '.join(self.rewrite_deferred)}"
         return text
 
 
@@ -176,61 +181,103 @@ def purge(uow: UnitOfWork, actor: Actor) -> PurgeReport:
     started = uow.now()
     cutoff = rule.cutoff(started)
     report = PurgeReport(cutoff, rule.days)
+    previous = uow.session.scalar(select(func.max(PurgeRun.started_at)))
     kept = holds.kept_read_ids(uow)
     for day in rules.purgeable_days(reads.capture_days_before(uow, cutoff), cutoff):
         _purge_day_yielding(uow, day, kept, report)
     report.quarantined = reads.purge_quarantine(uow, cutoff)
+    released = holds.any_ended_since(uow, previous)
+    uow.commit()  # no transaction of ours stays open while the tables are rewritten
+    report.rewritten, report.rewrite_deferred = _erase_deleted_rows(
+        uow, _deleted_from(report, released)
+    )
     _record(uow, actor, report, started)
     uow.commit()
-    _erase_deleted_rows(uow)
     return report
 
 
-# Where rows are deleted one by one, besides the reads (whole partitions on PostgreSQL): the hits
-# and alert steps of the days purged, quarantined rows, the destroyed keys' old versions, and the
-# evidence store's copies of released or rejected holds. Every run rewrites them all, so what a
-# release deleted since, or a rewrite that gave way to ingest, is erased by the next run.
-ERASED_TABLES = ("hotlist_hits", "alert_steps", "quarantined_rows", "data_keys", "held_reads")
+def _deleted_from(report: PurgeReport, holds_ended: bool) -> list[str]:
+    """The tables where rows were deleted one by one since the last run: by this run (the days'
+    hits and alert steps, quarantined rows, the destroyed keys' old row versions) or by a hold's
+    release or rejection (the evidence store's copies). The reads are not among them on
+    PostgreSQL: they left with their partitions' files."""
+    tables = ["hotlist_hits", "alert_steps"] if report.hits else []
+    if report.quarantined:
+        tables.append("quarantined_rows")
+    if report.keys_destroyed:
+        tables.append("data_keys")
+    if holds_ended:
+        tables.append("held_reads")
+    return tables
 
 
-def _erase_deleted_rows(uow: UnitOfWork) -> None:
+REWRITE_ATTEMPTS = 3
+# Every table whose deleted rows the purge erases (the order it rewrites them in).
+ERASABLE_TABLES = ("hotlist_hits", "alert_steps", "quarantined_rows", "data_keys", "held_reads")
+
+
+def _erase_deleted_rows(uow: UnitOfWork, tables: list[str]) -> tuple[list[str], list[str]]:
     """Deleted rows leave the database's files, not only its queries (DUP §7: "purged
-    entirely").
+    entirely"); returns (what was rewritten, what gave way and waits for the next run).
 
     A DELETE, and a VACUUM after it, only mark a row's space free: its bytes stay in the page
     until a new row happens to overwrite them (``bench/purge.py`` finds every sampled deleted
-    read still there). PostgreSQL: each small table deleted from is rewritten into a new file
-    without the deleted rows (``VACUUM FULL``; its exclusive lock is waited for at most 500 ms,
-    then left to the next run, and held for the rewrite of a table of days of hits or keys);
-    the reads themselves left with their partition's files. SQLite zeroes what it deletes
-    (``secure_delete``, set on every connection); the write-ahead log, which may still hold
-    pages from before, is checkpointed and truncated.
+    read still there). PostgreSQL: each table deleted from is rewritten into a new file without
+    the deleted rows (``VACUUM FULL``). Its exclusive lock is waited for at most 500 ms, tried
+    three times, then left to the next run (logged and audited), and held while the table is
+    copied: tables of days of hits and keys, and the evidence store, not the reads. SQLite
+    zeroes what it deletes (``secure_delete``, set on every connection); the write-ahead log,
+    which may still hold pages from before, is checkpointed and truncated.
 
     Only committed deletes can be erased: inside an enclosing transaction (a test's) nothing is
     done."""
     bind = uow.session.get_bind()
     if isinstance(bind, Connection) and bind.in_transaction():
-        return
-    if uow.dialect == "postgresql":
-        with bind.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT")
-            conn.execute(text("SET lock_timeout = '500ms'"))
-            for table in ERASED_TABLES:
-                try:
-                    conn.execute(text(f"VACUUM FULL {table}"))  # a name from the list above
-                except OperationalError as exc:
-                    log.warning(
-                        "rewrite of %s left to the next run: %s", table, type(exc.orig).__name__
-                    )
+        return [], []
+    if uow.dialect != "postgresql":
+        return _truncate_sqlite_log(bind.engine)
+    done: list[str] = []
+    with bind.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(text("SET lock_timeout = '500ms'"))
+        try:
+            for table in tables:
+                if _rewrite(conn, table):
+                    done.append(table)
+        finally:
             conn.execute(text("RESET lock_timeout"))  # the connection goes back to the pool
-        return
-    raw = bind.engine.raw_connection()
+    return done, [t for t in tables if t not in done]
+
+
+def _rewrite(conn: Connection, table: str) -> bool:
+    for attempt in range(REWRITE_ATTEMPTS):
+        try:
+            conn.execute(text(f"VACUUM FULL {table}"))  # a name from _deleted_from
+            return True
+        except DBAPIError as exc:
+            log.warning("rewrite of %s gave way: %s", table, type(exc.orig).__name__)
+            time.sleep(0.2 * (attempt + 1))
+    return False
+
+
+def _truncate_sqlite_log(engine: Engine) -> tuple[list[str], list[str]]:
+    raw = engine.raw_connection()
+    driver = raw.driver_connection
+    gate = driver if isinstance(driver, _GatedConnection) else None
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-    except sqlite3.OperationalError as exc:  # busy past the busy timeout: the next run does it
-        log.warning("checkpoint of the write-ahead log left to the next run: %s", exc)
+        if gate is not None:
+            gate.enter_gate()  # behind this process's transactions, not polling them
+        row = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
+    except sqlite3.Error as exc:
+        log.warning("checkpoint of the write-ahead log gave way: %s", exc)
+        row = (1,)
     finally:
+        if gate is not None:
+            gate.leave_gate()
         raw.close()
+    if row and row[0]:  # busy: a reader or writer of another process held on past the timeout
+        return [], ["write-ahead log"]
+    return ["write-ahead log"], []
 
 
 def _record(uow: UnitOfWork, actor: Actor, report: PurgeReport, started: datetime) -> None:
@@ -266,6 +313,8 @@ def _record(uow: UnitOfWork, actor: Actor, report: PurgeReport, started: datetim
                 "hits": report.hits,
                 "quarantined": report.quarantined,
                 "keys_destroyed": report.keys_destroyed,
+                "rewritten": report.rewritten,
+                "rewrite_deferred": report.rewrite_deferred,
             },
         ),
     )

