@@ -104,3 +104,16 @@ def test_postgresql_rewrites_the_tables_it_deleted_rows_from(
     after = _file_nodes(fresh_postgresql, list(purge.ERASABLE_TABLES))
     changed = [table for table in purge.ERASABLE_TABLES if after[table] != before[table]]
     assert changed == ["quarantined_rows", "data_keys"]
+
+
+def test_only_the_tables_rows_were_deleted_from_are_rewritten() -> None:
+    report = purge.PurgeReport(NOW, 30, hits=2, keys_destroyed=1)
+
+    assert purge._deleted_from(report, holds_ended=False) == [
+        "hotlist_hits",
+        "alert_steps",
+        "data_keys",
+    ]
+    assert purge._deleted_from(purge.PurgeReport(NOW, 30), holds_ended=True) == ["held_reads"]
+    assert purge._deleted_from(purge.PurgeReport(NOW, 30), holds_ended=False) == []
+    assert set(purge._deleted_from(report, holds_ended=True)) <= set(purge.ERASABLE_TABLES)
