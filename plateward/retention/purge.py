@@ -24,6 +24,7 @@ import logging
 import sqlite3
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -33,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
+from plateward.core.audit_models import AuditEntry
 from plateward.core.authorization import authorize
 from plateward.core.database import UnitOfWork, _GatedConnection
 from plateward.core.permissions import Actor, Permission
@@ -44,6 +46,10 @@ from plateward.retention.models import DayCount, PurgeRun
 
 log = logging.getLogger("plateward.retention")
 DROP_ATTEMPTS = 5
+
+
+# Every table whose deleted rows the purge erases (the order it rewrites them in).
+ERASABLE_TABLES = ("hotlist_hits", "alert_steps", "quarantined_rows", "data_keys", "held_reads")
 
 
 @dataclass
@@ -187,33 +193,47 @@ def purge(uow: UnitOfWork, actor: Actor) -> PurgeReport:
         _purge_day_yielding(uow, day, kept, report)
     report.quarantined = reads.purge_quarantine(uow, cutoff)
     released = holds.any_ended_since(uow, previous)
+    tables = _deleted_from(report, released, _deferred_last_run(uow))
     uow.commit()  # no transaction of ours stays open while the tables are rewritten
-    report.rewritten, report.rewrite_deferred = _erase_deleted_rows(
-        uow, _deleted_from(report, released)
-    )
+    report.rewritten, report.rewrite_deferred = _erase_deleted_rows(uow, tables)
     _record(uow, actor, report, started)
     uow.commit()
     return report
 
 
-def _deleted_from(report: PurgeReport, holds_ended: bool) -> list[str]:
-    """The tables where rows were deleted one by one since the last run: by this run (the days'
-    hits and alert steps, quarantined rows, the destroyed keys' old row versions) or by a hold's
-    release or rejection (the evidence store's copies). The reads are not among them on
-    PostgreSQL: they left with their partitions' files."""
-    tables = ["hotlist_hits", "alert_steps"] if report.hits else []
+def _deleted_from(
+    report: PurgeReport, holds_ended: bool, deferred: Collection[str] = ()
+) -> list[str]:
+    """The tables where rows were deleted one by one since they were last rewritten: by this run
+    (the days' hits and alert steps, quarantined rows, the destroyed keys' old row versions), by
+    a hold's release or rejection (the evidence store's copies), or before a rewrite that gave
+    way last run. The reads are not among them on PostgreSQL: they left with their partitions'
+    files."""
+    wanted = set(deferred)
+    if report.hits:
+        wanted |= {"hotlist_hits", "alert_steps"}
     if report.quarantined:
-        tables.append("quarantined_rows")
+        wanted.add("quarantined_rows")
     if report.keys_destroyed:
-        tables.append("data_keys")
+        wanted.add("data_keys")
     if holds_ended:
-        tables.append("held_reads")
-    return tables
+        wanted.add("held_reads")
+    return [table for table in ERASABLE_TABLES if table in wanted]
+
+
+def _deferred_last_run(uow: UnitOfWork) -> list[str]:
+    """The rewrites the previous run had to leave, as its audit entry says."""
+    details = uow.session.scalar(
+        select(AuditEntry.details)
+        .where(AuditEntry.action == AuditAction.RETENTION_PURGED.value)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    )
+    deferred = (details or {}).get("rewrite_deferred") or []
+    return [table for table in ERASABLE_TABLES if table in deferred]
 
 
 REWRITE_ATTEMPTS = 3
-# Every table whose deleted rows the purge erases (the order it rewrites them in).
-ERASABLE_TABLES = ("hotlist_hits", "alert_steps", "quarantined_rows", "data_keys", "held_reads")
 
 
 def _erase_deleted_rows(uow: UnitOfWork, tables: list[str]) -> tuple[list[str], list[str]]:
@@ -236,6 +256,8 @@ def _erase_deleted_rows(uow: UnitOfWork, tables: list[str]) -> tuple[list[str], 
         return [], []
     if uow.dialect != "postgresql":
         return _truncate_sqlite_log(bind.engine)
+    if not tables:
+        return [], []
     done: list[str] = []
     with bind.engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT")

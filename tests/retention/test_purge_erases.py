@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import sessionmaker
 
+from plateward.core.audit import AuditAction
+from plateward.core.audit_models import AuditEntry
 from plateward.core.clock import FrozenClock
 from plateward.core.database import Database, make_engine
 from plateward.core.migrate import upgrade
@@ -116,4 +118,42 @@ def test_only_the_tables_rows_were_deleted_from_are_rewritten() -> None:
     ]
     assert purge._deleted_from(purge.PurgeReport(NOW, 30), holds_ended=True) == ["held_reads"]
     assert purge._deleted_from(purge.PurgeReport(NOW, 30), holds_ended=False) == []
+    assert purge._deleted_from(purge.PurgeReport(NOW, 30), False, ["data_keys"]) == ["data_keys"]
     assert set(purge._deleted_from(report, holds_ended=True)) <= set(purge.ERASABLE_TABLES)
+
+
+def test_a_rewrite_that_gives_way_is_audited_and_made_by_the_next_run(
+    fresh_postgresql: Engine, tmp_path: Path
+) -> None:
+    """Someone holds the quarantine table (an open transaction that wrote to it): the rewrite
+    waits its lock timeout, gives way three times, and says so; the next run, with nothing new
+    to purge, makes it."""
+    db, clock = _database(fresh_postgresql, tmp_path)
+    with db.unit_of_work() as uow:
+        bad = RawRow.of("row 0", {**read_row(2, hours_ago=30), "plate": "!!"})
+        assert reads.ingest(uow, OPERATOR, [bad], "api").rejected
+    with fresh_postgresql.connect() as holder:
+        holder.execute(text("LOCK TABLE quarantined_rows IN ROW EXCLUSIVE MODE"))
+
+        first = _expire_and_purge(db, clock)
+
+        holder.rollback()
+    assert first.quarantined == 1
+    assert (first.rewritten, first.rewrite_deferred) == ([], ["quarantined_rows"])
+    assert "not yet erased from the files: quarantined_rows" in first.summary
+    with db.unit_of_work() as uow:
+        entry = uow.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == AuditAction.RETENTION_PURGED.value)
+            .order_by(AuditEntry.seq.desc())
+        ).first()
+        assert entry is not None and entry.details["rewrite_deferred"] == ["quarantined_rows"]
+
+    with db.unit_of_work() as uow:
+        second = purge.purge(uow, OPERATOR)
+
+    assert (second.quarantined, second.rewritten, second.rewrite_deferred) == (
+        0,
+        ["quarantined_rows"],
+        [],
+    )
