@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plateward.guard.rules import check
-from plateward.guard.types import Decision, GuardRequest, Verdict
+from plateward.guard.types import NOTHING_SEARCHED, Decision, GuardRequest, Verdict
 
 if TYPE_CHECKING:
     from plateward.core.purpose import Purpose
 
-__all__ = ["Decision", "GuardRequest", "Verdict", "check", "check_purpose"]
+__all__ = ["NOTHING_SEARCHED", "Decision", "GuardRequest", "Verdict", "check", "check_purpose"]
 
 
 def check_purpose(purpose: Purpose) -> Verdict:

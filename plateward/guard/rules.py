@@ -31,7 +31,7 @@ from plateward.guard.lexicon import (
 from plateward.guard.normalize import Normalized, normalize, plain, word_set
 from plateward.guard.recipients import Party, classify
 from plateward.guard.semantic import embedding, similarity
-from plateward.guard.types import Decision, GuardRequest, Verdict
+from plateward.guard.types import NOTHING_SEARCHED, Decision, GuardRequest, Verdict
 
 # The CLI's short names for the authorized uses of DUP §2, and the PurposeCategory values.
 CATEGORY_ALIASES = {
@@ -997,7 +997,7 @@ def _verdict(findings: Findings) -> Verdict:
         reasons = "; ".join(findings.reasons[r] for r in rules)
         message = (
             "This request is outside the authorized uses of ALPR data and was refused: "
-            f"{reasons}. Nothing was searched."
+            f"{reasons}. {NOTHING_SEARCHED}"
         )
         return Verdict(Decision.DENY, rules, message)
     if findings.review:
@@ -1005,7 +1005,7 @@ def _verdict(findings: Findings) -> Verdict:
         reasons = "; ".join(findings.reasons[r] for r in rules)
         message = (
             f"This request needs a supervisor's review before it can run: {reasons}. "
-            "Nothing was searched."
+            f"{NOTHING_SEARCHED}"
         )
         return Verdict(Decision.REVIEW, rules, message)
     return Verdict(Decision.ALLOW, (), "The request is within the authorized uses of DUP §2.")

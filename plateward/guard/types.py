@@ -23,6 +23,10 @@ class GuardRequest:
     agency: str | None = None  # beneficiary agency; None = own agency
 
 
+# How a refused or held-back request ends: nothing ran. Other uses (a legal hold) say their own.
+NOTHING_SEARCHED = "Nothing was searched."
+
+
 @dataclass(frozen=True)
 class Verdict:
     decision: Decision

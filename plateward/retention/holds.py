@@ -223,14 +223,19 @@ def _refuse_prohibited(
         AuditEvent(
             AuditAction.LEGAL_HOLD_PLACED,
             Outcome.DENIED,
-            reason=verdict.message,
+            reason=_for_a_hold(verdict.message),
             purpose=purpose,
             query_terms={"reads": [str(i) for i in ids]},
             details={"guard_rules": list(verdict.rules)},
         ),
     )
     uow.commit()
-    raise PurposeRefused(verdict.message)
+    raise PurposeRefused(_for_a_hold(verdict.message))
+
+
+def _for_a_hold(message: str) -> str:
+    """The guard's words are a search's ("Nothing was searched."); a hold's end differently."""
+    return message.removesuffix(guard.NOTHING_SEARCHED) + "Nothing was held."
 
 
 def place_hold(
@@ -261,7 +266,11 @@ def place_hold(
         placed_by_id=actor.id,
         placed_by_name=actor.name,
         guard_decision=verdict.decision.value,
-        guard_message=verdict.message[:500] if verdict.decision is guard.Decision.REVIEW else None,
+        guard_message=(
+            _for_a_hold(verdict.message)[:500]
+            if verdict.decision is guard.Decision.REVIEW
+            else None
+        ),
         status_changed_at=now,
         review_due_on=rules.review_due(HoldStatus.PENDING, now.date()),
     )

@@ -116,6 +116,8 @@ def hold_page(request: Request, uow: UowDep, state: Placer, hold_id: HoldId) -> 
         "hold": detail.hold,
         "today": uow.now().date(),
         "may_decide": allowed(state.actor, APPROVE) and detail.hold.placed_by_id != state.actor.id,
+        # A lieutenant waits for another one; an investigator for any.
+        "approver": "another lieutenant" if allowed(state.actor, APPROVE) else "a lieutenant",
     }
     return render(request, state, "retention/hold.html", context)
 
@@ -179,15 +181,23 @@ def _admin_page(
     uow: UowDep,
     error: str | None = None,
     status: int = 200,
+    form: dict[str, str] | None = None,
+    saved: bool = False,
 ) -> Response:
     overview = retention_overview(uow, state.actor)
-    context = {"overview": overview, "bars": overview.chart(), "error": error}
+    context = {
+        "overview": overview,
+        "bars": overview.chart(),
+        "error": error,
+        "form": form or {"days": str(overview.days), "reason": ""},  # what was typed stays
+        "saved": saved,
+    }
     return render(request, state, "retention/admin.html", context, status)
 
 
 @router.get("/admin/retention", response_class=HTMLResponse)
-def admin_page(request: Request, uow: UowDep, state: Manager) -> Response:
-    return _admin_page(request, state, uow)
+def admin_page(request: Request, uow: UowDep, state: Manager, saved: str = "") -> Response:
+    return _admin_page(request, state, uow, saved=saved == "1")
 
 
 @router.post("/admin/retention", response_class=HTMLResponse)
@@ -199,9 +209,10 @@ def set_period(
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     try:
-        if not days.strip().isdigit():
+        if not days.strip().lstrip("-").isdigit():
             raise InvalidInput("give the retention period as a whole number of days")
         retention.set_retention(uow, state.actor, int(days), reason)
     except (InvalidInput, PermissionDenied) as exc:
-        return _admin_page(request, state, uow, exc.detail, status_of(exc))
-    return RedirectResponse("/admin/retention", status_code=303)
+        typed = {"days": days, "reason": reason}
+        return _admin_page(request, state, uow, exc.detail, status_of(exc), typed)
+    return RedirectResponse("/admin/retention?saved=1", status_code=303)

@@ -70,7 +70,7 @@ class PurgeReport:
     @property
     def summary(self) -> str:
         text = (
-            f"purged {len(self.days)} day(s): {self.reads} read(s), {self.images} image(s), "
+            f"purged {len(self.days)} day(s): {self.reads} read(s), {self.images} image file(s), "
             f"{self.hits} hit(s), {self.quarantined} quarantined row(s), "
             f"{self.keys_destroyed} backup key(s) destroyed"
         )

@@ -31,7 +31,9 @@ def test_an_administrator_shortens_the_period_and_the_change_is_audited(
     response = _change(admin, "14", "Minimization review: two weeks meet every open case")
 
     assert response.status_code == 303  # type: ignore[attr-defined]
-    page = admin.get("/admin/retention").text
+    assert response.headers["location"] == "/admin/retention?saved=1"  # type: ignore[attr-defined]
+    page = admin.get("/admin/retention?saved=1").text
+    assert "Saved: reads are now kept 14 days" in page
     assert '<strong id="retention-days">14 days</strong>' in page
     assert "Minimization review" in page
     (entry,) = entries(db, "retention.changed")
@@ -54,6 +56,22 @@ def test_a_period_beyond_the_protocol_is_refused(
     assert entries(db, "retention.changed") == []
     put = admin.put("/api/v1/retention", json={"days": 31, "reason": "one more day please"})
     assert put.status_code == 422
+
+
+def test_a_refused_change_says_why_and_keeps_what_was_typed(
+    client: TestClient, backend: Backend, db: Database
+) -> None:
+    admin = sign_in(client, backend, "admin")
+
+    negative = _change(admin, "-5", "Shorter, for the minimization review")
+    words = _change(admin, "ten", "Shorter, for the minimization review")
+
+    assert negative.status_code == 422  # type: ignore[attr-defined]
+    assert "The retention period must be between 1 and 30 days" in negative.text  # type: ignore[attr-defined]
+    assert 'value="-5"' in negative.text  # type: ignore[attr-defined]
+    assert 'value="Shorter, for the minimization review"' in negative.text  # type: ignore[attr-defined]
+    assert "whole number of days" in words.text  # type: ignore[attr-defined]
+    assert entries(db, "retention.changed") == []
 
 
 def test_the_page_shows_the_last_purge_the_holds_and_storage_by_day(

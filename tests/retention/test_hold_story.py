@@ -147,9 +147,28 @@ def test_a_hold_for_a_prohibited_purpose_cannot_be_placed(
     )
 
     assert response.status_code == 403  # type: ignore[attr-defined]
+    assert "Nothing was held." in response.text  # type: ignore[attr-defined]
+    assert "Nothing was searched" not in response.text  # type: ignore[attr-defined]
     (refused,) = entries(db, "legal_hold.placed")
     assert refused.outcome == "denied"
     assert investigator.get("/holds").text.count('id="hold-') == 0
+
+
+def test_an_investigator_waits_for_a_lieutenant_and_a_hold_needs_chosen_reads(
+    person: object, client: TestClient, ingest_token: str
+) -> None:
+    push(client, ingest_token, native_read("SJ-FX-002", minutes_ago=90, plate="7ABQ500"))
+    investigator = person("investigator")  # type: ignore[operator]
+    (read_id,) = _chosen_reads(submit(investigator, plate="7ABQ*").text)
+    hold_id = _hold_id(_place(investigator, [read_id]))
+
+    waiting = investigator.get(f"/holds/{hold_id}").text
+    empty = investigator.get("/holds/new")
+
+    assert "Waiting for a lieutenant's approval." in waiting
+    assert empty.status_code == 200
+    assert "No read was chosen" in empty.text
+    assert 'action="/holds"' not in empty.text  # no form that would hold nothing
 
 
 def test_the_api_places_and_a_lieutenant_decides(
