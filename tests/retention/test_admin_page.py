@@ -90,4 +90,5 @@ def test_the_page_shows_the_last_purge_the_holds_and_storage_by_day(
     assert "3 read(s)" in page.split('id="last-purge"')[1].split("</p>")[0]
     assert "26-004211" in page and "Active investigation" in page
     assert '<svg id="storage-chart"' in page
+    assert 'id="storage-chart-top">3 reads a day' in page  # the scale: the busiest day's count
     assert "7RT" not in page  # no plate on the administrator's page
