@@ -6,9 +6,11 @@ application, the CLI or a test asks for it.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,11 +18,14 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from plateward.core.clock import Clock, SystemClock
 from plateward.core.settings import Settings
+
+log = logging.getLogger("plateward.database")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -156,6 +161,52 @@ class _GatedConnection(sqlite3.Connection):
             super().close()
         finally:
             self.leave_gate()
+
+
+def rewrite_tables(engine: Engine, tables: Sequence[str], *, attempts: int = 3) -> list[str]:
+    """PostgreSQL: rewrite each of ``tables`` (names from the caller's own list, never input)
+    into a new file holding only its live rows (``VACUUM FULL``), so what was deleted leaves
+    the disk's files and not only the queries. Each waits at most 500 ms for its exclusive lock
+    and is tried ``attempts`` times, then given up; returns the tables rewritten."""
+    done: list[str] = []
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(text("SET lock_timeout = '500ms'"))
+        try:
+            for table in tables:
+                for attempt in range(attempts):
+                    try:
+                        conn.execute(text(f"VACUUM FULL {table}"))
+                    except DBAPIError as exc:
+                        log.warning("rewrite of %s gave way: %s", table, type(exc.orig).__name__)
+                        time.sleep(0.2 * (attempt + 1))
+                    else:
+                        done.append(table)
+                        break
+        finally:
+            conn.execute(text("RESET lock_timeout"))  # the connection goes back to the pool
+    return done
+
+
+def truncate_sqlite_log(engine: Engine) -> bool:
+    """SQLite: checkpoint the write-ahead log and truncate it to nothing, so pages written
+    before a delete do not linger in it; queued behind this process's transactions. False when
+    another process kept it busy past the busy timeout."""
+    raw = engine.raw_connection()
+    driver = raw.driver_connection
+    gate = driver if isinstance(driver, _GatedConnection) else None
+    try:
+        if gate is not None:
+            gate.enter_gate()
+        row = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
+    except sqlite3.Error as exc:
+        log.warning("checkpoint of the write-ahead log gave way: %s", exc)
+        return False
+    finally:
+        if gate is not None:
+            gate.leave_gate()
+        raw.close()
+    return not (row and row[0])  # the first column: busy
 
 
 def make_engine(url: str) -> Engine:

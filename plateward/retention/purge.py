@@ -21,22 +21,21 @@ atomically; every step is idempotent, so an interrupted run is finished by the n
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, select, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.exc import OperationalError
 
 from plateward.cameras import service as cameras
 from plateward.core import audit
 from plateward.core.audit import AuditAction, AuditEvent
 from plateward.core.audit_models import AuditEntry
 from plateward.core.authorization import authorize
-from plateward.core.database import UnitOfWork, _GatedConnection
+from plateward.core.database import UnitOfWork, rewrite_tables, truncate_sqlite_log
 from plateward.core.permissions import Actor, Permission
 from plateward.hotlists import service as hotlists
 from plateward.reads import service as reads
@@ -255,51 +254,12 @@ def _erase_deleted_rows(uow: UnitOfWork, tables: list[str]) -> tuple[list[str], 
     if isinstance(bind, Connection) and bind.in_transaction():
         return [], []
     if uow.dialect != "postgresql":
-        return _truncate_sqlite_log(bind.engine)
+        log_name = "write-ahead log"
+        return ([log_name], []) if truncate_sqlite_log(bind.engine) else ([], [log_name])
     if not tables:
         return [], []
-    done: list[str] = []
-    with bind.engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.execute(text("SET lock_timeout = '500ms'"))
-        try:
-            for table in tables:
-                if _rewrite(conn, table):
-                    done.append(table)
-        finally:
-            conn.execute(text("RESET lock_timeout"))  # the connection goes back to the pool
+    done = rewrite_tables(bind.engine, tables, attempts=REWRITE_ATTEMPTS)
     return done, [t for t in tables if t not in done]
-
-
-def _rewrite(conn: Connection, table: str) -> bool:
-    for attempt in range(REWRITE_ATTEMPTS):
-        try:
-            conn.execute(text(f"VACUUM FULL {table}"))  # a name from _deleted_from
-            return True
-        except DBAPIError as exc:
-            log.warning("rewrite of %s gave way: %s", table, type(exc.orig).__name__)
-            time.sleep(0.2 * (attempt + 1))
-    return False
-
-
-def _truncate_sqlite_log(engine: Engine) -> tuple[list[str], list[str]]:
-    raw = engine.raw_connection()
-    driver = raw.driver_connection
-    gate = driver if isinstance(driver, _GatedConnection) else None
-    try:
-        if gate is not None:
-            gate.enter_gate()  # behind this process's transactions, not polling them
-        row = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
-    except sqlite3.Error as exc:
-        log.warning("checkpoint of the write-ahead log gave way: %s", exc)
-        row = (1,)
-    finally:
-        if gate is not None:
-            gate.leave_gate()
-        raw.close()
-    if row and row[0]:  # busy: a reader or writer of another process held on past the timeout
-        return [], ["write-ahead log"]
-    return ["write-ahead log"], []
 
 
 def _record(uow: UnitOfWork, actor: Actor, report: PurgeReport, started: datetime) -> None:
